@@ -1,0 +1,216 @@
+//! Doc comments from spec text. Descriptions are Markdown written for API portals, not for
+//! rustdoc: code blocks would become doctests, `[x]` an intra-doc link, `<tag>` HTML and a
+//! bare URL a lint warning. This module keeps the text readable and rustdoc quiet, and
+//! turns it into one `#[doc = "..."]` literal per line, so nothing in it can become code.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc]` attributes for `text`, one per line (prettyplease prints them as `///`).
+pub(crate) fn doc_attrs(text: &str) -> TokenStream {
+    let lines = sanitize(text);
+    let attrs = lines.iter().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#attrs)*)
+}
+
+/// Doc attributes for several paragraphs, skipping empty ones.
+pub(crate) fn doc_paragraphs<'a>(
+    paragraphs: impl IntoIterator<Item = Option<&'a str>>,
+) -> TokenStream {
+    let text: Vec<&str> = paragraphs
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    doc_attrs(&text.join("\n\n"))
+}
+
+/// Rewrites spec Markdown into lines that rustdoc renders as intended and does not compile.
+pub(crate) fn sanitize(text: &str) -> Vec<String> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut out: Vec<String> = Vec::new();
+    let mut in_fence: Option<String> = None;
+    let mut in_indented = false;
+    let mut previous_blank = true;
+    for raw in text.trim_matches('\n').lines() {
+        let line = raw.trim_end();
+        let trimmed = line.trim_start();
+        if let Some(fence) = &in_fence {
+            if trimmed.starts_with(fence.as_str()) {
+                out.push(fence.clone());
+                in_fence = None;
+            } else {
+                out.push(line.to_owned());
+            }
+            previous_blank = false;
+            continue;
+        }
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            let fence: String = trimmed
+                .chars()
+                .take_while(|&c| c == '`' || c == '~')
+                .collect();
+            // Whatever language the spec names, the block is shown, never compiled.
+            out.push(format!("{fence}text"));
+            in_fence = Some(fence);
+            previous_blank = false;
+            continue;
+        }
+        let indented = line.starts_with("    ") || line.starts_with('\t');
+        if indented && (previous_blank || in_indented) && !line.trim().is_empty() {
+            if !in_indented {
+                out.push("```text".to_owned());
+                in_indented = true;
+            }
+            out.push(
+                line.trim_start_matches('\t')
+                    .strip_prefix("    ")
+                    .unwrap_or(line)
+                    .to_owned(),
+            );
+            previous_blank = false;
+            continue;
+        }
+        if in_indented {
+            out.push("```".to_owned());
+            in_indented = false;
+        }
+        previous_blank = line.is_empty();
+        out.push(prose(line));
+    }
+    if in_indented {
+        out.push("```".to_owned());
+    }
+    if let Some(fence) = in_fence {
+        out.push(fence);
+    }
+    out
+}
+
+/// One line of prose: brackets and angle brackets escaped, bare URLs made autolinks,
+/// inline code left as it is.
+fn prose(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut in_code = false;
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            in_code = !in_code;
+            out.push(c);
+            rest = &rest[1..];
+            continue;
+        }
+        if !in_code {
+            if let Some(url_len) = bare_url_len(rest) {
+                let preceded_by_link_syntax = out.ends_with('(') || out.ends_with('<');
+                if preceded_by_link_syntax {
+                    out.push_str(&rest[..url_len]);
+                } else {
+                    out.push('<');
+                    out.push_str(&rest[..url_len]);
+                    out.push('>');
+                }
+                rest = &rest[url_len..];
+                continue;
+            }
+            match c {
+                '[' | ']' | '<' | '>' | '\\' => {
+                    out.push('\\');
+                    out.push(c);
+                    rest = &rest[1..];
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    if in_code {
+        // An unclosed backtick would swallow the following lines' formatting.
+        out.push('`');
+    }
+    out
+}
+
+/// Length of an `http(s)://` URL at the start of `s`, without trailing punctuation.
+fn bare_url_len(s: &str) -> Option<usize> {
+    if !(s.starts_with("http://") || s.starts_with("https://")) {
+        return None;
+    }
+    let end = s
+        .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '`' || c == '"')
+        .unwrap_or(s.len());
+    let url = s[..end].trim_end_matches(['.', ',', ';', ':', ')', '!', '?', '\'']);
+    Some(url.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prose_is_escaped_for_rustdoc() {
+        let cases = [
+            ("plain text", "plain text"),
+            (
+                "see [docs] and <b>bold</b>",
+                r"see \[docs\] and \<b\>bold\</b\>",
+            ),
+            (
+                "visit https://example.com/a?b=c.",
+                "visit <https://example.com/a?b=c>.",
+            ),
+            (
+                "keep `Vec<T>` and `[x]` as code",
+                "keep `Vec<T>` and `[x]` as code",
+            ),
+            ("unclosed `code", "unclosed `code`"),
+            ("a */ and \"; fn evil() {}", "a */ and \"; fn evil() {}"),
+            ("back\\slash", "back\\\\slash"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(sanitize(input), vec![expected.to_owned()], "{input:?}");
+        }
+    }
+
+    #[test]
+    fn code_blocks_never_become_doctests() {
+        let text = "Example:\n\n```json\n{\"a\": [1]}\n```\n\n    fn main() {}\n    more\n\nafter";
+        assert_eq!(
+            sanitize(text),
+            vec![
+                "Example:",
+                "",
+                "```text",
+                "{\"a\": [1]}",
+                "```",
+                "",
+                "```text",
+                "fn main() {}",
+                "more",
+                "```",
+                "",
+                "after"
+            ]
+        );
+        assert_eq!(
+            sanitize("```\nunterminated"),
+            vec!["```text", "unterminated", "```"]
+        );
+    }
+
+    #[test]
+    fn doc_attrs_are_string_literals() {
+        let tokens = doc_attrs("a */ b\n\nc").to_string();
+        assert_eq!(tokens, r#"# [doc = " a */ b"] # [doc = ""] # [doc = " c"]"#);
+    }
+}

@@ -1,0 +1,70 @@
+//! Emitting: the IR to token streams, one per generated module, plus the crate manifest
+//! and the example. One small function per shape; nothing here looks at `openapiv3`.
+
+pub(crate) mod client;
+pub(crate) mod docs;
+pub(crate) mod example;
+pub(crate) mod manifest;
+pub(crate) mod requests;
+pub mod runtime;
+pub(crate) mod types;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::Ty;
+use crate::names::ident;
+
+/// Where generated types are named from: inside the `types` module, or from a sibling.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    Types,
+    Sibling,
+}
+
+/// The Rust type for `ty`.
+pub(crate) fn ty_tokens(ty: &Ty, scope: Scope) -> TokenStream {
+    match ty {
+        Ty::Bool => quote!(bool),
+        Ty::I32 => quote!(i32),
+        Ty::I64 => quote!(i64),
+        Ty::F32 => quote!(f32),
+        Ty::F64 => quote!(f64),
+        Ty::String => quote!(String),
+        Ty::Json => quote!(serde_json::Value),
+        Ty::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
+        Ty::Named(name) => {
+            let name = ident(name);
+            match scope {
+                Scope::Types => quote!(#name),
+                Scope::Sibling => quote!(types::#name),
+            }
+        }
+        Ty::Option(inner) => {
+            let inner = ty_tokens(inner, scope);
+            quote!(Option<#inner>)
+        }
+        Ty::Vec(inner) => {
+            let inner = ty_tokens(inner, scope);
+            quote!(Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = ty_tokens(inner, scope);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        Ty::Box(inner) => {
+            let inner = ty_tokens(inner, scope);
+            quote!(Box<#inner>)
+        }
+    }
+}
+
+/// The credential type the runtime offers for a security scheme.
+pub(crate) fn credential_type(kind: &crate::ir::SecurityKind) -> TokenStream {
+    use crate::ir::SecurityKind as K;
+    match kind {
+        K::Basic => quote!(BasicAuth),
+        K::Bearer => quote!(BearerToken),
+        K::ApiKeyHeader { .. } | K::ApiKeyQuery { .. } => quote!(ApiKey),
+    }
+}

@@ -1,0 +1,243 @@
+//! The `types` module: one item per named type, in the IR's order.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::docs::doc_attrs;
+use super::{Scope, ty_tokens};
+use crate::ir::{self, EnumRepr, EnumValue, FieldRepr, TypeDef, TypeKind};
+use crate::names::ident;
+
+/// The module's items.
+pub(crate) fn types(api: &ir::Api) -> TokenStream {
+    let uses_patch = api.types.iter().any(|t| match &t.kind {
+        TypeKind::Struct(s) => s.fields.iter().any(|f| f.repr == FieldRepr::Patch),
+        _ => false,
+    });
+    let uses_runtime = api
+        .types
+        .iter()
+        .any(|t| matches!(t.kind, TypeKind::Enum(_)));
+    let deprecated = api.types.iter().any(|t| {
+        t.deprecated
+            || matches!(&t.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.deprecated))
+    });
+    let uses_serde = api
+        .types
+        .iter()
+        .any(|t| !matches!(t.kind, TypeKind::Alias(_)));
+
+    let allow = deprecated.then(|| quote!(#![allow(deprecated)]));
+    let serde_use = uses_serde.then(|| {
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
+    });
+    let runtime_use = match (uses_runtime, uses_patch) {
+        (true, true) => Some(quote!(
+            use super::runtime::{self, Patch};
+        )),
+        (true, false) => Some(quote!(
+            use super::runtime;
+        )),
+        (false, true) => Some(quote!(
+            use super::runtime::Patch;
+        )),
+        (false, false) => None,
+    };
+    let items = api.types.iter().map(type_def);
+    quote! {
+        //! Request and response types, one per schema of the spec.
+        #allow
+
+        #serde_use
+
+        #runtime_use
+
+        #(#items)*
+    }
+}
+
+fn type_def(t: &TypeDef) -> TokenStream {
+    let fallback = format!("The `{}` schema.", t.name);
+    let docs = doc_attrs(t.docs.as_deref().unwrap_or(&fallback));
+    let deprecated = t.deprecated.then(|| quote!(#[deprecated]));
+    let name = ident(&t.name);
+    let body = match &t.kind {
+        TypeKind::Struct(s) => structure(&name, s),
+        TypeKind::Enum(e) => enumeration(&name, e),
+        TypeKind::Alias(ty) => {
+            let ty = ty_tokens(ty, Scope::Types);
+            quote!(pub type #name = #ty;)
+        }
+        TypeKind::Newtype(ty) => {
+            let ty = ty_tokens(ty, Scope::Types);
+            quote! {
+                #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #ty);
+            }
+        }
+    };
+    quote! {
+        #docs
+        #deprecated
+        #body
+    }
+}
+
+fn structure(name: &proc_macro2::Ident, s: &ir::Struct) -> TokenStream {
+    let derive_default = s.derive_default.then(|| quote!(Default,));
+    let fields = s.fields.iter().map(field);
+    quote! {
+        #[derive(Clone, Debug, #derive_default PartialEq, Serialize, Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn field(f: &ir::Field) -> TokenStream {
+    let fallback = format!("The `{}` property.", f.wire_name.replace('`', "'"));
+    let docs = doc_attrs(f.docs.as_deref().unwrap_or(&fallback));
+    let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+    let name = ident(&f.rust_name);
+    let inner = ty_tokens(&f.ty, Scope::Types);
+    let mut serde = Vec::new();
+    if f.rust_name != f.wire_name {
+        let wire = &f.wire_name;
+        serde.push(quote!(rename = #wire));
+    }
+    let ty = match f.repr {
+        FieldRepr::Plain => inner,
+        FieldRepr::Nullable => quote!(Option<#inner>),
+        FieldRepr::Optional => {
+            serde.push(quote!(skip_serializing_if = "Option::is_none"));
+            quote!(Option<#inner>)
+        }
+        FieldRepr::Patch => {
+            serde.push(quote!(default, skip_serializing_if = "Patch::is_absent"));
+            quote!(Patch<#inner>)
+        }
+    };
+    let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+    quote! {
+        #docs
+        #deprecated
+        #serde
+        pub #name: #ty,
+    }
+}
+
+fn enumeration(name: &proc_macro2::Ident, e: &ir::Enum) -> TokenStream {
+    let unknown = ident(&e.unknown_variant);
+    let derive_default = e.default.is_some().then(|| quote!(Default,));
+    let variants = e.variants.iter().enumerate().map(|(i, v)| {
+        let variant = ident(&v.rust_name);
+        let doc = match &v.value {
+            EnumValue::String(s) => format!(" `{}`", s.replace('`', "'")),
+            EnumValue::Integer(n) => format!(" `{n}`"),
+        };
+        let default = (e.default == Some(i)).then(|| quote!(#[default]));
+        quote! {
+            #[doc = #doc]
+            #default
+            #variant,
+        }
+    });
+    let (payload, accessor, accessor_doc, from_ty, serialize, deserialize) = match e.repr {
+        EnumRepr::String => (
+            quote!(String),
+            quote!(as_str),
+            " The value as sent on the wire.",
+            quote!(&str),
+            quote!(serializer.serialize_str(self.as_str())),
+            quote!(runtime::deserialize_string_enum(deserializer)),
+        ),
+        EnumRepr::Integer => (
+            quote!(i64),
+            quote!(as_i64),
+            " The value as sent on the wire.",
+            quote!(i64),
+            quote!(serializer.serialize_i64(self.as_i64())),
+            quote!(runtime::deserialize_integer_enum(deserializer)),
+        ),
+    };
+    let to_wire = e.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let value = wire_literal(&v.value);
+        quote!(Self::#variant => #value,)
+    });
+    let from_wire = e.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let value = wire_literal(&v.value);
+        quote!(#value => Self::#variant,)
+    });
+    let (accessor_ret, unknown_arm, unknown_from, display) = match e.repr {
+        EnumRepr::String => (
+            quote!(&str),
+            quote!(Self::#unknown(value) => value,),
+            quote!(_ => Self::#unknown(value.to_owned()),),
+            quote!(f.write_str(self.as_str())),
+        ),
+        EnumRepr::Integer => (
+            quote!(i64),
+            quote!(Self::#unknown(value) => *value,),
+            quote!(_ => Self::#unknown(value),),
+            quote!(write!(f, "{}", self.as_i64())),
+        ),
+    };
+    quote! {
+        #[derive(Clone, Debug, #derive_default PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            /// A value the spec does not list, kept as received so that a server adding
+            /// values does not break decoding.
+            #unknown(#payload),
+        }
+
+        impl #name {
+            #[doc = #accessor_doc]
+            pub fn #accessor(&self) -> #accessor_ret {
+                match self {
+                    #(#to_wire)*
+                    #unknown_arm
+                }
+            }
+        }
+
+        impl From<#from_ty> for #name {
+            fn from(value: #from_ty) -> Self {
+                match value {
+                    #(#from_wire)*
+                    #unknown_from
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                #display
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #serialize
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #deserialize
+            }
+        }
+    }
+}
+
+fn wire_literal(value: &EnumValue) -> Literal {
+    match value {
+        EnumValue::String(s) => Literal::string(s),
+        EnumValue::Integer(n) => Literal::i64_unsuffixed(*n),
+    }
+}

@@ -1,0 +1,391 @@
+//! Loading: spec text (YAML or JSON) to the `openapiv3` model. This is the only module that
+//! knows about the YAML library, so swapping it touches nothing else. Each path item and
+//! each component is deserialized on its own, so one broken entry does not hide the others
+//! and every error names the entry it is in.
+
+use indexmap::IndexMap;
+use openapiv3::{Components, OpenAPI, Paths, ReferenceOr};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::diagnostics::{Diagnostic, Pointer};
+
+/// Nesting deeper than this is refused rather than risking the stack in later stages.
+/// Real documents stay far below it; the YAML parser itself stops at 128.
+pub const MAX_DEPTH: usize = 100;
+
+/// Checks that the source bytes are UTF-8, locating the first invalid byte.
+pub fn source_text(bytes: &[u8]) -> Result<&str, Diagnostic> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        // Columns count characters, and the valid prefix of the line is UTF-8 by definition.
+        let column = String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count()
+            + 1;
+        let mut d = Diagnostic::error(
+            "#",
+            format!(
+                "the document is not valid UTF-8 (invalid byte at offset {}); \
+                 OpenAPI documents must be UTF-8",
+                e.valid_up_to()
+            ),
+        );
+        d.location = Some((line, column));
+        d
+    })
+}
+
+/// Parses `text` and deserializes it into the OpenAPI 3.0 model.
+pub fn load(text: &str) -> Result<OpenAPI, Vec<Diagnostic>> {
+    let root = parse_tree(text).map_err(|d| vec![d])?;
+    check_version(&root).map_err(|d| vec![d])?;
+    let Value::Object(mut root) = root else {
+        return Err(vec![Diagnostic::error(
+            "#",
+            "the document is not a mapping",
+        )]);
+    };
+
+    let mut errors = Vec::new();
+    let raw_paths = root.remove("paths");
+    let raw_components = root.remove("components");
+    root.insert("paths".to_owned(), Value::Object(Map::new()));
+    let mut doc: OpenAPI = match typed(Value::Object(root), &Pointer::root()) {
+        Ok(doc) => doc,
+        Err(d) => {
+            errors.push(d);
+            OpenAPI::default()
+        }
+    };
+
+    match raw_paths {
+        Some(Value::Object(paths)) => doc.paths = load_paths(paths, &mut errors),
+        Some(_) => errors.push(Diagnostic::error("#/paths", "`paths` must be a mapping")),
+        None => errors.push(Diagnostic::error("#", "the document has no `paths`")),
+    }
+    match raw_components {
+        Some(Value::Object(components)) => {
+            doc.components = Some(load_components(components, &mut errors));
+        }
+        Some(Value::Null) | None => {}
+        Some(_) => errors.push(Diagnostic::error(
+            "#/components",
+            "`components` must be a mapping",
+        )),
+    }
+
+    if errors.is_empty() {
+        Ok(doc)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Parses YAML (JSON is YAML too) into a JSON value tree: mapping keys become strings
+/// (`200:` is a status code, not a number), YAML tags and merge keys are resolved.
+fn parse_tree(text: &str) -> Result<Value, Diagnostic> {
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error("#", "the document is empty"));
+    }
+    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        let mut d = Diagnostic::error(
+            "#",
+            format!("not valid YAML or JSON: {}", strip_location(&e)),
+        );
+        d.location = e.location().map(|l| (l.line(), l.column()));
+        d
+    })?;
+    yaml.apply_merge()
+        .map_err(|e| Diagnostic::error("#", format!("invalid YAML merge key: {e}")))?;
+    to_json(yaml, &Pointer::root(), 0)
+}
+
+/// serde_yaml appends "at line L column C" to its messages; the diagnostic carries the
+/// location separately.
+fn strip_location(e: &serde_yaml::Error) -> String {
+    let text = e.to_string();
+    match text.find(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+fn to_json(value: serde_yaml::Value, at: &Pointer, depth: usize) -> Result<Value, Diagnostic> {
+    use serde_yaml::Value as Y;
+    if depth > MAX_DEPTH {
+        return Err(Diagnostic::error(
+            at,
+            format!("the document nests deeper than {MAX_DEPTH} levels; no real API needs this"),
+        ));
+    }
+    Ok(match value {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => number(&n, at)?,
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| to_json(v, &at.push(i.to_string()), depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        Y::Mapping(entries) => {
+            let mut map = Map::with_capacity(entries.len());
+            for (k, v) in entries {
+                let key = match k {
+                    Y::String(s) => s,
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    Y::Null => "null".to_owned(),
+                    Y::Tagged(t) => match t.value {
+                        Y::String(s) => s,
+                        other => return Err(complex_key(at, &other)),
+                    },
+                    other => return Err(complex_key(at, &other)),
+                };
+                let child = to_json(v, &at.push(&key), depth + 1)?;
+                map.insert(key, child);
+            }
+            Value::Object(map)
+        }
+        Y::Tagged(t) => to_json(t.value, at, depth)?,
+    })
+}
+
+fn complex_key(at: &Pointer, key: &serde_yaml::Value) -> Diagnostic {
+    let kind = match key {
+        serde_yaml::Value::Sequence(_) => "a sequence",
+        serde_yaml::Value::Mapping(_) => "a mapping",
+        _ => "not a string",
+    };
+    Diagnostic::error(
+        at,
+        format!("a mapping key is {kind}; OpenAPI keys are strings"),
+    )
+}
+
+fn number(n: &serde_yaml::Number, at: &Pointer) -> Result<Value, Diagnostic> {
+    if let Some(i) = n.as_i64() {
+        return Ok(Value::from(i));
+    }
+    if let Some(u) = n.as_u64() {
+        return Ok(Value::from(u));
+    }
+    match n.as_f64().and_then(serde_json::Number::from_f64) {
+        Some(f) => Ok(Value::Number(f)),
+        None => Err(Diagnostic::error(
+            at,
+            format!("the number {n} cannot be represented in JSON"),
+        )),
+    }
+}
+
+/// Recognises Swagger 2.0 and OpenAPI versions other than 3.0 before the typed model
+/// produces a less helpful message.
+fn check_version(root: &Value) -> Result<(), Diagnostic> {
+    let Value::Object(map) = root else {
+        let kind = match root {
+            Value::Array(_) => "a sequence",
+            Value::String(_) => "a string",
+            Value::Null => "null",
+            _ => "a scalar",
+        };
+        return Err(Diagnostic::error(
+            "#",
+            format!("the document is {kind}, not a mapping"),
+        ));
+    };
+    if map.contains_key("swagger") {
+        return Err(Diagnostic::error(
+            "#/swagger",
+            "this is a Swagger 2.0 document; only OpenAPI 3.0 is supported. Convert it first, \
+             for example with `npx swagger2openapi spec.yaml -o spec3.yaml`",
+        ));
+    }
+    match map.get("openapi") {
+        None => Err(Diagnostic::error(
+            "#",
+            "the document has no `openapi` field, so it is not an OpenAPI document",
+        )),
+        Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => Ok(()),
+        Some(Value::String(v)) if v.starts_with("3.1") => Err(Diagnostic::error(
+            "#/openapi",
+            format!("OpenAPI {v} is not supported yet; only 3.0.x documents are"),
+        )),
+        Some(Value::String(v)) => Err(Diagnostic::error(
+            "#/openapi",
+            format!("unsupported OpenAPI version `{v}`; expected 3.0.x"),
+        )),
+        Some(_) => Err(Diagnostic::error(
+            "#/openapi",
+            "`openapi` must be a version string such as \"3.0.3\"",
+        )),
+    }
+}
+
+fn load_paths(raw: Map<String, Value>, errors: &mut Vec<Diagnostic>) -> Paths {
+    let base = Pointer::root().push("paths");
+    let mut paths = Paths::default();
+    for (path, value) in raw {
+        let at = base.push(&path);
+        if path.starts_with("x-") {
+            paths.extensions.insert(path, value);
+            continue;
+        }
+        match typed(value, &at) {
+            Ok(item) => {
+                paths.paths.insert(path, item);
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    paths
+}
+
+fn load_components(raw: Map<String, Value>, errors: &mut Vec<Diagnostic>) -> Components {
+    let base = Pointer::root().push("components");
+    let mut c = Components::default();
+    for (section, value) in raw {
+        let at = base.push(&section);
+        if section.starts_with("x-") {
+            c.extensions.insert(section, value);
+            continue;
+        }
+        let Value::Object(entries) = value else {
+            errors.push(Diagnostic::error(
+                &at,
+                format!("`{section}` must be a mapping"),
+            ));
+            continue;
+        };
+        match section.as_str() {
+            "schemas" => c.schemas = entries_of(entries, &at, errors),
+            "responses" => c.responses = entries_of(entries, &at, errors),
+            "parameters" => c.parameters = entries_of(entries, &at, errors),
+            "examples" => c.examples = entries_of(entries, &at, errors),
+            "requestBodies" => c.request_bodies = entries_of(entries, &at, errors),
+            "headers" => c.headers = entries_of(entries, &at, errors),
+            "securitySchemes" => c.security_schemes = entries_of(entries, &at, errors),
+            "links" => c.links = entries_of(entries, &at, errors),
+            "callbacks" => c.callbacks = entries_of(entries, &at, errors),
+            _ => errors.push(Diagnostic::error(
+                &at,
+                format!("unknown components section `{section}`"),
+            )),
+        }
+    }
+    c
+}
+
+fn entries_of<T: DeserializeOwned>(
+    entries: Map<String, Value>,
+    at: &Pointer,
+    errors: &mut Vec<Diagnostic>,
+) -> IndexMap<String, ReferenceOr<T>> {
+    let mut out = IndexMap::with_capacity(entries.len());
+    for (name, value) in entries {
+        match typed(value, &at.push(&name)) {
+            Ok(v) => {
+                out.insert(name, v);
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    out
+}
+
+/// Deserializes one node, turning serde's path into a JSON pointer below `at`.
+fn typed<T: DeserializeOwned>(value: Value, at: &Pointer) -> Result<T, Diagnostic> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let mut pointer = at.clone();
+        for segment in e.path().iter() {
+            use serde_path_to_error::Segment;
+            pointer = match segment {
+                Segment::Seq { index } => pointer.push(index.to_string()),
+                Segment::Map { key } => pointer.push(key),
+                Segment::Enum { variant } => pointer.push(variant),
+                Segment::Unknown => break,
+            };
+        }
+        Diagnostic::error(pointer, explain(&e.into_inner().to_string()))
+    })
+}
+
+/// Rewrites serde's messages about the model's internals into terms of the document.
+fn explain(message: &str) -> String {
+    if message.starts_with("data did not match any variant of untagged enum ReferenceOr") {
+        return "neither a valid `$ref` nor a valid inline object of the expected kind".to_owned();
+    }
+    if let Some(rest) = message.strip_prefix("data did not match any variant of untagged enum ") {
+        return format!("not a valid {rest} object");
+    }
+    message.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str) -> Vec<String> {
+        match load(text) {
+            Ok(_) => Vec::new(),
+            Err(ds) => ds.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn loads_a_minimal_document_with_integer_status_keys() {
+        let doc = load(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200:\n          description: ok\n",
+        );
+        let doc = match doc {
+            Ok(doc) => doc,
+            Err(e) => panic!("{e:?}"),
+        };
+        assert_eq!(doc.paths.paths.len(), 1);
+    }
+
+    #[test]
+    fn refuses_other_dialects_and_shapes_with_reasons() {
+        assert!(errors("")[0].contains("empty"));
+        assert!(errors("- a\n- b\n")[0].contains("a sequence, not a mapping"));
+        assert!(errors("swagger: '2.0'\n")[0].contains("Swagger 2.0"));
+        assert!(errors("openapi: 2.5.0\n")[0].contains("unsupported OpenAPI version"));
+        assert!(errors("info: {}\n")[0].contains("no `openapi` field"));
+        let syntax = load("openapi: [\n").err().unwrap_or_default();
+        assert!(syntax[0].location.is_some(), "{syntax:?}");
+    }
+
+    #[test]
+    fn reports_every_broken_entry_in_one_pass() {
+        let text = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a: 5\n  /b: {get: 7}\ncomponents:\n  schemas:\n    A: {type: object, properties: 3}\n";
+        let errs = errors(text);
+        assert_eq!(errs.len(), 3, "{errs:?}");
+        assert!(errs[0].contains("#/paths/~1a"), "{errs:?}");
+        assert!(
+            errs[1].contains("#/paths/~1b") && errs[1].contains("Operation"),
+            "{errs:?}"
+        );
+        assert!(errs[2].contains("#/components/schemas/A"), "{errs:?}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let d = source_text(b"openapi: 3.0.0\ninfo: \xff\n").err();
+        assert_eq!(d.and_then(|d| d.location), Some((2, 7)));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = format!(
+            "openapi: 3.0.0\nx: {}{}\n",
+            "[".repeat(120),
+            "]".repeat(120)
+        );
+        assert!(!errors(&text).is_empty());
+    }
+}

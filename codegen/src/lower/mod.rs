@@ -1,0 +1,332 @@
+//! Lowering: the `openapiv3` model to the IR. Resolves `$ref`s, names every type (inline
+//! schemas after where they stand), decides how each field carries absence and null, and
+//! sorts everything. Constructs it cannot express become warnings and a degraded type,
+//! never a panic.
+
+mod finalize;
+mod operation;
+mod schema;
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use openapiv3::{OpenAPI, ReferenceOr};
+
+use crate::diagnostics::{Diagnostic, Pointer};
+use crate::ir;
+use crate::names::Namer;
+
+/// Names the `types` module uses unqualified; a schema with one of these names is renamed.
+const TYPES_RESERVED: &[&str] = &[
+    "AsMut",
+    "AsRef",
+    "Box",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Default",
+    "Deserialize",
+    "Drop",
+    "Eq",
+    "Err",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Hash",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Patch",
+    "Result",
+    "Send",
+    "Serialize",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
+];
+
+/// Lowers a loaded document. Returns the IR when there are no errors, and every
+/// diagnostic (errors and warnings) found on the way.
+pub fn lower(doc: &OpenAPI) -> (Option<ir::Api>, Vec<Diagnostic>) {
+    let mut cx = Lowerer::new(doc);
+    cx.lower_components();
+    let operations = cx.lower_operations();
+    let errors = cx.diagnostics.iter().any(Diagnostic::is_error);
+    if errors {
+        return (None, cx.diagnostics);
+    }
+    let api = cx.finish(operations);
+    if cx.diagnostics.iter().any(Diagnostic::is_error) {
+        return (None, cx.diagnostics);
+    }
+    (Some(api), cx.diagnostics)
+}
+
+/// State shared by the lowering passes.
+pub(crate) struct Lowerer<'a> {
+    doc: &'a OpenAPI,
+    /// Rust names of component schemas, by component name.
+    component_names: HashMap<&'a str, String>,
+    /// Named types made so far, by Rust name.
+    types: IndexMap<String, ir::TypeDef>,
+    type_namer: Namer,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(doc: &'a OpenAPI) -> Self {
+        let mut type_namer = Namer::with_reserved(TYPES_RESERVED);
+        let mut component_names = HashMap::new();
+        if let Some(components) = &doc.components {
+            for name in components.schemas.keys() {
+                let rust = type_namer.claim(&crate::names::pascal(name, "Schema"));
+                component_names.insert(name.as_str(), rust);
+            }
+        }
+        Lowerer {
+            doc,
+            component_names,
+            types: IndexMap::new(),
+            type_namer,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn warn(&mut self, at: &Pointer, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::warning(at, message));
+    }
+
+    fn error(&mut self, at: &Pointer, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::error(at, message));
+    }
+
+    /// Claims a name for an inline type.
+    fn claim_type_name(&mut self, preferred: &str) -> String {
+        self.type_namer.claim(preferred)
+    }
+
+    fn finish(&mut self, operations: Vec<ir::Operation>) -> ir::Api {
+        let info = &self.doc.info;
+        let servers = self.lower_servers();
+        let (security_schemes, operations) = self.lower_security(operations);
+        let types = std::mem::take(&mut self.types).into_values().collect();
+        let mut api = ir::Api {
+            title: info.title.clone(),
+            version: info.version.clone(),
+            description: info.description.clone(),
+            servers,
+            security_schemes,
+            types,
+            operations,
+        };
+        let found = finalize::finalize(&mut api);
+        self.diagnostics.extend(found);
+        api
+    }
+
+    fn lower_servers(&mut self) -> Vec<ir::Server> {
+        let mut servers = Vec::new();
+        for (i, server) in self.doc.servers.iter().enumerate() {
+            let at = Pointer::root().push("servers").push(i.to_string());
+            let mut url = String::new();
+            let mut rest = server.url.as_str();
+            while let Some(open) = rest.find('{') {
+                url.push_str(&rest[..open]);
+                let Some(close) = rest[open..].find('}') else {
+                    self.warn(&at.push("url"), "unbalanced `{` in the server URL");
+                    break;
+                };
+                let name = &rest[open + 1..open + close];
+                match server.variables.as_ref().and_then(|v| v.get(name)) {
+                    Some(var) => url.push_str(&var.default),
+                    None => self.warn(
+                        &at.push("url"),
+                        format!("server variable `{name}` is not declared; it is left empty"),
+                    ),
+                }
+                rest = &rest[open + close + 1..];
+            }
+            url.push_str(rest);
+            servers.push(ir::Server {
+                url,
+                description: server.description.clone(),
+            });
+        }
+        servers
+    }
+
+    /// Keeps the security schemes that operations use, and renumbers operations' references.
+    fn lower_security(
+        &mut self,
+        mut operations: Vec<ir::Operation>,
+    ) -> (Vec<ir::SecurityScheme>, Vec<ir::Operation>) {
+        let declared = self.doc.components.as_ref().map(|c| &c.security_schemes);
+        let mut all: Vec<Option<ir::SecurityScheme>> = Vec::new();
+        let mut index_of: HashMap<String, usize> = HashMap::new();
+        let mut namer = Namer::with_reserved(&[
+            "base_url",
+            "build",
+            "connect_timeout",
+            "http_client",
+            "timeout",
+            "user_agent",
+        ]);
+        if let Some(declared) = declared {
+            for (name, scheme) in declared {
+                let at = Pointer::root()
+                    .push("components")
+                    .push("securitySchemes")
+                    .push(name);
+                index_of.insert(name.clone(), all.len());
+                all.push(self.security_scheme(name, scheme, &at, &mut namer));
+            }
+        }
+
+        let mut used = vec![false; all.len()];
+        for op in &mut operations {
+            op.security.retain(|alternative| {
+                alternative
+                    .iter()
+                    .all(|&i| all.get(i).is_some_and(Option::is_some))
+            });
+            for alternative in &op.security {
+                for &i in alternative {
+                    used[i] = true;
+                }
+            }
+        }
+        let mut renumber = vec![usize::MAX; all.len()];
+        let mut kept = Vec::new();
+        for (i, scheme) in all.into_iter().enumerate() {
+            if let (true, Some(scheme)) = (used[i], scheme) {
+                renumber[i] = kept.len();
+                kept.push(scheme);
+            }
+        }
+        for op in &mut operations {
+            for alternative in &mut op.security {
+                for i in alternative.iter_mut() {
+                    *i = renumber[*i];
+                }
+            }
+        }
+        (kept, operations)
+    }
+
+    fn security_scheme(
+        &mut self,
+        name: &str,
+        scheme: &'a ReferenceOr<openapiv3::SecurityScheme>,
+        at: &Pointer,
+        namer: &mut Namer,
+    ) -> Option<ir::SecurityScheme> {
+        use openapiv3::{APIKeyLocation, SecurityScheme as S};
+        let ReferenceOr::Item(scheme) = scheme else {
+            self.warn(
+                at,
+                "a `$ref` as a security scheme is not supported; the scheme is ignored",
+            );
+            return None;
+        };
+        let (kind, description) = match scheme {
+            S::HTTP {
+                scheme: http,
+                description,
+                ..
+            } if http.eq_ignore_ascii_case("basic") => (ir::SecurityKind::Basic, description),
+            S::HTTP {
+                scheme: http,
+                description,
+                ..
+            } if http.eq_ignore_ascii_case("bearer") => (ir::SecurityKind::Bearer, description),
+            S::APIKey {
+                location: APIKeyLocation::Header,
+                name,
+                description,
+                ..
+            } => {
+                if !operation::is_header_name(name) {
+                    self.warn(
+                        at,
+                        format!("`{name}` is not a valid header name; the scheme is ignored"),
+                    );
+                    return None;
+                }
+                (
+                    ir::SecurityKind::ApiKeyHeader { name: name.clone() },
+                    description,
+                )
+            }
+            S::APIKey {
+                location: APIKeyLocation::Query,
+                name,
+                description,
+                ..
+            } => (
+                ir::SecurityKind::ApiKeyQuery { name: name.clone() },
+                description,
+            ),
+            S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => {
+                self.warn(
+                    at,
+                    "OAuth 2 and OpenID Connect flows are not run by the client; it sends a bearer \
+                     token that you obtain yourself",
+                );
+                (ir::SecurityKind::Bearer, description)
+            }
+            S::HTTP { scheme: http, .. } => {
+                self.warn(at, format!("HTTP authentication scheme `{http}` is not supported; operations that need it are sent without it"));
+                return None;
+            }
+            S::APIKey {
+                location: APIKeyLocation::Cookie,
+                ..
+            } => {
+                self.warn(at, "API keys in cookies are not supported; operations that need one are sent without it");
+                return None;
+            }
+        };
+        Some(ir::SecurityScheme {
+            wire_name: name.to_owned(),
+            rust_name: namer.claim(&crate::names::snake(name, "auth")),
+            pointer: at.to_string(),
+            description: description.clone(),
+            kind,
+        })
+    }
+}
+
+/// The component name a local `$ref` points to in `section` (`schemas`, `responses`, ...),
+/// or a diagnostic message explaining why the reference cannot be followed.
+pub(crate) fn ref_name(reference: &str, section: &str) -> Result<String, String> {
+    let Some(fragment) = reference.strip_prefix('#') else {
+        return Err(format!(
+            "`{reference}` refers to another document; only references within this document \
+             (`#/components/...`) are supported. Bundle the spec into one file first, for example \
+             with `npx @redocly/cli bundle`"
+        ));
+    };
+    let segments = Pointer::from_fragment(&format!("#{fragment}")).segments();
+    match segments.as_slice() {
+        [components, s, name] if components == "components" && s == section => Ok(name.clone()),
+        _ => Err(format!(
+            "`{reference}` does not point into `#/components/{section}/`"
+        )),
+    }
+}
