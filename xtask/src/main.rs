@@ -1,0 +1,54 @@
+//! Project tasks, run as `cargo xtask <task>`:
+//!
+//! - `codegen [--check]` regenerates `generated/` from `spec/livedesk.yaml`;
+//! - `codegen --spec FILE --out DIR [--name CRATE] [--check]` generates a crate for any spec;
+//! - `ci` runs every check the project has, installing the Node tools it needs.
+
+mod ci;
+mod codegen;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen::run(&args[1..]),
+        Some("ci") => ci::run(&args[1..]),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown task `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            if !message.is_empty() {
+                eprintln!("{message}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  codegen [--check]                 regenerate generated/ from spec/livedesk.yaml;
+                                    --check writes nothing and fails with a diff if stale
+  codegen --spec FILE --out DIR [--name CRATE] [--check]
+                                    generate a standalone client crate for any spec
+  ci                                run every check: format, clippy, freshness, spec lint,
+                                    tests, conformance against a validating mock server
+";
+
+/// The workspace root, where `spec/`, `generated/` and `xtask/` live.
+pub(crate) fn root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or(manifest_dir)
+}
