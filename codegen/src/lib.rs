@@ -92,21 +92,26 @@ fn lower_unlocated(spec: &str) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnos
 
 /// Fills in line and column for diagnostics that lack them.
 fn locate_all(spec: &str, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let wanted: Vec<&str> = diagnostics
+    let wanted: Vec<String> = diagnostics
         .iter()
         .filter(|d| d.location.is_none())
-        .map(|d| d.pointer.as_str())
+        .map(|d| d.pointer.clone())
         .collect();
-    if wanted.is_empty() {
-        return diagnostics;
-    }
-    let wanted: Vec<String> = wanted.into_iter().map(str::to_owned).collect();
     let refs: Vec<&str> = wanted.iter().map(String::as_str).collect();
-    let found = locate::locate(spec, &refs);
+    let found = if refs.is_empty() {
+        Vec::new()
+    } else {
+        locate::locate(spec, &refs)
+    };
     let mut found = found.into_iter();
     for d in diagnostics.iter_mut().filter(|d| d.location.is_none()) {
         d.location = found.next().flatten();
     }
+    // Document order reads best; diagnostics without a position go last.
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| (d.location.unwrap_or((usize::MAX, 0)), d.pointer.clone());
+        key(a).cmp(&key(b))
+    });
     diagnostics
 }
 
@@ -115,98 +120,90 @@ fn header(command: &str, source: &str) -> String {
 }
 
 /// Generates a client crate: `Cargo.toml`, `src/*.rs` and, where an operation can be called
-/// from a command line, `examples/*.rs`.
+/// from a command line, `examples/*.rs`. An API without operations yields its types alone.
 pub fn generate(spec: &str, options: &CrateOptions) -> Result<Output, Vec<Diagnostic>> {
     let (api, warnings) = lower_spec(spec)?;
     let header = header(&options.command, &options.source);
-    let render = |tokens: TokenStream, what: &str| {
-        render::render(tokens, &header, what).map_err(|d| vec![d])
+    let render = |path: &str, tokens: TokenStream| {
+        let contents = render::render(tokens, &header, path).map_err(|d| vec![d])?;
+        Ok::<_, Vec<Diagnostic>>(OutputFile {
+            path: path.to_owned(),
+            contents,
+        })
     };
 
     let features = emit::runtime::Features::of(&api);
     let example = emit::example::example(&api, &options.name);
+    let manifest = emit::manifest::ManifestOptions {
+        name: &options.name,
+        header: &header,
+        standalone: options.standalone,
+        example: example.is_some(),
+    };
     let mut files = vec![
         OutputFile {
             path: "Cargo.toml".to_owned(),
-            contents: emit::manifest::manifest(
-                &api,
-                &emit::manifest::ManifestOptions {
-                    name: &options.name,
-                    header: &header,
-                    standalone: options.standalone,
-                    example: example.is_some(),
-                },
-            ),
+            contents: emit::manifest::manifest(&api, &manifest),
         },
-        OutputFile {
-            path: "src/lib.rs".to_owned(),
-            contents: render(crate_root(&api, features), "crate root")?,
-        },
-        OutputFile {
-            path: "src/client.rs".to_owned(),
-            contents: render(emit::client::client(&api), "client module")?,
-        },
-        OutputFile {
-            path: "src/requests.rs".to_owned(),
-            contents: render(emit::requests::requests(&api), "requests module")?,
-        },
-        OutputFile {
-            path: "src/runtime.rs".to_owned(),
-            contents: render(emit::runtime::runtime(features), "runtime module")?,
-        },
-        OutputFile {
-            path: "src/types.rs".to_owned(),
-            contents: render(emit::types::types(&api), "types module")?,
-        },
+        render("src/lib.rs", crate_root(&api, features))?,
+        render("src/types.rs", emit::types::types(&api))?,
     ];
+    if features.operations {
+        files.push(render("src/client.rs", emit::client::client(&api))?);
+        files.push(render("src/requests.rs", emit::requests::requests(&api))?);
+    }
+    if features.needs_runtime() {
+        files.push(render("src/runtime.rs", emit::runtime::runtime(features))?);
+    }
     if let Some((stem, tokens)) = example {
-        files.push(OutputFile {
-            path: format!("examples/{stem}.rs"),
-            contents: render(tokens, "example")?,
-        });
+        files.push(render(&format!("examples/{stem}.rs"), tokens)?);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Output { files, warnings })
 }
 
 /// Generates the client as one module file, to embed in another crate with `#[path]` or
-/// `include!`. It needs the crate to depend on `reqwest`, `serde` and `serde_json`.
+/// `include!`. It needs the crate to use edition 2024 and depend on `reqwest`, `serde` and
+/// `serde_json`.
 pub fn generate_module(spec: &str, options: &ModuleOptions) -> Result<Output, Vec<Diagnostic>> {
     let (api, warnings) = lower_spec(spec)?;
     let header = header(&options.command, &options.source);
     let features = emit::runtime::Features::of(&api);
-    let runtime = match &options.runtime {
-        Some(path) => {
+    let runtime = match (&options.runtime, features.needs_runtime()) {
+        (_, false) => None,
+        (Some(path), true) => {
             let path: syn::Path = syn::parse_str(path).map_err(|e| {
                 vec![Diagnostic::error(
                     "#",
                     format!("`{path}` is not a Rust path: {e}"),
                 )]
             })?;
-            quote!(use #path as runtime;)
+            Some(quote!(use #path as runtime;))
         }
-        None => {
+        (None, true) => {
             let items = emit::runtime::runtime(features);
-            quote!(pub mod runtime { #items })
+            Some(quote!(pub mod runtime { #items }))
         }
     };
-    let (client, requests, types) = (
-        emit::client::client(&api),
-        emit::requests::requests(&api),
-        emit::types::types(&api),
-    );
+    let client = features.operations.then(|| {
+        let (client, requests) = (emit::client::client(&api), emit::requests::requests(&api));
+        quote! {
+            pub use client::{Client, ClientBuilder};
+
+            pub mod client {
+                #client
+            }
+
+            pub mod requests {
+                #requests
+            }
+        }
+    });
+    let types = emit::types::types(&api);
     let tokens = quote! {
         #runtime
 
-        pub use client::{Client, ClientBuilder};
-
-        pub mod client {
-            #client
-        }
-
-        pub mod requests {
-            #requests
-        }
+        #client
 
         pub mod types {
             #types
@@ -231,8 +228,8 @@ pub fn shared_runtime(source: &str, command: &str) -> Result<String, Diagnostic>
 /// The crate root: documentation, lints, modules and re-exports.
 fn crate_root(api: &ir::Api, features: emit::runtime::Features) -> TokenStream {
     let title = format!(
-        " Client for the {} {}.",
-        api.title.trim(),
+        " Client for {} {}.",
+        emit::api_name(&api.title),
         api.version.trim()
     );
     let description = emit::docs::sanitize(api.description.as_deref().unwrap_or(""));
@@ -246,49 +243,79 @@ fn crate_root(api: &ir::Api, features: emit::runtime::Features) -> TokenStream {
     });
     let blank = api.description.as_ref().map(|_| quote!(#![doc = ""]));
 
-    let mut runtime_exports = vec![
-        quote!(DecodeError),
-        quote!(Error),
-        quote!(ErrorResponse),
-        quote!(Response),
-    ];
-    if features.operations {
-        runtime_exports.insert(0, quote!(BoxFuture));
-    }
+    let mut runtime_exports = Vec::new();
     for (on, name) in [
         (features.api_key, quote!(ApiKey)),
         (features.basic, quote!(BasicAuth)),
         (features.bearer, quote!(BearerToken)),
+        (features.operations, quote!(BoxFuture)),
+        (features.operations, quote!(DecodeError)),
+        (features.operations, quote!(Error)),
+        (features.operations, quote!(ErrorResponse)),
         (features.patch, quote!(Patch)),
+        (features.operations, quote!(Response)),
     ] {
         if on {
             runtime_exports.push(name);
         }
     }
-    runtime_exports.sort_by_key(ToString::to_string);
+    let runtime_mod = features.needs_runtime().then(|| {
+        quote! {
+            #[rustfmt::skip]
+            mod runtime;
+        }
+    });
+    let runtime_use = (!runtime_exports.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub use runtime::{#(#runtime_exports),*};
+        }
+    });
+    let (about, client_mods, client_use) = if features.operations {
+        (
+            quote! {
+                //!
+                //! [`Client`] sends the requests, one method per operation; [`types`] holds the
+                //! request and response types.
+            },
+            quote! {
+                #[rustfmt::skip]
+                mod client;
+                #[rustfmt::skip]
+                pub mod requests;
+            },
+            quote! {
+                #[rustfmt::skip]
+                pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+            },
+        )
+    } else {
+        (
+            quote! {
+                //!
+                //! The spec describes no operations; [`types`] holds its schemas.
+            },
+            quote!(),
+            quote!(),
+        )
+    };
     quote! {
         #![doc = #title]
         #blank
         #(#description)*
+        #about
         //!
-        //! [`Client`] sends the requests, one method per operation; [`types`] holds the
-        //! request and response types. Every file of this crate is generated from the
-        //! OpenAPI document: change the document and regenerate rather than editing here.
+        //! Every file of this crate is generated from the OpenAPI document: change the document
+        //! and regenerate rather than editing here.
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
 
-        #[rustfmt::skip]
-        mod client;
-        #[rustfmt::skip]
-        pub mod requests;
-        #[rustfmt::skip]
-        mod runtime;
+        #client_mods
+        #runtime_mod
         #[rustfmt::skip]
         pub mod types;
 
-        #[rustfmt::skip]
-        pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-        #[rustfmt::skip]
-        pub use runtime::{#(#runtime_exports),*};
+        #client_use
+        #runtime_use
     }
 }

@@ -53,7 +53,7 @@ pub fn load(text: &str) -> Result<OpenAPI, Vec<Diagnostic>> {
     let raw_paths = root.remove("paths");
     let raw_components = root.remove("components");
     root.insert("paths".to_owned(), Value::Object(Map::new()));
-    let mut doc: OpenAPI = match typed(Value::Object(root), &Pointer::root()) {
+    let mut doc: OpenAPI = match typed(&Value::Object(root), &Pointer::root()) {
         Ok(doc) => doc,
         Err(d) => {
             errors.push(d);
@@ -236,7 +236,7 @@ fn load_paths(raw: Map<String, Value>, errors: &mut Vec<Diagnostic>) -> Paths {
             paths.extensions.insert(path, value);
             continue;
         }
-        match typed(value, &at) {
+        match typed(&value, &at) {
             Ok(item) => {
                 paths.paths.insert(path, item);
             }
@@ -288,7 +288,7 @@ fn entries_of<T: DeserializeOwned>(
 ) -> IndexMap<String, ReferenceOr<T>> {
     let mut out = IndexMap::with_capacity(entries.len());
     for (name, value) in entries {
-        match typed(value, &at.push(&name)) {
+        match typed(&value, &at.push(&name)) {
             Ok(v) => {
                 out.insert(name, v);
             }
@@ -298,21 +298,83 @@ fn entries_of<T: DeserializeOwned>(
     out
 }
 
-/// Deserializes one node, turning serde's path into a JSON pointer below `at`.
-fn typed<T: DeserializeOwned>(value: Value, at: &Pointer) -> Result<T, Diagnostic> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let mut pointer = at.clone();
-        for segment in e.path().iter() {
-            use serde_path_to_error::Segment;
-            pointer = match segment {
-                Segment::Seq { index } => pointer.push(index.to_string()),
-                Segment::Map { key } => pointer.push(key),
-                Segment::Enum { variant } => pointer.push(variant),
-                Segment::Unknown => break,
-            };
+/// Deserializes one node, locating an error as precisely as possible below `at`.
+fn typed<T: DeserializeOwned>(value: &Value, at: &Pointer) -> Result<T, Diagnostic> {
+    let error = match serde_path_to_error::deserialize::<_, T>(value) {
+        Ok(v) => return Ok(v),
+        Err(e) => e,
+    };
+    let mut path = Vec::new();
+    for segment in error.path().iter() {
+        use serde_path_to_error::Segment;
+        match segment {
+            Segment::Seq { index } => path.push(index.to_string()),
+            Segment::Map { key } => path.push(key.clone()),
+            Segment::Enum { variant } => path.push(variant.clone()),
+            Segment::Unknown => break,
         }
-        Diagnostic::error(pointer, explain(&e.into_inner().to_string()))
+    }
+    // serde loses its place inside the model's flattened structs; narrow the location down
+    // to the child whose removal lets the node deserialize.
+    loop {
+        let children: Vec<String> = match lookup(value, &path) {
+            Some(Value::Object(map)) => map.keys().cloned().collect(),
+            Some(Value::Array(items)) => (0..items.len()).map(|i| i.to_string()).collect(),
+            _ => break,
+        };
+        let culprit = children.into_iter().find(|child| {
+            let mut trial = value.clone();
+            remove(&mut trial, &path, child);
+            serde_json::from_value::<T>(trial).is_ok()
+        });
+        match culprit {
+            Some(child) => path.push(child),
+            None => break,
+        }
+    }
+    let pointer = path.iter().fold(at.clone(), |p, s| p.push(s));
+    Err(Diagnostic::error(
+        pointer,
+        explain(&error.into_inner().to_string()),
+    ))
+}
+
+fn lookup<'v>(value: &'v Value, path: &[String]) -> Option<&'v Value> {
+    path.iter().try_fold(value, |v, segment| match v {
+        Value::Object(map) => map.get(segment),
+        Value::Array(items) => items.get(segment.parse::<usize>().ok()?),
+        _ => None,
     })
+}
+
+fn remove(value: &mut Value, path: &[String], child: &str) {
+    let mut node = value;
+    for segment in path {
+        node = match node {
+            Value::Object(map) => match map.get_mut(segment) {
+                Some(next) => next,
+                None => return,
+            },
+            Value::Array(items) => {
+                match segment.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                    Some(next) => next,
+                    None => return,
+                }
+            }
+            _ => return,
+        };
+    }
+    match node {
+        Value::Object(map) => {
+            map.shift_remove(child);
+        }
+        Value::Array(items) => {
+            if let Some(i) = child.parse::<usize>().ok().filter(|&i| i < items.len()) {
+                items.remove(i);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Rewrites serde's messages about the model's internals into terms of the document.

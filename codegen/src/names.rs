@@ -72,7 +72,17 @@ pub fn snake(name: &str, fallback: &str) -> String {
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert(0, '_');
     }
-    s
+    unraw_able(s)
+}
+
+/// Keywords that cannot be raw identifiers get a trailing underscore, so the name is the
+/// identifier as written (other keywords are written `r#name`, which serde reads as `name`).
+fn unraw_able(s: String) -> String {
+    if NOT_RAW.contains(&s.as_str()) {
+        format!("{s}_")
+    } else {
+        s
+    }
 }
 
 /// `UpperCamelCase` identifier for types and enum variants; see [`snake`] for `fallback`.
@@ -93,7 +103,7 @@ pub fn pascal(name: &str, fallback: &str) -> String {
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert(0, 'V');
     }
-    s
+    unraw_able(s)
 }
 
 /// `SCREAMING_SNAKE_CASE`, for constants and environment variable names.
@@ -102,7 +112,7 @@ pub fn screaming(name: &str, fallback: &str) -> String {
 }
 
 /// The token form of an identifier made by [`snake`] or [`pascal`]: keywords become raw
-/// identifiers (`r#type`), or get a trailing underscore where Rust forbids raw ones (`self_`).
+/// identifiers (`r#type`); those Rust forbids as raw already carry a trailing underscore.
 pub fn ident(name: &str) -> proc_macro2::Ident {
     let span = proc_macro2::Span::call_site();
     if NOT_RAW.contains(&name) {
@@ -189,6 +199,8 @@ mod tests {
             ("café", "caf_ue9", "CafUe9"),
             ("Channel::Api", "channel_api", "ChannelApi"),
             ("type", "type", "Type"),
+            ("self", "self_", "Self_"),
+            ("crate", "crate_", "Crate"),
         ];
         for (wire, snake_case, pascal_case) in cases {
             assert_eq!(snake(wire, "fallback"), *snake_case, "snake of {wire:?}");

@@ -16,6 +16,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long connecting may take, unless [`ClientBuilder::connect_timeout`] says otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The `User-Agent` header sent with every request.
+const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
 /// Client for the LiveDesk API.
 ///
 /// Each operation is a method returning a request; `.await` it to send it. Cloning is
@@ -103,9 +106,7 @@ impl ClientBuilder {
                 reqwest::Client::builder()
                     .timeout(self.timeout)
                     .connect_timeout(self.connect_timeout)
-                    .user_agent(
-                        concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-                    )
+                    .user_agent(USER_AGENT)
                     .build()
                     .map_err(|error| runtime::Error::InvalidRequest(
                         format!("the HTTP client cannot be built: {error}"),

@@ -10,8 +10,10 @@
 //! the API secret, both issued on the console's API key page.
 //!
 //! [`Client`] sends the requests, one method per operation; [`types`] holds the
-//! request and response types. Every file of this crate is generated from the
-//! OpenAPI document: change the document and regenerate rather than editing here.
+//! request and response types.
+//!
+//! Every file of this crate is generated from the OpenAPI document: change the document
+//! and regenerate rather than editing here.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

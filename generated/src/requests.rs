@@ -3,8 +3,7 @@
 //! One request builder per operation. Each `Client` method returns a builder; set
 //! optional parameters on it, then `.await` it (or call `send`) to send the request.
 
-use super::Client;
-use super::runtime;
+use super::{Client, runtime};
 use super::types;
 
 impl Client {
@@ -82,7 +81,7 @@ impl<'a> UpdateContact<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for UpdateContact<'a> {
+impl<'a> IntoFuture for UpdateContact<'a> {
     type Output = Result<
         runtime::Response<types::ContactResponse>,
         runtime::Error<types::ErrorBody>,

@@ -48,8 +48,7 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
         None => " The spec names no server; set the base URL with [`ClientBuilder::base_url`]."
             .to_owned(),
     };
-    let title = &api.title;
-    let client_doc = format!(" Client for the {title}.");
+    let client_doc = format!(" Client for {}.", super::api_name(&api.title));
 
     let scheme_fields: Vec<TokenStream> = match &credentials {
         Credentials::None => Vec::new(),
@@ -161,6 +160,9 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
         /// How long connecting may take, unless [`ClientBuilder::connect_timeout`] says otherwise.
         pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+        /// The `User-Agent` header sent with every request.
+        const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
         #[doc = #client_doc]
         ///
         /// Each operation is a method returning a request; `.await` it to send it. Cloning is
@@ -253,7 +255,7 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
                     None => reqwest::Client::builder()
                         .timeout(self.timeout)
                         .connect_timeout(self.connect_timeout)
-                        .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+                        .user_agent(USER_AGENT)
                         .build()
                         .map_err(|error| runtime::Error::InvalidRequest(format!("the HTTP client cannot be built: {error}")))?,
                 };

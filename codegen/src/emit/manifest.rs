@@ -71,8 +71,8 @@ fn toml_string(s: &str) -> String {
 /// The manifest text.
 pub(crate) fn manifest(api: &ir::Api, options: &ManifestOptions<'_>) -> String {
     let description = format!(
-        "Client for the {} {}, generated from its OpenAPI document.",
-        api.title.trim(),
+        "Client for {} {}, generated from its OpenAPI document.",
+        super::api_name(&api.title),
         api.version.trim()
     );
     let mut out = String::new();

@@ -68,3 +68,14 @@ pub(crate) fn credential_type(kind: &crate::ir::SecurityKind) -> TokenStream {
         K::ApiKeyHeader { .. } | K::ApiKeyQuery { .. } => quote!(ApiKey),
     }
 }
+
+/// How to name the API in prose: "the LiveDesk API", or the title as it is when it does
+/// not end in "API" ("Petstore").
+pub(crate) fn api_name(title: &str) -> String {
+    let title = title.trim();
+    if title.to_ascii_lowercase().ends_with("api") {
+        format!("the {title}")
+    } else {
+        title.to_owned()
+    }
+}

@@ -42,8 +42,7 @@ pub(crate) fn requests(api: &ir::Api) -> TokenStream {
         //! optional parameters on it, then `.await` it (or call `send`) to send the request.
         #allow
 
-        use super::Client;
-        use super::runtime;
+        use super::{Client, runtime};
         #types_use
 
         #(#ops)*
@@ -152,8 +151,7 @@ fn operation(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> To
     let send_body = send_body(api, credentials, op);
 
     let builder_doc = format!(
-        " A request to [`Client::{}`]: set optional parameters, then `.await` it",
-        op.rust_name
+        " A request to [`Client::{method_name}`]: set optional parameters, then `.await` it"
     );
 
     quote! {
@@ -184,7 +182,7 @@ fn operation(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> To
             }
         }
 
-        impl<'a> std::future::IntoFuture for #builder<'a> {
+        impl<'a> IntoFuture for #builder<'a> {
             type Output = #output;
             type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
 
@@ -220,10 +218,11 @@ fn method_docs(op: &Operation, required: &[&Param], body_required: bool) -> Toke
     let mut args: Vec<String> = required
         .iter()
         .map(|p| {
-            let about = p.docs.as_deref().map(one_line).unwrap_or_default();
-            format!("- `{}`: {}", p.rust_name, about)
-                .trim_end()
-                .to_owned()
+            let name = ident(&p.rust_name);
+            match p.docs.as_deref().map(one_line) {
+                Some(about) if !about.is_empty() => format!("- `{name}`: {about}"),
+                _ => format!("- `{name}`"),
+            }
         })
         .collect();
     if body_required {
@@ -322,11 +321,15 @@ fn send_body(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> To
         Some(_) => quote!(runtime::json_response(response).await),
         None => quote!(runtime::empty_response(response).await),
     };
+    let headers: Vec<TokenStream> = headers.collect();
+    let request_mut =
+        (accept.is_some() || !headers.is_empty() || !auth.is_empty() || body.is_some())
+            .then(|| quote!(mut));
     quote! {
         let client = self.client;
         let #url_mut url = runtime::url(&[#(#parts),*])?;
         #(#query)*
-        let mut request = reqwest::Request::new(#method, url);
+        let #request_mut request = reqwest::Request::new(#method, url);
         #accept
         #(#headers)*
         #auth

@@ -37,6 +37,11 @@ pub struct Features {
 }
 
 impl Features {
+    /// Whether the generated code needs a runtime module at all.
+    pub fn needs_runtime(&self) -> bool {
+        self.operations || self.patch || self.string_enum || self.integer_enum
+    }
+
     /// Every part, for a runtime shared by several generated modules.
     pub fn all() -> Self {
         Features {
@@ -99,9 +104,9 @@ impl Features {
 
 /// The runtime module's items.
 pub(crate) fn runtime(f: Features) -> TokenStream {
-    let mut items = vec![header(), error(), response(), base_url()];
+    let mut items = vec![header(f)];
     if f.operations {
-        items.push(requests_common());
+        items.extend([error(), response(), base_url(), requests_common()]);
     }
     if f.patch {
         items.push(patch());
@@ -139,20 +144,26 @@ pub(crate) fn runtime(f: Features) -> TokenStream {
     quote!(#(#items)*)
 }
 
-fn header() -> TokenStream {
+fn header(f: Features) -> TokenStream {
+    let fmt = (f.operations || f.string_enum || f.basic || f.bearer || f.api_key || f.path_params)
+        .then(|| {
+            quote!(
+                use std::fmt;
+            )
+        });
     quote! {
         //! Support code shared by all requests: errors, responses, three-state fields and
         //! credentials.
 
-        use std::fmt;
-
-        use reqwest::StatusCode;
-        use reqwest::header::HeaderMap;
+        #fmt
     }
 }
 
 fn error() -> TokenStream {
     quote! {
+        use reqwest::StatusCode;
+        use reqwest::header::HeaderMap;
+
         /// Longest body excerpt shown in messages, in bytes.
         const EXCERPT_LIMIT: usize = 256;
 

@@ -59,7 +59,17 @@ pub(crate) fn types(api: &ir::Api) -> TokenStream {
 }
 
 fn type_def(t: &TypeDef) -> TokenStream {
-    let fallback = format!("The `{}` schema.", t.name);
+    let fallback = match t
+        .pointer
+        .strip_prefix("#/components/schemas/")
+        .filter(|w| !w.contains('/'))
+    {
+        Some(wire) => format!(
+            "The `{}` schema.",
+            wire.replace("~1", "/").replace("~0", "~").replace('`', "'")
+        ),
+        None => format!("The `{}` type.", t.name),
+    };
     let docs = doc_attrs(t.docs.as_deref().unwrap_or(&fallback));
     let deprecated = t.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&t.name);
@@ -98,7 +108,10 @@ fn structure(name: &proc_macro2::Ident, s: &ir::Struct) -> TokenStream {
 }
 
 fn field(f: &ir::Field) -> TokenStream {
-    let fallback = format!("The `{}` property.", f.wire_name.replace('`', "'"));
+    let fallback = match f.wire_name.as_str() {
+        "" => "The property with an empty name.".to_owned(),
+        wire => format!("The `{}` property.", wire.replace('`', "'")),
+    };
     let docs = doc_attrs(f.docs.as_deref().unwrap_or(&fallback));
     let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&f.rust_name);
@@ -135,6 +148,7 @@ fn enumeration(name: &proc_macro2::Ident, e: &ir::Enum) -> TokenStream {
     let variants = e.variants.iter().enumerate().map(|(i, v)| {
         let variant = ident(&v.rust_name);
         let doc = match &v.value {
+            EnumValue::String(s) if s.is_empty() => " `\"\"` (the empty string)".to_owned(),
             EnumValue::String(s) => format!(" `{}`", s.replace('`', "'")),
             EnumValue::Integer(n) => format!(" `{n}`"),
         };

@@ -11,15 +11,20 @@ use crate::diagnostics::Pointer;
 use crate::ir::{self, Ty};
 use crate::names::{Namer, pascal, snake};
 
-/// Names of `Client` methods and request-builder items that operations must not take.
+/// Names of `Client` methods that operations must not take.
 const CLIENT_RESERVED: &[&str] = &["base_url", "builder", "clone", "fmt", "new"];
-const BUILDER_RESERVED: &[&str] = &["Client"];
 const PARAM_RESERVED: &[&str] = &["body", "client", "into_future", "send"];
 
 impl<'a> Lowerer<'a> {
     pub(crate) fn lower_operations(&mut self) -> Vec<ir::Operation> {
         let mut methods = Namer::with_reserved(CLIENT_RESERVED);
-        let mut builders = Namer::with_reserved(BUILDER_RESERVED);
+        // Builders share their module with `Client` and use prelude names unqualified.
+        let reserved: Vec<&str> = super::TYPES_RESERVED
+            .iter()
+            .copied()
+            .chain(["Client", "IntoFuture"])
+            .collect();
+        let mut builders = Namer::with_reserved(&reserved);
         let mut operations = Vec::new();
         let doc = self.doc;
         for (path, item) in &doc.paths.paths {
