@@ -1,4 +1,186 @@
-//! `cargo xtask ci`: every check, in the order that fails fastest.
-pub(crate) fn run(_args: &[String]) -> Result<(), String> {
-    Err("not yet".to_owned())
+//! `cargo xtask ci`: every check the project has, cheapest first, stopping at the first
+//! failure. It installs the pinned Node tools (Spectral, Prism) from `xtask/node` itself,
+//! so a fresh machine needs only Rust, Node.js and npm.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+/// Runs `cargo xtask ci`.
+pub fn run(args: &[String]) -> Result<(), String> {
+    if let Some(arg) = args.first() {
+        return Err(format!("unknown argument `{arg}`\n\n{}", crate::USAGE));
+    }
+    let root = crate::root();
+    let started = Instant::now();
+
+    step("format", || cargo(&root, &["fmt", "--all", "--check"], &[]))?;
+    step("clippy", || {
+        cargo(
+            &root,
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--locked",
+                "--",
+                "-D",
+                "warnings",
+            ],
+            &[],
+        )
+    })?;
+    step("generated code is fresh", || {
+        crate::codegen::run(&["--check".to_owned()])
+    })?;
+    let node = root.join("xtask/node");
+    step("install Spectral and Prism", || install_node_tools(&node))?;
+    step("lint the spec with Spectral", || {
+        let spectral = node.join("node_modules/.bin/spectral");
+        let ruleset = root.join("spec/.spectral.yaml");
+        let spec = root.join(crate::codegen::SPEC);
+        run_command(
+            Command::new(spectral)
+                .arg("lint")
+                .arg(spec)
+                .arg("--ruleset")
+                .arg(ruleset)
+                .args(["--fail-severity", "warn"]),
+        )
+    })?;
+    step("tests", || {
+        cargo(&root, &["test", "--workspace", "--locked"], &[])
+    })?;
+    step("conformance against Prism", || {
+        let prism = node.join("node_modules/.bin/prism");
+        let cargo_bin =
+            std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from);
+        let output = Command::new(cargo_bin)
+            .current_dir(&root)
+            .args([
+                "test",
+                "--locked",
+                "-p",
+                "livedesk-tests",
+                "--test",
+                "it",
+                "prism::",
+                "--",
+                "--ignored",
+            ])
+            .env("PRISM", prism)
+            .output()
+            .map_err(|e| format!("cannot run cargo test: {e}"))?;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        eprint!("{}{stdout}", String::from_utf8_lossy(&output.stderr));
+        // A renamed or filtered-out test must not pass by running nothing.
+        if !output.status.success() || !stdout.contains("test result: ok. 1 passed") {
+            return Err("the Prism conformance test did not run and pass".to_owned());
+        }
+        Ok(())
+    })?;
+    step("documentation", || {
+        cargo(
+            &root,
+            &["doc", "--workspace", "--no-deps", "--locked"],
+            &[("RUSTDOCFLAGS", "-D warnings")],
+        )
+    })?;
+    eprintln!("\nall checks passed in {:.0?}", started.elapsed());
+    Ok(())
+}
+
+fn step(name: &str, f: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+    eprintln!("\n==> {name}");
+    let started = Instant::now();
+    f().map_err(|e| format!("{e}\n\nfailed: {name}"))?;
+    eprintln!("--> {name}: ok ({:.1?})", started.elapsed());
+    Ok(())
+}
+
+fn cargo(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    let cargo = std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from);
+    let mut command = Command::new(cargo);
+    command.current_dir(root).args(args);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    run_command(&mut command)
+}
+
+fn run_command(command: &mut Command) -> Result<(), String> {
+    let shown = format!("{command:?}");
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot run {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} exited with {status}"))
+    }
+}
+
+/// Installs the pinned tools with `npm ci` unless exactly those versions are installed.
+fn install_node_tools(node: &Path) -> Result<(), String> {
+    let manifest = std::fs::read_to_string(node.join("package.json"))
+        .map_err(|e| format!("xtask/node/package.json: {e}"))?;
+    let installed = ["@stoplight/spectral-cli", "@stoplight/prism-cli"]
+        .iter()
+        .all(|package| {
+            let pinned = pinned_version(&manifest, package);
+            let found = std::fs::read_to_string(
+                node.join("node_modules").join(package).join("package.json"),
+            )
+            .ok()
+            .and_then(|text| pinned_version(&text, "version"));
+            pinned.is_some() && pinned == found
+        });
+    if installed {
+        eprintln!("pinned versions already installed in {}", node.display());
+        return Ok(());
+    }
+    let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
+    run_command(
+        Command::new(npm)
+            .current_dir(node)
+            .args(["ci", "--no-audit", "--no-fund"]),
+    )
+    .map_err(|e| {
+        format!("{e}\nNode.js 20 or later with npm is needed (Debian: `apt install nodejs npm`)")
+    })
+}
+
+/// The string value of `"key": "value"` in a small JSON file, without a JSON parser.
+fn pinned_version(json: &str, key: &str) -> Option<String> {
+    let quoted = format!("\"{key}\"");
+    let rest = &json[json.find(&quoted)? + quoted.len()..];
+    let rest = rest
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start()
+        .strip_prefix('"')?;
+    Some(rest[..rest.find('"')?].to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinned_versions_are_read_from_package_files() {
+        let manifest = r#"{ "devDependencies": { "@stoplight/prism-cli": "5.14.2", "@stoplight/spectral-cli": "6.16.3" } }"#;
+        assert_eq!(
+            pinned_version(manifest, "@stoplight/prism-cli").as_deref(),
+            Some("5.14.2")
+        );
+        assert_eq!(
+            pinned_version(manifest, "@stoplight/spectral-cli").as_deref(),
+            Some("6.16.3")
+        );
+        assert_eq!(
+            pinned_version(r#"{"name": "x", "version": "1.2.3"}"#, "version").as_deref(),
+            Some("1.2.3")
+        );
+        assert_eq!(pinned_version("{}", "version"), None);
+    }
 }

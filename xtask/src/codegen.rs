@@ -8,10 +8,14 @@ use std::path::{Path, PathBuf};
 use codegen::{CrateOptions, Output};
 
 /// The project's own spec, output directory and crate name.
-pub(crate) const SPEC: &str = "spec/livedesk.yaml";
-pub(crate) const OUT: &str = "generated";
-pub(crate) const NAME: &str = "livedesk-client";
-pub(crate) const COMMAND: &str = "cargo xtask codegen";
+/// The project's spec, relative to the workspace root.
+pub const SPEC: &str = "spec/livedesk.yaml";
+/// Where the project's client crate is generated.
+pub const OUT: &str = "generated";
+/// The project's client crate.
+pub const NAME: &str = "livedesk-client";
+/// The command named in every generated file's header.
+pub const COMMAND: &str = "cargo xtask codegen";
 
 struct Args {
     spec: PathBuf,
@@ -124,14 +128,22 @@ fn validate_name(name: &str) -> Result<(), String> {
     }
 }
 
-pub(crate) fn run(args: &[String]) -> Result<(), String> {
+/// Runs `cargo xtask codegen` with these arguments.
+pub fn run(args: &[String]) -> Result<(), String> {
     let args = parse(args)?;
     let output = generate(&args)?;
     if args.check {
-        check(&args.out, &output)
+        check(&args.out, &output)?;
+        eprintln!("{} is up to date", args.out.display());
+        Ok(())
     } else {
         write(&args.out, &output)
     }
+}
+
+/// Generates the project's client crate from its spec, as `cargo xtask codegen` does.
+pub fn generate_project() -> Result<Output, String> {
+    generate(&parse(&[])?)
 }
 
 /// Reads the spec and generates, printing diagnostics; `Err` when generation failed.
@@ -235,35 +247,39 @@ fn write(out: &Path, output: &Output) -> Result<(), String> {
     Ok(())
 }
 
-fn check(out: &Path, output: &Output) -> Result<(), String> {
-    let mut stale = false;
+/// Compares `output` with the files under `out`; `Err` carries a unified diff of every
+/// difference and says how to fix it.
+pub fn check(out: &Path, output: &Output) -> Result<(), String> {
+    let mut report = String::new();
     for file in &output.files {
         let path = out.join(&file.path);
         let old = fs::read_to_string(&path).unwrap_or_default();
         if old != file.contents {
-            stale = true;
             let diff = similar::TextDiff::from_lines(&old, &file.contents);
             let shown = path.display().to_string();
-            print!(
-                "{}",
-                diff.unified_diff()
+            let regenerated = format!("{shown} (regenerated)");
+            report.push_str(
+                &diff
+                    .unified_diff()
                     .context_radius(3)
-                    .header(&shown, &format!("{shown} (regenerated)"))
+                    .header(&shown, &regenerated)
+                    .to_string(),
             );
         }
     }
     for path in stale_files(out, output) {
-        stale = true;
-        println!(
-            "{} is generated but no longer produced; it would be removed",
+        report.push_str(&format!(
+            "{} is generated but no longer produced; it would be removed\n",
             path.display()
-        );
+        ));
     }
-    if stale {
-        Err(format!("{} is stale: run `{COMMAND}`", out.display()))
-    } else {
-        eprintln!("{} is up to date", out.display());
+    if report.is_empty() {
         Ok(())
+    } else {
+        Err(format!(
+            "{report}\n{} is stale: run `{COMMAND}`",
+            out.display()
+        ))
     }
 }
 

@@ -1,16 +1,17 @@
-//! Project tasks, run as `cargo xtask <task>`:
+//! Project tasks, run as `cargo xtask <task>` (the binary is a thin wrapper over [`main`]):
 //!
 //! - `codegen [--check]` regenerates `generated/` from `spec/livedesk.yaml`;
 //! - `codegen --spec FILE --out DIR [--name CRATE] [--check]` generates a crate for any spec;
 //! - `ci` runs every check the project has, installing the Node tools it needs.
 
-mod ci;
-mod codegen;
+pub mod ci;
+pub mod codegen;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-fn main() -> ExitCode {
+/// Runs the task named by the command-line arguments.
+pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
@@ -45,7 +46,7 @@ tasks:
 ";
 
 /// The workspace root, where `spec/`, `generated/` and `xtask/` live.
-pub(crate) fn root() -> PathBuf {
+pub fn root() -> PathBuf {
     let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     manifest_dir
         .parent()
