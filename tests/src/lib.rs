@@ -1,1 +1,19 @@
+//! The generator's output for the fixture specs in `fixtures/`, compiled as modules of this
+//! crate: a snapshot that does not compile fails the build. The tests are in `tests/it`.
 
+/// The runtime shared by every fixture module (`codegen::shared_runtime`).
+#[rustfmt::skip]
+#[path = "../fixtures/runtime.rs"]
+#[allow(dead_code, reason = "carries every helper; each fixture uses only some")]
+pub mod runtime;
+
+/// One module per fixture spec.
+#[rustfmt::skip]
+pub mod fixtures {
+    include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
+}
+
+/// The README's code, compiled as a doctest so that it cannot drift from the client.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct Readme;

@@ -1,0 +1,147 @@
+//! Snapshot tests: each fixture spec in `fixtures/` against its generated module, the
+//! shared runtime against `fixtures/runtime.rs`, and each broken spec in `diagnostics/`
+//! against the diagnostics it must produce. `UPDATE_SNAPSHOTS=1 cargo test` rewrites the
+//! snapshots; review the diff like code.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const COMMAND: &str = "UPDATE_SNAPSHOTS=1 cargo test";
+
+fn dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(name)
+}
+
+fn updating() -> bool {
+    std::env::var_os("UPDATE_SNAPSHOTS").is_some_and(|v| v != "0")
+}
+
+/// Files in `dir` with extension `ext`, by stem, sorted.
+fn stems(dir: &Path, ext: &str) -> Vec<String> {
+    let mut stems: Vec<String> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .filter_map(|e| {
+            let path = e.path();
+            if path.extension()? != ext {
+                return None;
+            }
+            Some(path.file_stem()?.to_string_lossy().into_owned())
+        })
+        .collect();
+    stems.sort();
+    stems
+}
+
+/// Compares `actual` with the snapshot at `path`, or writes it when updating. Returns a
+/// description of the mismatch.
+fn check(path: &Path, actual: &str) -> Option<String> {
+    let expected = fs::read_to_string(path).unwrap_or_default();
+    if expected == actual {
+        return None;
+    }
+    if updating() {
+        fs::write(path, actual).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        return None;
+    }
+    let diff = similar::TextDiff::from_lines(&expected, actual);
+    let shown = path.display().to_string();
+    Some(format!(
+        "{}",
+        diff.unified_diff()
+            .context_radius(2)
+            .header(&shown, "generated now")
+    ))
+}
+
+fn finish(mismatches: Vec<String>) {
+    assert!(
+        mismatches.is_empty(),
+        "{} snapshot(s) differ; if the change is intended, run `{COMMAND}` and review the diff\n\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+}
+
+#[test]
+fn fixture_modules_match_their_snapshots() {
+    let fixtures = dir("fixtures");
+    let mut mismatches = Vec::new();
+    for stem in stems(&fixtures, "yaml") {
+        let spec = fs::read_to_string(fixtures.join(format!("{stem}.yaml"))).expect("fixture spec");
+        let options = codegen::ModuleOptions {
+            source: format!("tests/fixtures/{stem}.yaml"),
+            command: COMMAND.to_owned(),
+            runtime: Some("crate::runtime".to_owned()),
+        };
+        let output = codegen::generate_module(&spec, &options)
+            .unwrap_or_else(|d| panic!("fixtures/{stem}.yaml does not generate: {d:#?}"));
+        let [file] = output.files.as_slice() else {
+            panic!("one module expected")
+        };
+        mismatches.extend(check(&fixtures.join(format!("{stem}.rs")), &file.contents));
+    }
+    let runtime =
+        codegen::shared_runtime("codegen::shared_runtime", COMMAND).expect("runtime renders");
+    mismatches.extend(check(&fixtures.join("runtime.rs"), &runtime));
+    finish(mismatches);
+}
+
+#[test]
+fn every_fixture_has_a_snapshot_and_every_snapshot_a_fixture() {
+    let fixtures = dir("fixtures");
+    let specs = stems(&fixtures, "yaml");
+    let mut snapshots = stems(&fixtures, "rs");
+    snapshots.retain(|s| s != "runtime");
+    assert!(!specs.is_empty());
+    if !updating() {
+        assert_eq!(
+            specs, snapshots,
+            "fixtures/*.yaml and fixtures/*.rs must pair up"
+        );
+    }
+    let diagnostics = dir("diagnostics");
+    let (specs, expected) = (stems(&diagnostics, "yaml"), stems(&diagnostics, "txt"));
+    if !updating() {
+        assert_eq!(
+            specs, expected,
+            "diagnostics/*.yaml and diagnostics/*.txt must pair up"
+        );
+    }
+}
+
+/// Every broken spec yields exactly the diagnostics in its `.txt`, formatted as
+/// `cargo xtask codegen` prints them, and no output.
+#[test]
+fn broken_specs_give_located_diagnostics() {
+    let diagnostics = dir("diagnostics");
+    let mut mismatches = Vec::new();
+    for stem in stems(&diagnostics, "yaml") {
+        let file = format!("{stem}.yaml");
+        let bytes = fs::read(diagnostics.join(&file)).expect("diagnostics spec");
+        let options = codegen::CrateOptions {
+            name: "x".to_owned(),
+            source: file.clone(),
+            command: "test".to_owned(),
+            standalone: true,
+        };
+        let printed = match codegen::source_text(&bytes) {
+            Err(d) => format!("{}\n", d.display_in(&file)),
+            Ok(text) => match codegen::generate(text, &options) {
+                Ok(output) => {
+                    let mut out = String::from("generated\n");
+                    for w in &output.warnings {
+                        out.push_str(&format!("{}\n", w.display_in(&file)));
+                    }
+                    out
+                }
+                Err(ds) => ds
+                    .iter()
+                    .map(|d| format!("{}\n", d.display_in(&file)))
+                    .collect(),
+            },
+        };
+        mismatches.extend(check(&diagnostics.join(format!("{stem}.txt")), &printed));
+    }
+    finish(mismatches);
+}
