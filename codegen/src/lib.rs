@@ -78,10 +78,9 @@ pub fn lower_spec(spec: &str) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnost
 
 fn lower_unlocated(spec: &str) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
     let doc = loader::load(spec)?;
+    // Lowering copes with what validation rejects, so both run and every problem is
+    // reported in one pass.
     let mut diagnostics = validate::validate(&doc);
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(diagnostics);
-    }
     let (api, lowered) = lower::lower(&doc);
     diagnostics.extend(lowered);
     match api {

@@ -1,0 +1,255 @@
+//! `cargo xtask codegen` as users run it: the binary, on specs and output directories of
+//! its own, checking exit codes, what it prints and what it leaves on disk.
+
+#![allow(
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unwrap_used,
+    reason = "tests fail by panicking"
+)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A directory of its own under the system's temporary directory, removed afterwards.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "xtask-cli-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("scratch dir");
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn xtask(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("xtask runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const SPEC: &str = "openapi: 3.0.3
+info:
+  title: Tiny
+  version: 1.2.3
+paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters:
+        - name: id
+          in: path
+          required: true
+          schema:
+            type: integer
+      responses:
+        '200':
+          description: A thing.
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  name:
+                    type: string
+";
+
+#[test]
+fn a_broken_spec_prints_located_diagnostics_and_exits_1() {
+    let dir = Scratch::new();
+    let spec = "openapi: 3.0.3\ninfo:\n  title: Broken\n  version: '1'\npaths:\n  /a/{id}:\n    get:\n      responses:\n        '200':\n          description: x\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Nope'\n";
+    fs::write(dir.0.join("broken.yaml"), spec).unwrap();
+    let out = xtask(
+        &["codegen", "--spec", "broken.yaml", "--out", "out"],
+        &dir.0,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("broken.yaml:7:5: error: #/paths/~1a~1{id}/get: the path uses `{id}` but the operation declares no path parameter `id`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("broken.yaml:13:15: error: #/paths/~1a~1{id}/get/responses/200/content/application~1json/schema: `$ref: #/components/schemas/Nope` points to a schema that does not exist"),
+        "every error is reported in one run: {stderr}"
+    );
+    assert!(
+        stderr.contains("2 errors found; nothing was generated"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        !dir.0.join("out").exists(),
+        "nothing is written when there are errors"
+    );
+}
+
+#[test]
+fn input_that_is_not_a_spec_is_an_error_not_a_crash() {
+    let dir = Scratch::new();
+    let cases: [(&str, &[u8], &str); 4] = [
+        ("empty.yaml", b"", "the document is empty"),
+        ("binary.yaml", b"\xff\xfe\x00garbage", "not valid UTF-8"),
+        ("list.json", b"[1, 2, 3]", "not a mapping"),
+        ("deep.yaml", &[b'['; 5000], "error"),
+    ];
+    for (name, bytes, expected) in cases {
+        fs::write(dir.0.join(name), bytes).unwrap();
+        let out = xtask(&["codegen", "--spec", name, "--out", "out"], &dir.0);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+    }
+    let out = xtask(
+        &["codegen", "--spec", "missing.yaml", "--out", "out"],
+        &dir.0,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("cannot read the spec"));
+}
+
+#[test]
+fn regenerating_an_unchanged_spec_touches_no_file() {
+    let dir = Scratch::new();
+    fs::write(dir.0.join("tiny.yaml"), SPEC).unwrap();
+    let first = xtask(&["codegen", "--spec", "tiny.yaml", "--out", "out"], &dir.0);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let lib = dir.0.join("out/src/lib.rs");
+    let manifest = fs::read_to_string(dir.0.join("out/Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("name = \"tiny-client\"") && manifest.contains("version = \"1.2.3\""),
+        "{manifest}"
+    );
+    let before = fs::metadata(&lib).unwrap().modified().unwrap();
+
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let second = xtask(&["codegen", "--spec", "tiny.yaml", "--out", "out"], &dir.0);
+    assert!(second.status.success());
+    assert!(
+        text(&second.stderr).contains("is up to date"),
+        "{}",
+        text(&second.stderr)
+    );
+    assert_eq!(
+        fs::metadata(&lib).unwrap().modified().unwrap(),
+        before,
+        "an unchanged file is not rewritten"
+    );
+}
+
+#[test]
+fn check_reports_a_stale_directory_with_a_diff_and_exit_1() {
+    let dir = Scratch::new();
+    fs::write(dir.0.join("tiny.yaml"), SPEC).unwrap();
+    assert!(
+        xtask(&["codegen", "--spec", "tiny.yaml", "--out", "out"], &dir.0)
+            .status
+            .success()
+    );
+    let check = xtask(
+        &["codegen", "--spec", "tiny.yaml", "--out", "out", "--check"],
+        &dir.0,
+    );
+    assert!(check.status.success(), "{}", text(&check.stderr));
+
+    let types = dir.0.join("out/src/types.rs");
+    let edited = fs::read_to_string(&types)
+        .unwrap()
+        .replace("pub name", "pub renamed");
+    fs::write(&types, edited).unwrap();
+    let check = xtask(
+        &["codegen", "--spec", "tiny.yaml", "--out", "out", "--check"],
+        &dir.0,
+    );
+    assert_eq!(check.status.code(), Some(1));
+    let stderr = text(&check.stderr);
+    assert!(
+        stderr.contains("-    pub renamed: Option<String>,")
+            && stderr.contains("+    pub name: Option<String>,"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("run `cargo xtask codegen`"), "{stderr}");
+    let after = fs::read_to_string(&types).unwrap();
+    assert!(after.contains("pub renamed"), "--check writes nothing");
+}
+
+#[test]
+fn files_the_generator_no_longer_produces_are_removed_and_others_kept() {
+    let dir = Scratch::new();
+    fs::write(dir.0.join("tiny.yaml"), SPEC).unwrap();
+    assert!(
+        xtask(&["codegen", "--spec", "tiny.yaml", "--out", "out"], &dir.0)
+            .status
+            .success()
+    );
+    let stale = dir.0.join("out/src/old.rs");
+    fs::write(
+        &stale,
+        "// @generated by `cargo xtask codegen` from tiny.yaml. Do not edit by hand.\n",
+    )
+    .unwrap();
+    let mine = dir.0.join("out/NOTES.md");
+    fs::write(&mine, "kept\n").unwrap();
+
+    let check = xtask(
+        &["codegen", "--spec", "tiny.yaml", "--out", "out", "--check"],
+        &dir.0,
+    );
+    assert_eq!(
+        check.status.code(),
+        Some(1),
+        "a stale generated file makes the directory stale"
+    );
+    assert!(
+        xtask(&["codegen", "--spec", "tiny.yaml", "--out", "out"], &dir.0)
+            .status
+            .success()
+    );
+    assert!(!stale.exists(), "the generator's own stale file is removed");
+    assert!(mine.exists(), "a file the generator did not write is kept");
+}
+
+#[test]
+fn bad_arguments_are_explained() {
+    let dir = Scratch::new();
+    for (args, expected) in [
+        (&["codegen", "--spec", "x.yaml"][..], "go together"),
+        (
+            &[
+                "codegen", "--spec", "x.yaml", "--out", "o", "--name", "9lives",
+            ][..],
+            "not a valid crate name",
+        ),
+        (&["codegen", "--frobnicate"][..], "unknown argument"),
+        (&["nonsense"][..], "unknown task"),
+    ] {
+        let out = xtask(args, &dir.0);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            text(&out.stderr).contains(expected),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}
