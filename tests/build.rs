@@ -1,12 +1,12 @@
-//! Lists the fixture snapshots as modules, so that adding a fixture needs no edit here.
+//! Lists the generated snapshot modules (fixtures and the corpus of real specs), so that
+//! adding a spec needs no edit here.
 
 use std::fmt::Write;
 use std::path::Path;
 
-fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+fn modules(dir: &Path) -> String {
     println!("cargo::rerun-if-changed={}", dir.display());
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
+    let mut stems: Vec<String> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
                 .flatten()
@@ -18,18 +18,27 @@ fn main() {
                 .collect()
         })
         .unwrap_or_default();
-    names.sort();
+    stems.sort();
     let mut out = String::new();
-    for name in names {
-        let path = dir.join(format!("{name}.rs"));
+    for stem in stems {
+        let path = dir.join(format!("{stem}.rs"));
+        let module = stem.replace(['-', '.'], "_");
         let _ = writeln!(
             out,
-            "#[path = {:?}]\npub mod {name};",
+            "#[path = {:?}]\npub mod {module};",
             path.display().to_string()
         );
     }
+    out
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out_dir = std::env::var("OUT_DIR").unwrap_or_default();
-    if let Err(e) = std::fs::write(Path::new(&out_dir).join("fixtures.rs"), out) {
-        println!("cargo::error=cannot write the fixture list: {e}");
+    for name in ["fixtures", "corpus"] {
+        let list = modules(&root.join(name));
+        if let Err(e) = std::fs::write(Path::new(&out_dir).join(format!("{name}.rs")), list) {
+            println!("cargo::error=cannot write the {name} module list: {e}");
+        }
     }
 }

@@ -26,6 +26,25 @@ pub struct Api {
 pub struct Server {
     /// The URL with its variables' defaults filled in.
     pub url: String,
+    /// The URL as written, with `{variable}` placeholders.
+    pub template: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// The template's variables, in the order they appear in it.
+    pub variables: Vec<ServerVariable>,
+}
+
+/// A variable of a server URL template.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerVariable {
+    /// The name in the template.
+    pub wire_name: String,
+    /// `snake_case` argument name.
+    pub rust_name: String,
+    /// `default`.
+    pub default: String,
+    /// `enum`: the values allowed, if listed.
+    pub values: Vec<String>,
     /// `description`.
     pub description: Option<String>,
 }
@@ -90,6 +109,36 @@ pub enum TypeKind {
     Alias(Ty),
     /// A wrapper struct around another type, for aliases that mention themselves.
     Newtype(Ty),
+    /// One of several shapes (`oneOf`, `anyOf`).
+    Union(Union),
+    /// The responses of one operation whose statuses carry different bodies, one variant
+    /// per documented status, in spec order.
+    Outcome(Vec<OutcomeVariant>),
+}
+
+/// A value that takes one of several shapes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Union {
+    /// The property whose value says which variant an object is, when there is one;
+    /// otherwise variants are tried in order.
+    pub tag: Option<String>,
+    /// The shapes, in spec order.
+    pub variants: Vec<UnionVariant>,
+    /// Name of the variant that keeps values matching none of the others.
+    pub unknown_variant: String,
+}
+
+/// One shape of a union.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnionVariant {
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// The variant's type.
+    pub ty: Ty,
+    /// For tagged unions, the tag values that select this variant (the first is written).
+    pub tag_values: Vec<String>,
+    /// Doc text.
+    pub docs: Option<String>,
 }
 
 /// An object type.
@@ -97,6 +146,9 @@ pub enum TypeKind {
 pub struct Struct {
     /// Properties, in spec order.
     pub fields: Vec<Field>,
+    /// Properties not listed, when `additionalProperties` allows them: their values' type
+    /// and the Rust name of the map field that keeps them.
+    pub additional: Option<(String, Ty)>,
     /// Whether every field can be left out, so the type derives `Default`.
     pub derive_default: bool,
 }
@@ -120,6 +172,12 @@ pub struct Field {
     pub repr: FieldRepr,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// `readOnly: true`: sent by the server only, so never required in requests.
+    pub read_only: bool,
+    /// `writeOnly: true`: sent by the client only, so never required in responses.
+    pub write_only: bool,
+    /// `default`, documented on the field.
+    pub default: Option<serde_json::Value>,
 }
 
 /// How a field carries "absent" and "null".
@@ -180,16 +238,38 @@ pub enum EnumValue {
 pub enum Ty {
     /// `bool`.
     Bool,
+    /// `i8`.
+    I8,
+    /// `i16`.
+    I16,
     /// `i32`.
     I32,
     /// `i64`.
     I64,
+    /// `u8`.
+    U8,
+    /// `u16`.
+    U16,
+    /// `u32`.
+    U32,
+    /// `u64`.
+    U64,
     /// `f32`.
     F32,
     /// `f64`.
     F64,
     /// `String`.
     String,
+    /// An RFC 3339 timestamp (`format: date-time`).
+    DateTime,
+    /// A calendar date (`format: date`).
+    Date,
+    /// A UUID (`format: uuid`).
+    Uuid,
+    /// Bytes sent as base64 text (`format: byte`).
+    Base64,
+    /// Raw bytes (`format: binary`), for file uploads and binary bodies.
+    Binary,
     /// Any JSON value.
     Json,
     /// A JSON object with any properties.
@@ -237,9 +317,9 @@ pub struct Operation {
     /// Documented responses, in spec order, `default` last.
     pub responses: Vec<Response>,
     /// What a 2xx response decodes to.
-    pub success: Option<Ty>,
-    /// What a non-2xx response body decodes to.
-    pub error: Option<Ty>,
+    pub success: Outcome,
+    /// What a non-2xx response body decodes to; `None` when no error body is documented.
+    pub error: Option<Outcome>,
     /// Alternatives of security schemes (indices into `Api::security_schemes`): any one
     /// alternative, all its schemes applied, authorizes the call. Empty: no authentication.
     pub security: Vec<Vec<usize>>,
@@ -319,6 +399,29 @@ pub struct Param {
     pub docs: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// How arrays and objects are written.
+    pub style: ParamStyle,
+}
+
+/// How a parameter's value is written (`style` and `explode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `form`: `a=1&a=2` exploded, `a=1,2` not; objects `k=v` or `a=k,v`.
+    Form {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `spaceDelimited`: `a=1%202`.
+    SpaceDelimited,
+    /// `pipeDelimited`: `a=1|2`.
+    PipeDelimited,
+    /// `deepObject`: `a[k]=v`.
+    DeepObject,
+    /// `simple` (paths and headers): `1,2`; objects `k,v` or `k=v` exploded.
+    Simple {
+        /// `explode`.
+        explode: bool,
+    },
 }
 
 /// A request body.
@@ -326,6 +429,8 @@ pub struct Param {
 pub struct Body {
     /// The body's type.
     pub ty: Ty,
+    /// How the body is encoded.
+    pub encoding: BodyEncoding,
     /// The media type sent as `Content-Type`.
     pub media_type: String,
     /// `required`.
@@ -334,6 +439,57 @@ pub struct Body {
     pub docs: Option<String>,
     /// The spec's example of a body, if it gives one.
     pub example: Option<serde_json::Value>,
+}
+
+/// How a request body is encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// JSON (`application/json`, `+json` types, JSON merge patch).
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data`, one part per property.
+    Multipart,
+    /// Text sent as is (`text/*`).
+    Text,
+    /// Bytes sent as is (`application/octet-stream` and other media types).
+    Binary,
+}
+
+/// What a response body decodes to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ResponseBody {
+    /// No body, or one that is ignored.
+    Empty,
+    /// JSON of this type.
+    Json(Ty),
+    /// Text.
+    Text,
+    /// Bytes.
+    Binary,
+}
+
+/// What the successful (or the failed) responses of an operation decode to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every documented status shares one body type.
+    Single(ResponseBody),
+    /// Statuses differ in body type: the named type (a [`TypeKind::Outcome`]) has a
+    /// variant per status.
+    ByStatus(String),
+}
+
+/// One variant of an outcome enum.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutcomeVariant {
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// The statuses it covers.
+    pub status: StatusMatch,
+    /// Its body.
+    pub body: ResponseBody,
+    /// The response's description.
+    pub description: String,
 }
 
 /// Which statuses a documented response covers.
@@ -354,6 +510,6 @@ pub struct Response {
     pub status: StatusMatch,
     /// `description`.
     pub description: String,
-    /// The body's type, if it has a JSON body.
-    pub body: Option<Ty>,
+    /// What its body decodes to.
+    pub body: ResponseBody,
 }

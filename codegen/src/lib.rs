@@ -138,6 +138,7 @@ pub fn generate(spec: &str, options: &CrateOptions) -> Result<Output, Vec<Diagno
         header: &header,
         standalone: options.standalone,
         example: example.is_some(),
+        extra: emit::ExtraCrates::of(&api),
     };
     let mut files = vec![
         OutputFile {
@@ -245,6 +246,7 @@ fn crate_root(api: &ir::Api, features: emit::runtime::Features) -> TokenStream {
     let mut runtime_exports = Vec::new();
     for (on, name) in [
         (features.api_key, quote!(ApiKey)),
+        (features.base64_type, quote!(Base64)),
         (features.basic, quote!(BasicAuth)),
         (features.bearer, quote!(BearerToken)),
         (features.operations, quote!(BoxFuture)),

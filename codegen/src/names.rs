@@ -124,6 +124,90 @@ pub fn ident(name: &str) -> proc_macro2::Ident {
     }
 }
 
+/// A variant name for a documented response status: its reason phrase (`NotFound`), the
+/// class of a range (`ClientError` for `4XX`), or `Default`.
+pub fn status_name(status: &crate::ir::StatusMatch) -> String {
+    use crate::ir::StatusMatch;
+    let code = match status {
+        StatusMatch::Default => return "Default".to_owned(),
+        StatusMatch::Range(class) => {
+            return match class {
+                1 => "Informational",
+                2 => "Success",
+                3 => "Redirection",
+                4 => "ClientError",
+                5 => "ServerError",
+                _ => "Other",
+            }
+            .to_owned();
+        }
+        StatusMatch::Code(code) => *code,
+    };
+    let reason = match code {
+        100 => "Continue",
+        101 => "SwitchingProtocols",
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        207 => "MultiStatus",
+        208 => "AlreadyReported",
+        226 => "ImUsed",
+        300 => "MultipleChoices",
+        301 => "MovedPermanently",
+        302 => "Found",
+        303 => "SeeOther",
+        304 => "NotModified",
+        307 => "TemporaryRedirect",
+        308 => "PermanentRedirect",
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        402 => "PaymentRequired",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        407 => "ProxyAuthenticationRequired",
+        408 => "RequestTimeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "LengthRequired",
+        412 => "PreconditionFailed",
+        413 => "PayloadTooLarge",
+        414 => "UriTooLong",
+        415 => "UnsupportedMediaType",
+        416 => "RangeNotSatisfiable",
+        417 => "ExpectationFailed",
+        418 => "ImATeapot",
+        421 => "MisdirectedRequest",
+        422 => "UnprocessableEntity",
+        423 => "Locked",
+        424 => "FailedDependency",
+        425 => "TooEarly",
+        426 => "UpgradeRequired",
+        428 => "PreconditionRequired",
+        429 => "TooManyRequests",
+        431 => "RequestHeaderFieldsTooLarge",
+        451 => "UnavailableForLegalReasons",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        505 => "HttpVersionNotSupported",
+        506 => "VariantAlsoNegotiates",
+        507 => "InsufficientStorage",
+        508 => "LoopDetected",
+        510 => "NotExtended",
+        511 => "NetworkAuthenticationRequired",
+        _ => return format!("Status{code}"),
+    };
+    reason.to_owned()
+}
+
 /// Hands out distinct names within one scope. Names are claimed in a deterministic order
 /// (spec order), so the same spec always yields the same names; a clash gets the smallest
 /// free numeric suffix (`name2`, `name_2` for snake case).

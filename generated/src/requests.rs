@@ -77,7 +77,7 @@ impl<'a> UpdateContact<'a> {
         client.basic_auth.apply(&mut request)?;
         runtime::json_body(&mut request, "application/json", self.body)?;
         let response = runtime::send(&client.http, request).await?;
-        runtime::json_response(response).await
+        runtime::receive(response, runtime::json_error::<types::ErrorBody>).await?.json()
     }
 }
 

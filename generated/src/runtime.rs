@@ -200,8 +200,6 @@ pub(crate) fn base_url(url: String) -> Result<String, Error> {
 use std::future::Future;
 use std::pin::Pin;
 
-use serde::de::DeserializeOwned;
-
 /// Longest error body kept, in bytes; the rest is dropped.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
@@ -212,38 +210,6 @@ impl<E> Error<E> {
         }
         if error.is_timeout() { Error::Timeout(error) } else { Error::Transport(error) }
     }
-}
-
-/// Reads an error response, keeping at most `ERROR_BODY_LIMIT` bytes of its body.
-pub(crate) async fn error_response<E: DeserializeOwned>(
-    mut response: reqwest::Response,
-) -> Error<E> {
-    let status = response.status();
-    let headers = std::mem::take(response.headers_mut());
-    let mut body = Vec::new();
-    loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
-                let room = ERROR_BODY_LIMIT - body.len();
-                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                if chunk.len() >= room {
-                    break;
-                }
-            }
-            Ok(None) => break,
-            Err(_) => break,
-        }
-    }
-    let decoded = serde_json::from_slice(&body).ok();
-    let text = String::from_utf8_lossy(&body).into_owned();
-    Error::Status(
-        Box::new(ErrorResponse {
-            status,
-            headers,
-            body: decoded,
-            text,
-        }),
-    )
 }
 
 /// The future a request builder turns into when awaited.
@@ -273,6 +239,68 @@ pub(crate) fn static_header(
     value: &'static str,
 ) {
     request.headers_mut().insert(name, reqwest::header::HeaderValue::from_static(value));
+}
+
+/// A 2xx response whose body has been read.
+pub(crate) struct Received {
+    status: StatusCode,
+    headers: HeaderMap,
+    bytes: Vec<u8>,
+}
+
+/// Reads a response: a 2xx body in full, anything else as an error whose body
+/// (at most `ERROR_BODY_LIMIT` bytes of it) `decode_error` turns into the spec's
+/// error type when it can.
+pub(crate) async fn receive<E>(
+    mut response: reqwest::Response,
+    decode_error: fn(u16, &[u8]) -> Option<E>,
+) -> Result<Received, Error<E>> {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    if status.is_success() {
+        let bytes = response.bytes().await.map_err(Error::from_reqwest)?;
+        return Ok(Received {
+            status,
+            headers,
+            bytes: bytes.into(),
+        });
+    }
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = ERROR_BODY_LIMIT - body.len();
+                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if chunk.len() >= room {
+                    break;
+                }
+            }
+            Ok(None) => break,
+            Err(_) => break,
+        }
+    }
+    let decoded = decode_error(status.as_u16(), &body);
+    let text = String::from_utf8_lossy(&body).into_owned();
+    Err(
+        Error::Status(
+            Box::new(ErrorResponse {
+                status,
+                headers,
+                body: decoded,
+                text,
+            }),
+        ),
+    )
+}
+
+impl Received {
+    fn respond<T>(self, body: T) -> Response<T> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            body,
+        }
+    }
 }
 
 /// A request field that can be left out, sent as `null`, or sent with a value.
@@ -358,6 +386,29 @@ where
     deserializer.deserialize_str(Visitor(std::marker::PhantomData))
 }
 
+const BASE64_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 with padding (RFC 4648).
+fn base64(input: &[u8]) -> String {
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(BASE64_ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 /// Credentials for HTTP Basic authentication. `Debug` never shows the password.
 #[derive(Clone)]
 pub struct BasicAuth {
@@ -413,28 +464,6 @@ impl fmt::Debug for BasicAuth {
     }
 }
 
-/// Standard base64 with padding (RFC 4648), as Basic authentication uses.
-fn base64(input: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 /// A path parameter's text, percent-encoded so that it stays one path segment.
 pub(crate) fn path_param(value: &impl fmt::Display) -> String {
     let text = value.to_string();
@@ -471,28 +500,34 @@ pub(crate) fn json_body<T: serde::Serialize, E>(
     }
 }
 
-/// Decodes a 2xx JSON body as `T`, or any other status as an error carrying `E`.
-pub(crate) async fn json_response<T: DeserializeOwned, E: DeserializeOwned>(
-    mut response: reqwest::Response,
-) -> Result<Response<T>, Error<E>> {
-    let status = response.status();
-    if !status.is_success() {
-        return Err(error_response(response).await);
-    }
-    let headers = std::mem::take(response.headers_mut());
-    let bytes = response.bytes().await.map_err(Error::from_reqwest)?;
-    match serde_json::from_slice(&bytes) {
-        Ok(body) => Ok(Response { status, headers, body }),
-        Err(source) => {
-            Err(
-                Error::Decode(
-                    Box::new(DecodeError {
-                        status,
-                        excerpt: excerpt(&bytes),
-                        source,
-                    }),
-                ),
-            )
+impl Received {
+    /// Decodes the body as JSON of type `T`.
+    pub(crate) fn json<T: serde::de::DeserializeOwned, E>(
+        self,
+    ) -> Result<Response<T>, Error<E>> {
+        match serde_json::from_slice(&self.bytes) {
+            Ok(body) => Ok(self.respond(body)),
+            Err(source) => Err(self.decode_error(source)),
         }
     }
+}
+
+impl Received {
+    fn decode_error<E>(&self, source: serde_json::Error) -> Error<E> {
+        Error::Decode(
+            Box::new(DecodeError {
+                status: self.status,
+                excerpt: excerpt(&self.bytes),
+                source,
+            }),
+        )
+    }
+}
+
+/// Decodes an error body as JSON, if it is the expected type.
+pub(crate) fn json_error<E: serde::de::DeserializeOwned>(
+    _status: u16,
+    body: &[u8],
+) -> Option<E> {
+    serde_json::from_slice(body).ok()
 }

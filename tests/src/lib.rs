@@ -13,6 +13,12 @@ pub mod fixtures {
     include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
 }
 
+/// One module per real-world spec in `../shared/specs`.
+#[rustfmt::skip]
+pub mod corpus {
+    include!(concat!(env!("OUT_DIR"), "/corpus.rs"));
+}
+
 /// The README's code, compiled as a doctest so that it cannot drift from the client.
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]

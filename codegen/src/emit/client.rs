@@ -122,6 +122,11 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
         }
     };
 
+    let server_setter = api
+        .servers
+        .first()
+        .filter(|s| !s.variables.is_empty())
+        .map(server_setter);
     let setters: Vec<TokenStream> = match &credentials {
         Credentials::Several(all) => all.iter().map(setter).collect(),
         Credentials::None | Credentials::One(_) => Vec::new(),
@@ -246,6 +251,8 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
 
             #(#setters)*
 
+            #server_setter
+
             /// Builds the client; fails if the base URL is not an http(s) URL or the HTTP
             /// client cannot be set up.
             pub fn build(self) -> Result<Client, runtime::Error> {
@@ -305,6 +312,66 @@ fn setter(s: &SecurityScheme) -> TokenStream {
         #details
         pub fn #name(mut self, credentials: runtime::#ty) -> Self {
             self.#name = Some(credentials);
+            self
+        }
+    }
+}
+
+/// `ClientBuilder::server`: the first server's URL with values for its variables.
+fn server_setter(server: &ir::Server) -> TokenStream {
+    let mut parts = Vec::new();
+    let mut rest = server.template.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        if open > 0 {
+            let text = &rest[..open];
+            parts.push(quote!(#text));
+        }
+        let name = &rest[open + 1..close];
+        if let Some(v) = server.variables.iter().find(|v| v.wire_name == name) {
+            let arg = ident(&v.rust_name);
+            parts.push(quote!(#arg));
+        }
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(quote!(#rest));
+    }
+    let args = server.variables.iter().map(|v| {
+        let arg = ident(&v.rust_name);
+        quote!(#arg: &str)
+    });
+    let mut text = format!(
+        "Sends requests to the spec's first server, `{}`, with these values for its variables.",
+        server.template.replace('`', "'")
+    );
+    text.push('\n');
+    for v in &server.variables {
+        let mut line = format!("\n- `{}`", v.rust_name);
+        if let Some(description) = v
+            .description
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
+            line.push_str(&format!(
+                ": {}",
+                description.split_whitespace().collect::<Vec<_>>().join(" ")
+            ));
+        }
+        if !v.values.is_empty() {
+            line.push_str(&format!(" One of `{}`.", v.values.join("`, `")));
+        }
+        line.push_str(&format!(" The default is `{}`.", v.default));
+        text.push_str(&line);
+    }
+    let docs = doc_attrs(&text);
+    quote! {
+        #docs
+        pub fn server(mut self, #(#args),*) -> Self {
+            self.base_url = [#(#parts),*].concat();
             self
         }
     }

@@ -156,6 +156,7 @@ fn callable(api: &ir::Api, op: &Operation) -> bool {
             _ => false,
         });
     let body_ok = match &op.body {
+        Some(b) if b.required && b.encoding != ir::BodyEncoding::Json => false,
         Some(b) if b.required => match &b.ty {
             Ty::Named(n) => {
                 matches!(find(api, n).map(|t| &t.kind), Some(TypeKind::Struct(s)) if s.derive_default)

@@ -10,6 +10,7 @@ pub(crate) struct ManifestOptions<'a> {
     pub header: &'a str,
     pub standalone: bool,
     pub example: bool,
+    pub extra: super::ExtraCrates,
 }
 
 /// The crate version: the spec's `info.version` when it is a semantic version
@@ -93,6 +94,12 @@ pub(crate) fn manifest(api: &ir::Api, options: &ManifestOptions<'_>) -> String {
          serde = { version = \"1\", features = [\"derive\"] }\n\
          serde_json = \"1\"\n",
     );
+    if options.extra.chrono {
+        out.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n");
+    }
+    if options.extra.uuid {
+        out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
+    }
     if options.example {
         out.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n");
     }

@@ -26,11 +26,22 @@ pub(crate) enum Scope {
 pub(crate) fn ty_tokens(ty: &Ty, scope: Scope) -> TokenStream {
     match ty {
         Ty::Bool => quote!(bool),
+        Ty::I8 => quote!(i8),
+        Ty::I16 => quote!(i16),
         Ty::I32 => quote!(i32),
         Ty::I64 => quote!(i64),
+        Ty::U8 => quote!(u8),
+        Ty::U16 => quote!(u16),
+        Ty::U32 => quote!(u32),
+        Ty::U64 => quote!(u64),
         Ty::F32 => quote!(f32),
         Ty::F64 => quote!(f64),
         Ty::String => quote!(String),
+        Ty::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        Ty::Date => quote!(chrono::NaiveDate),
+        Ty::Uuid => quote!(uuid::Uuid),
+        Ty::Base64 => quote!(runtime::Base64),
+        Ty::Binary => quote!(Vec<u8>),
         Ty::Json => quote!(serde_json::Value),
         Ty::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
         Ty::Named(name) => {
@@ -77,5 +88,51 @@ pub(crate) fn api_name(title: &str) -> String {
         format!("the {title}")
     } else {
         title.to_owned()
+    }
+}
+
+/// Whether `ty` mentions `wanted` anywhere inside.
+pub(crate) fn mentions(ty: &Ty, wanted: &dyn Fn(&Ty) -> bool) -> bool {
+    wanted(ty)
+        || match ty {
+            Ty::Option(inner) | Ty::Vec(inner) | Ty::Map(inner) | Ty::Box(inner) => {
+                mentions(inner, wanted)
+            }
+            _ => false,
+        }
+}
+
+/// The external crates the generated code needs besides reqwest, serde and serde_json.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ExtraCrates {
+    pub chrono: bool,
+    pub uuid: bool,
+}
+
+impl ExtraCrates {
+    pub(crate) fn of(api: &crate::ir::Api) -> Self {
+        let mut tys: Vec<&Ty> = Vec::new();
+        for t in &api.types {
+            match &t.kind {
+                crate::ir::TypeKind::Struct(s) => {
+                    tys.extend(s.fields.iter().map(|f| &f.ty));
+                    tys.extend(s.additional.iter().map(|(_, ty)| ty));
+                }
+                crate::ir::TypeKind::Alias(ty) | crate::ir::TypeKind::Newtype(ty) => tys.push(ty),
+                crate::ir::TypeKind::Union(u) => tys.extend(u.variants.iter().map(|v| &v.ty)),
+                crate::ir::TypeKind::Enum(_) | crate::ir::TypeKind::Outcome(_) => {}
+            }
+        }
+        for op in &api.operations {
+            tys.extend(op.params.iter().map(|p| &p.ty));
+        }
+        ExtraCrates {
+            chrono: tys
+                .iter()
+                .any(|ty| mentions(ty, &|t| matches!(t, Ty::DateTime | Ty::Date))),
+            uuid: tys
+                .iter()
+                .any(|ty| mentions(ty, &|t| matches!(t, Ty::Uuid))),
+        }
     }
 }

@@ -6,8 +6,12 @@ use quote::quote;
 
 use super::client::Credentials;
 use super::docs::{doc_attrs, doc_paragraphs};
+use super::runtime::is_scalar;
 use super::{Scope, ty_tokens};
-use crate::ir::{self, Operation, Param, ParamLocation, PathSegment, SecurityKind, Ty};
+use crate::ir::{
+    self, BodyEncoding, FieldRepr, Operation, Outcome, Param, ParamLocation, ParamStyle,
+    PathSegment, ResponseBody, SecurityKind, StatusMatch, Ty, TypeKind,
+};
 use crate::names::ident;
 
 /// The module's items.
@@ -23,47 +27,73 @@ pub(crate) fn requests(api: &ir::Api) -> TokenStream {
         .any(|op| op.deprecated || op.params.iter().any(|p| p.deprecated));
     let allow = deprecated.then(|| quote!(#![allow(deprecated)]));
     let uses_types = api.operations.iter().any(|op| {
-        let mut tys = op
-            .params
-            .iter()
-            .map(|p| &p.ty)
-            .chain(op.body.iter().map(|b| &b.ty));
-        tys.any(mentions_named)
-            || op.success.as_ref().is_some_and(mentions_named)
-            || op.error.as_ref().is_some_and(mentions_named)
+        let named = |ty: &Ty| super::mentions(ty, &|t| matches!(t, Ty::Named(_)));
+        let outcome = |o: &Outcome| match o {
+            Outcome::ByStatus(_) => true,
+            Outcome::Single(ResponseBody::Json(ty)) => named(ty),
+            Outcome::Single(_) => false,
+        };
+        op.params.iter().any(|p| named(&p.ty))
+            || op.body.as_ref().is_some_and(|b| named(&b.ty))
+            || outcome(&op.success)
+            || op.error.as_ref().is_some_and(outcome)
     });
     let types_use = uses_types.then(|| {
         quote!(
             use super::types;
         )
     });
+    let patch_use = api
+        .operations
+        .iter()
+        .any(|op| {
+            multipart_fields(api, op)
+                .is_some_and(|fields| fields.iter().any(|f| f.repr == FieldRepr::Patch))
+        })
+        .then(|| {
+            quote!(
+                use super::runtime::Patch;
+            )
+        });
     quote! {
         //! One request builder per operation. Each `Client` method returns a builder; set
         //! optional parameters on it, then `.await` it (or call `send`) to send the request.
         #allow
 
         use super::{Client, runtime};
+        #patch_use
         #types_use
 
         #(#ops)*
     }
 }
 
-fn mentions_named(ty: &Ty) -> bool {
+/// How a parameter is taken and stored: scalars by value (strings borrowed), arrays and
+/// objects borrowed.
+fn param_type(api: &ir::Api, ty: &Ty) -> TokenStream {
     match ty {
-        Ty::Named(_) => true,
-        Ty::Option(inner) | Ty::Vec(inner) | Ty::Map(inner) | Ty::Box(inner) => {
-            mentions_named(inner)
+        Ty::String => quote!(&'a str),
+        Ty::Vec(inner) => {
+            let inner = ty_tokens(inner, Scope::Sibling);
+            quote!(&'a [#inner])
         }
-        _ => false,
+        other if is_scalar(api, other) => ty_tokens(other, Scope::Sibling),
+        other => {
+            let ty = ty_tokens(other, Scope::Sibling);
+            quote!(&'a #ty)
+        }
     }
 }
 
-/// How a parameter is taken and stored: strings are borrowed, everything else owned.
-fn param_type(ty: &Ty) -> TokenStream {
-    match ty {
-        Ty::String => quote!(&'a str),
-        other => ty_tokens(other, Scope::Sibling),
+/// How the body is taken: text and bytes as slices, everything else by reference.
+fn body_type(body: &ir::Body) -> TokenStream {
+    match body.encoding {
+        BodyEncoding::Text => quote!(&'a str),
+        BodyEncoding::Binary => quote!(&'a [u8]),
+        BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
+            let ty = ty_tokens(&body.ty, Scope::Sibling);
+            quote!(&'a #ty)
+        }
     }
 }
 
@@ -79,7 +109,7 @@ fn operation(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> To
     let mut inits = vec![quote!(client: self,)];
     for p in &required {
         let name = ident(&p.rust_name);
-        let ty = param_type(&p.ty);
+        let ty = param_type(api, &p.ty);
         args.push(quote!(#name: #ty));
         inits.push(quote!(#name,));
     }
@@ -87,10 +117,10 @@ fn operation(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> To
         let name = ident(&p.rust_name);
         inits.push(quote!(#name: None,));
     }
-    let body_ty = op.body.as_ref().map(|b| ty_tokens(&b.ty, Scope::Sibling));
+    let body_ty = op.body.as_ref().map(body_type);
     if let Some(body_ty) = &body_ty {
         if body_required {
-            args.push(quote!(body: &'a #body_ty));
+            args.push(quote!(body: #body_ty));
             inits.push(quote!(body,));
         } else {
             inits.push(quote!(body: None,));
@@ -104,13 +134,13 @@ fn operation(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> To
     let mut fields = vec![quote!(client: &'a Client,)];
     for p in &required {
         let name = ident(&p.rust_name);
-        let ty = param_type(&p.ty);
+        let ty = param_type(api, &p.ty);
         fields.push(quote!(#name: #ty,));
     }
     let mut setters = Vec::new();
     for p in &optional {
         let name = ident(&p.rust_name);
-        let ty = param_type(&p.ty);
+        let ty = param_type(api, &p.ty);
         fields.push(quote!(#name: Option<#ty>,));
         let docs = doc_paragraphs([p.docs.as_deref()]);
         let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
@@ -125,13 +155,13 @@ fn operation(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> To
     }
     if let (Some(body_ty), Some(body)) = (&body_ty, &op.body) {
         if body_required {
-            fields.push(quote!(body: &'a #body_ty,));
+            fields.push(quote!(body: #body_ty,));
         } else {
-            fields.push(quote!(body: Option<&'a #body_ty>,));
+            fields.push(quote!(body: Option<#body_ty>,));
             let docs = doc_paragraphs([Some("The request body."), body.docs.as_deref()]);
             setters.push(quote! {
                 #docs
-                pub fn body(mut self, body: &'a #body_ty) -> Self {
+                pub fn body(mut self, body: #body_ty) -> Self {
                     self.body = Some(body);
                     self
                 }
@@ -139,14 +169,8 @@ fn operation(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> To
         }
     }
 
-    let success = op
-        .success
-        .as_ref()
-        .map_or(quote!(()), |t| ty_tokens(t, Scope::Sibling));
-    let error = op
-        .error
-        .as_ref()
-        .map_or(quote!(serde_json::Value), |t| ty_tokens(t, Scope::Sibling));
+    let success = success_type(&op.success);
+    let error = error_type(op.error.as_ref());
     let output = quote!(Result<runtime::Response<#success>, runtime::Error<#error>>);
     let send_body = send_body(api, credentials, op);
 
@@ -193,6 +217,32 @@ fn operation(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> To
     }
 }
 
+fn body_tokens(body: &ResponseBody) -> TokenStream {
+    match body {
+        ResponseBody::Empty => quote!(()),
+        ResponseBody::Json(ty) => ty_tokens(ty, Scope::Sibling),
+        ResponseBody::Text => quote!(String),
+        ResponseBody::Binary => quote!(Vec<u8>),
+    }
+}
+
+fn success_type(outcome: &Outcome) -> TokenStream {
+    match outcome {
+        Outcome::Single(body) => body_tokens(body),
+        Outcome::ByStatus(name) => {
+            let name = ident(name);
+            quote!(types::#name)
+        }
+    }
+}
+
+fn error_type(outcome: Option<&Outcome>) -> TokenStream {
+    match outcome {
+        None | Some(Outcome::Single(ResponseBody::Empty)) => quote!(serde_json::Value),
+        Some(outcome) => success_type(outcome),
+    }
+}
+
 fn method_docs(op: &Operation, required: &[&Param], body_required: bool) -> TokenStream {
     let mut text = String::new();
     let mut push = |paragraph: &str| {
@@ -231,6 +281,7 @@ fn method_docs(op: &Operation, required: &[&Param], body_required: bool) -> Toke
             .as_ref()
             .and_then(|b| b.docs.as_deref())
             .map(one_line)
+            .filter(|about| !about.is_empty())
             .unwrap_or_else(|| "the request body".to_owned());
         args.push(format!("- `body`: {about}"));
     }
@@ -244,6 +295,78 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The text of a scalar parameter value: strings as they are, timestamps in RFC 3339,
+/// everything else by `Display`.
+fn scalar_text(ty: &Ty, value: TokenStream) -> TokenStream {
+    match ty {
+        Ty::String => quote!(#value),
+        Ty::DateTime => quote!(&#value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+        _ => quote!(&#value.to_string()),
+    }
+}
+
+/// The runtime's name for a parameter style.
+fn style_tokens(style: ParamStyle) -> TokenStream {
+    match style {
+        ParamStyle::Form { explode: true } => quote!(runtime::Style::FormExploded),
+        ParamStyle::Form { explode: false } => quote!(runtime::Style::Form),
+        ParamStyle::SpaceDelimited => quote!(runtime::Style::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(runtime::Style::PipeDelimited),
+        ParamStyle::DeepObject => quote!(runtime::Style::DeepObject),
+        ParamStyle::Simple { explode: false } => quote!(runtime::Style::Simple),
+        ParamStyle::Simple { explode: true } => quote!(runtime::Style::SimpleExploded),
+    }
+}
+
+/// Statements writing one parameter, reading it from `value` (a reference to it).
+fn write_param(api: &ir::Api, p: &Param, value: TokenStream) -> TokenStream {
+    let wire = &p.wire_name;
+    let scalar = is_scalar(api, &p.ty);
+    match p.location {
+        ParamLocation::Query if scalar => {
+            let text = scalar_text(&p.ty, value);
+            quote!(url.query_pairs_mut().append_pair(#wire, #text);)
+        }
+        ParamLocation::Query => {
+            let style = style_tokens(p.style);
+            quote!(runtime::query(&mut url, #wire, #value, #style)?;)
+        }
+        ParamLocation::Header => {
+            let name = p.wire_name.to_ascii_lowercase();
+            if scalar {
+                let text = scalar_text(&p.ty, value);
+                quote!(runtime::header(&mut request, #name, #text)?;)
+            } else {
+                let style = style_tokens(p.style);
+                quote!(runtime::header(&mut request, #name, &runtime::simple(#wire, #value, #style)?)?;)
+            }
+        }
+        // Path parameters are part of the URL text.
+        ParamLocation::Path => quote!(),
+    }
+}
+
+/// Writes every query (or header) parameter, optional ones only when set.
+fn write_params(api: &ir::Api, op: &Operation, location: ParamLocation) -> Vec<TokenStream> {
+    op.params
+        .iter()
+        .filter(|p| p.location == location)
+        .map(|p| {
+            let name = ident(&p.rust_name);
+            if p.required {
+                write_param(api, p, quote!(self.#name))
+            } else {
+                let write = write_param(api, p, quote!(value));
+                quote! {
+                    if let Some(value) = &self.#name {
+                        #write
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
 /// The statements of `send`: URL, query, headers, credentials, body, dispatch, decoding.
 fn send_body(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> TokenStream {
     // The URL: base URL and path, parameters percent-encoded.
@@ -252,79 +375,55 @@ fn send_body(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> To
         match segment {
             PathSegment::Literal(text) => parts.push(quote!(#text)),
             PathSegment::Param(i) => {
-                let name = ident(&op.params[*i].rust_name);
-                parts.push(quote!(&runtime::path_param(&self.#name)));
+                let p = &op.params[*i];
+                let name = ident(&p.rust_name);
+                let wire = &p.wire_name;
+                if is_scalar(api, &p.ty) {
+                    let text = match &p.ty {
+                        Ty::DateTime => {
+                            quote!(self.#name.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+                        }
+                        _ => quote!(self.#name),
+                    };
+                    parts.push(quote!(&runtime::path_param(&#text)));
+                } else {
+                    let style = style_tokens(p.style);
+                    parts.push(
+                        quote!(&runtime::path_param(&runtime::simple(#wire, self.#name, #style)?)),
+                    );
+                }
             }
         }
     }
-    let has_query = op.params.iter().any(|p| p.location == ParamLocation::Query);
-    let url_mut = has_query.then(|| quote!(mut));
-
-    let query = op
-        .params
-        .iter()
-        .filter(|p| p.location == ParamLocation::Query)
-        .map(|p| {
-            let name = ident(&p.rust_name);
-            let wire = &p.wire_name;
-            let value = text_value(&p.ty);
-            if p.required {
-                let value = value(quote!(self.#name));
-                quote!(url.query_pairs_mut().append_pair(#wire, #value);)
-            } else {
-                let value = value(quote!(value));
-                quote! {
-                    if let Some(value) = &self.#name {
-                        url.query_pairs_mut().append_pair(#wire, #value);
-                    }
-                }
-            }
-        });
-
-    let headers = op
-        .params
-        .iter()
-        .filter(|p| p.location == ParamLocation::Header)
-        .map(|p| {
-            let name = ident(&p.rust_name);
-            let wire = p.wire_name.to_ascii_lowercase();
-            let value = text_value(&p.ty);
-            if p.required {
-                let value = value(quote!(self.#name));
-                quote!(runtime::header(&mut request, #wire, #value)?;)
-            } else {
-                let value = value(quote!(value));
-                quote! {
-                    if let Some(value) = &self.#name {
-                        runtime::header(&mut request, #wire, #value)?;
-                    }
-                }
-            }
-        });
+    let query = write_params(api, op, ParamLocation::Query);
+    let url_mut = (!query.is_empty()).then(|| quote!(mut));
+    let headers = write_params(api, op, ParamLocation::Header);
 
     let method = http_method(op.method);
-    let accept = op.success.as_ref().map(|_| quote!(runtime::static_header(&mut request, reqwest::header::ACCEPT, "application/json");));
+    let accepts_json = match &op.success {
+        Outcome::Single(body) => matches!(body, ResponseBody::Json(_)),
+        Outcome::ByStatus(name) => outcome_variants(api, name)
+            .iter()
+            .any(|v| matches!(v.body, ResponseBody::Json(_))),
+    };
+    let accept = accepts_json.then(|| quote!(runtime::static_header(&mut request, reqwest::header::ACCEPT, "application/json");));
     let auth = authorize(api, credentials, op);
     let body = op.body.as_ref().map(|b| {
-        let media = &b.media_type;
         if b.required {
-            quote!(runtime::json_body(&mut request, #media, self.body)?;)
+            write_body(api, op, b, quote!(self.body))
         } else {
+            let write = write_body(api, op, b, quote!(body));
             quote! {
                 if let Some(body) = self.body {
-                    runtime::json_body(&mut request, #media, body)?;
+                    #write
                 }
             }
         }
     });
-    let decode = match op.success {
-        Some(_) => quote!(runtime::json_response(response).await),
-        None => quote!(runtime::empty_response(response).await),
-    };
-    let headers: Vec<TokenStream> = headers.collect();
     let request_mut =
         (accept.is_some() || !headers.is_empty() || !auth.is_empty() || body.is_some())
             .then(|| quote!(mut));
+    let decode = decode(api, op);
     quote! {
         let client = self.client;
         let #url_mut url = runtime::url(&[#(#parts),*])?;
@@ -339,14 +438,201 @@ fn send_body(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> To
     }
 }
 
-/// How a parameter value becomes text: strings as they are, everything else by `Display`.
-fn text_value(ty: &Ty) -> impl Fn(TokenStream) -> TokenStream {
-    let is_str = matches!(ty, Ty::String);
-    move |value| {
-        if is_str {
-            quote!(#value)
-        } else {
-            quote!(&#value.to_string())
+/// The struct fields of a multipart body, if the operation has one.
+fn multipart_fields<'a>(api: &'a ir::Api, op: &Operation) -> Option<&'a [ir::Field]> {
+    let body = op
+        .body
+        .as_ref()
+        .filter(|b| b.encoding == BodyEncoding::Multipart)?;
+    let Ty::Named(name) = &body.ty else {
+        return None;
+    };
+    match find(api, name).map(|t| &t.kind) {
+        Some(TypeKind::Struct(s)) => Some(&s.fields),
+        _ => None,
+    }
+}
+
+fn find<'a>(api: &'a ir::Api, name: &str) -> Option<&'a ir::TypeDef> {
+    api.types
+        .binary_search_by(|t| t.name.as_str().cmp(name))
+        .ok()
+        .map(|i| &api.types[i])
+}
+
+fn outcome_variants<'a>(api: &'a ir::Api, name: &str) -> &'a [ir::OutcomeVariant] {
+    match find(api, name).map(|t| &t.kind) {
+        Some(TypeKind::Outcome(variants)) => variants,
+        _ => &[],
+    }
+}
+
+/// Statements putting the body (bound to `body`) on the request.
+fn write_body(api: &ir::Api, op: &Operation, b: &ir::Body, body: TokenStream) -> TokenStream {
+    let media = &b.media_type;
+    match b.encoding {
+        BodyEncoding::Json => quote!(runtime::json_body(&mut request, #media, #body)?;),
+        BodyEncoding::Form => quote!(runtime::form_body(&mut request, #body)?;),
+        BodyEncoding::Text => {
+            quote!(runtime::raw_body(&mut request, #media, #body.as_bytes().to_vec());)
+        }
+        BodyEncoding::Binary => quote!(runtime::raw_body(&mut request, #media, #body.to_vec());),
+        BodyEncoding::Multipart => {
+            let parts = multipart_fields(api, op).unwrap_or(&[]).iter().map(|f| {
+                let name = ident(&f.rust_name);
+                let wire = &f.wire_name;
+                let file = matches!(&f.ty, Ty::Binary);
+                let files = matches!(&f.ty, Ty::Vec(inner) if **inner == Ty::Binary);
+                let add = |value: TokenStream| {
+                    if file {
+                        quote!(form.file(#wire, #value);)
+                    } else if files {
+                        quote! {
+                            for file in #value {
+                                form.file(#wire, file);
+                            }
+                        }
+                    } else {
+                        quote!(form.text(#wire, #value)?;)
+                    }
+                };
+                match f.repr {
+                    FieldRepr::Plain => add(quote!(&#body.#name)),
+                    FieldRepr::Optional | FieldRepr::Nullable => {
+                        let add = add(quote!(value));
+                        quote! {
+                            if let Some(value) = &#body.#name {
+                                #add
+                            }
+                        }
+                    }
+                    FieldRepr::Patch => {
+                        let add = add(quote!(value));
+                        quote! {
+                            if let Patch::Set(value) = &#body.#name {
+                                #add
+                            }
+                        }
+                    }
+                }
+            });
+            quote! {
+                let mut form = runtime::Multipart::new();
+                #(#parts)*
+                form.finish(&mut request);
+            }
+        }
+    }
+}
+
+/// Reads the response and decodes it as the operation documents.
+fn decode(api: &ir::Api, op: &Operation) -> TokenStream {
+    let decode_error = error_decoder(api, op.error.as_ref());
+    match &op.success {
+        Outcome::Single(ResponseBody::Json(_)) => {
+            quote!(runtime::receive(response, #decode_error).await?.json())
+        }
+        Outcome::Single(ResponseBody::Text) => {
+            quote!(runtime::receive(response, #decode_error).await?.text())
+        }
+        Outcome::Single(ResponseBody::Binary) => {
+            quote!(Ok(runtime::receive(response, #decode_error).await?.bytes()))
+        }
+        Outcome::Single(ResponseBody::Empty) => {
+            quote!(Ok(runtime::receive(response, #decode_error).await?.empty()))
+        }
+        Outcome::ByStatus(name) => {
+            let type_name = ident(name);
+            let variants = outcome_variants(api, name);
+            let arms = status_arms(variants).into_iter().map(|(pattern, v)| {
+                let variant = ident(&v.rust_name);
+                let value = match &v.body {
+                    ResponseBody::Empty => quote!(types::#type_name::#variant),
+                    ResponseBody::Json(_) => {
+                        quote!(types::#type_name::#variant(received.decode()?))
+                    }
+                    ResponseBody::Text => {
+                        quote!(types::#type_name::#variant(received.decode_text()?))
+                    }
+                    ResponseBody::Binary => {
+                        quote!(types::#type_name::#variant(received.decode_bytes()))
+                    }
+                };
+                quote!(#pattern => #value,)
+            });
+            quote! {
+                let received = runtime::receive(response, #decode_error).await?;
+                let body = match received.status() {
+                    #(#arms)*
+                    _ => return Err(received.undocumented()),
+                };
+                Ok(received.with(body))
+            }
+        }
+    }
+}
+
+/// Match arms over a status code for outcome variants: exact codes first, then ranges,
+/// then `default` (as `_`).
+fn status_arms(variants: &[ir::OutcomeVariant]) -> Vec<(TokenStream, &ir::OutcomeVariant)> {
+    let mut arms = Vec::new();
+    for v in variants {
+        if let StatusMatch::Code(code) = v.status {
+            arms.push((quote!(#code), v));
+        }
+    }
+    for v in variants {
+        if let StatusMatch::Range(class) = v.status {
+            let (low, high) = (class * 100, class * 100 + 99);
+            arms.push((quote!(#low..=#high), v));
+        }
+    }
+    for v in variants {
+        if v.status == StatusMatch::Default {
+            arms.push((quote!(_), v));
+        }
+    }
+    arms
+}
+
+/// The function that turns an error body into the operation's error type.
+fn error_decoder(api: &ir::Api, outcome: Option<&Outcome>) -> TokenStream {
+    match outcome {
+        None | Some(Outcome::Single(ResponseBody::Empty)) => {
+            quote!(runtime::json_error::<serde_json::Value>)
+        }
+        Some(Outcome::Single(ResponseBody::Json(ty))) => {
+            let ty = ty_tokens(ty, Scope::Sibling);
+            quote!(runtime::json_error::<#ty>)
+        }
+        Some(Outcome::Single(ResponseBody::Text)) => quote!(runtime::text_error),
+        Some(Outcome::Single(ResponseBody::Binary)) => quote!(runtime::binary_error),
+        Some(Outcome::ByStatus(name)) => {
+            let type_name = ident(name);
+            let variants = outcome_variants(api, name);
+            let arms: Vec<TokenStream> = status_arms(variants)
+                .into_iter()
+                .map(|(pattern, v)| {
+                    let variant = ident(&v.rust_name);
+                    let value = match &v.body {
+                        ResponseBody::Empty => quote!(Some(types::#type_name::#variant)),
+                        ResponseBody::Json(_) => quote!(runtime::json_error(status, body).map(types::#type_name::#variant)),
+                        ResponseBody::Text => quote!(runtime::text_error(status, body).map(types::#type_name::#variant)),
+                        ResponseBody::Binary => quote!(runtime::binary_error(status, body).map(types::#type_name::#variant)),
+                    };
+                    quote!(#pattern => #value,)
+                })
+                .collect();
+            let fallback = (!variants.iter().any(|v| v.status == StatusMatch::Default))
+                .then(|| quote!(_ => None,));
+            quote! {
+                |status: u16, body: &[u8]| -> Option<types::#type_name> {
+                    match status {
+                        #(#arms)*
+                        #fallback
+                    }
+                }
+            }
         }
     }
 }

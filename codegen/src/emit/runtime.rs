@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{self, FieldRepr, SecurityKind, TypeKind};
+use crate::ir::{self, BodyEncoding, FieldRepr, Outcome, ResponseBody, SecurityKind, TypeKind};
 
 /// Which optional parts of the runtime an API uses.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -16,30 +16,69 @@ pub struct Features {
     pub string_enum: bool,
     /// Some enum has integer values.
     pub integer_enum: bool,
+    /// Some union is told apart by a tag property.
+    pub tagged_union: bool,
+    /// Some value is bytes sent as base64 text.
+    pub base64_type: bool,
     /// HTTP Basic credentials.
     pub basic: bool,
     /// Bearer tokens.
     pub bearer: bool,
     /// API keys in a header or the query.
     pub api_key: bool,
-    /// Some operation has a path parameter.
-    pub path_params: bool,
-    /// Some operation sends a JSON body.
-    pub json_body: bool,
-    /// Some operation decodes a JSON success body.
-    pub json_response: bool,
-    /// Some operation has no success body.
-    pub empty_response: bool,
     /// The API has at least one operation.
     pub operations: bool,
+    /// Some operation has a scalar path parameter.
+    pub path_params: bool,
+    /// Some parameter is an array or object written with a style.
+    pub styled_params: bool,
     /// Some operation has a header parameter.
     pub header_params: bool,
+    /// Request bodies by encoding.
+    pub json_body: bool,
+    /// `application/x-www-form-urlencoded` bodies.
+    pub form_body: bool,
+    /// `multipart/form-data` bodies.
+    pub multipart_body: bool,
+    /// Text bodies.
+    pub text_body: bool,
+    /// Raw byte bodies.
+    pub binary_body: bool,
+    /// Success bodies decoded as JSON.
+    pub json_response: bool,
+    /// Success bodies read as text.
+    pub text_response: bool,
+    /// Success bodies read as bytes.
+    pub binary_response: bool,
+    /// Success responses without a body.
+    pub empty_response: bool,
+    /// Success bodies that depend on the status.
+    pub by_status: bool,
+    /// ... of which some are JSON.
+    pub by_status_json: bool,
+    /// ... of which some are text.
+    pub by_status_text: bool,
+    /// ... of which some are bytes.
+    pub by_status_binary: bool,
+    /// Some operation expects JSON back, so it sends `Accept: application/json`.
+    pub accept_json: bool,
+    /// Error bodies decoded as JSON.
+    pub json_error: bool,
+    /// Error bodies read as text.
+    pub text_error: bool,
+    /// Error bodies read as bytes.
+    pub binary_error: bool,
 }
 
 impl Features {
     /// Whether the generated code needs a runtime module at all.
     pub fn needs_runtime(&self) -> bool {
-        self.operations || self.patch || self.string_enum || self.integer_enum
+        self.operations
+            || self.patch
+            || self.string_enum
+            || self.integer_enum
+            || self.tagged_union
+            || self.base64_type
     }
 
     /// Every part, for a runtime shared by several generated modules.
@@ -48,31 +87,62 @@ impl Features {
             patch: true,
             string_enum: true,
             integer_enum: true,
+            tagged_union: true,
+            base64_type: true,
             basic: true,
             bearer: true,
             api_key: true,
-            path_params: true,
-            json_body: true,
-            json_response: true,
-            empty_response: true,
             operations: true,
+            path_params: true,
+            styled_params: true,
             header_params: true,
+            json_body: true,
+            form_body: true,
+            multipart_body: true,
+            text_body: true,
+            binary_body: true,
+            json_response: true,
+            text_response: true,
+            binary_response: true,
+            empty_response: true,
+            by_status: true,
+            by_status_json: true,
+            by_status_text: true,
+            by_status_binary: true,
+            accept_json: true,
+            json_error: true,
+            text_error: true,
+            binary_error: true,
         }
     }
 
     /// The parts `api` uses.
     pub fn of(api: &ir::Api) -> Self {
         let mut f = Features::default();
+        let mut tys: Vec<&ir::Ty> = Vec::new();
         for t in &api.types {
             match &t.kind {
                 TypeKind::Struct(s) => {
-                    f.patch |= s.fields.iter().any(|x| x.repr == FieldRepr::Patch)
+                    f.patch |= s.fields.iter().any(|x| x.repr == FieldRepr::Patch);
+                    tys.extend(s.fields.iter().map(|x| &x.ty));
+                    tys.extend(s.additional.iter().map(|(_, ty)| ty));
                 }
                 TypeKind::Enum(e) => match e.repr {
                     ir::EnumRepr::String => f.string_enum = true,
                     ir::EnumRepr::Integer => f.integer_enum = true,
                 },
-                TypeKind::Alias(_) | TypeKind::Newtype(_) => {}
+                TypeKind::Union(u) => {
+                    f.tagged_union |= u.tag.is_some();
+                    tys.extend(u.variants.iter().map(|v| &v.ty));
+                }
+                TypeKind::Alias(ty) | TypeKind::Newtype(ty) => tys.push(ty),
+                TypeKind::Outcome(variants) => {
+                    for v in variants {
+                        if let ResponseBody::Json(ty) = &v.body {
+                            tys.push(ty);
+                        }
+                    }
+                }
             }
         }
         for s in &api.security_schemes {
@@ -86,71 +156,184 @@ impl Features {
         }
         f.operations = !api.operations.is_empty();
         for op in &api.operations {
-            f.header_params |= op
-                .params
-                .iter()
-                .any(|p| p.location == ir::ParamLocation::Header);
-            f.path_params |= op
-                .path_segments
-                .iter()
-                .any(|s| matches!(s, ir::PathSegment::Param(_)));
-            f.json_body |= op.body.is_some();
-            f.json_response |= op.success.is_some();
-            f.empty_response |= op.success.is_none();
+            for p in &op.params {
+                tys.push(&p.ty);
+                let scalar = is_scalar(api, &p.ty);
+                match p.location {
+                    ir::ParamLocation::Path => {
+                        f.path_params |= scalar;
+                        f.styled_params |= !scalar;
+                    }
+                    ir::ParamLocation::Query => f.styled_params |= !scalar,
+                    ir::ParamLocation::Header => {
+                        f.header_params = true;
+                        f.styled_params |= !scalar;
+                    }
+                }
+            }
+            if let Some(body) = &op.body {
+                tys.push(&body.ty);
+                match body.encoding {
+                    BodyEncoding::Json => f.json_body = true,
+                    BodyEncoding::Form => f.form_body = true,
+                    BodyEncoding::Multipart => f.multipart_body = true,
+                    BodyEncoding::Text => f.text_body = true,
+                    BodyEncoding::Binary => f.binary_body = true,
+                }
+            }
+            let variants = |name: &str| {
+                api.types
+                    .iter()
+                    .find(|t| t.name == name)
+                    .and_then(|t| match &t.kind {
+                        TypeKind::Outcome(variants) => {
+                            Some(variants.iter().map(|v| v.body.clone()).collect())
+                        }
+                        _ => None,
+                    })
+                    .unwrap_or_default()
+            };
+            let success: Vec<ResponseBody> = match &op.success {
+                Outcome::Single(body) => {
+                    match body {
+                        ResponseBody::Json(_) => f.json_response = true,
+                        ResponseBody::Text => f.text_response = true,
+                        ResponseBody::Binary => f.binary_response = true,
+                        ResponseBody::Empty => f.empty_response = true,
+                    }
+                    vec![body.clone()]
+                }
+                Outcome::ByStatus(name) => {
+                    f.by_status = true;
+                    let bodies: Vec<ResponseBody> = variants(name);
+                    for body in &bodies {
+                        match body {
+                            ResponseBody::Json(_) => f.by_status_json = true,
+                            ResponseBody::Text => f.by_status_text = true,
+                            ResponseBody::Binary => f.by_status_binary = true,
+                            ResponseBody::Empty => {}
+                        }
+                    }
+                    bodies
+                }
+            };
+            f.accept_json |= success.iter().any(|b| matches!(b, ResponseBody::Json(_)));
+            let errors: Vec<ResponseBody> = match &op.error {
+                None => vec![ResponseBody::Json(ir::Ty::Json)],
+                Some(Outcome::Single(body)) => vec![body.clone()],
+                Some(Outcome::ByStatus(name)) => variants(name),
+            };
+            for body in errors {
+                match body {
+                    ResponseBody::Json(_) => f.json_error = true,
+                    ResponseBody::Text => f.text_error = true,
+                    ResponseBody::Binary => f.binary_error = true,
+                    ResponseBody::Empty => {}
+                }
+            }
         }
+        f.base64_type = tys.iter().any(|ty| mentions(ty, &ir::Ty::Base64));
         f
     }
+}
+
+/// Whether a parameter type is written with `Display` rather than through serde.
+pub(crate) fn is_scalar(api: &ir::Api, ty: &ir::Ty) -> bool {
+    use ir::Ty as T;
+    match ty {
+        T::Bool
+        | T::I8
+        | T::I16
+        | T::I32
+        | T::I64
+        | T::U8
+        | T::U16
+        | T::U32
+        | T::U64
+        | T::F32
+        | T::F64
+        | T::String
+        | T::DateTime
+        | T::Date
+        | T::Uuid => true,
+        T::Named(name) => {
+            let def = api
+                .types
+                .binary_search_by(|t| t.name.as_str().cmp(name))
+                .ok()
+                .map(|i| &api.types[i]);
+            match def.map(|d| &d.kind) {
+                Some(TypeKind::Enum(_)) => true,
+                Some(TypeKind::Alias(inner)) => is_scalar(api, inner),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+fn mentions(ty: &ir::Ty, wanted: &ir::Ty) -> bool {
+    use ir::Ty as T;
+    ty == wanted
+        || match ty {
+            T::Option(inner) | T::Vec(inner) | T::Map(inner) | T::Box(inner) => {
+                mentions(inner, wanted)
+            }
+            _ => false,
+        }
 }
 
 /// The runtime module's items.
 pub(crate) fn runtime(f: Features) -> TokenStream {
     let mut items = vec![header(f)];
     if f.operations {
-        items.extend([error(), response(), base_url(), requests_common()]);
+        items.extend([error(), response(), base_url(), requests_common(f)]);
     }
-    if f.patch {
-        items.push(patch());
-    }
-    if f.string_enum {
-        items.push(string_enum());
-    }
-    if f.integer_enum {
-        items.push(integer_enum());
-    }
-    if f.basic {
-        items.push(basic());
-    }
-    if f.bearer {
-        items.push(bearer());
-    }
-    if f.api_key {
-        items.push(api_key());
-    }
-    if f.path_params {
-        items.push(path_param());
-    }
-    if f.header_params {
-        items.push(header_param());
-    }
-    if f.json_body {
-        items.push(json_body());
-    }
-    if f.json_response {
-        items.push(json_response());
-    }
-    if f.empty_response {
-        items.push(empty_response());
-    }
+    let parts = [
+        (f.patch, patch as fn() -> TokenStream),
+        (f.string_enum, string_enum),
+        (f.integer_enum, integer_enum),
+        (f.tagged_union, tagged_union),
+        (f.base64_type || f.basic, base64_codec),
+        (f.base64_type, base64_type),
+        (f.basic, basic),
+        (f.bearer, bearer),
+        (f.api_key, api_key),
+        (f.path_params, path_param),
+        (f.styled_params, styled_params),
+        (f.header_params, header_param),
+        (f.json_body, json_body),
+        (f.form_body, form_body),
+        (f.multipart_body, multipart_body),
+        (f.text_body || f.binary_body, raw_body),
+        (f.json_response, json_response),
+        (f.text_response, text_response),
+        (f.binary_response, binary_response),
+        (f.empty_response, empty_response),
+        (
+            f.json_response || f.text_response || f.by_status,
+            decode_failure,
+        ),
+        (f.by_status, by_status),
+        (f.by_status_json, by_status_json),
+        (f.by_status_text, by_status_text),
+        (f.by_status_binary, by_status_binary),
+        (f.json_error, json_error),
+        (f.text_error, text_error),
+        (f.binary_error, binary_error),
+    ];
+    items.extend(parts.iter().filter(|(on, _)| *on).map(|(_, part)| part()));
     quote!(#(#items)*)
 }
 
 fn header(f: Features) -> TokenStream {
-    let fmt = (f.operations || f.string_enum || f.basic || f.bearer || f.api_key || f.path_params)
-        .then(|| {
-            quote!(
-                use std::fmt;
-            )
-        });
+    let uses_fmt =
+        f.operations || f.string_enum || f.basic || f.bearer || f.api_key || f.base64_type;
+    let fmt = uses_fmt.then(|| {
+        quote!(
+            use std::fmt;
+        )
+    });
     quote! {
         //! Support code shared by all requests: errors, responses, three-state fields and
         //! credentials.
@@ -369,12 +552,19 @@ fn base_url() -> TokenStream {
     }
 }
 
-fn requests_common() -> TokenStream {
+fn requests_common(f: Features) -> TokenStream {
+    let static_header = (f.accept_json || f.json_body || f.form_body || f.text_body || f.binary_body)
+        .then(|| {
+            quote! {
+                /// Sets a header whose value is known to be valid.
+                pub(crate) fn static_header(request: &mut reqwest::Request, name: reqwest::header::HeaderName, value: &'static str) {
+                    request.headers_mut().insert(name, reqwest::header::HeaderValue::from_static(value));
+                }
+            }
+        });
     quote! {
         use std::future::Future;
         use std::pin::Pin;
-
-        use serde::de::DeserializeOwned;
 
         /// Longest error body kept, in bytes; the rest is dropped.
         const ERROR_BODY_LIMIT: usize = 64 * 1024;
@@ -387,30 +577,6 @@ fn requests_common() -> TokenStream {
                 }
                 if error.is_timeout() { Error::Timeout(error) } else { Error::Transport(error) }
             }
-        }
-
-        /// Reads an error response, keeping at most `ERROR_BODY_LIMIT` bytes of its body.
-        pub(crate) async fn error_response<E: DeserializeOwned>(mut response: reqwest::Response) -> Error<E> {
-            let status = response.status();
-            let headers = std::mem::take(response.headers_mut());
-            let mut body = Vec::new();
-            loop {
-                match response.chunk().await {
-                    Ok(Some(chunk)) => {
-                        let room = ERROR_BODY_LIMIT - body.len();
-                        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                        if chunk.len() >= room {
-                            break;
-                        }
-                    }
-                    Ok(None) => break,
-                    // The status is what matters; a body cut short still says what it can.
-                    Err(_) => break,
-                }
-            }
-            let decoded = serde_json::from_slice(&body).ok();
-            let text = String::from_utf8_lossy(&body).into_owned();
-            Error::Status(Box::new(ErrorResponse { status, headers, body: decoded, text }))
         }
 
         /// The future a request builder turns into when awaited.
@@ -427,9 +593,52 @@ fn requests_common() -> TokenStream {
             http.execute(request).await.map_err(Error::from_reqwest)
         }
 
-        /// Sets a header whose value is known to be valid.
-        pub(crate) fn static_header(request: &mut reqwest::Request, name: reqwest::header::HeaderName, value: &'static str) {
-            request.headers_mut().insert(name, reqwest::header::HeaderValue::from_static(value));
+        #static_header
+
+        /// A 2xx response whose body has been read.
+        pub(crate) struct Received {
+            status: StatusCode,
+            headers: HeaderMap,
+            bytes: Vec<u8>,
+        }
+
+        /// Reads a response: a 2xx body in full, anything else as an error whose body
+        /// (at most `ERROR_BODY_LIMIT` bytes of it) `decode_error` turns into the spec's
+        /// error type when it can.
+        pub(crate) async fn receive<E>(
+            mut response: reqwest::Response,
+            decode_error: fn(u16, &[u8]) -> Option<E>,
+        ) -> Result<Received, Error<E>> {
+            let status = response.status();
+            let headers = std::mem::take(response.headers_mut());
+            if status.is_success() {
+                let bytes = response.bytes().await.map_err(Error::from_reqwest)?;
+                return Ok(Received { status, headers, bytes: bytes.into() });
+            }
+            let mut body = Vec::new();
+            loop {
+                match response.chunk().await {
+                    Ok(Some(chunk)) => {
+                        let room = ERROR_BODY_LIMIT - body.len();
+                        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                        if chunk.len() >= room {
+                            break;
+                        }
+                    }
+                    Ok(None) => break,
+                    // The status is what matters; a body cut short still says what it can.
+                    Err(_) => break,
+                }
+            }
+            let decoded = decode_error(status.as_u16(), &body);
+            let text = String::from_utf8_lossy(&body).into_owned();
+            Err(Error::Status(Box::new(ErrorResponse { status, headers, body: decoded, text })))
+        }
+
+        impl Received {
+            fn respond<T>(self, body: T) -> Response<T> {
+                Response { status: self.status, headers: self.headers, body }
+            }
         }
     }
 }
@@ -583,23 +792,6 @@ fn basic() -> TokenStream {
             }
         }
 
-        /// Standard base64 with padding (RFC 4648), as Basic authentication uses.
-        fn base64(input: &[u8]) -> String {
-            const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-            let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-            for chunk in input.chunks(3) {
-                let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
-                let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-                for i in 0..4 {
-                    if i <= chunk.len() {
-                        out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
-                    } else {
-                        out.push('=');
-                    }
-                }
-            }
-            out
-        }
     }
 }
 
@@ -738,19 +930,43 @@ fn json_body() -> TokenStream {
 
 fn json_response() -> TokenStream {
     quote! {
-        /// Decodes a 2xx JSON body as `T`, or any other status as an error carrying `E`.
-        pub(crate) async fn json_response<T: DeserializeOwned, E: DeserializeOwned>(
-            mut response: reqwest::Response,
-        ) -> Result<Response<T>, Error<E>> {
-            let status = response.status();
-            if !status.is_success() {
-                return Err(error_response(response).await);
+        impl Received {
+            /// Decodes the body as JSON of type `T`.
+            pub(crate) fn json<T: serde::de::DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
+                match serde_json::from_slice(&self.bytes) {
+                    Ok(body) => Ok(self.respond(body)),
+                    Err(source) => Err(self.decode_error(source)),
+                }
             }
-            let headers = std::mem::take(response.headers_mut());
-            let bytes = response.bytes().await.map_err(Error::from_reqwest)?;
-            match serde_json::from_slice(&bytes) {
-                Ok(body) => Ok(Response { status, headers, body }),
-                Err(source) => Err(Error::Decode(Box::new(DecodeError { status, excerpt: excerpt(&bytes), source }))),
+        }
+    }
+}
+
+fn text_response() -> TokenStream {
+    quote! {
+        impl Received {
+            /// The body as text; invalid UTF-8 is a decoding error.
+            pub(crate) fn text<E>(mut self) -> Result<Response<String>, Error<E>> {
+                match String::from_utf8(std::mem::take(&mut self.bytes)) {
+                    Ok(text) => Ok(self.respond(text)),
+                    Err(error) => {
+                        self.bytes = error.into_bytes();
+                        let source = <serde_json::Error as serde::de::Error>::custom("the body is not valid UTF-8");
+                        Err(self.decode_error(source))
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn binary_response() -> TokenStream {
+    quote! {
+        impl Received {
+            /// The body's bytes.
+            pub(crate) fn bytes(mut self) -> Response<Vec<u8>> {
+                let bytes = std::mem::take(&mut self.bytes);
+                self.respond(bytes)
             }
         }
     }
@@ -758,15 +974,433 @@ fn json_response() -> TokenStream {
 
 fn empty_response() -> TokenStream {
     quote! {
-        /// Accepts any 2xx response, ignoring its body, or turns another status into an error.
-        pub(crate) async fn empty_response<E: DeserializeOwned>(mut response: reqwest::Response) -> Result<Response<()>, Error<E>> {
-            let status = response.status();
-            if !status.is_success() {
-                return Err(error_response(response).await);
+        impl Received {
+            /// Ignores the body.
+            pub(crate) fn empty(self) -> Response<()> {
+                self.respond(())
             }
-            let headers = std::mem::take(response.headers_mut());
-            response.bytes().await.map_err(Error::from_reqwest)?;
-            Ok(Response { status, headers, body: () })
+        }
+    }
+}
+
+fn decode_failure() -> TokenStream {
+    quote! {
+        impl Received {
+            fn decode_error<E>(&self, source: serde_json::Error) -> Error<E> {
+                Error::Decode(Box::new(DecodeError { status: self.status, excerpt: excerpt(&self.bytes), source }))
+            }
+        }
+    }
+}
+
+fn by_status() -> TokenStream {
+    quote! {
+        impl Received {
+            /// The status code, to choose how to decode the body.
+            pub(crate) fn status(&self) -> u16 {
+                self.status.as_u16()
+            }
+
+            /// The response with its decoded body.
+            pub(crate) fn with<T>(self, body: T) -> Response<T> {
+                self.respond(body)
+            }
+
+            /// A 2xx status the spec does not document for this operation.
+            pub(crate) fn undocumented<E>(&self) -> Error<E> {
+                let source = <serde_json::Error as serde::de::Error>::custom(format!(
+                    "status {} is not documented for this operation",
+                    self.status
+                ));
+                self.decode_error(source)
+            }
+        }
+    }
+}
+
+fn by_status_json() -> TokenStream {
+    quote! {
+        impl Received {
+            /// Decodes the body as JSON of type `T`, keeping the response for [`Self::with`].
+            pub(crate) fn decode<T: serde::de::DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
+                serde_json::from_slice(&self.bytes).map_err(|source| self.decode_error(source))
+            }
+        }
+    }
+}
+
+fn by_status_text() -> TokenStream {
+    quote! {
+        impl Received {
+            /// The body as text.
+            pub(crate) fn decode_text<E>(&self) -> Result<String, Error<E>> {
+                String::from_utf8(self.bytes.clone()).map_err(|_| {
+                    self.decode_error(<serde_json::Error as serde::de::Error>::custom("the body is not valid UTF-8"))
+                })
+            }
+        }
+    }
+}
+
+fn by_status_binary() -> TokenStream {
+    quote! {
+        impl Received {
+            /// The body's bytes.
+            pub(crate) fn decode_bytes(&self) -> Vec<u8> {
+                self.bytes.clone()
+            }
+        }
+    }
+}
+
+fn json_error() -> TokenStream {
+    quote! {
+        /// Decodes an error body as JSON, if it is the expected type.
+        pub(crate) fn json_error<E: serde::de::DeserializeOwned>(_status: u16, body: &[u8]) -> Option<E> {
+            serde_json::from_slice(body).ok()
+        }
+    }
+}
+
+fn text_error() -> TokenStream {
+    quote! {
+        /// An error body as text.
+        pub(crate) fn text_error(_status: u16, body: &[u8]) -> Option<String> {
+            Some(String::from_utf8_lossy(body).into_owned())
+        }
+    }
+}
+
+fn binary_error() -> TokenStream {
+    quote! {
+        /// An error body's bytes.
+        pub(crate) fn binary_error(_status: u16, body: &[u8]) -> Option<Vec<u8>> {
+            Some(body.to_vec())
+        }
+    }
+}
+
+fn base64_codec() -> TokenStream {
+    quote! {
+        const BASE64_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+        /// Standard base64 with padding (RFC 4648).
+        fn base64(input: &[u8]) -> String {
+            let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+            for chunk in input.chunks(3) {
+                let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
+                let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+                for i in 0..4 {
+                    if i <= chunk.len() {
+                        out.push(char::from(BASE64_ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
+                    } else {
+                        out.push('=');
+                    }
+                }
+            }
+            out
+        }
+    }
+}
+
+fn base64_type() -> TokenStream {
+    quote! {
+        /// Bytes that travel as base64 text (`format: byte`). Decoding accepts the standard
+        /// and the URL-safe alphabets, with or without padding.
+        #[derive(Clone, Default, PartialEq, Eq, Hash)]
+        pub struct Base64(pub Vec<u8>);
+
+        impl Base64 {
+            /// Decodes base64 text; `None` if it is not base64.
+            pub fn decode(text: &str) -> Option<Self> {
+                let mut out = Vec::with_capacity(text.len() / 4 * 3);
+                let mut buffer = 0u32;
+                let mut bits = 0;
+                for c in text.trim_end_matches('=').bytes() {
+                    let value = match c {
+                        b'A'..=b'Z' => c - b'A',
+                        b'a'..=b'z' => c - b'a' + 26,
+                        b'0'..=b'9' => c - b'0' + 52,
+                        b'+' | b'-' => 62,
+                        b'/' | b'_' => 63,
+                        b'\n' | b'\r' => continue,
+                        _ => return None,
+                    };
+                    buffer = (buffer << 6) | u32::from(value);
+                    bits += 6;
+                    if bits >= 8 {
+                        bits -= 8;
+                        out.push((buffer >> bits) as u8);
+                    }
+                }
+                Some(Base64(out))
+            }
+        }
+
+        impl fmt::Debug for Base64 {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "Base64({} bytes)", self.0.len())
+            }
+        }
+
+        impl From<Vec<u8>> for Base64 {
+            fn from(bytes: Vec<u8>) -> Self {
+                Base64(bytes)
+            }
+        }
+
+        impl serde::Serialize for Base64 {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&base64(&self.0))
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for Base64 {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                Base64::decode(&text).ok_or_else(|| serde::de::Error::custom("invalid base64"))
+            }
+        }
+    }
+}
+
+fn tagged_union() -> TokenStream {
+    quote! {
+        /// Writes a variant of a tagged union: its fields with the tag property set.
+        pub(crate) fn serialize_tagged<S: serde::Serializer, T: serde::Serialize>(
+            serializer: S,
+            property: &str,
+            tag: &str,
+            value: &T,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::Error as _;
+            match serde_json::to_value(value).map_err(S::Error::custom)? {
+                serde_json::Value::Object(mut map) => {
+                    map.insert(property.to_owned(), serde_json::Value::String(tag.to_owned()));
+                    serde::Serialize::serialize(&map, serializer)
+                }
+                _ => Err(S::Error::custom("a tagged union variant must be an object")),
+            }
+        }
+
+        /// Reads a tagged union: the tag, and the whole value to decode the variant from.
+        pub(crate) fn deserialize_tagged<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+            property: &str,
+        ) -> Result<(Option<String>, serde_json::Value), D::Error> {
+            let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+            let tag = value.get(property).and_then(serde_json::Value::as_str).map(str::to_owned);
+            Ok((tag, value))
+        }
+
+        /// Decodes a union variant from the value read by [`deserialize_tagged`].
+        pub(crate) fn variant<T: serde::de::DeserializeOwned, E: serde::de::Error>(value: serde_json::Value) -> Result<T, E> {
+            serde_json::from_value(value).map_err(E::custom)
+        }
+    }
+}
+
+fn styled_params() -> TokenStream {
+    quote! {
+        /// How an array or object parameter is written.
+        #[derive(Clone, Copy)]
+        pub(crate) enum Style {
+            /// `a=1&a=2`, or `k=v` pairs for objects.
+            FormExploded,
+            /// `a=1,2`, or `a=k,v` for objects.
+            Form,
+            /// `a=1 2`.
+            SpaceDelimited,
+            /// `a=1|2`.
+            PipeDelimited,
+            /// `a[k]=v`.
+            DeepObject,
+            /// `1,2`, or `k,v` for objects (paths and headers).
+            Simple,
+            /// `1,2`, or `k=v` for objects (paths and headers).
+            SimpleExploded,
+        }
+
+        /// The text of a scalar JSON value as a parameter: strings as they are.
+        fn scalar_text(value: &serde_json::Value) -> String {
+            match value {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            }
+        }
+
+        fn parameter_value<T: serde::Serialize, E>(name: &str, value: &T) -> Result<serde_json::Value, Error<E>> {
+            serde_json::to_value(value)
+                .map_err(|error| Error::InvalidRequest(format!("parameter `{name}` cannot be written: {error}")))
+        }
+
+        /// Appends an array or object parameter to the query in the given style.
+        pub(crate) fn query<T: serde::Serialize, E>(url: &mut reqwest::Url, name: &str, value: &T, style: Style) -> Result<(), Error<E>> {
+            let value = parameter_value(name, value)?;
+            let mut query = url.query_pairs_mut();
+            match (&value, style) {
+                (serde_json::Value::Array(items), Style::FormExploded) => {
+                    for item in items {
+                        query.append_pair(name, &scalar_text(item));
+                    }
+                }
+                (serde_json::Value::Array(items), _) => {
+                    let separator = match style {
+                        Style::SpaceDelimited => " ",
+                        Style::PipeDelimited => "|",
+                        _ => ",",
+                    };
+                    let joined: Vec<String> = items.iter().map(scalar_text).collect();
+                    query.append_pair(name, &joined.join(separator));
+                }
+                (serde_json::Value::Object(map), Style::FormExploded) => {
+                    for (key, item) in map {
+                        query.append_pair(key, &scalar_text(item));
+                    }
+                }
+                (serde_json::Value::Object(map), Style::DeepObject) => {
+                    for (key, item) in map {
+                        query.append_pair(&format!("{name}[{key}]"), &scalar_text(item));
+                    }
+                }
+                (serde_json::Value::Object(map), _) => {
+                    let joined: Vec<String> = map.iter().flat_map(|(k, v)| [k.clone(), scalar_text(v)]).collect();
+                    query.append_pair(name, &joined.join(","));
+                }
+                (scalar, _) => {
+                    query.append_pair(name, &scalar_text(scalar));
+                }
+            }
+            Ok(())
+        }
+
+        /// The text of an array or object parameter in a path or header (`simple` style),
+        /// percent-encoded for paths when `encode` is set.
+        pub(crate) fn simple<T: serde::Serialize, E>(name: &str, value: &T, style: Style) -> Result<String, Error<E>> {
+            let value = parameter_value(name, value)?;
+            let parts: Vec<String> = match &value {
+                serde_json::Value::Array(items) => items.iter().map(scalar_text).collect(),
+                serde_json::Value::Object(map) if matches!(style, Style::SimpleExploded) => {
+                    map.iter().map(|(k, v)| format!("{k}={}", scalar_text(v))).collect()
+                }
+                serde_json::Value::Object(map) => map.iter().flat_map(|(k, v)| [k.clone(), scalar_text(v)]).collect(),
+                scalar => vec![scalar_text(scalar)],
+            };
+            Ok(parts.join(","))
+        }
+    }
+}
+
+fn form_body() -> TokenStream {
+    quote! {
+        /// Serializes an `application/x-www-form-urlencoded` body: one pair per property,
+        /// arrays as repeated pairs, nested objects as JSON text.
+        pub(crate) fn form_body<T: serde::Serialize, E>(request: &mut reqwest::Request, body: &T) -> Result<(), Error<E>> {
+            let value = serde_json::to_value(body)
+                .map_err(|error| Error::InvalidRequest(format!("the body cannot be serialized: {error}")))?;
+            let serde_json::Value::Object(map) = value else {
+                return Err(Error::InvalidRequest("a form body must be an object".to_owned()));
+            };
+            let mut pairs = reqwest::Url::parse("form:").map_err(|e| Error::InvalidRequest(e.to_string()))?;
+            {
+                let mut query = pairs.query_pairs_mut();
+                for (key, item) in &map {
+                    match item {
+                        serde_json::Value::Null => {}
+                        serde_json::Value::Array(items) => {
+                            for item in items {
+                                query.append_pair(key, &form_text(item));
+                            }
+                        }
+                        other => {
+                            query.append_pair(key, &form_text(other));
+                        }
+                    }
+                }
+            }
+            let encoded = pairs.query().unwrap_or("").to_owned();
+            static_header(request, reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            *request.body_mut() = Some(encoded.into());
+            Ok(())
+        }
+
+        fn form_text(value: &serde_json::Value) -> String {
+            match value {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            }
+        }
+    }
+}
+
+fn multipart_body() -> TokenStream {
+    quote! {
+        /// A `multipart/form-data` body, built part by part.
+        pub(crate) struct Multipart {
+            boundary: String,
+            body: Vec<u8>,
+        }
+
+        impl Multipart {
+            pub(crate) fn new() -> Self {
+                use std::hash::{BuildHasher, Hasher};
+                // A boundary that differs per body; it only has to be absent from the parts.
+                let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+                hasher.write_usize(std::process::id() as usize);
+                Multipart { boundary: format!("------------------------{:016x}", hasher.finish()), body: Vec::new() }
+            }
+
+            fn header(&mut self, name: &str, filename: Option<&str>, content_type: &str) {
+                let name = name.replace('"', "%22");
+                self.body.extend_from_slice(format!("--{}\r\nContent-Disposition: form-data; name=\"{name}\"", self.boundary).as_bytes());
+                if let Some(filename) = filename {
+                    self.body.extend_from_slice(format!("; filename=\"{}\"", filename.replace('"', "%22")).as_bytes());
+                }
+                self.body.extend_from_slice(format!("\r\nContent-Type: {content_type}\r\n\r\n").as_bytes());
+            }
+
+            /// A text part: strings as they are, other values as JSON.
+            pub(crate) fn text<T: serde::Serialize, E>(&mut self, name: &str, value: &T) -> Result<(), Error<E>> {
+                let value = serde_json::to_value(value)
+                    .map_err(|error| Error::InvalidRequest(format!("part `{name}` cannot be serialized: {error}")))?;
+                let (text, content_type) = match value {
+                    serde_json::Value::String(s) => (s, "text/plain; charset=utf-8"),
+                    serde_json::Value::Number(_) | serde_json::Value::Bool(_) => (value.to_string(), "text/plain; charset=utf-8"),
+                    other => (other.to_string(), "application/json"),
+                };
+                self.header(name, None, content_type);
+                self.body.extend_from_slice(text.as_bytes());
+                self.body.extend_from_slice(b"\r\n");
+                Ok(())
+            }
+
+            /// A file part with the given bytes.
+            pub(crate) fn file(&mut self, name: &str, bytes: &[u8]) {
+                self.header(name, Some(name), "application/octet-stream");
+                self.body.extend_from_slice(bytes);
+                self.body.extend_from_slice(b"\r\n");
+            }
+
+            /// Closes the body and puts it on the request.
+            pub(crate) fn finish(mut self, request: &mut reqwest::Request) {
+                self.body.extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
+                let content_type = format!("multipart/form-data; boundary={}", self.boundary);
+                if let Ok(value) = reqwest::header::HeaderValue::try_from(content_type) {
+                    request.headers_mut().insert(reqwest::header::CONTENT_TYPE, value);
+                }
+                *request.body_mut() = Some(self.body.into());
+            }
+        }
+    }
+}
+
+fn raw_body() -> TokenStream {
+    quote! {
+        /// Puts text or bytes on a request as they are.
+        pub(crate) fn raw_body(request: &mut reqwest::Request, content_type: &'static str, body: Vec<u8>) {
+            static_header(request, reqwest::header::CONTENT_TYPE, content_type);
+            *request.body_mut() = Some(body.into());
         }
     }
 }

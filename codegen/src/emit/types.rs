@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::{Scope, ty_tokens};
-use crate::ir::{self, EnumRepr, EnumValue, FieldRepr, TypeDef, TypeKind};
+use crate::ir::{self, EnumRepr, EnumValue, FieldRepr, ResponseBody, Ty, TypeDef, TypeKind};
 use crate::names::ident;
 
 /// The module's items.
@@ -14,10 +14,18 @@ pub(crate) fn types(api: &ir::Api) -> TokenStream {
         TypeKind::Struct(s) => s.fields.iter().any(|f| f.repr == FieldRepr::Patch),
         _ => false,
     });
-    let uses_runtime = api
-        .types
-        .iter()
-        .any(|t| matches!(t.kind, TypeKind::Enum(_)));
+    let base64 = |ty: &Ty| super::mentions(ty, &|t| *t == Ty::Base64);
+    let uses_runtime = api.types.iter().any(|t| match &t.kind {
+        TypeKind::Enum(_) => true,
+        TypeKind::Union(u) => u.tag.is_some() || u.variants.iter().any(|v| base64(&v.ty)),
+        TypeKind::Struct(s) => {
+            s.fields.iter().any(|f| base64(&f.ty)) || s.additional.iter().any(|(_, ty)| base64(ty))
+        }
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => base64(ty),
+        TypeKind::Outcome(variants) => variants
+            .iter()
+            .any(|v| matches!(&v.body, ResponseBody::Json(ty) if base64(ty))),
+    });
     let deprecated = api.types.iter().any(|t| {
         t.deprecated
             || matches!(&t.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.deprecated))
@@ -25,7 +33,7 @@ pub(crate) fn types(api: &ir::Api) -> TokenStream {
     let uses_serde = api
         .types
         .iter()
-        .any(|t| !matches!(t.kind, TypeKind::Alias(_)));
+        .any(|t| !matches!(t.kind, TypeKind::Alias(_) | TypeKind::Outcome(_)));
 
     let allow = deprecated.then(|| quote!(#![allow(deprecated)]));
     let serde_use = uses_serde.then(|| {
@@ -80,6 +88,8 @@ fn type_def(t: &TypeDef) -> TokenStream {
             let ty = ty_tokens(ty, Scope::Types);
             quote!(pub type #name = #ty;)
         }
+        TypeKind::Union(u) => union(&name, u),
+        TypeKind::Outcome(variants) => outcome(&name, variants),
         TypeKind::Newtype(ty) => {
             let ty = ty_tokens(ty, Scope::Types);
             quote! {
@@ -99,10 +109,20 @@ fn type_def(t: &TypeDef) -> TokenStream {
 fn structure(name: &proc_macro2::Ident, s: &ir::Struct) -> TokenStream {
     let derive_default = s.derive_default.then(|| quote!(Default,));
     let fields = s.fields.iter().map(field);
+    let additional = s.additional.as_ref().map(|(field_name, ty)| {
+        let field_name = ident(field_name);
+        let ty = ty_tokens(ty, Scope::Types);
+        quote! {
+            /// Properties the spec does not list, by name.
+            #[serde(flatten)]
+            pub #field_name: std::collections::BTreeMap<String, #ty>,
+        }
+    });
     quote! {
         #[derive(Clone, Debug, #derive_default PartialEq, Serialize, Deserialize)]
         pub struct #name {
             #(#fields)*
+            #additional
         }
     }
 }
@@ -112,7 +132,26 @@ fn field(f: &ir::Field) -> TokenStream {
         "" => "The property with an empty name.".to_owned(),
         wire => format!("The `{}` property.", wire.replace('`', "'")),
     };
-    let docs = doc_attrs(f.docs.as_deref().unwrap_or(&fallback));
+    let mut text = f.docs.clone().unwrap_or(fallback);
+    let mut notes = Vec::new();
+    let mentions_default = text.to_ascii_lowercase().contains("default");
+    if let (Some(default), false) = (&f.default, mentions_default) {
+        notes.push(format!(
+            "Defaults to `{}`.",
+            default.to_string().replace('`', "'")
+        ));
+    }
+    if f.read_only {
+        notes.push("Set by the server; ignored in requests.".to_owned());
+    }
+    if f.write_only {
+        notes.push("Sent by the client only; absent in responses.".to_owned());
+    }
+    if !notes.is_empty() {
+        text.push_str("\n\n");
+        text.push_str(&notes.join(" "));
+    }
+    let docs = doc_attrs(&text);
     let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&f.rust_name);
     let inner = ty_tokens(&f.ty, Scope::Types);
@@ -253,5 +292,109 @@ fn wire_literal(value: &EnumValue) -> Literal {
     match value {
         EnumValue::String(s) => Literal::string(s),
         EnumValue::Integer(n) => Literal::i64_unsuffixed(*n),
+    }
+}
+
+fn union(name: &proc_macro2::Ident, u: &ir::Union) -> TokenStream {
+    let unknown = ident(&u.unknown_variant);
+    let variants = u.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let ty = ty_tokens(&v.ty, Scope::Types);
+        let docs = doc_attrs(
+            v.docs
+                .as_deref()
+                .unwrap_or(&format!("The `{}` shape.", v.rust_name)),
+        );
+        quote! {
+            #docs
+            #variant(#ty),
+        }
+    });
+    match &u.tag {
+        None => quote! {
+            #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variants)*
+                /// A value matching none of the shapes above, kept as received.
+                #unknown(serde_json::Value),
+            }
+        },
+        Some(property) => {
+            let write = u.variants.iter().map(|v| {
+                let variant = ident(&v.rust_name);
+                let tag = v.tag_values.first().cloned().unwrap_or_default();
+                quote!(Self::#variant(value) => runtime::serialize_tagged(serializer, #property, #tag, value),)
+            });
+            let read = u.variants.iter().map(|v| {
+                let variant = ident(&v.rust_name);
+                let tags = &v.tag_values;
+                quote!(Some(#(#tags)|*) => runtime::variant(value).map(Self::#variant),)
+            });
+            let doc = format!(" Told apart by the `{property}` property.");
+            quote! {
+                #[derive(Clone, Debug, PartialEq)]
+                ///
+                #[doc = #doc]
+                pub enum #name {
+                    #(#variants)*
+                    /// A variant this client does not know, kept as received so that a server
+                    /// adding variants does not break decoding.
+                    #unknown(serde_json::Value),
+                }
+
+                impl Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        match self {
+                            #(#write)*
+                            Self::#unknown(value) => value.serialize(serializer),
+                        }
+                    }
+                }
+
+                impl<'de> Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let (tag, value) = runtime::deserialize_tagged(deserializer, #property)?;
+                        match tag.as_deref() {
+                            #(#read)*
+                            _ => Ok(Self::#unknown(value)),
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn outcome(name: &proc_macro2::Ident, variants: &[ir::OutcomeVariant]) -> TokenStream {
+    let variants = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let status = match &v.status {
+            ir::StatusMatch::Code(code) => format!("`{code}`"),
+            ir::StatusMatch::Range(class) => format!("`{class}XX`"),
+            ir::StatusMatch::Default => "any other status".to_owned(),
+        };
+        let description = v.description.trim();
+        let text = if description.is_empty() {
+            status
+        } else {
+            format!("{status}: {description}")
+        };
+        let docs = doc_attrs(&text);
+        match &v.body {
+            ResponseBody::Empty => quote!(#docs #variant,),
+            ResponseBody::Json(ty) => {
+                let ty = ty_tokens(ty, Scope::Types);
+                quote!(#docs #variant(#ty),)
+            }
+            ResponseBody::Text => quote!(#docs #variant(String),),
+            ResponseBody::Binary => quote!(#docs #variant(Vec<u8>),),
+        }
+    });
+    quote! {
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
     }
 }

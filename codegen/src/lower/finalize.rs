@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostics::Diagnostic;
-use crate::ir::{self, FieldRepr, Ty, TypeKind};
+use crate::ir::{self, BodyEncoding, FieldRepr, Outcome, ResponseBody, Ty, TypeKind};
 
 pub(crate) fn finalize(api: &mut ir::Api) -> Vec<Diagnostic> {
     api.types.sort_by(|a, b| a.name.cmp(&b.name));
@@ -17,14 +17,20 @@ pub(crate) fn finalize(api: &mut ir::Api) -> Vec<Diagnostic> {
         .collect();
     let mut diagnostics = Vec::new();
 
-    let (in_request, _in_response) = usage(api, &index);
+    let usage = usage(api, &index);
     for (i, def) in api.types.iter_mut().enumerate() {
         if let TypeKind::Struct(s) = &mut def.kind {
             for f in &mut s.fields {
-                f.repr = match (f.required, f.nullable) {
+                // The server does not expect what only it writes, and may omit what only the
+                // client writes.
+                let required = f.required
+                    && !(f.read_only && usage.request[i])
+                    && !(f.write_only && usage.response[i]);
+                f.repr = match (required, f.nullable) {
                     (true, false) => FieldRepr::Plain,
                     (true, true) => FieldRepr::Nullable,
-                    (false, true) if in_request[i] => FieldRepr::Patch,
+                    (false, true) if usage.request[i] => FieldRepr::Patch,
+                    (false, false) if usage.merge_patch[i] => FieldRepr::Patch,
                     (false, _) => FieldRepr::Optional,
                 };
             }
@@ -45,19 +51,14 @@ fn named_in<'t>(ty: &'t Ty, direct: bool, out: &mut Vec<&'t str>) {
     match ty {
         Ty::Named(n) => out.push(n),
         Ty::Option(inner) => named_in(inner, direct, out),
-        Ty::Vec(inner) | Ty::Map(inner) | Ty::Box(inner) => {
-            if !direct {
-                named_in(inner, direct, out);
-            }
-        }
-        Ty::Bool
-        | Ty::I32
-        | Ty::I64
-        | Ty::F32
-        | Ty::F64
-        | Ty::String
-        | Ty::Json
-        | Ty::JsonObject => {}
+        Ty::Vec(inner) | Ty::Map(inner) | Ty::Box(inner) if !direct => named_in(inner, direct, out),
+        _ => {}
+    }
+}
+
+fn body_named<'t>(body: &'t ResponseBody, out: &mut Vec<&'t str>) {
+    if let ResponseBody::Json(ty) = body {
+        named_in(ty, false, out);
     }
 }
 
@@ -68,27 +69,54 @@ fn edges(def: &ir::TypeDef, direct: bool) -> Vec<&str> {
             for f in &s.fields {
                 named_in(&f.ty, direct, &mut out);
             }
+            if let (Some((_, ty)), false) = (&s.additional, direct) {
+                named_in(ty, direct, &mut out);
+            }
         }
         TypeKind::Alias(ty) | TypeKind::Newtype(ty) => named_in(ty, direct, &mut out),
+        TypeKind::Union(u) => {
+            for v in &u.variants {
+                named_in(&v.ty, direct, &mut out);
+            }
+        }
+        TypeKind::Outcome(variants) => {
+            for v in variants {
+                body_named(&v.body, &mut out);
+            }
+        }
         TypeKind::Enum(_) => {}
     }
     out
 }
 
-/// Marks every type reachable from request inputs and from responses.
-fn usage(api: &ir::Api, index: &HashMap<String, usize>) -> (Vec<bool>, Vec<bool>) {
+struct Usage {
+    request: Vec<bool>,
+    response: Vec<bool>,
+    merge_patch: Vec<bool>,
+}
+
+/// Marks every type reachable from request inputs, from responses, and from JSON merge
+/// patch bodies (where every optional field can be sent as `null`).
+fn usage(api: &ir::Api, index: &HashMap<String, usize>) -> Usage {
     let mut request_roots = Vec::new();
     let mut response_roots = Vec::new();
+    let mut merge_patch_roots = Vec::new();
     for op in &api.operations {
         for p in &op.params {
             named_in(&p.ty, false, &mut request_roots);
         }
         if let Some(body) = &op.body {
             named_in(&body.ty, false, &mut request_roots);
+            if body.encoding == BodyEncoding::Json
+                && body.media_type.to_ascii_lowercase().contains("merge-patch")
+            {
+                named_in(&body.ty, false, &mut merge_patch_roots);
+            }
         }
-        for r in &op.responses {
-            if let Some(ty) = &r.body {
-                named_in(ty, false, &mut response_roots);
+        for outcome in std::iter::once(&op.success).chain(op.error.as_ref()) {
+            match outcome {
+                Outcome::Single(body) => body_named(body, &mut response_roots),
+                Outcome::ByStatus(name) => response_roots.push(name),
             }
         }
     }
@@ -110,11 +138,21 @@ fn usage(api: &ir::Api, index: &HashMap<String, usize>) -> (Vec<bool>, Vec<bool>
         }
         seen
     };
-    (reach(request_roots), reach(response_roots))
+    Usage {
+        request: reach(request_roots),
+        response: reach(response_roots),
+        merge_patch: reach(merge_patch_roots),
+    }
 }
 
-/// Whether `from` reaches `to` through direct (unboxed) containment.
-fn reaches(api: &ir::Api, index: &HashMap<String, usize>, from: usize, to: usize) -> bool {
+/// Whether `from` reaches `to`; `direct` follows only unboxed containment.
+fn reaches(
+    api: &ir::Api,
+    index: &HashMap<String, usize>,
+    from: usize,
+    to: usize,
+    direct: bool,
+) -> bool {
     let mut seen = vec![false; api.types.len()];
     let mut stack = vec![from];
     while let Some(i) = stack.pop() {
@@ -125,7 +163,7 @@ fn reaches(api: &ir::Api, index: &HashMap<String, usize>, from: usize, to: usize
             continue;
         }
         stack.extend(
-            edges(&api.types[i], true)
+            edges(&api.types[i], direct)
                 .iter()
                 .filter_map(|n| index.get(*n).copied()),
         );
@@ -133,61 +171,91 @@ fn reaches(api: &ir::Api, index: &HashMap<String, usize>, from: usize, to: usize
     false
 }
 
-/// Boxes struct fields that would make a type contain itself, turns aliases that mention
-/// themselves into newtypes (a Rust alias cannot be recursive), and reports reference
-/// cycles that no object interrupts.
+fn boxed(ty: &mut Ty) {
+    let inner = std::mem::replace(ty, Ty::Json);
+    *ty = match inner {
+        // Keep `Option` outermost: `Option<Box<T>>` reads better than `Box<Option<T>>`.
+        Ty::Option(inner) => Ty::Option(Box::new(Ty::Box(inner))),
+        other => Ty::Box(Box::new(other)),
+    };
+}
+
+/// Boxes what would make a type contain itself (struct fields first, then union variants
+/// where a cycle remains), turns aliases that mention themselves into newtypes (a Rust alias
+/// cannot be recursive), and reports reference cycles that no object interrupts.
 fn break_recursion(
     api: &mut ir::Api,
     index: &HashMap<String, usize>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let n = api.types.len();
-    let mut to_box: Vec<(usize, usize)> = Vec::new();
-    let mut to_newtype = Vec::new();
+    let in_cycle = |api: &ir::Api, ty: &Ty, owner: usize| {
+        let mut direct = Vec::new();
+        named_in(ty, true, &mut direct);
+        direct
+            .iter()
+            .filter_map(|d| index.get(*d))
+            .any(|&t| reaches(api, index, t, owner, true))
+    };
+
+    let mut to_box = Vec::new();
     for i in 0..n {
-        match &api.types[i].kind {
-            TypeKind::Struct(s) => {
-                for (fi, f) in s.fields.iter().enumerate() {
-                    let mut direct = Vec::new();
-                    named_in(&f.ty, true, &mut direct);
-                    if direct
-                        .iter()
-                        .filter_map(|d| index.get(*d))
-                        .any(|&t| reaches(api, index, t, i))
-                    {
-                        to_box.push((i, fi));
-                    }
+        if let TypeKind::Struct(s) = &api.types[i].kind {
+            for (fi, f) in s.fields.iter().enumerate() {
+                if in_cycle(api, &f.ty, i) {
+                    to_box.push((i, fi));
                 }
             }
-            TypeKind::Alias(ty) => {
-                let mut all = Vec::new();
-                named_in(ty, false, &mut all);
-                let mut direct = Vec::new();
-                named_in(ty, true, &mut direct);
-                let alias_cycle = direct
-                    .iter()
-                    .filter_map(|d| index.get(*d))
-                    .any(|&t| only_aliases_between(api, index, t, i));
-                if alias_cycle {
-                    diagnostics.push(Diagnostic::error(
-                        api.types[i].pointer.clone(),
-                        "this schema is a `$ref` cycle with no object in between, so it describes no value",
-                    ));
-                } else if all
-                    .iter()
-                    .filter_map(|d| index.get(*d))
-                    .any(|&t| reaches_any(api, index, t, i))
-                {
-                    to_newtype.push(i);
-                }
-            }
-            TypeKind::Enum(_) | TypeKind::Newtype(_) => {}
         }
     }
     for (i, fi) in to_box {
         if let TypeKind::Struct(s) = &mut api.types[i].kind {
-            let f = &mut s.fields[fi];
-            f.ty = Ty::Box(Box::new(std::mem::replace(&mut f.ty, Ty::Json)));
+            boxed(&mut s.fields[fi].ty);
+        }
+    }
+
+    let mut to_box = Vec::new();
+    for i in 0..n {
+        if let TypeKind::Union(u) = &api.types[i].kind {
+            for (vi, v) in u.variants.iter().enumerate() {
+                if in_cycle(api, &v.ty, i) {
+                    to_box.push((i, vi));
+                }
+            }
+        }
+    }
+    for (i, vi) in to_box {
+        if let TypeKind::Union(u) = &mut api.types[i].kind {
+            boxed(&mut u.variants[vi].ty);
+        }
+    }
+
+    let mut to_newtype = Vec::new();
+    for i in 0..n {
+        let TypeKind::Alias(ty) = &api.types[i].kind else {
+            continue;
+        };
+        let mut direct = Vec::new();
+        named_in(ty, true, &mut direct);
+        let alias_cycle = direct
+            .iter()
+            .filter_map(|d| index.get(*d))
+            .any(|&t| only_aliases_between(api, index, t, i));
+        if alias_cycle {
+            diagnostics.push(Diagnostic::error(
+                api.types[i].pointer.clone(),
+                "this schema is a `$ref` cycle with no object in between, so it describes no value",
+            ));
+            continue;
+        }
+        let mut all = Vec::new();
+        named_in(ty, false, &mut all);
+        if all
+            .iter()
+            .filter_map(|d| index.get(*d))
+            .any(|&t| reaches(api, index, t, i, false))
+        {
+            to_newtype.push(i);
         }
     }
     for i in to_newtype {
@@ -195,26 +263,6 @@ fn break_recursion(
             api.types[i].kind = TypeKind::Newtype(ty.clone());
         }
     }
-}
-
-/// Whether `from` reaches `to` through anything (used for aliases, which may not recurse at all).
-fn reaches_any(api: &ir::Api, index: &HashMap<String, usize>, from: usize, to: usize) -> bool {
-    let mut seen = vec![false; api.types.len()];
-    let mut stack = vec![from];
-    while let Some(i) = stack.pop() {
-        if i == to {
-            return true;
-        }
-        if std::mem::replace(&mut seen[i], true) {
-            continue;
-        }
-        stack.extend(
-            edges(&api.types[i], false)
-                .iter()
-                .filter_map(|n| index.get(*n).copied()),
-        );
-    }
-    false
 }
 
 /// Whether `from` reaches `to` through aliases alone, each naming the next directly.

@@ -145,6 +145,8 @@ impl<'a> Lowerer<'a> {
         for (i, server) in self.doc.servers.iter().enumerate() {
             let at = Pointer::root().push("servers").push(i.to_string());
             let mut url = String::new();
+            let mut variables: Vec<ir::ServerVariable> = Vec::new();
+            let mut namer = Namer::default();
             let mut rest = server.url.as_str();
             while let Some(open) = rest.find('{') {
                 url.push_str(&rest[..open]);
@@ -154,7 +156,18 @@ impl<'a> Lowerer<'a> {
                 };
                 let name = &rest[open + 1..open + close];
                 match server.variables.as_ref().and_then(|v| v.get(name)) {
-                    Some(var) => url.push_str(&var.default),
+                    Some(var) => {
+                        url.push_str(&var.default);
+                        if !variables.iter().any(|v| v.wire_name == name) {
+                            variables.push(ir::ServerVariable {
+                                wire_name: name.to_owned(),
+                                rust_name: namer.claim(&crate::names::snake(name, "variable")),
+                                default: var.default.clone(),
+                                values: var.enumeration.clone(),
+                                description: var.description.clone(),
+                            });
+                        }
+                    }
                     None => self.warn(
                         &at.push("url"),
                         format!("server variable `{name}` is not declared; it is left empty"),
@@ -163,9 +176,20 @@ impl<'a> Lowerer<'a> {
                 rest = &rest[open + close + 1..];
             }
             url.push_str(rest);
+            if i == 0 && !(url.starts_with("http://") || url.starts_with("https://")) {
+                self.warn(
+                    &at.push("url"),
+                    format!(
+                        "the server URL `{url}` is not an absolute http(s) URL; clients must set one with \
+                         `ClientBuilder::base_url`"
+                    ),
+                );
+            }
             servers.push(ir::Server {
                 url,
+                template: server.url.clone(),
                 description: server.description.clone(),
+                variables,
             });
         }
         servers

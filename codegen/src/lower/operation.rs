@@ -2,18 +2,24 @@
 //! resolved through `$ref`s and lowered to IR types.
 
 use openapiv3::{
-    MediaType, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, StatusCode,
+    MediaType, Parameter, ParameterSchemaOrContent, PathItem, PathStyle, QueryStyle, ReferenceOr,
+    RequestBody, StatusCode,
 };
 
 use super::schema::SchemaRef;
 use super::{Lowerer, ref_name};
 use crate::diagnostics::Pointer;
-use crate::ir::{self, Ty};
-use crate::names::{Namer, pascal, snake};
+use crate::ir::{
+    self, BodyEncoding, Outcome, OutcomeVariant, ResponseBody, StatusMatch, Ty, TypeKind,
+};
+use crate::names::{Namer, pascal, snake, status_name};
 
 /// Names of `Client` methods that operations must not take.
 const CLIENT_RESERVED: &[&str] = &["base_url", "builder", "clone", "fmt", "new"];
 const PARAM_RESERVED: &[&str] = &["body", "client", "into_future", "send"];
+
+/// How deep `$ref` chains between components may go.
+const MAX_REF_HOPS: usize = 32;
 
 impl<'a> Lowerer<'a> {
     pub(crate) fn lower_operations(&mut self) -> Vec<ir::Operation> {
@@ -47,7 +53,10 @@ impl<'a> Lowerer<'a> {
                 if rust_name != preferred {
                     self.warn(
                         &op_at,
-                        format!("the method name `{preferred}` is already taken, by another operation or by the client itself; this operation's method is `{rust_name}`"),
+                        format!(
+                            "the method name `{preferred}` is already taken, by another operation or by the \
+                             client itself; this operation's method is `{rust_name}`"
+                        ),
                     );
                 }
                 let builder_name = builders.claim(&pascal(&id, "Operation"));
@@ -81,8 +90,10 @@ impl<'a> Lowerer<'a> {
             None => None,
         };
         let responses = self.responses(op, &at.push("responses"), &builder_name);
-        let success = self.outcome(&responses, true, at);
-        let error = self.outcome(&responses, false, at);
+        let success = self
+            .outcome(&responses, true, &builder_name)
+            .unwrap_or(Outcome::Single(ResponseBody::Empty));
+        let error = self.outcome(&responses, false, &builder_name);
         let security = self.security(op, at);
         Some(ir::Operation {
             rust_name,
@@ -139,10 +150,36 @@ impl<'a> Lowerer<'a> {
         let mut params = Vec::new();
         for (p, p_at) in merged {
             let data = p.parameter_data_ref();
-            let location = match p {
-                Parameter::Path { .. } => ir::ParamLocation::Path,
-                Parameter::Query { .. } => ir::ParamLocation::Query,
-                Parameter::Header { .. } => ir::ParamLocation::Header,
+            let explode = data.explode;
+            let (location, style) = match p {
+                Parameter::Path { style, .. } => {
+                    if !matches!(style, PathStyle::Simple) {
+                        self.warn(&p_at, "`label` and `matrix` path styles are not supported; the value is written in `simple` style");
+                    }
+                    (
+                        ir::ParamLocation::Path,
+                        ir::ParamStyle::Simple {
+                            explode: explode.unwrap_or(false),
+                        },
+                    )
+                }
+                Parameter::Query { style, .. } => (
+                    ir::ParamLocation::Query,
+                    match style {
+                        QueryStyle::Form => ir::ParamStyle::Form {
+                            explode: explode.unwrap_or(true),
+                        },
+                        QueryStyle::SpaceDelimited => ir::ParamStyle::SpaceDelimited,
+                        QueryStyle::PipeDelimited => ir::ParamStyle::PipeDelimited,
+                        QueryStyle::DeepObject => ir::ParamStyle::DeepObject,
+                    },
+                ),
+                Parameter::Header { .. } => (
+                    ir::ParamLocation::Header,
+                    ir::ParamStyle::Simple {
+                        explode: explode.unwrap_or(false),
+                    },
+                ),
                 Parameter::Cookie { .. } => {
                     self.warn(
                         &p_at,
@@ -174,12 +211,13 @@ impl<'a> Lowerer<'a> {
                 ParameterSchemaOrContent::Schema(schema) => {
                     let lowered =
                         self.schema_ty(SchemaRef::from(schema), &p_at.push("schema"), &hint);
-                    self.param_ty(lowered.ty, &p_at)
+                    self.param_ty(lowered.ty, location, &p_at)
                 }
                 ParameterSchemaOrContent::Content(_) => {
                     self.warn(
                         &p_at,
-                        "parameters described by `content` are not supported; sent as a string",
+                        "parameters described by `content` are not supported; the value is sent as the text you \
+                         give (for a JSON parameter, the JSON text)",
                     );
                     Ty::String
                 }
@@ -192,38 +230,69 @@ impl<'a> Lowerer<'a> {
                 ty,
                 docs: data.description.clone(),
                 deprecated: data.deprecated.unwrap_or(false),
+                style,
             });
         }
         params.sort_by_key(|p| p.location != ir::ParamLocation::Path);
         params
     }
 
-    /// Parameters are sent as text; types that have no text form are degraded to strings.
-    fn param_ty(&mut self, ty: Ty, at: &Pointer) -> Ty {
-        match &ty {
-            Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::String => ty,
-            Ty::Named(name)
-                if matches!(
-                    self.types.get(name).map(|t| &t.kind),
-                    Some(ir::TypeKind::Enum(_))
-                ) =>
-            {
-                ty
-            }
-            Ty::Named(name) => match self.types.get(name).map(|t| &t.kind) {
-                Some(ir::TypeKind::Alias(inner)) => {
-                    let inner = inner.clone();
-                    self.param_ty(inner, at)
-                }
-                _ => self.unsupported_param(at),
-            },
-            _ => self.unsupported_param(at),
+    /// Parameters are written as text: scalars, enums and arrays of them anywhere, objects
+    /// in the query too. Anything else is degraded to a string the caller formats.
+    fn param_ty(&mut self, ty: Ty, location: ir::ParamLocation, at: &Pointer) -> Ty {
+        let kind = self.param_kind(&ty, 0);
+        let ok = match kind {
+            ParamKind::Scalar => true,
+            ParamKind::Array => true,
+            ParamKind::Object => location == ir::ParamLocation::Query,
+            ParamKind::Other => false,
+        };
+        if ok {
+            ty
+        } else {
+            self.warn(at, "this parameter's type has no text form here; it is taken as a string you format yourself");
+            Ty::String
         }
     }
 
-    fn unsupported_param(&mut self, at: &Pointer) -> Ty {
-        self.warn(at, "only scalar and enum parameters are supported yet; this one is taken as a string you format yourself");
-        Ty::String
+    fn param_kind(&self, ty: &Ty, depth: usize) -> ParamKind {
+        match ty {
+            Ty::Bool
+            | Ty::I8
+            | Ty::I16
+            | Ty::I32
+            | Ty::I64
+            | Ty::U8
+            | Ty::U16
+            | Ty::U32
+            | Ty::U64
+            | Ty::F32
+            | Ty::F64
+            | Ty::String
+            | Ty::DateTime
+            | Ty::Date
+            | Ty::Uuid => ParamKind::Scalar,
+            Ty::Vec(inner)
+                if depth == 0 && self.param_kind(inner, depth + 1) == ParamKind::Scalar =>
+            {
+                ParamKind::Array
+            }
+            Ty::Map(inner)
+                if depth == 0 && self.param_kind(inner, depth + 1) == ParamKind::Scalar =>
+            {
+                ParamKind::Object
+            }
+            Ty::JsonObject if depth == 0 => ParamKind::Object,
+            Ty::Named(name) => match self.types.get(name).map(|t| &t.kind) {
+                Some(TypeKind::Enum(_)) => ParamKind::Scalar,
+                Some(TypeKind::Alias(inner)) if depth < 4 => self.param_kind(inner, depth),
+                Some(TypeKind::Struct(_)) if depth == 0 => ParamKind::Object,
+                // Written through serde, as whichever shape the value has.
+                Some(TypeKind::Union(_)) if depth == 0 => ParamKind::Array,
+                _ => ParamKind::Other,
+            },
+            _ => ParamKind::Other,
+        }
     }
 
     fn resolve_param(
@@ -231,33 +300,44 @@ impl<'a> Lowerer<'a> {
         p: &'a ReferenceOr<Parameter>,
         at: Pointer,
     ) -> Option<(&'a Parameter, Pointer)> {
+        self.resolve_component(p, at, "parameters", |c| &c.parameters)
+    }
+
+    /// Follows a `$ref` chain into `components.<section>`, reporting dangling and circular
+    /// references.
+    fn resolve_component<T>(
+        &mut self,
+        item: &'a ReferenceOr<T>,
+        at: Pointer,
+        section: &str,
+        entries: impl Fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+    ) -> Option<(&'a T, Pointer)> {
         let components = self.doc.components.as_ref();
-        let mut current = p;
+        let mut current = item;
         let mut current_at = at;
-        for _ in 0..32 {
+        for _ in 0..MAX_REF_HOPS {
             match current {
-                ReferenceOr::Item(p) => return Some((p, current_at)),
+                ReferenceOr::Item(item) => return Some((item, current_at)),
                 ReferenceOr::Reference { reference } => {
-                    let name = match ref_name(reference, "parameters") {
+                    let name = match ref_name(reference, section) {
                         Ok(name) => name,
                         Err(message) => {
                             self.error(&current_at, message);
                             return None;
                         }
                     };
-                    match components.and_then(|c| c.parameters.get(&name)) {
+                    match components.map(&entries).and_then(|e| e.get(&name)) {
                         Some(next) => {
                             current = next;
-                            current_at = Pointer::root()
-                                .push("components")
-                                .push("parameters")
-                                .push(&name);
+                            current_at =
+                                Pointer::root().push("components").push(section).push(&name);
                         }
                         None => {
+                            let what = section.trim_end_matches('s');
                             self.error(
                                 &current_at,
                                 format!(
-                                    "`$ref: {reference}` points to a parameter that does not exist"
+                                    "`$ref: {reference}` points to a {what} that does not exist"
                                 ),
                             );
                             return None;
@@ -266,67 +346,63 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        self.error(&current_at, "`$ref` chain is circular");
+        self.error(&current_at, "this `$ref` chain is circular");
         None
     }
 
-    /// `Ok(None)` when there is no body to send, `None` when the operation must be skipped.
+    /// `Some(None)` when there is no body to send, `None` when the operation must be skipped.
     fn body(
         &mut self,
         body: &'a ReferenceOr<RequestBody>,
         at: &Pointer,
         builder: &str,
     ) -> Option<Option<ir::Body>> {
-        let (body, at) = match body {
-            ReferenceOr::Item(b) => (b, at.clone()),
-            ReferenceOr::Reference { reference } => {
-                let found = ref_name(reference, "requestBodies").ok().and_then(|name| {
-                    let c = self.doc.components.as_ref()?;
-                    match c.request_bodies.get(&name)? {
-                        ReferenceOr::Item(b) => Some((
-                            b,
-                            Pointer::root()
-                                .push("components")
-                                .push("requestBodies")
-                                .push(&name),
-                        )),
-                        ReferenceOr::Reference { .. } => None,
-                    }
-                });
-                match found {
-                    Some(found) => found,
-                    None => {
-                        self.error(
-                            at,
-                            format!("`$ref: {reference}` does not point to a request body"),
-                        );
-                        return Some(None);
-                    }
-                }
-            }
+        let Some((body, at)) =
+            self.resolve_component(body, at.clone(), "requestBodies", |c| &c.request_bodies)
+        else {
+            return Some(None);
         };
-        let Some((media_type, media)) = json_media(&body.content) else {
-            let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            self.warn(
-                &at.push("content"),
-                format!(
-                    "request bodies of type {} are not supported yet; the operation is skipped",
-                    kinds.join(", ")
-                ),
-            );
-            return None;
+        let Some((media_type, media, encoding)) = body_media(&body.content) else {
+            return Some(None);
         };
         let media_at = at.push("content").push(media_type);
-        let ty = match &media.schema {
-            Some(schema) => {
-                self.schema_ty(
-                    schema.into(),
-                    &media_at.push("schema"),
-                    &format!("{builder}Body"),
-                )
-                .ty
+        // The media type becomes a header value, which may only hold visible ASCII.
+        let media_type = if media_type.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            media_type
+        } else {
+            self.warn(&media_at, "this media type is not a valid header value; `application/octet-stream` is sent instead");
+            "application/octet-stream"
+        };
+        let hint = format!("{builder}Body");
+        let ty = match encoding {
+            BodyEncoding::Json | BodyEncoding::Form => match &media.schema {
+                Some(schema) => {
+                    self.schema_ty(schema.into(), &media_at.push("schema"), &hint)
+                        .ty
+                }
+                None if encoding == BodyEncoding::Form => Ty::JsonObject,
+                None => Ty::Json,
+            },
+            BodyEncoding::Multipart => {
+                let ty = match &media.schema {
+                    Some(schema) => {
+                        self.schema_ty(schema.into(), &media_at.push("schema"), &hint)
+                            .ty
+                    }
+                    None => Ty::JsonObject,
+                };
+                let is_struct = matches!(&ty, Ty::Named(n) if matches!(self.types.get(n).map(|t| &t.kind), Some(TypeKind::Struct(_))));
+                if !is_struct {
+                    self.warn(
+                        &media_at,
+                        "a `multipart/form-data` body must be an object with properties; the operation is skipped",
+                    );
+                    return None;
+                }
+                ty
             }
-            None => Ty::Json,
+            BodyEncoding::Text => Ty::String,
+            BodyEncoding::Binary => Ty::Binary,
         };
         let example = media.example.clone().or_else(|| {
             media.examples.values().find_map(|e| match e {
@@ -336,6 +412,7 @@ impl<'a> Lowerer<'a> {
         });
         Some(Some(ir::Body {
             ty,
+            encoding,
             media_type: media_type.to_owned(),
             required: body.required,
             docs: body.description.clone(),
@@ -353,8 +430,8 @@ impl<'a> Lowerer<'a> {
         let listed = op.responses.responses.iter().map(|(status, r)| {
             let key = status.to_string();
             let status = match status {
-                StatusCode::Code(c) => ir::StatusMatch::Code(*c),
-                StatusCode::Range(r) => ir::StatusMatch::Range(*r),
+                StatusCode::Code(c) => StatusMatch::Code(*c),
+                StatusCode::Range(r) => StatusMatch::Range(*r),
             };
             (status, key, r)
         });
@@ -362,32 +439,38 @@ impl<'a> Lowerer<'a> {
             .responses
             .default
             .iter()
-            .map(|r| (ir::StatusMatch::Default, "default".to_owned(), r));
+            .map(|r| (StatusMatch::Default, "default".to_owned(), r));
         let mut first_success = true;
         for (status, key, response) in listed.chain(default) {
             let r_at = at.push(&key);
-            let Some((response, r_at)) = self.resolve_response(response, r_at) else {
+            let Some((response, r_at)) =
+                self.resolve_component(response, r_at, "responses", |c| &c.responses)
+            else {
                 continue;
             };
-            let is_success = match status {
-                ir::StatusMatch::Code(c) => (200..300).contains(&c),
-                ir::StatusMatch::Range(r) => r == 2,
-                ir::StatusMatch::Default => false,
-            };
-            let hint = if is_success && first_success {
+            for (name, header) in &response.headers {
+                let h_at = r_at.push("headers").push(name);
+                let _ = self.resolve_component(header, h_at, "headers", |c| &c.headers);
+            }
+            let success = is_success(&status);
+            let hint = if success && first_success {
                 format!("{builder}Response")
             } else {
                 format!("{builder}{}Response", pascal(&key, "Status"))
             };
-            first_success &= !is_success;
-            let body =
-                json_media(&response.content).map(|(media_type, media)| match &media.schema {
+            first_success &= !success;
+            let body = match response_media(&response.content) {
+                None => ResponseBody::Empty,
+                Some((_, _, BodyEncoding::Text)) => ResponseBody::Text,
+                Some((_, _, BodyEncoding::Binary)) => ResponseBody::Binary,
+                Some((media_type, media, _)) => match &media.schema {
                     Some(schema) => {
                         let s_at = r_at.push("content").push(media_type).push("schema");
-                        self.schema_ty(schema.into(), &s_at, &hint).ty
+                        ResponseBody::Json(self.schema_ty(schema.into(), &s_at, &hint).ty)
                     }
-                    None => Ty::Json,
-                });
+                    None => ResponseBody::Json(Ty::Json),
+                },
+            };
             out.push(ir::Response {
                 status,
                 description: response.description.clone(),
@@ -397,83 +480,55 @@ impl<'a> Lowerer<'a> {
         out
     }
 
-    fn resolve_response(
+    /// What the successful (or failed) responses decode to: one body type, or an enum with
+    /// a variant per status when they differ. `None` when no such response is documented.
+    fn outcome(
         &mut self,
-        r: &'a ReferenceOr<openapiv3::Response>,
-        at: Pointer,
-    ) -> Option<(&'a openapiv3::Response, Pointer)> {
-        let mut current = r;
-        let mut current_at = at;
-        for _ in 0..32 {
-            match current {
-                ReferenceOr::Item(r) => return Some((r, current_at)),
-                ReferenceOr::Reference { reference } => {
-                    let name = match ref_name(reference, "responses") {
-                        Ok(name) => name,
-                        Err(message) => {
-                            self.error(&current_at, message);
-                            return None;
-                        }
-                    };
-                    match self
-                        .doc
-                        .components
-                        .as_ref()
-                        .and_then(|c| c.responses.get(&name))
-                    {
-                        Some(next) => {
-                            current = next;
-                            current_at = Pointer::root()
-                                .push("components")
-                                .push("responses")
-                                .push(&name);
-                        }
-                        None => {
-                            self.error(
-                                &current_at,
-                                format!(
-                                    "`$ref: {reference}` points to a response that does not exist"
-                                ),
-                            );
-                            return None;
-                        }
-                    }
-                }
+        responses: &[ir::Response],
+        success: bool,
+        builder: &str,
+    ) -> Option<Outcome> {
+        let chosen: Vec<&ir::Response> = responses
+            .iter()
+            .filter(|r| is_success(&r.status) == success)
+            .collect();
+        let first = chosen.first()?;
+        if chosen.iter().all(|r| r.body == first.body) {
+            if !success && first.body == ResponseBody::Empty {
+                return None;
             }
+            return Some(Outcome::Single(first.body.clone()));
         }
-        self.error(&current_at, "`$ref` chain is circular");
-        None
-    }
-
-    /// The one type that success (or error) responses decode to.
-    fn outcome(&mut self, responses: &[ir::Response], success: bool, at: &Pointer) -> Option<Ty> {
-        let mut tys: Vec<&Ty> = Vec::new();
-        for r in responses {
-            let is_success = match r.status {
-                ir::StatusMatch::Code(c) => (200..300).contains(&c),
-                ir::StatusMatch::Range(n) => n == 2,
-                ir::StatusMatch::Default => false,
-            };
-            if is_success == success {
-                if let Some(ty) = &r.body {
-                    if !tys.contains(&ty) {
-                        tys.push(ty);
-                    }
-                }
-            }
-        }
-        match tys.as_slice() {
-            [] => None,
-            [one] => Some((*one).clone()),
-            _ => {
-                let what = if success { "success" } else { "error" };
-                self.warn(
-                    &at.push("responses"),
-                    format!("{what} responses with different body types are not supported yet; they decode to `serde_json::Value`"),
-                );
-                Some(Ty::Json)
-            }
-        }
+        let mut namer = Namer::default();
+        let variants: Vec<OutcomeVariant> = chosen
+            .iter()
+            .map(|r| OutcomeVariant {
+                rust_name: namer.claim(&status_name(&r.status)),
+                status: r.status.clone(),
+                body: r.body.clone(),
+                description: r.description.clone(),
+            })
+            .collect();
+        let name = self.claim_type_name(&format!(
+            "{builder}{}",
+            if success { "Success" } else { "Error" }
+        ));
+        let docs = if success {
+            format!("The successful responses of `{builder}`, by status.")
+        } else {
+            format!("The error responses of `{builder}`, by status.")
+        };
+        self.types.insert(
+            name.clone(),
+            ir::TypeDef {
+                name: name.clone(),
+                pointer: String::new(),
+                docs: Some(docs),
+                deprecated: false,
+                kind: TypeKind::Outcome(variants),
+            },
+        );
+        Some(Outcome::ByStatus(name))
     }
 
     fn security(&mut self, op: &'a openapiv3::Operation, at: &Pointer) -> Vec<Vec<usize>> {
@@ -504,6 +559,22 @@ impl<'a> Lowerer<'a> {
             alternatives.push(alternative);
         }
         alternatives
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ParamKind {
+    Scalar,
+    Array,
+    Object,
+    Other,
+}
+
+fn is_success(status: &StatusMatch) -> bool {
+    match status {
+        StatusMatch::Code(c) => (200..300).contains(c),
+        StatusMatch::Range(r) => *r == 2,
+        StatusMatch::Default => false,
     }
 }
 
@@ -573,24 +644,58 @@ pub(crate) fn path_segments(path: &str, params: &[ir::Param]) -> Vec<ir::PathSeg
     merged
 }
 
-/// The JSON media type of a content map: `application/json`, any `+json` type, or a
-/// wildcard, in that order of preference.
-pub(crate) fn json_media(
+/// The media type's essence: lowercase, without parameters.
+fn essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or(media_type)
+        .trim()
+        .to_ascii_lowercase()
+}
+
+fn encoding_of(media_type: &str) -> BodyEncoding {
+    let m = essence(media_type);
+    if m == "application/json" || m.ends_with("+json") || m == "*/*" || m == "application/*" {
+        BodyEncoding::Json
+    } else if m == "application/x-www-form-urlencoded" {
+        BodyEncoding::Form
+    } else if m == "multipart/form-data" {
+        BodyEncoding::Multipart
+    } else if m.starts_with("text/") {
+        BodyEncoding::Text
+    } else {
+        BodyEncoding::Binary
+    }
+}
+
+/// The media type a request body is sent as: JSON when offered, then a form, multipart,
+/// text, and raw bytes, in that order of preference.
+fn body_media(
     content: &indexmap::IndexMap<String, MediaType>,
-) -> Option<(&str, &MediaType)> {
-    let is_json = |m: &str| {
-        let essence = m.split(';').next().unwrap_or(m).trim().to_ascii_lowercase();
-        essence == "application/json" || essence.ends_with("+json")
+) -> Option<(&str, &MediaType, BodyEncoding)> {
+    let rank = |e: BodyEncoding| match e {
+        BodyEncoding::Json => 0,
+        BodyEncoding::Form => 1,
+        BodyEncoding::Multipart => 2,
+        BodyEncoding::Text => 3,
+        BodyEncoding::Binary => 4,
     };
     content
         .iter()
-        .find(|(m, _)| is_json(m))
-        .or_else(|| {
-            content
-                .iter()
-                .find(|(m, _)| m.as_str() == "*/*" || m.as_str() == "application/*")
-        })
-        .map(|(m, media)| (m.as_str(), media))
+        .map(|(m, media)| (m.as_str(), media, encoding_of(m)))
+        .filter(|(m, ..)| essence(m) != "*/*" || content.len() == 1)
+        .min_by_key(|(_, _, e)| rank(*e))
+}
+
+/// How a response body is read; multipart and form responses are read as bytes.
+fn response_media(
+    content: &indexmap::IndexMap<String, MediaType>,
+) -> Option<(&str, &MediaType, BodyEncoding)> {
+    body_media(content).map(|(m, media, e)| match e {
+        BodyEncoding::Form | BodyEncoding::Multipart => (m, media, BodyEncoding::Binary),
+        e => (m, media, e),
+    })
 }
 
 /// Whether `name` is a valid HTTP header name (an RFC 9110 token).

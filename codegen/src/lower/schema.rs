@@ -1,6 +1,10 @@
-//! Schemas to types: component schemas become named types, inline objects and enums become
-//! types named after where they stand, everything else maps onto Rust and serde_json types.
+//! Schemas to types: component schemas become named types, inline objects, enums and unions
+//! become types named after where they stand, `allOf` is merged into one object, and
+//! everything else maps onto Rust and serde_json types.
 
+use std::collections::HashSet;
+
+use indexmap::IndexMap;
 use openapiv3::{
     AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
     StringFormat, Type, VariantOrUnknownOrEmpty,
@@ -42,21 +46,42 @@ pub(crate) struct Lowered {
     pub nullable: bool,
 }
 
+/// The properties of an object, gathered from the schema and, for `allOf`, its parts.
+struct Object<'a> {
+    /// Name, schema and location of each property, in order of first appearance.
+    properties: Vec<(&'a str, SchemaRef<'a>, Pointer)>,
+    required: Vec<String>,
+    additional: Additional<'a>,
+}
+
+enum Additional<'a> {
+    No,
+    Any,
+    Schema(SchemaRef<'a>, Pointer),
+}
+
+/// The branches of a `oneOf` or `anyOf`.
+struct Branches<'a> {
+    items: Vec<(SchemaRef<'a>, Pointer)>,
+    discriminator: Option<&'a openapiv3::Discriminator>,
+}
+
 /// How a schema is represented, decided before anything is named.
 enum Shape<'a> {
-    Struct {
-        properties: Vec<(&'a String, SchemaRef<'a>)>,
-        required: &'a [String],
-    },
+    Struct(Object<'a>),
     StringEnum(Vec<String>, bool),
     IntegerEnum(Vec<i64>, bool),
-    Array(Option<SchemaRef<'a>>),
-    Map(SchemaRef<'a>),
+    Array(Option<(SchemaRef<'a>, Pointer)>),
+    Map(SchemaRef<'a>, Pointer),
     Primitive(Ty),
+    Union(Branches<'a>),
+    /// One schema wrapped (`allOf: [$ref]` or a one-branch `oneOf`), with the wrapper's
+    /// own `nullable` and description applying.
+    Wrapper(SchemaRef<'a>, Pointer, bool),
     /// Any JSON value, on purpose (a schema without constraints).
     Any,
-    /// Something the generator cannot type yet; the reason goes into a warning.
-    Unsupported(&'static str),
+    /// Something the generator cannot type; the reason goes into a warning.
+    Unsupported(String),
 }
 
 impl<'a> Lowerer<'a> {
@@ -81,15 +106,13 @@ impl<'a> Lowerer<'a> {
         };
         let kind = match schema {
             SchemaRef::Ref(_) => ir::TypeKind::Alias(self.schema_ty(schema, at, rust_name).ty),
-            SchemaRef::Item(s) => match self.shape(s, at) {
-                Shape::Struct {
-                    properties,
-                    required,
-                } => ir::TypeKind::Struct(self.structure(rust_name, &properties, required, at)),
-                Shape::StringEnum(values, _) => ir::TypeKind::Enum(string_enum(values, s)),
-                Shape::IntegerEnum(values, _) => ir::TypeKind::Enum(integer_enum(values, s)),
-                shape => ir::TypeKind::Alias(self.unnamed(shape, at, rust_name).ty),
-            },
+            SchemaRef::Item(s) => {
+                let shape = self.shape(s, at);
+                match self.named_kind(rust_name, s, shape) {
+                    Ok(kind) => kind,
+                    Err(shape) => ir::TypeKind::Alias(self.unnamed(shape, at, rust_name).ty),
+                }
+            }
         };
         self.types.insert(
             rust_name.to_owned(),
@@ -103,8 +126,24 @@ impl<'a> Lowerer<'a> {
         );
     }
 
-    /// The type of a schema used in a field, parameter or body. Inline objects and enums
-    /// become named types called `hint`.
+    /// The type kind for shapes that need a name of their own; other shapes come back.
+    fn named_kind(
+        &mut self,
+        name: &str,
+        s: &'a Schema,
+        shape: Shape<'a>,
+    ) -> Result<ir::TypeKind, Shape<'a>> {
+        Ok(match shape {
+            Shape::Struct(object) => ir::TypeKind::Struct(self.structure(name, object)),
+            Shape::StringEnum(values, _) => ir::TypeKind::Enum(string_enum(values, s)),
+            Shape::IntegerEnum(values, _) => ir::TypeKind::Enum(integer_enum(values, s)),
+            Shape::Union(branches) => ir::TypeKind::Union(self.union(name, branches)),
+            other => return Err(other),
+        })
+    }
+
+    /// The type of a schema used in a field, parameter or body. Inline objects, enums and
+    /// unions become named types called `hint`.
     pub(crate) fn schema_ty(&mut self, schema: SchemaRef<'a>, at: &Pointer, hint: &str) -> Lowered {
         match schema {
             SchemaRef::Ref(reference) => match ref_name(reference, "schemas") {
@@ -134,34 +173,38 @@ impl<'a> Lowerer<'a> {
             },
             SchemaRef::Item(s) => {
                 let nullable = s.schema_data.nullable;
-                let ty = match self.shape(s, at) {
-                    Shape::Struct {
-                        properties,
-                        required,
-                    } => {
-                        let name = self.claim_type_name(hint);
-                        let def = self.structure(&name, &properties, required, at);
-                        self.define(&name, s, at, ir::TypeKind::Struct(def))
+                let shape = self.shape(s, at);
+                let null_listed = matches!(
+                    shape,
+                    Shape::StringEnum(_, true) | Shape::IntegerEnum(_, true)
+                );
+                if let Shape::Wrapper(inner, inner_at, null_branch) = shape {
+                    let lowered = self.schema_ty(inner, &inner_at, hint);
+                    return Lowered {
+                        ty: lowered.ty,
+                        nullable: nullable || lowered.nullable || null_branch,
+                    };
+                }
+                let needs_name = matches!(
+                    shape,
+                    Shape::Struct(_)
+                        | Shape::StringEnum(..)
+                        | Shape::IntegerEnum(..)
+                        | Shape::Union(_)
+                );
+                let ty = if needs_name {
+                    let name = self.claim_type_name(hint);
+                    match self.named_kind(&name, s, shape) {
+                        Ok(kind) => self.define(&name, s, at, kind),
+                        Err(shape) => self.unnamed(shape, at, hint).ty,
                     }
-                    Shape::StringEnum(values, null) => {
-                        let name = self.claim_type_name(hint);
-                        let kind = ir::TypeKind::Enum(string_enum(values, s));
-                        return Lowered {
-                            ty: self.define(&name, s, at, kind),
-                            nullable: nullable || null,
-                        };
-                    }
-                    Shape::IntegerEnum(values, null) => {
-                        let name = self.claim_type_name(hint);
-                        let kind = ir::TypeKind::Enum(integer_enum(values, s));
-                        return Lowered {
-                            ty: self.define(&name, s, at, kind),
-                            nullable: nullable || null,
-                        };
-                    }
-                    shape => self.unnamed(shape, at, hint).ty,
+                } else {
+                    self.unnamed(shape, at, hint).ty
                 };
-                Lowered { ty, nullable }
+                Lowered {
+                    ty,
+                    nullable: nullable || null_listed,
+                }
             }
         }
     }
@@ -184,29 +227,26 @@ impl<'a> Lowerer<'a> {
             Shape::Primitive(ty) => ty,
             Shape::Any => Ty::Json,
             Shape::Array(None) => Ty::Vec(Box::new(Ty::Json)),
-            Shape::Array(Some(items)) => {
-                let item = self.schema_ty(items, &at.push("items"), &format!("{hint}Item"));
+            Shape::Array(Some((items, items_at))) => {
+                let item = self.schema_ty(items, &items_at, &format!("{hint}Item"));
                 Ty::Vec(Box::new(wrap_nullable(item)))
             }
-            Shape::Map(values) => {
-                let value = self.schema_ty(
-                    values,
-                    &at.push("additionalProperties"),
-                    &format!("{hint}Value"),
-                );
+            Shape::Map(values, values_at) => {
+                let value = self.schema_ty(values, &values_at, &format!("{hint}Value"));
                 Ty::Map(Box::new(wrap_nullable(value)))
             }
+            Shape::Wrapper(inner, inner_at, _) => return self.schema_ty(inner, &inner_at, hint),
             Shape::Unsupported(what) => {
                 self.warn(
                     at,
-                    format!(
-                        "{what} is not supported yet; this value is typed as `serde_json::Value`"
-                    ),
+                    format!("{what}; this value is typed as `serde_json::Value`"),
                 );
                 Ty::Json
             }
             // Named shapes are handled by the callers.
-            Shape::Struct { .. } | Shape::StringEnum(..) | Shape::IntegerEnum(..) => Ty::Json,
+            Shape::Struct(_) | Shape::StringEnum(..) | Shape::IntegerEnum(..) | Shape::Union(_) => {
+                Ty::Json
+            }
         };
         Lowered {
             ty,
@@ -214,56 +254,327 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn structure(
-        &mut self,
-        type_name: &str,
-        properties: &[(&'a String, SchemaRef<'a>)],
-        required: &[String],
-        at: &Pointer,
-    ) -> ir::Struct {
+    fn structure(&mut self, type_name: &str, object: Object<'a>) -> ir::Struct {
         let mut namer = Namer::default();
-        let mut fields = Vec::with_capacity(properties.len());
-        for (wire, schema) in properties {
-            let field_at = at.push("properties").push(wire.as_str());
+        let mut fields = Vec::with_capacity(object.properties.len());
+        for (wire, schema, field_at) in object.properties {
             let hint = format!("{type_name}{}", pascal(wire, "Field"));
-            let lowered = self.schema_ty(*schema, &field_at, &hint);
-            let (docs, deprecated) = match schema {
-                SchemaRef::Item(s) => (docs_of(s), s.schema_data.deprecated),
-                SchemaRef::Ref(reference) => (self.referenced_docs(reference), false),
+            let lowered = self.schema_ty(schema, &field_at, &hint);
+            let (docs, deprecated, read_only, write_only, default) = match schema {
+                SchemaRef::Item(s) => {
+                    let d = &s.schema_data;
+                    (
+                        docs_of(s),
+                        d.deprecated,
+                        d.read_only,
+                        d.write_only,
+                        d.default.clone(),
+                    )
+                }
+                SchemaRef::Ref(reference) => {
+                    (self.referenced_docs(reference), false, false, false, None)
+                }
             };
             fields.push(ir::Field {
                 rust_name: namer.claim(&snake(wire, "field")),
-                wire_name: (*wire).clone(),
+                wire_name: wire.to_owned(),
                 docs,
                 ty: lowered.ty,
-                required: required.contains(wire),
+                required: object.required.iter().any(|r| r == wire),
                 nullable: lowered.nullable,
                 repr: ir::FieldRepr::Optional,
                 deprecated,
+                read_only,
+                write_only,
+                default,
             });
         }
+        let additional = match object.additional {
+            Additional::No => None,
+            Additional::Any => Some(Ty::Json),
+            Additional::Schema(schema, at) => {
+                let lowered = self.schema_ty(schema, &at, &format!("{type_name}Value"));
+                Some(wrap_nullable(lowered))
+            }
+        };
+        let additional = additional.map(|ty| (namer.claim("additional_properties"), ty));
         ir::Struct {
             fields,
+            additional,
             derive_default: false,
         }
+    }
+
+    fn union(&mut self, name: &str, branches: Branches<'a>) -> ir::Union {
+        let mut namer = Namer::default();
+        let tagging = self.tagging(&branches);
+        let mut variants = Vec::new();
+        for (i, (branch, branch_at)) in branches.items.iter().enumerate() {
+            let (preferred, docs) = match (branch, &tagging) {
+                (_, Some(tagging)) => (pascal(&tagging.values[i][0], "Variant"), None),
+                (SchemaRef::Ref(reference), None) => {
+                    let rust = ref_name(reference, "schemas")
+                        .ok()
+                        .and_then(|n| self.component_names.get(n.as_str()).cloned())
+                        .unwrap_or_else(|| format!("Variant{}", i + 1));
+                    (rust, None)
+                }
+                (SchemaRef::Item(s), None) => (variant_name(s, i), docs_of(s)),
+            };
+            let rust_name = namer.claim(&preferred);
+            let hint = format!("{name}{rust_name}");
+            let ty = match (branch, &tagging) {
+                // An inline object in a tagged union loses its tag property: the union
+                // writes and reads it.
+                (SchemaRef::Item(s), Some(tagging)) => {
+                    let shape = self.shape(s, branch_at);
+                    match shape {
+                        Shape::Struct(mut object) => {
+                            object.properties.retain(|(p, ..)| *p != tagging.property);
+                            object.required.retain(|r| *r != tagging.property);
+                            let variant_name = self.claim_type_name(&hint);
+                            let def = self.structure(&variant_name, object);
+                            self.define(&variant_name, s, branch_at, ir::TypeKind::Struct(def))
+                        }
+                        _ => self.schema_ty(*branch, branch_at, &hint).ty,
+                    }
+                }
+                _ => self.schema_ty(*branch, branch_at, &hint).ty,
+            };
+            let docs = match &tagging {
+                Some(tagging) => Some(format!(
+                    "`{}` is `{}`.",
+                    tagging.property,
+                    tagging.values[i].join("` or `")
+                )),
+                None => docs,
+            };
+            let tag_values = tagging
+                .as_ref()
+                .map(|t| t.values[i].clone())
+                .unwrap_or_default();
+            variants.push(ir::UnionVariant {
+                rust_name,
+                ty,
+                tag_values,
+                docs,
+            });
+        }
+        let unknown_variant = if namer.is_taken("Unknown") {
+            namer.claim("UnknownValue")
+        } else {
+            namer.claim("Unknown")
+        };
+        ir::Union {
+            tag: tagging.map(|t| t.property),
+            variants,
+            unknown_variant,
+        }
+    }
+
+    /// The tag property and each branch's tag values, when a discriminator or a property
+    /// with one constant value per branch tells the branches apart.
+    fn tagging(&self, branches: &Branches<'a>) -> Option<Tagging> {
+        if let Some(d) = branches.discriminator {
+            let mut values = Vec::new();
+            for (branch, _) in &branches.items {
+                let SchemaRef::Ref(reference) = branch else {
+                    return None;
+                };
+                let name = ref_name(reference, "schemas").ok()?;
+                let mut tags: Vec<String> = d
+                    .mapping
+                    .iter()
+                    .filter(|(_, target)| {
+                        ref_name(target, "schemas").ok().as_deref() == Some(&name)
+                            || **target == name
+                    })
+                    .map(|(value, _)| value.clone())
+                    .collect();
+                if tags.is_empty() {
+                    tags.push(name);
+                }
+                values.push(tags);
+            }
+            return Some(Tagging {
+                property: d.property_name.clone(),
+                values,
+            });
+        }
+        // A property that every branch requires, each with its own single string value.
+        let objects: Vec<Object<'a>> = branches
+            .items
+            .iter()
+            .map(|(branch, at)| self.object_of(*branch, at, &mut HashSet::new()).ok())
+            .collect::<Option<_>>()?;
+        let first = objects.first()?;
+        'candidates: for (candidate, ..) in &first.properties {
+            let mut values: Vec<Vec<String>> = Vec::new();
+            for object in &objects {
+                if !object.required.iter().any(|r| r == candidate) {
+                    continue 'candidates;
+                }
+                let Some((_, schema, _)) = object.properties.iter().find(|(p, ..)| p == candidate)
+                else {
+                    continue 'candidates;
+                };
+                let Some(value) = self.single_string_value(*schema) else {
+                    continue 'candidates;
+                };
+                if values.iter().any(|v| v[0] == value) {
+                    continue 'candidates;
+                }
+                values.push(vec![value]);
+            }
+            return Some(Tagging {
+                property: (*candidate).to_owned(),
+                values,
+            });
+        }
+        None
+    }
+
+    fn single_string_value(&self, schema: SchemaRef<'a>) -> Option<String> {
+        let s = self.resolve(schema)?;
+        match &s.schema_kind {
+            SchemaKind::Type(Type::String(t)) if t.enumeration.len() == 1 => {
+                t.enumeration[0].clone()
+            }
+            _ => None,
+        }
+    }
+
+    /// The schema a reference points to, following chains of references.
+    fn resolve(&self, schema: SchemaRef<'a>) -> Option<&'a Schema> {
+        let mut current = schema;
+        for _ in 0..32 {
+            match current {
+                SchemaRef::Item(s) => return Some(s),
+                SchemaRef::Ref(reference) => {
+                    let name = ref_name(reference, "schemas").ok()?;
+                    current = self.doc.components.as_ref()?.schemas.get(&name)?.into();
+                }
+            }
+        }
+        None
+    }
+
+    /// The properties of an object schema, merging `allOf` parts; `Err` says why the schema
+    /// is not an object.
+    fn object_of(
+        &self,
+        schema: SchemaRef<'a>,
+        at: &Pointer,
+        seen: &mut HashSet<String>,
+    ) -> Result<Object<'a>, String> {
+        let (s, at) = match schema {
+            SchemaRef::Item(s) => (s, at.clone()),
+            SchemaRef::Ref(reference) => {
+                let name = ref_name(reference, "schemas")?;
+                if !seen.insert(name.clone()) {
+                    return Err(format!("`allOf` refers back to `{name}` in a cycle"));
+                }
+                let target = self
+                    .doc
+                    .components
+                    .as_ref()
+                    .and_then(|c| c.schemas.get(&name));
+                match target {
+                    Some(target) => {
+                        let target_at = Pointer::root()
+                            .push("components")
+                            .push("schemas")
+                            .push(&name);
+                        return self.object_of(target.into(), &target_at, seen);
+                    }
+                    None => {
+                        return Err(format!(
+                            "`$ref: {reference}` points to a schema that does not exist"
+                        ));
+                    }
+                }
+            }
+        };
+        let mut object = Object {
+            properties: Vec::new(),
+            required: Vec::new(),
+            additional: Additional::No,
+        };
+        type Parts<'s> = (
+            Option<&'s IndexMap<String, ReferenceOr<Box<Schema>>>>,
+            &'s [String],
+            Option<&'s AdditionalProperties>,
+            &'s [ReferenceOr<Schema>],
+        );
+        let (properties, required, additional, all_of): Parts<'a> = match &s.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (
+                Some(&o.properties),
+                &o.required,
+                o.additional_properties.as_ref(),
+                &[],
+            ),
+            SchemaKind::AllOf { all_of } => (None, &[], None, all_of),
+            SchemaKind::Any(any)
+                if any.typ.as_deref().is_none_or(|t| t == "object")
+                    && any.one_of.is_empty()
+                    && any.any_of.is_empty() =>
+            {
+                (
+                    Some(&any.properties),
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                    &any.all_of,
+                )
+            }
+            SchemaKind::Any(any)
+                if any.all_of.is_empty()
+                    && any.properties.is_empty()
+                    && any.typ.is_none()
+                    && !any.one_of.is_empty() =>
+            {
+                return Err("a `oneOf` inside `allOf` is not supported".to_owned());
+            }
+            _ => return Err("an `allOf` part is not an object".to_owned()),
+        };
+        for (i, part) in all_of.iter().enumerate() {
+            let part_at = at.push("allOf").push(i.to_string());
+            let part = self.object_of(part.into(), &part_at, seen)?;
+            object.merge(part);
+        }
+        let own = Object {
+            properties: properties
+                .into_iter()
+                .flatten()
+                .map(|(name, schema)| {
+                    (
+                        name.as_str(),
+                        SchemaRef::from(schema),
+                        at.push("properties").push(name),
+                    )
+                })
+                .collect(),
+            required: required.to_vec(),
+            additional: match additional {
+                Some(AdditionalProperties::Schema(schema)) => {
+                    Additional::Schema(schema.as_ref().into(), at.push("additionalProperties"))
+                }
+                Some(AdditionalProperties::Any(true)) => Additional::Any,
+                Some(AdditionalProperties::Any(false)) | None => Additional::No,
+            },
+        };
+        object.merge(own);
+        Ok(object)
     }
 
     /// The first paragraph of a referenced schema's description, to document a property
     /// that is only a `$ref`.
     fn referenced_docs(&self, reference: &str) -> Option<String> {
-        let name = ref_name(reference, "schemas").ok()?;
-        let schema = self
-            .doc
-            .components
-            .as_ref()?
-            .schemas
-            .get(&name)?
-            .as_item()?;
+        let schema = self.resolve(SchemaRef::Ref(reference))?;
         let docs = docs_of(schema)?;
         Some(docs.split("\n\n").next().unwrap_or(&docs).to_owned())
     }
 
-    /// Whether the component schema `name` (following references) admits `null`.
+    /// Whether the component schema `name` (following references and wrappers) admits `null`.
     fn ref_nullable(&self, name: &str) -> bool {
         let Some(components) = &self.doc.components else {
             return false;
@@ -284,11 +595,14 @@ impl<'a> Lowerer<'a> {
         false
     }
 
-    fn shape(&mut self, s: &'a Schema, _at: &Pointer) -> Shape<'a> {
+    fn shape(&mut self, s: &'a Schema, at: &Pointer) -> Shape<'a> {
         match &s.schema_kind {
             SchemaKind::Type(Type::String(t)) => {
                 if t.enumeration.is_empty() {
                     Shape::Primitive(string_ty(&t.format))
+                } else if t.enumeration.iter().all(Option::is_none) {
+                    // `enum: [null]`: the value is always null.
+                    Shape::Any
                 } else {
                     let null = t.enumeration.iter().any(Option::is_none);
                     Shape::StringEnum(t.enumeration.iter().flatten().cloned().collect(), null)
@@ -307,96 +621,268 @@ impl<'a> Lowerer<'a> {
                 _ => Ty::F64,
             }),
             SchemaKind::Type(Type::Boolean(_)) => Shape::Primitive(Ty::Bool),
-            SchemaKind::Type(Type::Array(a)) => Shape::Array(a.items.as_ref().map(SchemaRef::from)),
-            SchemaKind::Type(Type::Object(o)) => {
-                object_shape(&o.properties, &o.required, o.additional_properties.as_ref())
+            SchemaKind::Type(Type::Array(a)) => {
+                Shape::Array(a.items.as_ref().map(|i| (i.into(), at.push("items"))))
             }
-            SchemaKind::AllOf { .. } => Shape::Unsupported("`allOf`"),
-            SchemaKind::OneOf { .. } => Shape::Unsupported("`oneOf`"),
-            SchemaKind::AnyOf { .. } => Shape::Unsupported("`anyOf`"),
-            SchemaKind::Not { .. } => Shape::Unsupported("`not`"),
-            SchemaKind::Any(any) => any_shape(any),
+            SchemaKind::Type(Type::Object(o)) => {
+                if o.properties.is_empty() {
+                    map_shape(o.additional_properties.as_ref(), at)
+                } else {
+                    self.object_shape(s, at)
+                }
+            }
+            SchemaKind::AllOf { all_of } => self.all_of_shape(s, all_of, at),
+            SchemaKind::OneOf { one_of } => self.union_shape(one_of, "oneOf", s, at),
+            SchemaKind::AnyOf { any_of } => self.union_shape(any_of, "anyOf", s, at),
+            SchemaKind::Not { .. } => {
+                Shape::Unsupported("`not` cannot be expressed as a Rust type".to_owned())
+            }
+            SchemaKind::Any(any) => self.any_shape(s, any, at),
+        }
+    }
+
+    fn object_shape(&mut self, s: &'a Schema, at: &Pointer) -> Shape<'a> {
+        match self.object_of(SchemaRef::Item(s), at, &mut HashSet::new()) {
+            Ok(object) => Shape::Struct(object),
+            Err(reason) => Shape::Unsupported(reason),
+        }
+    }
+
+    fn all_of_shape(
+        &mut self,
+        s: &'a Schema,
+        all_of: &'a [ReferenceOr<Schema>],
+        at: &Pointer,
+    ) -> Shape<'a> {
+        if let [only] = all_of {
+            return Shape::Wrapper(only.into(), at.push("allOf").push("0"), false);
+        }
+        self.object_shape(s, at)
+    }
+
+    fn union_shape(
+        &mut self,
+        branches: &'a [ReferenceOr<Schema>],
+        keyword: &str,
+        s: &'a Schema,
+        at: &Pointer,
+    ) -> Shape<'a> {
+        let mut items = Vec::new();
+        let mut null = false;
+        for (i, branch) in branches.iter().enumerate() {
+            let branch_at = at.push(keyword).push(i.to_string());
+            match branch {
+                ReferenceOr::Item(b) if is_null_schema(b) => null = true,
+                _ => items.push((SchemaRef::from(branch), branch_at)),
+            }
+        }
+        match items.len() {
+            0 => Shape::Any,
+            1 => {
+                let (only, only_at) = items.remove(0);
+                Shape::Wrapper(only, only_at, null)
+            }
+            _ => Shape::Union(Branches {
+                items,
+                discriminator: s.schema_data.discriminator.as_ref(),
+            }),
+        }
+    }
+
+    /// Schemas that openapiv3 could not classify: mixed or missing `type`, or several of
+    /// `allOf`, `oneOf` and `properties` together.
+    fn any_shape(
+        &mut self,
+        s: &'a Schema,
+        any: &'a openapiv3::AnySchema,
+        at: &Pointer,
+    ) -> Shape<'a> {
+        let empty_branches = |branches: &[ReferenceOr<Schema>]| {
+            branches
+                .iter()
+                .all(|b| matches!(b, ReferenceOr::Item(s) if is_empty_schema(s)))
+        };
+        if !any.one_of.is_empty() && !empty_branches(&any.one_of) {
+            if any.all_of.is_empty() && any.properties.is_empty() {
+                return self.union_shape(&any.one_of, "oneOf", s, at);
+            }
+            return Shape::Unsupported(
+                "`oneOf` combined with `allOf` or `properties` is not supported".to_owned(),
+            );
+        }
+        if !any.any_of.is_empty() && !empty_branches(&any.any_of) {
+            if any.all_of.is_empty() && any.properties.is_empty() {
+                return self.union_shape(&any.any_of, "anyOf", s, at);
+            }
+            return Shape::Unsupported(
+                "`anyOf` combined with `allOf` or `properties` is not supported".to_owned(),
+            );
+        }
+        if !any.all_of.is_empty() {
+            if let ([only], true) = (any.all_of.as_slice(), any.properties.is_empty()) {
+                return Shape::Wrapper(only.into(), at.push("allOf").push("0"), false);
+            }
+            return self.object_shape(s, at);
+        }
+        if !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
+            if any.properties.is_empty() {
+                return map_shape(any.additional_properties.as_ref(), at);
+            }
+            return self.object_shape(s, at);
+        }
+        if !any.enumeration.is_empty() {
+            if any.enumeration.iter().all(serde_json::Value::is_null) {
+                // `enum: [null]`: the value is always null.
+                return Shape::Any;
+            }
+            let null = any.enumeration.iter().any(serde_json::Value::is_null);
+            let values: Vec<_> = any.enumeration.iter().filter(|v| !v.is_null()).collect();
+            if values.iter().all(|v| v.is_string()) {
+                return Shape::StringEnum(
+                    values
+                        .iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect(),
+                    null,
+                );
+            }
+            if values.iter().all(|v| v.is_i64()) {
+                return Shape::IntegerEnum(
+                    values.iter().filter_map(|v| v.as_i64()).collect(),
+                    null,
+                );
+            }
+        }
+        match any.typ.as_deref() {
+            Some(typ @ ("string" | "integer" | "number" | "boolean")) => {
+                Shape::Primitive(format_ty(typ, any.format.as_deref()))
+            }
+            Some("array") => Shape::Array(any.items.as_ref().map(|i| (i.into(), at.push("items")))),
+            Some(other) => {
+                Shape::Unsupported(format!("`type: {other}` is not an OpenAPI 3.0 type"))
+            }
+            None if any.items.is_some() => {
+                Shape::Array(any.items.as_ref().map(|i| (i.into(), at.push("items"))))
+            }
+            None => Shape::Any,
         }
     }
 }
 
-fn object_shape<'a>(
-    properties: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
-    required: &'a [String],
-    additional: Option<&'a AdditionalProperties>,
-) -> Shape<'a> {
-    if !properties.is_empty() {
-        return Shape::Struct {
-            properties: properties.iter().map(|(k, v)| (k, v.into())).collect(),
-            required,
-        };
+struct Tagging {
+    property: String,
+    /// Tag values per branch, in branch order.
+    values: Vec<Vec<String>>,
+}
+
+impl<'a> Object<'a> {
+    /// Adds `other`'s properties; a property defined again replaces the earlier definition
+    /// in place (the later `allOf` part refines the earlier one).
+    fn merge(&mut self, other: Object<'a>) {
+        for (name, schema, at) in other.properties {
+            match self.properties.iter_mut().find(|(n, ..)| *n == name) {
+                Some(existing) => *existing = (name, schema, at),
+                None => self.properties.push((name, schema, at)),
+            }
+        }
+        for r in other.required {
+            if !self.required.contains(&r) {
+                self.required.push(r);
+            }
+        }
+        if !matches!(other.additional, Additional::No) {
+            self.additional = other.additional;
+        }
     }
+}
+
+fn map_shape<'a>(additional: Option<&'a AdditionalProperties>, at: &Pointer) -> Shape<'a> {
     match additional {
-        Some(AdditionalProperties::Schema(values)) => Shape::Map(values.as_ref().into()),
+        Some(AdditionalProperties::Schema(values)) => {
+            Shape::Map(values.as_ref().into(), at.push("additionalProperties"))
+        }
         _ => Shape::Primitive(Ty::JsonObject),
     }
 }
 
-/// Schemas that openapiv3 could not classify: mixed or missing `type`.
-fn any_shape(any: &openapiv3::AnySchema) -> Shape<'_> {
-    if !any.all_of.is_empty() {
-        return Shape::Unsupported("`allOf`");
+/// A variant name for an inline `oneOf` branch: its title, or what kind of value it is.
+fn variant_name(s: &Schema, index: usize) -> String {
+    if let Some(title) = s
+        .schema_data
+        .title
+        .as_deref()
+        .filter(|t| !t.trim().is_empty())
+    {
+        return pascal(title, "Variant");
     }
-    if !any.one_of.is_empty() {
-        return Shape::Unsupported("`oneOf`");
-    }
-    if !any.any_of.is_empty() {
-        return Shape::Unsupported("`anyOf`");
-    }
-    if !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
-        return object_shape(
-            &any.properties,
-            &any.required,
-            any.additional_properties.as_ref(),
-        );
-    }
-    if !any.enumeration.is_empty() {
-        let null = any.enumeration.iter().any(serde_json::Value::is_null);
-        let values: Vec<_> = any.enumeration.iter().filter(|v| !v.is_null()).collect();
-        if values.iter().all(|v| v.is_string()) {
-            return Shape::StringEnum(
-                values
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect(),
-                null,
-            );
-        }
-        if values.iter().all(|v| v.is_i64()) {
-            return Shape::IntegerEnum(values.iter().filter_map(|v| v.as_i64()).collect(), null);
-        }
-    }
-    match any.typ.as_deref() {
-        Some("string") => Shape::Primitive(Ty::String),
-        Some("integer") => Shape::Primitive(match any.format.as_deref() {
-            Some("int32") => Ty::I32,
-            _ => Ty::I64,
-        }),
-        Some("number") => Shape::Primitive(match any.format.as_deref() {
-            Some("float") => Ty::F32,
-            _ => Ty::F64,
-        }),
-        Some("boolean") => Shape::Primitive(Ty::Bool),
-        Some("array") => Shape::Array(any.items.as_ref().map(SchemaRef::from)),
-        Some(_) => Shape::Unsupported("this combination of `type` and keywords"),
-        None if any.items.is_some() => Shape::Array(any.items.as_ref().map(SchemaRef::from)),
-        None => Shape::Any,
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(t)) if !t.enumeration.is_empty() => "Enum".to_owned(),
+        SchemaKind::Type(Type::String(_)) => "String".to_owned(),
+        SchemaKind::Type(Type::Integer(_)) => "Integer".to_owned(),
+        SchemaKind::Type(Type::Number(_)) => "Number".to_owned(),
+        SchemaKind::Type(Type::Boolean(_)) => "Boolean".to_owned(),
+        SchemaKind::Type(Type::Array(_)) => "Array".to_owned(),
+        SchemaKind::Type(Type::Object(o)) if o.properties.len() == 1 => o
+            .properties
+            .keys()
+            .next()
+            .map_or_else(|| "Object".to_owned(), |k| pascal(k, "Object")),
+        SchemaKind::Type(Type::Object(_)) => "Object".to_owned(),
+        _ => format!("Variant{}", index + 1),
     }
 }
 
-fn string_ty(_format: &VariantOrUnknownOrEmpty<StringFormat>) -> Ty {
-    Ty::String
+fn is_null_schema(s: &Schema) -> bool {
+    matches!(&s.schema_kind, SchemaKind::Any(any) if any.typ.as_deref() == Some("null"))
+}
+
+fn is_empty_schema(s: &Schema) -> bool {
+    matches!(&s.schema_kind, SchemaKind::Any(any) if *any == openapiv3::AnySchema::default())
+}
+
+/// The Rust type for a string, integer, number or boolean with a `format`.
+fn format_ty(typ: &str, format: Option<&str>) -> Ty {
+    match (typ, format) {
+        ("string", Some("date-time")) => Ty::DateTime,
+        ("string", Some("date")) => Ty::Date,
+        ("string", Some("uuid")) => Ty::Uuid,
+        ("string", Some("byte")) => Ty::Base64,
+        ("string", Some("binary")) => Ty::Binary,
+        ("string", _) => Ty::String,
+        ("integer", Some("int8")) => Ty::I8,
+        ("integer", Some("int16")) => Ty::I16,
+        ("integer", Some("int32")) => Ty::I32,
+        ("integer", Some("uint8")) => Ty::U8,
+        ("integer", Some("uint16")) => Ty::U16,
+        ("integer", Some("uint32")) => Ty::U32,
+        ("integer", Some("uint64" | "uint")) => Ty::U64,
+        ("integer", _) => Ty::I64,
+        ("number", Some("float")) => Ty::F32,
+        ("number", _) => Ty::F64,
+        _ => Ty::Bool,
+    }
+}
+
+fn string_ty(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Ty {
+    match format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Ty::DateTime,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Ty::Date,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => Ty::Base64,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Ty::Binary,
+        VariantOrUnknownOrEmpty::Unknown(f) => format_ty("string", Some(f)),
+        VariantOrUnknownOrEmpty::Item(StringFormat::Password) | VariantOrUnknownOrEmpty::Empty => {
+            Ty::String
+        }
+    }
 }
 
 fn integer_ty(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> Ty {
     match format {
         VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Ty::I32,
-        _ => Ty::I64,
+        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64) | VariantOrUnknownOrEmpty::Empty => {
+            Ty::I64
+        }
+        VariantOrUnknownOrEmpty::Unknown(f) => format_ty("integer", Some(f)),
     }
 }
 
@@ -420,7 +906,7 @@ fn enum_has_null(s: &Schema) -> bool {
 pub(crate) fn docs_of(s: &Schema) -> Option<String> {
     let d = &s.schema_data;
     match (d.title.as_deref(), d.description.as_deref()) {
-        (Some(t), Some(desc)) if !t.trim().is_empty() => {
+        (Some(t), Some(desc)) if !t.trim().is_empty() && !desc.trim().is_empty() => {
             Some(format!("{}\n\n{}", t.trim(), desc.trim()))
         }
         (_, Some(desc)) if !desc.trim().is_empty() => Some(desc.trim().to_owned()),

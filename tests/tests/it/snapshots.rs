@@ -145,3 +145,78 @@ fn broken_specs_give_located_diagnostics() {
     }
     finish(mismatches);
 }
+
+/// The public specs other projects wrote, kept beside the repository in `../shared/specs`.
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs")
+}
+
+/// Every real-world spec generates a module (compiled by this crate, so with zero warnings
+/// under clippy `-D warnings`), and its warnings match `corpus/<name>.txt`.
+#[test]
+fn corpus_specs_generate_and_match_their_snapshots() {
+    let specs = corpus_dir();
+    let corpus = dir("corpus");
+    let mut mismatches = Vec::new();
+    let mut seen = Vec::new();
+    let mut files: Vec<PathBuf> = fs::read_dir(&specs)
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}; the corpus must sit beside the repository",
+                specs.display()
+            )
+        })
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no specs in {}", specs.display());
+    for path in files {
+        let stem = path
+            .file_stem()
+            .expect("file name")
+            .to_string_lossy()
+            .into_owned();
+        let file = path
+            .file_name()
+            .expect("file name")
+            .to_string_lossy()
+            .into_owned();
+        let bytes = fs::read(&path).expect("spec");
+        let text = codegen::source_text(&bytes).unwrap_or_else(|d| panic!("{file}: {d}"));
+        let options = codegen::ModuleOptions {
+            source: format!("shared/specs/{file}"),
+            command: COMMAND.to_owned(),
+            runtime: Some("crate::runtime".to_owned()),
+        };
+        let output = codegen::generate_module(text, &options).unwrap_or_else(|ds| {
+            let shown: Vec<String> = ds.iter().map(|d| d.display_in(&file).to_string()).collect();
+            panic!("{file} does not generate:\n{}", shown.join("\n"))
+        });
+        let [module] = output.files.as_slice() else {
+            panic!("one module expected")
+        };
+        mismatches.extend(check(&corpus.join(format!("{stem}.rs")), &module.contents));
+        let mut warnings: String = output
+            .warnings
+            .iter()
+            .map(|w| format!("{}\n", w.display_in(&file)))
+            .collect();
+        if warnings.is_empty() {
+            warnings.push_str("no warnings\n");
+        }
+        mismatches.extend(check(&corpus.join(format!("{stem}.txt")), &warnings));
+        seen.push(stem);
+    }
+    if !updating() {
+        let mut snapshots = stems(&corpus, "rs");
+        snapshots.sort();
+        seen.sort();
+        assert_eq!(
+            seen, snapshots,
+            "every corpus spec has a snapshot in tests/corpus and no snapshot is orphaned"
+        );
+    }
+    finish(mismatches);
+}
