@@ -40,8 +40,9 @@ pub fn source_text(bytes: &[u8]) -> Result<&str, Diagnostic> {
 
 /// Parses `text` and deserializes it into the OpenAPI 3.0 model.
 pub fn load(text: &str) -> Result<OpenAPI, Vec<Diagnostic>> {
-    let root = parse_tree(text).map_err(|d| vec![d])?;
+    let mut root = parse_tree(text).map_err(|d| vec![d])?;
     check_version(&root).map_err(|d| vec![d])?;
+    relax_integer_bounds(&mut root, 0);
     let Value::Object(mut root) = root else {
         return Err(vec![Diagnostic::error(
             "#",
@@ -90,7 +91,15 @@ fn parse_tree(text: &str) -> Result<Value, Diagnostic> {
     if text.trim().is_empty() {
         return Err(Diagnostic::error("#", "the document is empty"));
     }
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+    // JSON documents parse several times faster with the JSON parser; anything it rejects
+    // goes through the YAML parser, which also gives the better message.
+    if text.trim_start().starts_with('{') {
+        if let Ok(value) = serde_json::from_str::<Value>(text) {
+            check_depth(&value, &Pointer::root(), 0)?;
+            return Ok(value);
+        }
+    }
+    let tree: Tree = serde_yaml::from_str(text).map_err(|e| {
         let mut d = Diagnostic::error(
             "#",
             format!("not valid YAML or JSON: {}", strip_location(&e)),
@@ -98,9 +107,65 @@ fn parse_tree(text: &str) -> Result<Value, Diagnostic> {
         d.location = e.location().map(|l| (l.line(), l.column()));
         d
     })?;
-    yaml.apply_merge()
-        .map_err(|e| Diagnostic::error("#", format!("invalid YAML merge key: {e}")))?;
-    to_json(yaml, &Pointer::root(), 0)
+    check_depth(&tree.0, &Pointer::root(), 0)?;
+    Ok(tree.0)
+}
+
+/// Refuses trees nested deeper than [`MAX_DEPTH`] (the YAML path checks while converting).
+fn check_depth(value: &Value, at: &Pointer, depth: usize) -> Result<(), Diagnostic> {
+    if depth > MAX_DEPTH {
+        return Err(Diagnostic::error(
+            at,
+            format!("the document nests deeper than {MAX_DEPTH} levels; no real API needs this"),
+        ));
+    }
+    match value {
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                if matches!(item, Value::Array(_) | Value::Object(_)) {
+                    check_depth(item, &at.push(i.to_string()), depth + 1)?;
+                }
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                if matches!(item, Value::Array(_) | Value::Object(_)) {
+                    check_depth(item, &at.push(key), depth + 1)?;
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// `minimum`, `maximum` and `multipleOf` of an integer schema are only constraints, but
+/// the model stores them as `i64`: a bound beyond that range (a `uint64` maximum, say) or
+/// a fractional one would stop the whole document from loading. Such bounds are dropped.
+fn relax_integer_bounds(value: &mut Value, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            if map.get("type").and_then(Value::as_str) == Some("integer") {
+                for key in ["minimum", "maximum", "multipleOf"] {
+                    if map.get(key).is_some_and(|v| v.is_number() && !v.is_i64()) {
+                        map.shift_remove(key);
+                    }
+                }
+            }
+            for item in map.values_mut() {
+                relax_integer_bounds(item, depth + 1);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                relax_integer_bounds(item, depth + 1);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// serde_yaml appends "at line L column C" to its messages; the diagnostic carries the
@@ -113,74 +178,164 @@ fn strip_location(e: &serde_yaml::Error) -> String {
     }
 }
 
-fn to_json(value: serde_yaml::Value, at: &Pointer, depth: usize) -> Result<Value, Diagnostic> {
-    use serde_yaml::Value as Y;
-    if depth > MAX_DEPTH {
-        return Err(Diagnostic::error(
-            at,
-            format!("the document nests deeper than {MAX_DEPTH} levels; no real API needs this"),
-        ));
+/// A YAML document read straight into a JSON tree: mapping keys become strings (`200:`
+/// is a status code, not a number), integers too large for 64 bits become floats, tags are
+/// dropped and merge keys (`<<`) applied.
+struct Tree(Value);
+
+impl<'de> serde::Deserialize<'de> for Tree {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TreeVisitor).map(Tree)
     }
-    Ok(match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => number(&n, at)?,
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| to_json(v, &at.push(i.to_string()), depth + 1))
-                .collect::<Result<_, _>>()?,
-        ),
-        Y::Mapping(entries) => {
-            let mut map = Map::with_capacity(entries.len());
-            for (k, v) in entries {
-                let key = match k {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    Y::Null => "null".to_owned(),
-                    Y::Tagged(t) => match t.value {
-                        Y::String(s) => s,
-                        other => return Err(complex_key(at, &other)),
-                    },
-                    other => return Err(complex_key(at, &other)),
-                };
-                let child = to_json(v, &at.push(&key), depth + 1)?;
-                map.insert(key, child);
-            }
-            Value::Object(map)
+}
+
+struct TreeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TreeVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(i64::try_from(v)
+            .map(Value::from)
+            .unwrap_or_else(|_| float(v as f64)))
+    }
+
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(u64::try_from(v)
+            .map(Value::from)
+            .unwrap_or_else(|_| float(v as f64)))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
+        serde_json::Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom(format!("the number {v} cannot be represented in JSON")))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(Tree(item)) = seq.next_element()? {
+            items.push(item);
         }
-        Y::Tagged(t) => to_json(t.value, at, depth)?,
-    })
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let mut map = Map::new();
+        let mut merges = Vec::new();
+        while let Some(Key(key)) = access.next_key()? {
+            let Tree(value) = access.next_value()?;
+            if key == "<<" {
+                merges.push(value);
+            } else {
+                map.insert(key, value);
+            }
+        }
+        // Merge keys: the mapping's own entries win, then earlier merged mappings.
+        for merged in merges {
+            let sources = match merged {
+                Value::Array(items) => items,
+                other => vec![other],
+            };
+            for source in sources {
+                if let Value::Object(source) = source {
+                    for (k, v) in source {
+                        map.entry(k).or_insert(v);
+                    }
+                }
+            }
+        }
+        Ok(Value::Object(map))
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        // A tagged value (`!tag value`): the tag is dropped.
+        use serde::de::VariantAccess;
+        let (_tag, variant): (serde::de::IgnoredAny, _) = data.variant()?;
+        variant.newtype_variant::<Tree>().map(|t| t.0)
+    }
 }
 
-fn complex_key(at: &Pointer, key: &serde_yaml::Value) -> Diagnostic {
-    let kind = match key {
-        serde_yaml::Value::Sequence(_) => "a sequence",
-        serde_yaml::Value::Mapping(_) => "a mapping",
-        _ => "not a string",
-    };
-    Diagnostic::error(
-        at,
-        format!("a mapping key is {kind}; OpenAPI keys are strings"),
-    )
+fn float(v: f64) -> Value {
+    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
 }
 
-fn number(n: &serde_yaml::Number, at: &Pointer) -> Result<Value, Diagnostic> {
-    if let Some(i) = n.as_i64() {
-        return Ok(Value::from(i));
-    }
-    if let Some(u) = n.as_u64() {
-        return Ok(Value::from(u));
-    }
-    match n.as_f64().and_then(serde_json::Number::from_f64) {
-        Some(f) => Ok(Value::Number(f)),
-        None => Err(Diagnostic::error(
-            at,
-            format!("the number {n} cannot be represented in JSON"),
-        )),
+/// A mapping key: strings as they are, numbers, booleans and null written out.
+struct Key(String);
+
+impl<'de> serde::Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl serde::de::Visitor<'_> for KeyVisitor {
+            type Value = String;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string key (OpenAPI keys are strings)")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<String, E> {
+                Ok(v.to_owned())
+            }
+            fn visit_string<E>(self, v: String) -> Result<String, E> {
+                Ok(v)
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_i128<E>(self, v: i128) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_u128<E>(self, v: u128) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_unit<E>(self) -> Result<String, E> {
+                Ok("null".to_owned())
+            }
+        }
+        deserializer.deserialize_any(KeyVisitor).map(Key)
     }
 }
 
@@ -429,6 +584,37 @@ mod tests {
             "{errs:?}"
         );
         assert!(errs[2].contains("#/components/schemas/A"), "{errs:?}");
+    }
+
+    #[test]
+    fn yaml_extras_load_as_plain_json() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-base: &base {a: 1, b: 1}\nx-merged: {<<: *base, b: 2}\nx-big: 99999999999999999999\nx-tagged: !custom {c: 3}\n200: numeric key\n";
+        let tree = parse_tree(text).map_err(|d| d.to_string());
+        let tree = tree.as_ref().map(|t| {
+            (
+                t["x-merged"].clone(),
+                t["x-big"].is_f64(),
+                t["x-tagged"].clone(),
+                t["200"].clone(),
+            )
+        });
+        assert_eq!(
+            tree,
+            Ok((
+                serde_json::json!({"a": 1, "b": 2}),
+                true,
+                serde_json::json!({"c": 3}),
+                serde_json::json!("numeric key")
+            ))
+        );
+    }
+
+    #[test]
+    fn integer_bounds_beyond_i64_do_not_stop_loading() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    U:\n      type: integer\n      format: uint64\n      minimum: 0\n      maximum: 18446744073709551615\n    F:\n      type: integer\n      multipleOf: 0.5\n";
+        assert!(load(text).is_ok());
+        let json = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}, "components": {"schemas": {"U": {"type": "integer", "maximum": 18446744073709551615}}}}"#;
+        assert!(load(json).is_ok());
     }
 
     #[test]

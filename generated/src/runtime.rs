@@ -466,7 +466,12 @@ impl fmt::Debug for BasicAuth {
 
 /// A path parameter's text, percent-encoded so that it stays one path segment.
 pub(crate) fn path_param(value: &impl fmt::Display) -> String {
-    let text = value.to_string();
+    percent_encode(&value.to_string())
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986).
+fn percent_encode(text: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
@@ -480,10 +485,8 @@ pub(crate) fn path_param(value: &impl fmt::Display) -> String {
     out
 }
 
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
-
 /// Serializes a JSON request body.
-pub(crate) fn json_body<T: serde::Serialize, E>(
+pub(crate) fn json_body<T: serde::Serialize + ?Sized, E>(
     request: &mut reqwest::Request,
     content_type: &'static str,
     body: &T,

@@ -388,9 +388,7 @@ fn send_body(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> To
                     parts.push(quote!(&runtime::path_param(&#text)));
                 } else {
                     let style = style_tokens(p.style);
-                    parts.push(
-                        quote!(&runtime::path_param(&runtime::simple(#wire, self.#name, #style)?)),
-                    );
+                    parts.push(quote!(&runtime::simple_path(#wire, self.#name, #style)?));
                 }
             }
         }

@@ -161,7 +161,7 @@ impl Features {
                 let scalar = is_scalar(api, &p.ty);
                 match p.location {
                     ir::ParamLocation::Path => {
-                        f.path_params |= scalar;
+                        f.path_params = true;
                         f.styled_params |= !scalar;
                     }
                     ir::ParamLocation::Query => f.styled_params |= !scalar,
@@ -875,7 +875,12 @@ fn path_param() -> TokenStream {
     quote! {
         /// A path parameter's text, percent-encoded so that it stays one path segment.
         pub(crate) fn path_param(value: &impl fmt::Display) -> String {
-            let text = value.to_string();
+            percent_encode(&value.to_string())
+        }
+
+        /// Percent-encodes everything but unreserved characters (RFC 3986).
+        fn percent_encode(text: &str) -> String {
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
             let mut out = String::with_capacity(text.len());
             for b in text.bytes() {
                 if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
@@ -888,8 +893,6 @@ fn path_param() -> TokenStream {
             }
             out
         }
-
-        const HEX: &[u8; 16] = b"0123456789ABCDEF";
     }
 }
 
@@ -911,7 +914,7 @@ fn header_param() -> TokenStream {
 fn json_body() -> TokenStream {
     quote! {
         /// Serializes a JSON request body.
-        pub(crate) fn json_body<T: serde::Serialize, E>(
+        pub(crate) fn json_body<T: serde::Serialize + ?Sized, E>(
             request: &mut reqwest::Request,
             content_type: &'static str,
             body: &T,
@@ -1230,13 +1233,13 @@ fn styled_params() -> TokenStream {
             }
         }
 
-        fn parameter_value<T: serde::Serialize, E>(name: &str, value: &T) -> Result<serde_json::Value, Error<E>> {
+        fn parameter_value<T: serde::Serialize + ?Sized, E>(name: &str, value: &T) -> Result<serde_json::Value, Error<E>> {
             serde_json::to_value(value)
                 .map_err(|error| Error::InvalidRequest(format!("parameter `{name}` cannot be written: {error}")))
         }
 
         /// Appends an array or object parameter to the query in the given style.
-        pub(crate) fn query<T: serde::Serialize, E>(url: &mut reqwest::Url, name: &str, value: &T, style: Style) -> Result<(), Error<E>> {
+        pub(crate) fn query<T: serde::Serialize + ?Sized, E>(url: &mut reqwest::Url, name: &str, value: &T, style: Style) -> Result<(), Error<E>> {
             let value = parameter_value(name, value)?;
             let mut query = url.query_pairs_mut();
             match (&value, style) {
@@ -1275,17 +1278,33 @@ fn styled_params() -> TokenStream {
             Ok(())
         }
 
-        /// The text of an array or object parameter in a path or header (`simple` style),
-        /// percent-encoded for paths when `encode` is set.
-        pub(crate) fn simple<T: serde::Serialize, E>(name: &str, value: &T, style: Style) -> Result<String, Error<E>> {
+        /// The text of an array or object parameter in a header (`simple` style).
+        pub(crate) fn simple<T: serde::Serialize + ?Sized, E>(name: &str, value: &T, style: Style) -> Result<String, Error<E>> {
+            simple_parts(name, value, style, |text| text)
+        }
+
+        /// The text of an array or object parameter in a path (`simple` style): each item
+        /// percent-encoded, the commas between them kept.
+        pub(crate) fn simple_path<T: serde::Serialize + ?Sized, E>(name: &str, value: &T, style: Style) -> Result<String, Error<E>> {
+            simple_parts(name, value, style, |text| percent_encode(&text))
+        }
+
+        fn simple_parts<T: serde::Serialize + ?Sized, E>(
+            name: &str,
+            value: &T,
+            style: Style,
+            encode: impl Fn(String) -> String,
+        ) -> Result<String, Error<E>> {
             let value = parameter_value(name, value)?;
             let parts: Vec<String> = match &value {
-                serde_json::Value::Array(items) => items.iter().map(scalar_text).collect(),
+                serde_json::Value::Array(items) => items.iter().map(|v| encode(scalar_text(v))).collect(),
                 serde_json::Value::Object(map) if matches!(style, Style::SimpleExploded) => {
-                    map.iter().map(|(k, v)| format!("{k}={}", scalar_text(v))).collect()
+                    map.iter().map(|(k, v)| format!("{}={}", encode(k.clone()), encode(scalar_text(v)))).collect()
                 }
-                serde_json::Value::Object(map) => map.iter().flat_map(|(k, v)| [k.clone(), scalar_text(v)]).collect(),
-                scalar => vec![scalar_text(scalar)],
+                serde_json::Value::Object(map) => {
+                    map.iter().flat_map(|(k, v)| [encode(k.clone()), encode(scalar_text(v))]).collect()
+                }
+                scalar => vec![encode(scalar_text(scalar))],
             };
             Ok(parts.join(","))
         }
@@ -1296,7 +1315,7 @@ fn form_body() -> TokenStream {
     quote! {
         /// Serializes an `application/x-www-form-urlencoded` body: one pair per property,
         /// arrays as repeated pairs, nested objects as JSON text.
-        pub(crate) fn form_body<T: serde::Serialize, E>(request: &mut reqwest::Request, body: &T) -> Result<(), Error<E>> {
+        pub(crate) fn form_body<T: serde::Serialize + ?Sized, E>(request: &mut reqwest::Request, body: &T) -> Result<(), Error<E>> {
             let value = serde_json::to_value(body)
                 .map_err(|error| Error::InvalidRequest(format!("the body cannot be serialized: {error}")))?;
             let serde_json::Value::Object(map) = value else {
@@ -1361,7 +1380,7 @@ fn multipart_body() -> TokenStream {
             }
 
             /// A text part: strings as they are, other values as JSON.
-            pub(crate) fn text<T: serde::Serialize, E>(&mut self, name: &str, value: &T) -> Result<(), Error<E>> {
+            pub(crate) fn text<T: serde::Serialize + ?Sized, E>(&mut self, name: &str, value: &T) -> Result<(), Error<E>> {
                 let value = serde_json::to_value(value)
                     .map_err(|error| Error::InvalidRequest(format!("part `{name}` cannot be serialized: {error}")))?;
                 let (text, content_type) = match value {

@@ -333,9 +333,9 @@ fn union(name: &proc_macro2::Ident, u: &ir::Union) -> TokenStream {
             });
             let doc = format!(" Told apart by the `{property}` property.");
             quote! {
-                #[derive(Clone, Debug, PartialEq)]
                 ///
                 #[doc = #doc]
+                #[derive(Clone, Debug, PartialEq)]
                 pub enum #name {
                     #(#variants)*
                     /// A variant this client does not know, kept as received so that a server

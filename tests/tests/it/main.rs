@@ -8,7 +8,7 @@
     reason = "tests fail by panicking"
 )]
 
+mod constructs;
 mod generation;
 mod prism;
-mod snapshots;
 mod wire;

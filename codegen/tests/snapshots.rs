@@ -1,15 +1,27 @@
-//! Snapshot tests: each fixture spec in `fixtures/` against its generated module, the
-//! shared runtime against `fixtures/runtime.rs`, and each broken spec in `diagnostics/`
-//! against the diagnostics it must produce. `UPDATE_SNAPSHOTS=1 cargo test` rewrites the
-//! snapshots; review the diff like code.
+//! Snapshot tests of the generator's output: each fixture spec in `tests/fixtures/` against
+//! its generated module, the shared runtime against `tests/fixtures/runtime.rs`, each real
+//! spec in `../shared/specs` against `tests/corpus/`, and each broken spec in
+//! `tests/diagnostics/` against the diagnostics it must produce. The `livedesk-tests` crate
+//! compiles the module snapshots. `UPDATE_SNAPSHOTS=1 cargo test -p codegen` rewrites the
+//! snapshots (it needs no snapshot to compile, so it works after any change); review the
+//! diff like code.
+
+#![allow(
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unwrap_used,
+    reason = "tests fail by panicking"
+)]
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const COMMAND: &str = "UPDATE_SNAPSHOTS=1 cargo test";
+const COMMAND: &str = "UPDATE_SNAPSHOTS=1 cargo test -p codegen";
 
 fn dir(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests")
+        .join(name)
 }
 
 fn updating() -> bool {
@@ -54,6 +66,20 @@ fn check(path: &Path, actual: &str) -> Option<String> {
     ))
 }
 
+/// The warnings of a generation, as `cargo xtask codegen` prints them.
+fn warnings_text(output: &codegen::Output, file: &str) -> String {
+    let warnings: String = output
+        .warnings
+        .iter()
+        .map(|w| format!("{}\n", w.display_in(file)))
+        .collect();
+    if warnings.is_empty() {
+        "no warnings\n".to_owned()
+    } else {
+        warnings
+    }
+}
+
 fn finish(mismatches: Vec<String>) {
     assert!(
         mismatches.is_empty(),
@@ -80,6 +106,8 @@ fn fixture_modules_match_their_snapshots() {
             panic!("one module expected")
         };
         mismatches.extend(check(&fixtures.join(format!("{stem}.rs")), &file.contents));
+        let warnings = warnings_text(&output, &format!("{stem}.yaml"));
+        mismatches.extend(check(&fixtures.join(format!("{stem}.txt")), &warnings));
     }
     let runtime =
         codegen::shared_runtime("codegen::shared_runtime", COMMAND).expect("runtime renders");
@@ -98,6 +126,11 @@ fn every_fixture_has_a_snapshot_and_every_snapshot_a_fixture() {
         assert_eq!(
             specs, snapshots,
             "fixtures/*.yaml and fixtures/*.rs must pair up"
+        );
+        assert_eq!(
+            specs,
+            stems(&fixtures, "txt"),
+            "fixtures/*.yaml and fixtures/*.txt must pair up"
         );
     }
     let diagnostics = dir("diagnostics");
@@ -198,15 +231,10 @@ fn corpus_specs_generate_and_match_their_snapshots() {
             panic!("one module expected")
         };
         mismatches.extend(check(&corpus.join(format!("{stem}.rs")), &module.contents));
-        let mut warnings: String = output
-            .warnings
-            .iter()
-            .map(|w| format!("{}\n", w.display_in(&file)))
-            .collect();
-        if warnings.is_empty() {
-            warnings.push_str("no warnings\n");
-        }
-        mismatches.extend(check(&corpus.join(format!("{stem}.txt")), &warnings));
+        mismatches.extend(check(
+            &corpus.join(format!("{stem}.txt")),
+            &warnings_text(&output, &file),
+        ));
         seen.push(stem);
     }
     if !updating() {
