@@ -228,9 +228,12 @@ pub fn shared_runtime(source: &str, command: &str) -> Result<String, Diagnostic>
 /// The crate root: documentation, lints, modules and re-exports.
 fn crate_root(api: &ir::Api, features: emit::runtime::Features) -> TokenStream {
     let title = format!(
-        " Client for {} {}.",
-        emit::api_name(&api.title),
-        api.version.trim()
+        " {}",
+        emit::docs::one_line(&format!(
+            "Client for {} {}.",
+            emit::api_name(&api.title),
+            api.version
+        ))
     );
     let description = emit::docs::sanitize(api.description.as_deref().unwrap_or(""));
     let description = description.iter().map(|line| {

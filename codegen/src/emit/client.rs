@@ -43,12 +43,18 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
                 .as_deref()
                 .map(|d| format!(" ({})", d.trim()))
                 .unwrap_or_default();
-            format!(" The base URL of the spec's first server{about}.")
+            format!(
+                " {}",
+                super::docs::one_line(&format!("The base URL of the spec's first server{about}."))
+            )
         }
         None => " The spec names no server; set the base URL with [`ClientBuilder::base_url`]."
             .to_owned(),
     };
-    let client_doc = format!(" Client for {}.", super::api_name(&api.title));
+    let client_doc = format!(
+        " Client for {}.",
+        super::docs::one_line(&super::api_name(&api.title))
+    );
 
     let scheme_fields: Vec<TokenStream> = match &credentials {
         Credentials::None => Vec::new(),
@@ -294,15 +300,18 @@ fn setter(s: &SecurityScheme) -> TokenStream {
         ir::SecurityKind::Basic => "HTTP Basic credentials".to_owned(),
         ir::SecurityKind::Bearer => "a bearer token".to_owned(),
         ir::SecurityKind::ApiKeyHeader { name } => {
-            format!("an API key sent in the `{name}` header")
+            format!("an API key sent in the {} header", super::docs::code(name))
         }
         ir::SecurityKind::ApiKeyQuery { name } => {
-            format!("an API key sent as the `{name}` query parameter")
+            format!(
+                "an API key sent as the {} query parameter",
+                super::docs::code(name)
+            )
         }
     };
     let summary = format!(
-        " Authenticates with {what} (security scheme `{}`).",
-        s.wire_name
+        " Authenticates with {what} (security scheme {}).",
+        super::docs::code(&s.wire_name)
     );
     let details = doc_attrs(s.description.as_deref().unwrap_or(""));
     let blank = s.description.as_ref().map(|_| quote!(#[doc = ""]));

@@ -33,6 +33,33 @@ pub(crate) fn doc_paragraphs<'a>(
     doc_attrs(&text.join("\n\n"))
 }
 
+/// Spec text for a single doc line: whitespace (newlines included) collapsed, other control
+/// characters dropped, Markdown escaped as in [`sanitize`].
+pub(crate) fn one_line(text: &str) -> String {
+    let collapsed: String = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    prose(&collapsed)
+}
+
+/// Spec text shown as inline code on one line: `` `value` ``, or `""` for the empty string.
+pub(crate) fn code(text: &str) -> String {
+    let cleaned: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let cleaned = cleaned.replace('`', "'");
+    if cleaned.trim().is_empty() {
+        "`\"\"`".to_owned()
+    } else {
+        format!("`{cleaned}`")
+    }
+}
+
 /// Rewrites spec Markdown into lines that rustdoc renders as intended and does not compile.
 pub(crate) fn sanitize(text: &str) -> Vec<String> {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");

@@ -36,6 +36,8 @@ pub(crate) fn example(api: &ir::Api, crate_name: &str) -> Option<(String, TokenS
             .map(|p| format!(" <{}>", p.rust_name))
             .collect::<String>()
     );
+    let args_init =
+        (!required.is_empty()).then(|| quote!(let mut args = std::env::args().skip(1);));
     let args = required.iter().map(|p| {
         let name = ident(&p.rust_name);
         let parse = match &p.ty {
@@ -99,11 +101,10 @@ pub(crate) fn example(api: &ir::Api, crate_name: &str) -> Option<(String, TokenS
         },
     );
     let title = format!(
-        " Calls `{}` (`{} {}`) on the {}.",
-        op.wire_id.replace('`', "'"),
-        op.method.as_str(),
-        op.path.replace('`', "'"),
-        api.title
+        " Calls {} ({}) on {}.",
+        super::docs::code(&op.wire_id),
+        super::docs::code(&format!("{} {}", op.method.as_str(), op.path)),
+        super::docs::one_line(&super::api_name(&api.title)),
     );
     let env_doc = format!(
         " Set `{base_url_var}` to send the request elsewhere, for example to a mock server."
@@ -124,7 +125,7 @@ pub(crate) fn example(api: &ir::Api, crate_name: &str) -> Option<(String, TokenS
 
         #[tokio::main]
         async fn main() -> Result<(), Box<dyn std::error::Error>> {
-            let mut args = std::env::args().skip(1);
+            #args_init
             #(#args)*
 
             #credentials

@@ -188,7 +188,7 @@ fn enumeration(name: &proc_macro2::Ident, e: &ir::Enum) -> TokenStream {
         let variant = ident(&v.rust_name);
         let doc = match &v.value {
             EnumValue::String(s) if s.is_empty() => " `\"\"` (the empty string)".to_owned(),
-            EnumValue::String(s) => format!(" `{}`", s.replace('`', "'")),
+            EnumValue::String(s) => format!(" {}", super::docs::code(s)),
             EnumValue::Integer(n) => format!(" `{n}`"),
         };
         let default = (e.default == Some(i)).then(|| quote!(#[default]));
@@ -331,7 +331,10 @@ fn union(name: &proc_macro2::Ident, u: &ir::Union) -> TokenStream {
                 let tags = &v.tag_values;
                 quote!(Some(#(#tags)|*) => runtime::variant(value).map(Self::#variant),)
             });
-            let doc = format!(" Told apart by the `{property}` property.");
+            let doc = format!(
+                " Told apart by the {} property.",
+                super::docs::code(property)
+            );
             quote! {
                 ///
                 #[doc = #doc]

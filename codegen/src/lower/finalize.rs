@@ -145,30 +145,72 @@ fn usage(api: &ir::Api, index: &HashMap<String, usize>) -> Usage {
     }
 }
 
-/// Whether `from` reaches `to`; `direct` follows only unboxed containment.
-fn reaches(
-    api: &ir::Api,
-    index: &HashMap<String, usize>,
-    from: usize,
-    to: usize,
-    direct: bool,
-) -> bool {
-    let mut seen = vec![false; api.types.len()];
-    let mut stack = vec![from];
-    while let Some(i) = stack.pop() {
-        if i == to {
-            return true;
-        }
-        if std::mem::replace(&mut seen[i], true) {
+/// The strongly connected component of every type in the graph of `edges` (direct or
+/// all containment), computed once with Tarjan's algorithm, iteratively so that deep
+/// graphs cannot exhaust the stack. Two types reach each other iff their components match.
+fn components(api: &ir::Api, index: &HashMap<String, usize>, direct: bool) -> Vec<usize> {
+    let n = api.types.len();
+    let graph: Vec<Vec<usize>> = api
+        .types
+        .iter()
+        .map(|t| {
+            edges(t, direct)
+                .iter()
+                .filter_map(|e| index.get(*e).copied())
+                .collect()
+        })
+        .collect();
+    const UNSEEN: usize = usize::MAX;
+    let mut order = vec![UNSEEN; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut component = vec![UNSEEN; n];
+    let mut stack = Vec::new();
+    let mut next = 0;
+    let mut components = 0;
+    for root in 0..n {
+        if order[root] != UNSEEN {
             continue;
         }
-        stack.extend(
-            edges(&api.types[i], direct)
-                .iter()
-                .filter_map(|n| index.get(*n).copied()),
-        );
+        // Each frame: a node and how many of its edges have been followed.
+        let mut frames = vec![(root, 0usize)];
+        order[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (node, ref mut edge)) = frames.last_mut() {
+            if let Some(&target) = graph[node].get(*edge) {
+                *edge += 1;
+                if order[target] == UNSEEN {
+                    order[target] = next;
+                    low[target] = next;
+                    next += 1;
+                    stack.push(target);
+                    on_stack[target] = true;
+                    frames.push((target, 0));
+                } else if on_stack[target] {
+                    low[node] = low[node].min(order[target]);
+                }
+                continue;
+            }
+            frames.pop();
+            if let Some(&(parent, _)) = frames.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == order[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = components;
+                    if member == node {
+                        break;
+                    }
+                }
+                components += 1;
+            }
+        }
     }
-    false
+    component
 }
 
 fn boxed(ty: &mut Ty) {
@@ -189,20 +231,22 @@ fn break_recursion(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let n = api.types.len();
-    let in_cycle = |api: &ir::Api, ty: &Ty, owner: usize| {
+    // A direct edge closes a cycle when its target is the owner or in the owner's component.
+    let in_cycle = |component: &[usize], ty: &Ty, owner: usize| {
         let mut direct = Vec::new();
         named_in(ty, true, &mut direct);
         direct
             .iter()
             .filter_map(|d| index.get(*d))
-            .any(|&t| reaches(api, index, t, owner, true))
+            .any(|&t| t == owner || component[t] == component[owner])
     };
 
+    let component = components(api, index, true);
     let mut to_box = Vec::new();
     for i in 0..n {
         if let TypeKind::Struct(s) = &api.types[i].kind {
             for (fi, f) in s.fields.iter().enumerate() {
-                if in_cycle(api, &f.ty, i) {
+                if in_cycle(&component, &f.ty, i) {
                     to_box.push((i, fi));
                 }
             }
@@ -214,11 +258,12 @@ fn break_recursion(
         }
     }
 
+    let component = components(api, index, true);
     let mut to_box = Vec::new();
     for i in 0..n {
         if let TypeKind::Union(u) = &api.types[i].kind {
             for (vi, v) in u.variants.iter().enumerate() {
-                if in_cycle(api, &v.ty, i) {
+                if in_cycle(&component, &v.ty, i) {
                     to_box.push((i, vi));
                 }
             }
@@ -230,6 +275,7 @@ fn break_recursion(
         }
     }
 
+    let any_component = components(api, index, false);
     let mut to_newtype = Vec::new();
     for i in 0..n {
         let TypeKind::Alias(ty) = &api.types[i].kind else {
@@ -253,7 +299,7 @@ fn break_recursion(
         if all
             .iter()
             .filter_map(|d| index.get(*d))
-            .any(|&t| reaches(api, index, t, i, false))
+            .any(|&t| t == i || any_component[t] == any_component[i])
         {
             to_newtype.push(i);
         }

@@ -15,6 +15,9 @@ use crate::diagnostics::Pointer;
 use crate::ir::{self, Ty};
 use crate::names::{Namer, pascal, snake};
 
+/// How many schemas an `allOf` may pull in through references, one inside the other.
+const MAX_ALL_OF_DEPTH: usize = 64;
+
 /// A schema as it appears in the model: a reference or an inline schema.
 #[derive(Clone, Copy)]
 pub(crate) enum SchemaRef<'a> {
@@ -473,6 +476,11 @@ impl<'a> Lowerer<'a> {
                 let name = ref_name(reference, "schemas")?;
                 if !seen.insert(name.clone()) {
                     return Err(format!("`allOf` refers back to `{name}` in a cycle"));
+                }
+                if seen.len() > MAX_ALL_OF_DEPTH {
+                    return Err(format!(
+                        "`allOf` parts refer to more than {MAX_ALL_OF_DEPTH} schemas in a chain"
+                    ));
                 }
                 let target = self
                     .doc

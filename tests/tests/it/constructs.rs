@@ -476,7 +476,10 @@ async fn formats_travel_in_their_standard_text_forms() {
 }
 
 #[test]
-#[allow(deprecated, reason = "`nickname` is deprecated in the spec, which is what this checks")]
+#[allow(
+    deprecated,
+    reason = "`nickname` is deprecated in the spec, which is what this checks"
+)]
 fn extra_properties_and_read_only_fields_round_trip() {
     use fields::types::Account;
     let wire = json!({"id": "a1", "name": "ada", "plan": "pro", "region": "eu", "tier": "gold"});

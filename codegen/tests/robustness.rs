@@ -1,0 +1,539 @@
+//! The generator on hostile input: absurd nesting, very large documents, reference chains,
+//! and a property-based test feeding it generated specs and mangled real ones. It must
+//! never panic, and whatever code it returns must parse.
+
+#![allow(
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unwrap_used,
+    reason = "tests fail by panicking"
+)]
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use serde_json::{Map, Value, json};
+
+fn options() -> codegen::CrateOptions {
+    codegen::CrateOptions {
+        name: "fuzz-client".to_owned(),
+        source: "fuzz.yaml".to_owned(),
+        command: "test".to_owned(),
+        standalone: true,
+    }
+}
+
+/// Generates, and when code comes back, checks that every Rust file parses.
+fn generate_checked(text: &str) -> Result<codegen::Output, Vec<codegen::Diagnostic>> {
+    let result = codegen::generate(text, &options());
+    if let Ok(output) = &result {
+        for file in output.files.iter().filter(|f| f.path.ends_with(".rs")) {
+            if let Err(e) = syn::parse_file(&file.contents) {
+                panic!("{} does not parse: {e}\n{}", file.path, file.contents);
+            }
+        }
+    }
+    result
+}
+
+fn doc(paths: Value, schemas: Value) -> Value {
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1.0.0"},
+        "paths": paths,
+        "components": {"schemas": schemas}
+    })
+}
+
+#[test]
+fn nesting_within_limits_generates_and_absurd_nesting_is_a_located_error() {
+    // Built as text: a `serde_json::Value` this deep would overflow the test's own stack
+    // when dropped.
+    fn nested(levels: usize) -> String {
+        let open = r#"{"type": "object", "properties": {"inner": "#;
+        format!(
+            r#"{{"openapi": "3.0.3", "info": {{"title": "t", "version": "1"}}, "paths": {{}}, "components": {{"schemas": {{"Deep": {}{{"type": "string"}}{}}}}}}}"#,
+            open.repeat(levels),
+            "}}".repeat(levels)
+        )
+    }
+    let ok = generate_checked(&nested(25)).expect("25 levels generate");
+    assert!(
+        ok.files
+            .iter()
+            .any(|f| f.contents.contains("DeepInnerInner"))
+    );
+
+    for levels in [60, 1000, 20_000] {
+        let errors = generate_checked(&nested(levels)).expect_err("too deep");
+        assert!(
+            errors
+                .iter()
+                .any(|d| d.is_error() && d.message.contains("deeper")),
+            "{levels}: {errors:?}"
+        );
+    }
+    let yaml = format!(
+        "openapi: 3.0.3\nx: {}{}\n",
+        "[".repeat(50_000),
+        "]".repeat(50_000)
+    );
+    assert!(generate_checked(&yaml).is_err());
+}
+
+#[test]
+fn long_reference_chains_are_bounded() {
+    let mut schemas = Map::new();
+    for i in 0..2000 {
+        schemas.insert(format!("A{i}"), json!({"allOf": [{"$ref": format!("#/components/schemas/A{}", i + 1)}, {"type": "object", "properties": {"x": {"type": "string"}}}]}));
+        schemas.insert(
+            format!("B{i}"),
+            json!({"$ref": format!("#/components/schemas/B{}", i + 1)}),
+        );
+    }
+    schemas.insert("A2000".to_owned(), json!({"type": "object"}));
+    schemas.insert("B2000".to_owned(), json!({"type": "string"}));
+    schemas.insert(
+        "Loop1".to_owned(),
+        json!({"$ref": "#/components/schemas/Loop2"}),
+    );
+    schemas.insert(
+        "Loop2".to_owned(),
+        json!({"$ref": "#/components/schemas/Loop1"}),
+    );
+    let errors = generate_checked(&doc(json!({}), Value::Object(schemas)).to_string())
+        .expect_err("the loop is an error");
+    assert!(
+        errors
+            .iter()
+            .any(|d| d.pointer == "#/components/schemas/Loop1" && d.message.contains("cycle")),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn a_document_of_tens_of_megabytes_loads() {
+    let mut schemas = Map::new();
+    let mut paths = Map::new();
+    for i in 0..6000 {
+        let mut properties = Map::new();
+        for j in 0..30 {
+            properties.insert(
+                format!("field_{j}"),
+                json!({"type": "string", "description": "d".repeat(60)}),
+            );
+        }
+        properties.insert(
+            "next".to_owned(),
+            json!({"$ref": format!("#/components/schemas/S{}", (i + 1) % 6000)}),
+        );
+        schemas.insert(
+            format!("S{i}"),
+            json!({"type": "object", "description": "s".repeat(200), "properties": properties}),
+        );
+    }
+    for i in 0..2000 {
+        paths.insert(
+            format!("/things{i}/{{id}}"),
+            json!({"get": {"operationId": format!("get{i}"), "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                   "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/S{i}")}}}}}}}),
+        );
+    }
+    let text = doc(Value::Object(paths), Value::Object(schemas)).to_string();
+    assert!(text.len() > 20_000_000, "{} bytes", text.len());
+    let (api, warnings) = codegen::lower_spec(&text).expect("loads and lowers");
+    assert!(warnings.is_empty());
+    assert_eq!(api.operations.len(), 2000);
+    assert_eq!(api.types.len(), 6000);
+}
+
+// ---- Property-based: generated specs ------------------------------------------------------
+
+fn name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Z_][a-zA-Z0-9_-]{0,10}",
+        Just(String::new()),
+        Just("type".to_owned()),
+        Just("self".to_owned()),
+        Just("Self".to_owned()),
+        Just("crate".to_owned()),
+        Just("2fa".to_owned()),
+        Just("名前".to_owned()),
+        Just("a b".to_owned()),
+        Just("*/".to_owned()),
+        Just("\"; fn evil() {}".to_owned()),
+        Just("Option".to_owned()),
+        Just("Client".to_owned()),
+        Just("Unknown".to_owned()),
+        Just("-x".to_owned()),
+        ".{0,6}",
+    ]
+}
+
+/// Names that `$ref`s in generated specs point to; some exist, some do not.
+const POOL: &[&str] = &["Alpha", "beta", "Gamma_1", "Self", "Missing"];
+
+fn scalar_schema() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(json!({"type": "string"})),
+        Just(json!({"type": "integer", "format": "int32"})),
+        Just(json!({"type": "integer", "format": "uint64", "maximum": 18446744073709551615u64})),
+        Just(json!({"type": "number"})),
+        Just(json!({"type": "boolean"})),
+        Just(json!({"type": "string", "format": "date-time"})),
+        Just(json!({"type": "string", "format": "uuid"})),
+        Just(json!({"type": "string", "format": "byte"})),
+        Just(json!({"type": "string", "format": "binary"})),
+        Just(json!({})),
+        Just(json!({"type": "string", "nullable": true})),
+        Just(json!({"enum": [null]})),
+        Just(json!({"type": "wat"})),
+        prop::collection::vec(name(), 0..5)
+            .prop_map(|values| json!({"type": "string", "enum": values})),
+        prop::collection::vec(-3i64..3, 1..4)
+            .prop_map(|values| json!({"type": "integer", "enum": values})),
+        (0..POOL.len()).prop_map(|i| json!({"$ref": format!("#/components/schemas/{}", POOL[i])})),
+        Just(json!({"type": "array", "items": {"type": "string", "format": "binary"}})),
+        name().prop_map(|d| json!({"type": "string", "description": d, "default": d})),
+    ]
+}
+
+fn schema() -> impl Strategy<Value = Value> {
+    scalar_schema().prop_recursive(4, 32, 4, |inner| {
+        prop_oneof![
+            (
+                prop::collection::btree_map(name(), inner.clone(), 0..4),
+                prop::collection::vec(name(), 0..3),
+                any::<u8>()
+            )
+                .prop_map(|(properties, required, flags)| {
+                    let mut s =
+                        json!({"type": "object", "properties": properties, "required": required});
+                    if flags & 1 == 1 {
+                        s["additionalProperties"] = json!(true);
+                    }
+                    if flags & 2 == 2 {
+                        s["nullable"] = json!(true);
+                    }
+                    if flags & 4 == 4 {
+                        s["readOnly"] = json!(true);
+                    }
+                    s
+                }),
+            inner
+                .clone()
+                .prop_map(|items| json!({"type": "array", "items": items})),
+            inner
+                .clone()
+                .prop_map(|values| json!({"type": "object", "additionalProperties": values})),
+            prop::collection::vec(inner.clone(), 1..4).prop_map(|parts| json!({"allOf": parts})),
+            prop::collection::vec(inner.clone(), 1..4).prop_map(|parts| json!({"oneOf": parts})),
+            prop::collection::vec(inner.clone(), 1..4)
+                .prop_map(|parts| json!({"anyOf": parts, "nullable": true})),
+            (prop::collection::vec(inner.clone(), 1..3), name()).prop_map(
+                |(parts, p)| json!({"oneOf": parts, "discriminator": {"propertyName": p}})
+            ),
+            inner.prop_map(|not| json!({"not": not})),
+        ]
+    })
+}
+
+/// Query, header and cookie parameters with styles valid where they stand, and now and
+/// then a stray path parameter.
+fn parameter() -> impl Strategy<Value = Value> {
+    let query_style = prop_oneof![
+        Just(None),
+        Just(Some("form")),
+        Just(Some("deepObject")),
+        Just(Some("pipeDelimited")),
+        Just(Some("spaceDelimited"))
+    ];
+    (name(), prop_oneof![4 => Just("query"), 2 => Just("header"), 1 => Just("cookie"), 1 => Just("path")], schema(), any::<bool>(), query_style, any::<bool>())
+        .prop_map(|(name, location, schema, required, style, explode)| {
+            let mut p = json!({"name": name, "in": location, "required": required || location == "path", "schema": schema, "explode": explode});
+            if let (Some(style), "query") = (style, location) {
+                p["style"] = json!(style);
+            }
+            p
+        })
+}
+
+fn media_type() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("application/json".to_owned()),
+        Just("application/merge-patch+json".to_owned()),
+        Just("application/x-www-form-urlencoded".to_owned()),
+        Just("multipart/form-data".to_owned()),
+        Just("text/plain".to_owned()),
+        Just("application/octet-stream".to_owned()),
+        Just("*/*".to_owned()),
+        Just("image/png".to_owned()),
+        ".{0,8}",
+    ]
+}
+
+fn content() -> impl Strategy<Value = Value> {
+    prop::collection::btree_map(media_type(), prop::option::of(schema()), 0..3).prop_map(|media| {
+        let map: Map<String, Value> = media
+            .into_iter()
+            .map(|(m, s)| (m, s.map_or_else(|| json!({}), |s| json!({"schema": s}))))
+            .collect();
+        Value::Object(map)
+    })
+}
+
+fn operation() -> impl Strategy<Value = Value> {
+    (
+        prop::option::of(name()),
+        prop::collection::vec(parameter(), 0..4),
+        prop::option::of(content()),
+        prop::collection::btree_map(
+            prop_oneof![
+                Just("200"),
+                Just("201"),
+                Just("204"),
+                Just("2XX"),
+                Just("404"),
+                Just("5XX"),
+                Just("default"),
+                Just("999")
+            ],
+            content(),
+            0..4,
+        ),
+        prop::option::of(prop_oneof![
+            Just(json!([])),
+            Just(json!([{"basic": []}])),
+            Just(json!([{"nope": []}]))
+        ]),
+    )
+        .prop_map(|(id, parameters, body, responses, security)| {
+            let responses: Map<String, Value> = responses
+                .into_iter()
+                .map(|(k, c)| (k.to_owned(), json!({"description": "r", "content": c})))
+                .collect();
+            let mut op = json!({"parameters": parameters, "responses": responses});
+            if let Some(id) = id {
+                op["operationId"] = json!(id);
+            }
+            if let Some(body) = body {
+                op["requestBody"] = json!({"content": body});
+            }
+            if let Some(security) = security {
+                op["security"] = security;
+            }
+            op
+        })
+}
+
+fn spec() -> impl Strategy<Value = Value> {
+    (
+        prop::collection::btree_map(
+            prop_oneof![8 => Just("/a"), 8 => Just("/a/{id}"), 8 => Just("/{x}/{type}/c"), 1 => Just("/b/{unclosed"), 1 => Just("nope")],
+            prop::collection::btree_map(prop_oneof![Just("get"), Just("post"), Just("patch"), Just("delete")], operation(), 1..3),
+            0..3,
+        ),
+        prop::collection::vec(schema(), POOL.len()),
+        prop::option::of(prop_oneof![Just("https://x.example/{v}"), Just("/relative"), Just("")]),
+    )
+        .prop_map(|(mut paths, schemas, server)| {
+            // Declare the parameters each path template names, so most documents are valid.
+            for (path, item) in &mut paths {
+                let names: Vec<&str> = path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(n, _)| n)).collect();
+                for op in item.values_mut() {
+                    let params = op["parameters"].as_array_mut().expect("parameters");
+                    for name in &names {
+                        params.insert(0, json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}));
+                    }
+                }
+            }
+            let schemas: Map<String, Value> = POOL.iter().zip(schemas).filter(|(n, _)| **n != "Missing").map(|(n, s)| ((*n).to_owned(), s)).collect();
+            let mut d = json!({
+                "openapi": "3.0.3",
+                "info": {"title": "Fuzz", "version": "1"},
+                "paths": paths,
+                "components": {"schemas": schemas, "securitySchemes": {"basic": {"type": "http", "scheme": "basic"}}}
+            });
+            if let Some(url) = server {
+                d["servers"] = json!([{"url": url, "variables": {"v": {"default": "v1"}}}]);
+            }
+            d
+        })
+}
+
+// ---- Property-based: mangled real specs ---------------------------------------------------
+
+/// The real documents: the corpus beside the repository, the project spec and the fixtures.
+fn real_specs() -> Vec<Value> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files: Vec<PathBuf> = vec![root.join("spec/livedesk.yaml")];
+    for dir in [root.join("../shared/specs"), root.join("tests/fixtures")] {
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            files.extend(
+                entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json")),
+            );
+        }
+    }
+    files.sort();
+    files
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .filter_map(|text| serde_yaml::from_str::<Value>(&text).ok())
+        .collect()
+}
+
+/// Every node of a tree, as paths of keys and indices.
+fn node_paths(value: &Value, path: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    out.push(path.clone());
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                path.push(k.clone());
+                node_paths(v, path, out);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                path.push(i.to_string());
+                node_paths(v, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn node_mut<'v>(value: &'v mut Value, path: &[String]) -> Option<&'v mut Value> {
+    path.iter().try_fold(value, |v, segment| match v {
+        Value::Object(map) => map.get_mut(segment),
+        Value::Array(items) => items.get_mut(segment.parse::<usize>().ok()?),
+        _ => None,
+    })
+}
+
+#[derive(Clone, Debug)]
+enum Mutation {
+    Remove,
+    Replace(Value),
+    RenameKey(String),
+    Duplicate,
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        Just(Mutation::Remove),
+        prop_oneof![
+            Just(json!(null)),
+            Just(json!(0)),
+            Just(json!(-1)),
+            Just(json!(1e300)),
+            Just(json!("")),
+            Just(json!([])),
+            Just(json!({})),
+            Just(json!({"$ref": "#/components/schemas/Nowhere"})),
+            Just(json!({"$ref": "#/components/schemas"})),
+            Just(json!({"type": "object", "properties": {"self": {"type": "string"}}})),
+            name().prop_map(Value::String),
+        ]
+        .prop_map(Mutation::Replace),
+        name().prop_map(Mutation::RenameKey),
+        Just(Mutation::Duplicate),
+    ]
+}
+
+fn mangle(mut doc: Value, mutations: &[(usize, Mutation)]) -> Value {
+    for (pick, mutation) in mutations {
+        let mut paths = Vec::new();
+        node_paths(&doc, &mut Vec::new(), &mut paths);
+        let path = &paths[pick % paths.len()];
+        let Some((last, parent_path)) = path.split_last() else {
+            continue;
+        };
+        let Some(parent) = node_mut(&mut doc, parent_path) else {
+            continue;
+        };
+        match (parent, mutation) {
+            (Value::Object(map), Mutation::Remove) => {
+                map.shift_remove(last);
+            }
+            (Value::Array(items), Mutation::Remove) => {
+                if let Ok(i) = last.parse::<usize>() {
+                    if i < items.len() {
+                        items.remove(i);
+                    }
+                }
+            }
+            (parent, Mutation::Replace(value)) => {
+                if let Some(node) = node_mut(parent, std::slice::from_ref(last)) {
+                    *node = value.clone();
+                }
+            }
+            (Value::Object(map), Mutation::RenameKey(new)) => {
+                if let Some(value) = map.shift_remove(last) {
+                    map.insert(new.clone(), value);
+                }
+            }
+            (Value::Object(map), Mutation::Duplicate) => {
+                if let Some(value) = map.get(last).cloned() {
+                    map.insert(format!("{last}_copy"), value);
+                }
+            }
+            (Value::Array(items), Mutation::Duplicate) => {
+                if let Some(value) = last
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| items.get(i))
+                    .cloned()
+                {
+                    items.push(value);
+                }
+            }
+            _ => {}
+        }
+    }
+    doc
+}
+
+/// Cases per property: 64 unless `PROPTEST_CASES` says otherwise (CI keeps the default).
+fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(64);
+    ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn generated_specs_never_panic_and_yield_code_that_parses(spec in spec(), as_yaml in any::<bool>()) {
+        let text = if as_yaml { serde_yaml::to_string(&spec).expect("YAML") } else { spec.to_string() };
+        let _ = generate_checked(&text);
+    }
+
+    #[test]
+    fn mangled_real_specs_never_panic_and_yield_code_that_parses(
+        pick in any::<usize>(),
+        mutations in prop::collection::vec((any::<usize>(), mutation()), 1..6),
+    ) {
+        let specs = real_specs();
+        prop_assume!(!specs.is_empty());
+        let doc = mangle(specs[pick % specs.len()].clone(), &mutations);
+        let _ = generate_checked(&doc.to_string());
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics(text in ".{0,200}") {
+        let _ = generate_checked(&format!("openapi: 3.0.3\n{text}"));
+        let _ = generate_checked(&text);
+    }
+}
