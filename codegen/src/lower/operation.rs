@@ -95,6 +95,12 @@ impl<'a> Lowerer<'a> {
             .unwrap_or(Outcome::Single(ResponseBody::Empty));
         let error = self.outcome(&responses, false, &builder_name);
         let security = self.security(op, at);
+        if !op.callbacks.is_empty() {
+            self.warn(
+                &at.push("callbacks"),
+                "callbacks are requests the server makes to you; no client code is generated for them",
+            );
+        }
         Some(ir::Operation {
             rust_name,
             builder_name,
