@@ -12,8 +12,7 @@ fn modules(dir: &Path) -> String {
                 .flatten()
                 .filter_map(|e| {
                     let name = e.file_name().to_string_lossy().into_owned();
-                    let stem = name.strip_suffix(".rs")?;
-                    (stem != "runtime").then(|| stem.to_owned())
+                    name.strip_suffix(".rs").map(str::to_owned)
                 })
                 .collect()
         })
@@ -25,7 +24,9 @@ fn modules(dir: &Path) -> String {
         let module = stem.replace(['-', '.'], "_");
         let _ = writeln!(
             out,
-            "#[path = {:?}]\npub mod {module};",
+            "/// Generated from `{stem}`.
+#[path = {:?}]
+pub mod {module};",
             path.display().to_string()
         );
     }

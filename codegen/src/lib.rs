@@ -43,9 +43,6 @@ pub struct ModuleOptions {
     pub source: String,
     /// The command that regenerates the file, named in the header line.
     pub command: String,
-    /// Path of a runtime module shared by several generated modules (one made by
-    /// [`shared_runtime`]), for example `crate::runtime`; `None` writes the runtime inline.
-    pub runtime: Option<String>,
 }
 
 /// One generated file.
@@ -163,33 +160,20 @@ pub fn generate(spec: &str, options: &CrateOptions) -> Result<Output, Vec<Diagno
 }
 
 /// Generates the client as one module file, to embed in another crate with `#[path]` or
-/// `include!`. It needs the crate to use edition 2024 and depend on `reqwest`, `serde` and
-/// `serde_json`.
+/// `include!`: the same items as a generated crate, in inline modules. It needs the crate
+/// to use edition 2024 and depend on `reqwest`, `serde` and `serde_json` (and `chrono` or
+/// `uuid` when the spec uses those formats).
 pub fn generate_module(spec: &str, options: &ModuleOptions) -> Result<Output, Vec<Diagnostic>> {
     let (api, warnings) = lower_spec(spec)?;
     let header = header(&options.command, &options.source);
     let features = emit::runtime::Features::of(&api);
-    let runtime = match (&options.runtime, features.needs_runtime()) {
-        (_, false) => None,
-        (Some(path), true) => {
-            let path: syn::Path = syn::parse_str(path).map_err(|e| {
-                vec![Diagnostic::error(
-                    "#",
-                    format!("`{path}` is not a Rust path: {e}"),
-                )]
-            })?;
-            Some(quote!(use #path as runtime;))
-        }
-        (None, true) => {
-            let items = emit::runtime::runtime(features);
-            Some(quote!(pub mod runtime { #items }))
-        }
-    };
+    let runtime = features.needs_runtime().then(|| {
+        let items = emit::runtime::runtime(features);
+        quote!(pub mod runtime { #items })
+    });
     let client = features.operations.then(|| {
         let (client, requests) = (emit::client::client(&api), emit::requests::requests(&api));
         quote! {
-            pub use client::{Client, ClientBuilder};
-
             pub mod client {
                 #client
             }
@@ -199,11 +183,14 @@ pub fn generate_module(spec: &str, options: &ModuleOptions) -> Result<Output, Ve
             }
         }
     });
+    let exports = exports(features);
     let types = emit::types::types(&api);
     let tokens = quote! {
-        #runtime
+        #exports
 
         #client
+
+        #runtime
 
         pub mod types {
             #types
@@ -219,10 +206,38 @@ pub fn generate_module(spec: &str, options: &ModuleOptions) -> Result<Output, Ve
     })
 }
 
-/// A runtime module with every part, to share between modules made by [`generate_module`].
-pub fn shared_runtime(source: &str, command: &str) -> Result<String, Diagnostic> {
-    let items = emit::runtime::runtime(emit::runtime::Features::all());
-    render::render(items, &header(command, source), "runtime module")
+/// The items re-exported next to `types`: the client and the runtime's public types.
+fn exports(features: emit::runtime::Features) -> TokenStream {
+    let mut runtime_exports = Vec::new();
+    for (on, name) in [
+        (features.api_key, quote!(ApiKey)),
+        (features.base64_type, quote!(Base64)),
+        (features.basic, quote!(BasicAuth)),
+        (features.bearer, quote!(BearerToken)),
+        (features.operations, quote!(BoxFuture)),
+        (features.operations, quote!(DecodeError)),
+        (features.operations, quote!(Error)),
+        (features.operations, quote!(ErrorResponse)),
+        (features.patch, quote!(Patch)),
+        (features.operations, quote!(Response)),
+    ] {
+        if on {
+            runtime_exports.push(name);
+        }
+    }
+    let client = features.operations.then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+        }
+    });
+    let runtime = (!runtime_exports.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub use runtime::{#(#runtime_exports),*};
+        }
+    });
+    quote!(#client #runtime)
 }
 
 /// The crate root: documentation, lints, modules and re-exports.
@@ -246,36 +261,13 @@ fn crate_root(api: &ir::Api, features: emit::runtime::Features) -> TokenStream {
     });
     let blank = api.description.as_ref().map(|_| quote!(#![doc = ""]));
 
-    let mut runtime_exports = Vec::new();
-    for (on, name) in [
-        (features.api_key, quote!(ApiKey)),
-        (features.base64_type, quote!(Base64)),
-        (features.basic, quote!(BasicAuth)),
-        (features.bearer, quote!(BearerToken)),
-        (features.operations, quote!(BoxFuture)),
-        (features.operations, quote!(DecodeError)),
-        (features.operations, quote!(Error)),
-        (features.operations, quote!(ErrorResponse)),
-        (features.patch, quote!(Patch)),
-        (features.operations, quote!(Response)),
-    ] {
-        if on {
-            runtime_exports.push(name);
-        }
-    }
     let runtime_mod = features.needs_runtime().then(|| {
         quote! {
             #[rustfmt::skip]
             mod runtime;
         }
     });
-    let runtime_use = (!runtime_exports.is_empty()).then(|| {
-        quote! {
-            #[rustfmt::skip]
-            pub use runtime::{#(#runtime_exports),*};
-        }
-    });
-    let (about, client_mods, client_use) = if features.operations {
+    let (about, client_mods) = if features.operations {
         (
             quote! {
                 //!
@@ -288,10 +280,6 @@ fn crate_root(api: &ir::Api, features: emit::runtime::Features) -> TokenStream {
                 #[rustfmt::skip]
                 pub mod requests;
             },
-            quote! {
-                #[rustfmt::skip]
-                pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-            },
         )
     } else {
         (
@@ -300,9 +288,9 @@ fn crate_root(api: &ir::Api, features: emit::runtime::Features) -> TokenStream {
                 //! The spec describes no operations; [`types`] holds its schemas.
             },
             quote!(),
-            quote!(),
         )
     };
+    let exports = exports(features);
     quote! {
         #![doc = #title]
         #blank
@@ -319,7 +307,6 @@ fn crate_root(api: &ir::Api, features: emit::runtime::Features) -> TokenStream {
         #[rustfmt::skip]
         pub mod types;
 
-        #client_use
-        #runtime_use
+        #exports
     }
 }

@@ -1,5 +1,5 @@
 //! Snapshot tests of the generator's output: each fixture spec in `tests/fixtures/` against
-//! its generated module, the shared runtime against `tests/fixtures/runtime.rs`, each real
+//! its generated module (which carries its own runtime), each real
 //! spec in `../shared/specs` against `tests/corpus/`, and each broken spec in
 //! `tests/diagnostics/` against the diagnostics it must produce. The `livedesk-tests` crate
 //! compiles the module snapshots. `UPDATE_SNAPSHOTS=1 cargo test -p codegen` rewrites the
@@ -98,7 +98,6 @@ fn fixture_modules_match_their_snapshots() {
         let options = codegen::ModuleOptions {
             source: format!("tests/fixtures/{stem}.yaml"),
             command: COMMAND.to_owned(),
-            runtime: Some("crate::runtime".to_owned()),
         };
         let output = codegen::generate_module(&spec, &options)
             .unwrap_or_else(|d| panic!("fixtures/{stem}.yaml does not generate: {d:#?}"));
@@ -109,9 +108,6 @@ fn fixture_modules_match_their_snapshots() {
         let warnings = warnings_text(&output, &format!("{stem}.yaml"));
         mismatches.extend(check(&fixtures.join(format!("{stem}.txt")), &warnings));
     }
-    let runtime =
-        codegen::shared_runtime("codegen::shared_runtime", COMMAND).expect("runtime renders");
-    mismatches.extend(check(&fixtures.join("runtime.rs"), &runtime));
     finish(mismatches);
 }
 
@@ -119,8 +115,7 @@ fn fixture_modules_match_their_snapshots() {
 fn every_fixture_has_a_snapshot_and_every_snapshot_a_fixture() {
     let fixtures = dir("fixtures");
     let specs = stems(&fixtures, "yaml");
-    let mut snapshots = stems(&fixtures, "rs");
-    snapshots.retain(|s| s != "runtime");
+    let snapshots = stems(&fixtures, "rs");
     assert!(!specs.is_empty());
     if !updating() {
         assert_eq!(
@@ -221,7 +216,6 @@ fn corpus_specs_generate_and_match_their_snapshots() {
         let options = codegen::ModuleOptions {
             source: format!("shared/specs/{file}"),
             command: COMMAND.to_owned(),
-            runtime: Some("crate::runtime".to_owned()),
         };
         let output = codegen::generate_module(text, &options).unwrap_or_else(|ds| {
             let shown: Vec<String> = ds.iter().map(|d| d.display_in(&file).to_string()).collect();

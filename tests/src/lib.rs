@@ -1,11 +1,8 @@
 //! The generator's output for the fixture specs in `fixtures/`, compiled as modules of this
-//! crate: a snapshot that does not compile fails the build. The tests are in `tests/it`.
+//! crate: a snapshot that does not compile fails the build, and one that warns fails
+//! clippy `-D warnings`. The tests are in `tests/it`.
 
-/// The runtime shared by every fixture module (`codegen::shared_runtime`).
-#[rustfmt::skip]
-#[path = "../fixtures/runtime.rs"]
-#[allow(dead_code, reason = "carries every helper; each fixture uses only some")]
-pub mod runtime;
+#![warn(missing_docs)]
 
 /// One module per fixture spec.
 #[rustfmt::skip]

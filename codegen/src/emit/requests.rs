@@ -142,7 +142,21 @@ fn operation(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> To
         let name = ident(&p.rust_name);
         let ty = param_type(api, &p.ty);
         fields.push(quote!(#name: Option<#ty>,));
-        let docs = doc_paragraphs([p.docs.as_deref()]);
+        let location = match p.location {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+        };
+        let fallback = format!(
+            "Sets the {} {location} parameter.",
+            super::docs::code(&p.wire_name)
+        );
+        let docs = doc_paragraphs([Some(
+            p.docs
+                .as_deref()
+                .filter(|d| !d.trim().is_empty())
+                .unwrap_or(&fallback),
+        )]);
         let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
         setters.push(quote! {
             #docs

@@ -30,8 +30,14 @@ pub struct Features {
     pub operations: bool,
     /// Some operation has a scalar path parameter.
     pub path_params: bool,
-    /// Some parameter is an array or object written with a style.
-    pub styled_params: bool,
+    /// Some query parameter is an array or object written with a style.
+    pub query_styles: bool,
+    /// Some header parameter is an array or object.
+    pub header_styles: bool,
+    /// Some path parameter is an array or object.
+    pub path_styles: bool,
+    /// The styles used, one bit per [`ir::ParamStyle`] (see [`style_bit`]).
+    pub styles: u8,
     /// Some operation has a header parameter.
     pub header_params: bool,
     /// Request bodies by encoding.
@@ -81,41 +87,6 @@ impl Features {
             || self.base64_type
     }
 
-    /// Every part, for a runtime shared by several generated modules.
-    pub fn all() -> Self {
-        Features {
-            patch: true,
-            string_enum: true,
-            integer_enum: true,
-            tagged_union: true,
-            base64_type: true,
-            basic: true,
-            bearer: true,
-            api_key: true,
-            operations: true,
-            path_params: true,
-            styled_params: true,
-            header_params: true,
-            json_body: true,
-            form_body: true,
-            multipart_body: true,
-            text_body: true,
-            binary_body: true,
-            json_response: true,
-            text_response: true,
-            binary_response: true,
-            empty_response: true,
-            by_status: true,
-            by_status_json: true,
-            by_status_text: true,
-            by_status_binary: true,
-            accept_json: true,
-            json_error: true,
-            text_error: true,
-            binary_error: true,
-        }
-    }
-
     /// The parts `api` uses.
     pub fn of(api: &ir::Api) -> Self {
         let mut f = Features::default();
@@ -159,15 +130,18 @@ impl Features {
             for p in &op.params {
                 tys.push(&p.ty);
                 let scalar = is_scalar(api, &p.ty);
+                if !scalar {
+                    f.styles |= style_bit(p.style);
+                }
                 match p.location {
                     ir::ParamLocation::Path => {
-                        f.path_params = true;
-                        f.styled_params |= !scalar;
+                        f.path_params |= scalar;
+                        f.path_styles |= !scalar;
                     }
-                    ir::ParamLocation::Query => f.styled_params |= !scalar,
+                    ir::ParamLocation::Query => f.query_styles |= !scalar,
                     ir::ParamLocation::Header => {
                         f.header_params = true;
-                        f.styled_params |= !scalar;
+                        f.header_styles |= !scalar;
                     }
                 }
             }
@@ -237,6 +211,20 @@ impl Features {
     }
 }
 
+/// The bit of a parameter style in [`Features::styles`].
+pub(crate) fn style_bit(style: ir::ParamStyle) -> u8 {
+    use ir::ParamStyle as S;
+    match style {
+        S::Form { explode: true } => 1,
+        S::Form { explode: false } => 2,
+        S::SpaceDelimited => 4,
+        S::PipeDelimited => 8,
+        S::DeepObject => 16,
+        S::Simple { explode: false } => 32,
+        S::Simple { explode: true } => 64,
+    }
+}
+
 /// Whether a parameter type is written with `Display` rather than through serde.
 pub(crate) fn is_scalar(api: &ir::Api, ty: &ir::Ty) -> bool {
     use ir::Ty as T;
@@ -286,6 +274,9 @@ fn mentions(ty: &ir::Ty, wanted: &ir::Ty) -> bool {
 /// The runtime module's items.
 pub(crate) fn runtime(f: Features) -> TokenStream {
     let mut items = vec![header(f)];
+    if f.query_styles || f.header_styles || f.path_styles {
+        items.push(style_enum(f.styles));
+    }
     if f.operations {
         items.extend([error(), response(), base_url(), requests_common(f)]);
     }
@@ -300,7 +291,15 @@ pub(crate) fn runtime(f: Features) -> TokenStream {
         (f.bearer, bearer),
         (f.api_key, api_key),
         (f.path_params, path_param),
-        (f.styled_params, styled_params),
+        (f.path_params || f.path_styles, percent_encoding),
+        (
+            f.query_styles || f.header_styles || f.path_styles,
+            styled_params_common,
+        ),
+        (f.query_styles, query_styles),
+        (f.header_styles || f.path_styles, simple_styles),
+        (f.header_styles, header_styles),
+        (f.path_styles, path_styles),
         (f.header_params, header_param),
         (f.json_body, json_body),
         (f.form_body, form_body),
@@ -877,7 +876,11 @@ fn path_param() -> TokenStream {
         pub(crate) fn path_param(value: &impl fmt::Display) -> String {
             percent_encode(&value.to_string())
         }
+    }
+}
 
+fn percent_encoding() -> TokenStream {
+    quote! {
         /// Percent-encodes everything but unreserved characters (RFC 3986).
         fn percent_encode(text: &str) -> String {
             const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -978,8 +981,9 @@ fn binary_response() -> TokenStream {
 fn empty_response() -> TokenStream {
     quote! {
         impl Received {
-            /// Ignores the body.
-            pub(crate) fn empty(self) -> Response<()> {
+            /// Ignores the body (it has been read, so the connection can be reused).
+            pub(crate) fn empty(mut self) -> Response<()> {
+                drop(std::mem::take(&mut self.bytes));
                 self.respond(())
             }
         }
@@ -1203,27 +1207,93 @@ fn tagged_union() -> TokenStream {
     }
 }
 
-fn styled_params() -> TokenStream {
+/// `Style` with only the variants this API uses, and what each means.
+fn style_enum(used: u8) -> TokenStream {
+    let all = [
+        (
+            1u8,
+            quote!(FormExploded),
+            "`a=1&a=2`, or `k=v` pairs for objects.",
+            ",",
+            true,
+            false,
+        ),
+        (
+            2,
+            quote!(Form),
+            "`a=1,2`, or `a=k,v` for objects.",
+            ",",
+            false,
+            false,
+        ),
+        (4, quote!(SpaceDelimited), "`a=1 2`.", " ", false, false),
+        (8, quote!(PipeDelimited), "`a=1|2`.", "|", false, false),
+        (16, quote!(DeepObject), "`a[k]=v`.", ",", true, true),
+        (
+            32,
+            quote!(Simple),
+            "`1,2`, or `k,v` for objects (paths and headers).",
+            ",",
+            false,
+            false,
+        ),
+        (
+            64,
+            quote!(SimpleExploded),
+            "`1,2`, or `k=v` for objects (paths and headers).",
+            ",",
+            true,
+            false,
+        ),
+    ];
+    let present: Vec<_> = all.iter().filter(|(bit, ..)| used & bit != 0).collect();
+    let variants = present.iter().map(|(_, name, doc, ..)| {
+        let doc = format!(" {doc}");
+        quote!(#[doc = #doc] #name,)
+    });
+    let separators = present
+        .iter()
+        .map(|(_, name, _, separator, ..)| quote!(Style::#name => #separator,));
+    let explodes = present
+        .iter()
+        .map(|(_, name, _, _, explode, _)| quote!(Style::#name => #explode,));
+    let deeps = present
+        .iter()
+        .map(|(_, name, _, _, _, deep)| quote!(Style::#name => #deep,));
     quote! {
-        /// How an array or object parameter is written.
+        /// How an array or object parameter is written (`style` and `explode`).
         #[derive(Clone, Copy)]
         pub(crate) enum Style {
-            /// `a=1&a=2`, or `k=v` pairs for objects.
-            FormExploded,
-            /// `a=1,2`, or `a=k,v` for objects.
-            Form,
-            /// `a=1 2`.
-            SpaceDelimited,
-            /// `a=1|2`.
-            PipeDelimited,
-            /// `a[k]=v`.
-            DeepObject,
-            /// `1,2`, or `k,v` for objects (paths and headers).
-            Simple,
-            /// `1,2`, or `k=v` for objects (paths and headers).
-            SimpleExploded,
+            #(#variants)*
         }
 
+        impl Style {
+            /// What separates the items of an array written as one value.
+            fn separator(self) -> &'static str {
+                match self {
+                    #(#separators)*
+                }
+            }
+
+            /// Whether items and properties are written as separate pairs.
+            fn explode(self) -> bool {
+                match self {
+                    #(#explodes)*
+                }
+            }
+
+            /// Whether object properties are written as `name[key]=value`.
+            fn deep(self) -> bool {
+                match self {
+                    #(#deeps)*
+                }
+            }
+        }
+    }
+}
+
+fn styled_params_common() -> TokenStream {
+    quote! {
         /// The text of a scalar JSON value as a parameter: strings as they are.
         fn scalar_text(value: &serde_json::Value) -> String {
             match value {
@@ -1237,58 +1307,50 @@ fn styled_params() -> TokenStream {
             serde_json::to_value(value)
                 .map_err(|error| Error::InvalidRequest(format!("parameter `{name}` cannot be written: {error}")))
         }
+    }
+}
 
+fn query_styles() -> TokenStream {
+    quote! {
         /// Appends an array or object parameter to the query in the given style.
         pub(crate) fn query<T: serde::Serialize + ?Sized, E>(url: &mut reqwest::Url, name: &str, value: &T, style: Style) -> Result<(), Error<E>> {
             let value = parameter_value(name, value)?;
             let mut query = url.query_pairs_mut();
-            match (&value, style) {
-                (serde_json::Value::Array(items), Style::FormExploded) => {
+            match &value {
+                serde_json::Value::Array(items) if style.explode() => {
                     for item in items {
                         query.append_pair(name, &scalar_text(item));
                     }
                 }
-                (serde_json::Value::Array(items), _) => {
-                    let separator = match style {
-                        Style::SpaceDelimited => " ",
-                        Style::PipeDelimited => "|",
-                        _ => ",",
-                    };
+                serde_json::Value::Array(items) => {
                     let joined: Vec<String> = items.iter().map(scalar_text).collect();
-                    query.append_pair(name, &joined.join(separator));
+                    query.append_pair(name, &joined.join(style.separator()));
                 }
-                (serde_json::Value::Object(map), Style::FormExploded) => {
-                    for (key, item) in map {
-                        query.append_pair(key, &scalar_text(item));
-                    }
-                }
-                (serde_json::Value::Object(map), Style::DeepObject) => {
+                serde_json::Value::Object(map) if style.deep() => {
                     for (key, item) in map {
                         query.append_pair(&format!("{name}[{key}]"), &scalar_text(item));
                     }
                 }
-                (serde_json::Value::Object(map), _) => {
+                serde_json::Value::Object(map) if style.explode() => {
+                    for (key, item) in map {
+                        query.append_pair(key, &scalar_text(item));
+                    }
+                }
+                serde_json::Value::Object(map) => {
                     let joined: Vec<String> = map.iter().flat_map(|(k, v)| [k.clone(), scalar_text(v)]).collect();
                     query.append_pair(name, &joined.join(","));
                 }
-                (scalar, _) => {
+                scalar => {
                     query.append_pair(name, &scalar_text(scalar));
                 }
             }
             Ok(())
         }
+    }
+}
 
-        /// The text of an array or object parameter in a header (`simple` style).
-        pub(crate) fn simple<T: serde::Serialize + ?Sized, E>(name: &str, value: &T, style: Style) -> Result<String, Error<E>> {
-            simple_parts(name, value, style, |text| text)
-        }
-
-        /// The text of an array or object parameter in a path (`simple` style): each item
-        /// percent-encoded, the commas between them kept.
-        pub(crate) fn simple_path<T: serde::Serialize + ?Sized, E>(name: &str, value: &T, style: Style) -> Result<String, Error<E>> {
-            simple_parts(name, value, style, |text| percent_encode(&text))
-        }
-
+fn simple_styles() -> TokenStream {
+    quote! {
         fn simple_parts<T: serde::Serialize + ?Sized, E>(
             name: &str,
             value: &T,
@@ -1298,7 +1360,7 @@ fn styled_params() -> TokenStream {
             let value = parameter_value(name, value)?;
             let parts: Vec<String> = match &value {
                 serde_json::Value::Array(items) => items.iter().map(|v| encode(scalar_text(v))).collect(),
-                serde_json::Value::Object(map) if matches!(style, Style::SimpleExploded) => {
+                serde_json::Value::Object(map) if style.explode() => {
                     map.iter().map(|(k, v)| format!("{}={}", encode(k.clone()), encode(scalar_text(v)))).collect()
                 }
                 serde_json::Value::Object(map) => {
@@ -1306,7 +1368,26 @@ fn styled_params() -> TokenStream {
                 }
                 scalar => vec![encode(scalar_text(scalar))],
             };
-            Ok(parts.join(","))
+            Ok(parts.join(style.separator()))
+        }
+    }
+}
+
+fn header_styles() -> TokenStream {
+    quote! {
+        /// The text of an array or object parameter in a header (`simple` style).
+        pub(crate) fn simple<T: serde::Serialize + ?Sized, E>(name: &str, value: &T, style: Style) -> Result<String, Error<E>> {
+            simple_parts(name, value, style, |text| text)
+        }
+    }
+}
+
+fn path_styles() -> TokenStream {
+    quote! {
+        /// The text of an array or object parameter in a path (`simple` style): each item
+        /// percent-encoded, the commas between them kept.
+        pub(crate) fn simple_path<T: serde::Serialize + ?Sized, E>(name: &str, value: &T, style: Style) -> Result<String, Error<E>> {
+            simple_parts(name, value, style, |text| percent_encode(&text))
         }
     }
 }

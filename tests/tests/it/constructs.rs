@@ -6,7 +6,7 @@ use std::time::Duration;
 use livedesk_tests::fixtures::{
     bodies, fields, formats, one_of, outcomes, query_styles, recursion, security, servers,
 };
-use livedesk_tests::runtime::{ApiKey, BasicAuth, BearerToken, Error, Patch};
+use security::{ApiKey, BasicAuth, BearerToken};
 use serde_json::{Value, json};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -203,6 +203,7 @@ async fn text_and_byte_bodies_are_sent_as_they_are() {
 
 #[tokio::test]
 async fn merge_patch_bodies_can_clear_any_optional_field() {
+    use bodies::Patch;
     let server = server(json(200, json!({"title": "t"}))).await;
     let client = bodies::Client::builder()
         .base_url(server.uri())
@@ -228,6 +229,7 @@ async fn merge_patch_bodies_can_clear_any_optional_field() {
 
 #[tokio::test]
 async fn a_body_offered_in_two_media_types_is_sent_as_json() {
+    use bodies::Patch;
     let server = server(ResponseTemplate::new(204)).await;
     let client = bodies::Client::builder()
         .base_url(server.uri())
@@ -286,7 +288,7 @@ async fn successes_that_differ_by_status_decode_into_their_variants() {
         .submit_job()
         .await
         .expect_err("201 is not documented");
-    assert!(matches!(&error, Error::Decode(_)), "{error:?}");
+    assert!(matches!(&error, outcomes::Error::Decode(_)), "{error:?}");
     assert!(error.to_string().contains("not documented"), "{error}");
 }
 
@@ -319,7 +321,7 @@ async fn errors_that_differ_by_status_decode_into_their_variants() {
             .build()
             .expect("client");
         let error = client.submit_job().await.expect_err("an error status");
-        let Error::Status(response) = error else {
+        let outcomes::Error::Status(response) = error else {
             panic!("a status error")
         };
         assert_eq!(response.body(), expected.as_ref());
@@ -355,7 +357,7 @@ async fn text_and_binary_responses_are_read_as_such() {
         .base_url(server_missing.uri())
         .build()
         .expect("client");
-    let Error::Status(response) = client.get_archive().await.expect_err("404") else {
+    let outcomes::Error::Status(response) = client.get_archive().await.expect_err("404") else {
         panic!("a status error")
     };
     assert_eq!(response.body().map(String::as_str), Some("no archive yet"));
