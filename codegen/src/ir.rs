@@ -94,8 +94,19 @@ pub struct TypeDef {
     pub docs: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// Whether the type travels in requests, in responses, or both.
+    pub usage: Usage,
     /// The shape of the type.
     pub kind: TypeKind,
+}
+
+/// Where a type is used, as far as operations reach it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Reachable from a parameter or request body.
+    pub request: bool,
+    /// Reachable from a response.
+    pub response: bool,
 }
 
 /// The shape of a named type.
@@ -160,6 +171,8 @@ pub struct Field {
     pub rust_name: String,
     /// The JSON property name.
     pub wire_name: String,
+    /// Where the property is defined.
+    pub pointer: String,
     /// Doc text.
     pub docs: Option<String>,
     /// The value's type, without the optionality wrapper.
@@ -389,6 +402,8 @@ pub struct Param {
     pub rust_name: String,
     /// The parameter's name on the wire.
     pub wire_name: String,
+    /// Where the parameter is defined.
+    pub pointer: String,
     /// Path, query or header.
     pub location: ParamLocation,
     /// Required parameters are method arguments; the others are builder methods.
@@ -512,4 +527,73 @@ pub struct Response {
     pub description: String,
     /// What its body decodes to.
     pub body: ResponseBody,
+}
+
+impl Ty {
+    /// The type as it reads in Rust source, naming generated types with `types_prefix`
+    /// (`"types::"` or `""`); for messages and documentation, not for code.
+    pub fn rust(&self, types_prefix: &str) -> String {
+        let inner = |ty: &Ty| ty.rust(types_prefix);
+        match self {
+            Ty::Bool => "bool".to_owned(),
+            Ty::I8 => "i8".to_owned(),
+            Ty::I16 => "i16".to_owned(),
+            Ty::I32 => "i32".to_owned(),
+            Ty::I64 => "i64".to_owned(),
+            Ty::U8 => "u8".to_owned(),
+            Ty::U16 => "u16".to_owned(),
+            Ty::U32 => "u32".to_owned(),
+            Ty::U64 => "u64".to_owned(),
+            Ty::F32 => "f32".to_owned(),
+            Ty::F64 => "f64".to_owned(),
+            Ty::String => "String".to_owned(),
+            Ty::DateTime => "chrono::DateTime<chrono::Utc>".to_owned(),
+            Ty::Date => "chrono::NaiveDate".to_owned(),
+            Ty::Uuid => "uuid::Uuid".to_owned(),
+            Ty::Base64 => "Base64".to_owned(),
+            Ty::Binary => "Vec<u8>".to_owned(),
+            Ty::Json => "serde_json::Value".to_owned(),
+            Ty::JsonObject => "serde_json::Map<String, serde_json::Value>".to_owned(),
+            Ty::Named(name) => format!("{types_prefix}{name}"),
+            Ty::Option(t) => format!("Option<{}>", inner(t)),
+            Ty::Vec(t) => format!("Vec<{}>", inner(t)),
+            Ty::Map(t) => format!("BTreeMap<String, {}>", inner(t)),
+            Ty::Box(t) => format!("Box<{}>", inner(t)),
+        }
+    }
+}
+
+impl Field {
+    /// The field's Rust type, optionality wrapper included (see [`Ty::rust`]).
+    pub fn rust_type(&self, types_prefix: &str) -> String {
+        let inner = self.ty.rust(types_prefix);
+        match self.repr {
+            FieldRepr::Plain => inner,
+            FieldRepr::Nullable | FieldRepr::Optional => format!("Option<{inner}>"),
+            FieldRepr::Patch => format!("Patch<{inner}>"),
+        }
+    }
+}
+
+impl std::fmt::Display for StatusMatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StatusMatch::Code(c) => write!(f, "{c}"),
+            StatusMatch::Range(r) => write!(f, "{r}XX"),
+            StatusMatch::Default => f.write_str("default"),
+        }
+    }
+}
+
+impl Outcome {
+    /// The Rust type responses decode to (see [`Ty::rust`]).
+    pub fn rust(&self, types_prefix: &str) -> String {
+        match self {
+            Outcome::Single(ResponseBody::Empty) => "()".to_owned(),
+            Outcome::Single(ResponseBody::Json(ty)) => ty.rust(types_prefix),
+            Outcome::Single(ResponseBody::Text) => "String".to_owned(),
+            Outcome::Single(ResponseBody::Binary) => "Vec<u8>".to_owned(),
+            Outcome::ByStatus(name) => format!("{types_prefix}{name}"),
+        }
+    }
 }

@@ -35,6 +35,7 @@ pub struct AdditionalAttributes {
 /// Whether the contact is reachable. Defaults to `offline`. The server may add values;
 /// clients must accept values not listed here.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AvailabilityStatus {
     /// `online`
     Online,

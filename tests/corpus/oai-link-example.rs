@@ -890,6 +890,7 @@ pub mod types {
     use super::runtime;
     /// The `GetPullRequestsByRepositoryState` type.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum GetPullRequestsByRepositoryState {
         /// `open`
         Open,

@@ -1736,6 +1736,7 @@ pub mod types {
     /// The `GetThingOrThingsId` type.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum GetThingOrThingsId {
         /// The `String` shape.
         String(String),
@@ -1746,6 +1747,7 @@ pub mod types {
     }
     /// The `HeaderArgAcceptLanguage` type.
     #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum HeaderArgAcceptLanguage {
         /// `de`
         De,

@@ -1033,6 +1033,7 @@ pub mod types {
     /// The `DiskAttachmentState` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum DiskAttachmentState {
         /// The `Enum` shape.
         Enum(DiskAttachmentStateEnum),
@@ -1050,6 +1051,7 @@ pub mod types {
     }
     /// The `DiskAttachmentStateEnum` type.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum DiskAttachmentStateEnum {
         /// `Detached`
         Detached,
@@ -1224,6 +1226,7 @@ pub mod types {
     }
     /// The error responses of `InstanceSerial`, by status.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub enum InstanceSerialError {
         /// `101`: Negotiating protocol upgrade from HTTP/1.1 to WebSocket
         SwitchingProtocols(serde_json::Value),
@@ -1234,6 +1237,7 @@ pub mod types {
     }
     /// Current state of an Instance.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum InstanceState {
         /// `Creating`
         Creating,
@@ -1330,6 +1334,7 @@ pub mod types {
     }
     /// The `InstanceStateRequested` schema.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum InstanceStateRequested {
         /// `Run`
         Run,
@@ -1388,6 +1393,7 @@ pub mod types {
     }
     /// The `MigrationState` schema.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum MigrationState {
         /// `Sync`
         Sync,
@@ -1479,6 +1485,7 @@ pub mod types {
     /// The `NetworkInterfaceAttachmentState` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum NetworkInterfaceAttachmentState {
         /// The `Enum` shape.
         Enum(NetworkInterfaceAttachmentStateEnum),
@@ -1496,6 +1503,7 @@ pub mod types {
     }
     /// The `NetworkInterfaceAttachmentStateEnum` type.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum NetworkInterfaceAttachmentStateEnum {
         /// `Detached`
         Detached,
@@ -1558,6 +1566,7 @@ pub mod types {
     ///
     /// Told apart by the `type` property.
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub enum VolumeConstructionRequest {
         /// `type` is `volume`.
         Volume(VolumeConstructionRequestVolume),

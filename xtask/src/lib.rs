@@ -2,8 +2,10 @@
 //!
 //! - `codegen [--check]` regenerates `generated/` from `spec/livedesk.yaml`;
 //! - `codegen --spec FILE --out DIR [--name CRATE] [--check]` generates a crate for any spec;
+//! - `api-diff` reports the API changes between two versions of a spec;
 //! - `ci` runs every check the project has, installing the Node tools it needs.
 
+pub mod api_diff;
 pub mod ci;
 pub mod codegen;
 
@@ -16,6 +18,7 @@ pub fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
         Some("ci") => ci::run(&args[1..]),
+        Some("api-diff") => api_diff::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -41,6 +44,11 @@ tasks:
                                     --check writes nothing and fails with a diff if stale
   codegen --spec FILE --out DIR [--name CRATE] [--check]
                                     generate a standalone client crate for any spec
+  api-diff [--base REV] [--new FILE] [--format markdown|json] [--deny-breaking]
+                                    report what changed in the API since a git revision
+                                    (default HEAD), for the pull request
+  api-diff --old FILE --new FILE [--format markdown|json] [--deny-breaking]
+                                    compare two spec files
   ci                                run every check: format, clippy, freshness, spec lint,
                                     tests, conformance against a validating mock server
 ";

@@ -253,3 +253,139 @@ fn bad_arguments_are_explained() {
         );
     }
 }
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+/// A repository with `SPEC` committed as `spec.yaml`.
+fn repo_with_spec() -> Scratch {
+    let dir = Scratch::new();
+    git(&dir.0, &["init", "-q"]);
+    fs::write(dir.0.join("spec.yaml"), SPEC).unwrap();
+    git(&dir.0, &["add", "spec.yaml"]);
+    git(&dir.0, &["commit", "-q", "-m", "spec"]);
+    dir
+}
+
+#[test]
+fn api_diff_reports_changes_since_a_revision() {
+    let dir = repo_with_spec();
+    let changed = SPEC.replace(
+        "                  name:\n                    type: string\n",
+        "                  title:\n                    type: string\n",
+    );
+    fs::write(dir.0.join("spec.yaml"), changed).unwrap();
+
+    let out = xtask(&["api-diff", "--new", "spec.yaml"], &dir.0);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert!(
+        report.starts_with("## API changes: Tiny 1.2.3 → 1.2.3"),
+        "{report}"
+    );
+    assert!(
+        report.contains("Recommended version bump: **major** (1.2.3 → 2.0.0)"),
+        "{report}"
+    );
+    assert!(
+        report.contains("- `types::GetThingResponse::name`: field removed"),
+        "{report}"
+    );
+    assert!(
+        report.contains("- `types::GetThingResponse::title`: field added"),
+        "{report}"
+    );
+
+    let out = xtask(
+        &["api-diff", "--new", "spec.yaml", "--deny-breaking"],
+        &dir.0,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("Breaking changes"),
+        "the report is still printed"
+    );
+    assert!(text(&out.stderr).contains("breaking changes"));
+
+    let out = xtask(
+        &["api-diff", "--new", "spec.yaml", "--format", "json"],
+        &dir.0,
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    assert_eq!(json["bump"], "major");
+    assert_eq!(json["changes"].as_array().map(Vec::len), Some(2));
+
+    // Unchanged since HEAD: nothing to report, and nothing denied.
+    git(&dir.0, &["commit", "-q", "-am", "rename"]);
+    let out = xtask(
+        &["api-diff", "--new", "spec.yaml", "--deny-breaking"],
+        &dir.0,
+    );
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("No changes to the Rust API."));
+}
+
+#[test]
+fn api_diff_explains_a_revision_without_the_spec() {
+    let dir = Scratch::new();
+    git(&dir.0, &["init", "-q"]);
+    fs::write(dir.0.join("README"), "x\n").unwrap();
+    git(&dir.0, &["add", "README"]);
+    git(&dir.0, &["commit", "-q", "-m", "first"]);
+    fs::write(dir.0.join("spec.yaml"), SPEC).unwrap();
+
+    let out = xtask(&["api-diff", "--new", "spec.yaml"], &dir.0);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("spec.yaml does not exist at revision `HEAD`"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = xtask(
+        &["api-diff", "--new", "spec.yaml", "--base", "no-such-rev"],
+        &dir.0,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("`no-such-rev` is not a revision"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn api_diff_names_a_spec_that_does_not_load() {
+    let dir = Scratch::new();
+    fs::write(dir.0.join("new.yaml"), SPEC).unwrap();
+    fs::write(dir.0.join("old.yaml"), "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n    get:\n      responses: {}\n").unwrap();
+    let out = xtask(
+        &["api-diff", "--old", "old.yaml", "--new", "new.yaml"],
+        &dir.0,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("old.yaml:5:5: error: #/paths/~1a~1{id}/get"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("old.yaml: the spec does not load"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

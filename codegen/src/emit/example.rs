@@ -15,7 +15,18 @@ const SHOWN_VALUES: usize = 3;
 
 /// The example's file stem and items, if some operation can be called from a command line.
 pub(crate) fn example(api: &ir::Api, crate_name: &str) -> Option<(String, TokenStream)> {
-    let op = api.operations.iter().find(|op| callable(api, op))?;
+    // An operation whose body has an example shows the most; otherwise the first by name.
+    // Adding operations rarely moves the choice, so the example's diff stays quiet.
+    let op = api
+        .operations
+        .iter()
+        .filter(|op| callable(api, op))
+        .min_by_key(|op| {
+            (
+                op.body.as_ref().is_none_or(|b| b.example.is_none()),
+                op.rust_name.as_str(),
+            )
+        })?;
     let krate = ident(&crate_name.replace('-', "_"));
     let prefix = screaming(
         crate_name

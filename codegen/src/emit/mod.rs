@@ -5,6 +5,7 @@ pub(crate) mod client;
 pub(crate) mod docs;
 pub(crate) mod example;
 pub(crate) mod manifest;
+pub(crate) mod reference;
 pub(crate) mod requests;
 pub mod runtime;
 pub(crate) mod types;

@@ -242,6 +242,7 @@ fn enumeration(name: &proc_macro2::Ident, e: &ir::Enum) -> TokenStream {
     };
     quote! {
         #[derive(Clone, Debug, #derive_default PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value the spec does not list, kept as received so that a server adding
@@ -314,6 +315,7 @@ fn union(name: &proc_macro2::Ident, u: &ir::Union) -> TokenStream {
         None => quote! {
             #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#variants)*
                 /// A value matching none of the shapes above, kept as received.
@@ -339,6 +341,7 @@ fn union(name: &proc_macro2::Ident, u: &ir::Union) -> TokenStream {
                 ///
                 #[doc = #doc]
                 #[derive(Clone, Debug, PartialEq)]
+                #[non_exhaustive]
                 pub enum #name {
                     #(#variants)*
                     /// A variant this client does not know, kept as received so that a server
@@ -396,6 +399,7 @@ fn outcome(name: &proc_macro2::Ident, variants: &[ir::OutcomeVariant]) -> TokenS
     });
     quote! {
         #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }

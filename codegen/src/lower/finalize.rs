@@ -19,6 +19,10 @@ pub(crate) fn finalize(api: &mut ir::Api) -> Vec<Diagnostic> {
 
     let usage = usage(api, &index);
     for (i, def) in api.types.iter_mut().enumerate() {
+        def.usage = ir::Usage {
+            request: usage.request[i],
+            response: usage.response[i],
+        };
         if let TypeKind::Struct(s) = &mut def.kind {
             for f in &mut s.fields {
                 // The server does not expect what only it writes, and may omit what only the

@@ -91,9 +91,9 @@ impl<'a> Lowerer<'a> {
         };
         let responses = self.responses(op, &at.push("responses"), &builder_name);
         let success = self
-            .outcome(&responses, true, &builder_name)
+            .outcome(&responses, at, true, &builder_name)
             .unwrap_or(Outcome::Single(ResponseBody::Empty));
-        let error = self.outcome(&responses, false, &builder_name);
+        let error = self.outcome(&responses, at, false, &builder_name);
         let security = self.security(op, at);
         if !op.callbacks.is_empty() {
             self.warn(
@@ -231,6 +231,7 @@ impl<'a> Lowerer<'a> {
             params.push(ir::Param {
                 rust_name: namer.claim(&snake(&data.name, "param")),
                 wire_name: data.name.clone(),
+                pointer: p_at.to_string(),
                 location,
                 required: data.required || location == ir::ParamLocation::Path,
                 ty,
@@ -491,6 +492,7 @@ impl<'a> Lowerer<'a> {
     fn outcome(
         &mut self,
         responses: &[ir::Response],
+        at: &Pointer,
         success: bool,
         builder: &str,
     ) -> Option<Outcome> {
@@ -528,9 +530,10 @@ impl<'a> Lowerer<'a> {
             name.clone(),
             ir::TypeDef {
                 name: name.clone(),
-                pointer: String::new(),
+                pointer: at.push("responses").to_string(),
                 docs: Some(docs),
                 deprecated: false,
+                usage: ir::Usage::default(),
                 kind: TypeKind::Outcome(variants),
             },
         );

@@ -124,6 +124,7 @@ impl<'a> Lowerer<'a> {
                 pointer: at.to_string(),
                 docs,
                 deprecated,
+                usage: ir::Usage::default(),
                 kind,
             },
         );
@@ -218,6 +219,7 @@ impl<'a> Lowerer<'a> {
             pointer: at.to_string(),
             docs: docs_of(s),
             deprecated: s.schema_data.deprecated,
+            usage: ir::Usage::default(),
             kind,
         };
         self.types.insert(name.to_owned(), def);
@@ -281,6 +283,7 @@ impl<'a> Lowerer<'a> {
             fields.push(ir::Field {
                 rust_name: namer.claim(&snake(wire, "field")),
                 wire_name: wire.to_owned(),
+                pointer: field_at.to_string(),
                 docs,
                 ty: lowered.ty,
                 required: object.required.iter().any(|r| r == wire),

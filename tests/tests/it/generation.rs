@@ -74,16 +74,27 @@ fn spec_value() -> Value {
     serde_yaml::from_str(&spec_text()).expect("spec parses")
 }
 
-/// Lines added and removed in each file between two generations.
+/// Lines added and removed in each file between two generations, removed files included.
 fn changes(old: &codegen::Output, new: &codegen::Output) -> Vec<(String, usize, usize)> {
-    let mut out = Vec::new();
-    for new_file in &new.files {
-        let old_text = old
+    let mut paths: Vec<&str> = old
+        .files
+        .iter()
+        .chain(&new.files)
+        .map(|f| f.path.as_str())
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    let text = |output: &'_ codegen::Output, path: &str| {
+        output
             .files
             .iter()
-            .find(|f| f.path == new_file.path)
-            .map_or("", |f| f.contents.as_str());
-        let diff = similar::TextDiff::from_lines(old_text, &new_file.contents);
+            .find(|f| f.path == path)
+            .map_or(String::new(), |f| f.contents.clone())
+    };
+    let mut out = Vec::new();
+    for path in paths {
+        let (old_text, new_text) = (text(old, path), text(new, path));
+        let diff = similar::TextDiff::from_lines(&old_text, &new_text);
         let (mut added, mut removed) = (0, 0);
         for change in diff.iter_all_changes() {
             match change.tag() {
@@ -93,64 +104,146 @@ fn changes(old: &codegen::Output, new: &codegen::Output) -> Vec<(String, usize, 
             }
         }
         if added + removed > 0 {
-            out.push((new_file.path.clone(), added, removed));
+            out.push((path.to_owned(), added, removed));
         }
     }
     out
 }
 
-#[test]
-fn adding_one_optional_field_changes_only_that_fields_lines() {
+fn generate(spec: &Value) -> codegen::Output {
+    codegen::generate(&spec.to_string(), &options()).expect("generates")
+}
+
+/// The spec with `edit` applied, and the lines each generated file gains and loses.
+fn changes_after(edit: impl FnOnce(&mut Value)) -> (codegen::Output, Vec<(String, usize, usize)>) {
     let old_spec = spec_value();
     let mut new_spec = old_spec.clone();
-    let properties = new_spec["components"]["schemas"]["ContactUpdate"]["properties"]
+    edit(&mut new_spec);
+    let new = generate(&new_spec);
+    let changes = changes(&generate(&old_spec), &new);
+    (new, changes)
+}
+
+fn schema_properties<'v>(
+    spec: &'v mut Value,
+    schema: &str,
+) -> &'v mut serde_json::Map<String, Value> {
+    spec["components"]["schemas"][schema]["properties"]
         .as_object_mut()
-        .expect("properties");
-    // Insert in the middle, after `name`, where a real edit would likely go.
-    let entries: Vec<(String, Value)> = std::mem::take(properties).into_iter().collect();
-    for (key, value) in entries {
-        let after_name = key == "name";
-        properties.insert(key, value);
-        if after_name {
-            properties.insert(
-                "nickname".to_owned(),
-                json!({"type": "string", "description": "A short name."}),
-            );
-        }
-    }
-    let generate =
-        |spec: &Value| codegen::generate(&spec.to_string(), &options()).expect("generates");
-    let (old, new) = (generate(&old_spec), generate(&new_spec));
-    let changes = changes(&old, &new);
-    // One doc line, one serde attribute, one field.
-    assert_eq!(
-        changes,
-        vec![("src/types.rs".to_owned(), 3, 0)],
-        "{changes:?}"
-    );
-    let types = &new
+        .expect("properties")
+}
+
+fn contents<'o>(output: &'o codegen::Output, path: &str) -> &'o str {
+    &output
         .files
         .iter()
-        .find(|f| f.path == "src/types.rs")
-        .expect("types.rs")
-        .contents;
-    assert!(types.contains("    /// A short name.\n    #[serde(skip_serializing_if = \"Option::is_none\")]\n    pub nickname: Option<String>,\n"));
+        .find(|f| f.path == path)
+        .expect("file")
+        .contents
+}
+
+#[test]
+fn adding_one_optional_field_changes_only_that_fields_lines() {
+    let (new, changes) = changes_after(|spec| {
+        let properties = schema_properties(spec, "ContactUpdate");
+        // Insert in the middle, after `name`, where a real edit would likely go.
+        let entries: Vec<(String, Value)> = std::mem::take(properties).into_iter().collect();
+        for (key, value) in entries {
+            let after_name = key == "name";
+            properties.insert(key, value);
+            if after_name {
+                properties.insert(
+                    "nickname".to_owned(),
+                    json!({"type": "string", "description": "A short name."}),
+                );
+            }
+        }
+    });
+    // One doc line, one serde attribute and the field; one row of the API reference.
+    assert_eq!(
+        changes,
+        vec![
+            ("API.md".to_owned(), 1, 0),
+            ("src/types.rs".to_owned(), 3, 0)
+        ],
+        "{changes:?}"
+    );
+    assert!(contents(&new, "src/types.rs").contains(
+        "    /// A short name.\n    #[serde(skip_serializing_if = \"Option::is_none\")]\n    pub nickname: Option<String>,\n"
+    ));
+    assert!(contents(&new, "API.md").contains(
+        "| `name` | `name` | `Option<String>` |\n| `nickname` | `nickname` | `Option<String>` |\n"
+    ));
+}
+
+#[test]
+fn changing_or_removing_a_field_touches_only_its_lines() {
+    let (_, changes) = changes_after(|spec| {
+        schema_properties(spec, "Contact").insert(
+            "created_at".to_owned(),
+            json!({"type": "string", "description": "Creation time, in Unix seconds."}),
+        );
+    });
+    assert_eq!(
+        changes,
+        vec![
+            ("API.md".to_owned(), 1, 1),
+            ("src/types.rs".to_owned(), 1, 1)
+        ],
+        "{changes:?}"
+    );
+
+    let (_, changes) = changes_after(|spec| {
+        schema_properties(spec, "Contact").shift_remove("thumbnail");
+    });
+    assert_eq!(
+        changes,
+        vec![
+            ("API.md".to_owned(), 0, 1),
+            ("src/types.rs".to_owned(), 0, 3)
+        ],
+        "{changes:?}"
+    );
 }
 
 #[test]
 fn adding_an_unrelated_schema_does_not_reorder_anything_else() {
-    let old_spec = spec_value();
-    let mut new_spec = old_spec.clone();
-    new_spec["components"]["schemas"]
-        .as_object_mut()
-        .expect("schemas")
-        .insert("Label".to_owned(), json!({"type": "object", "description": "A label.", "properties": {"title": {"type": "string"}}}));
-    let generate =
-        |spec: &Value| codegen::generate(&spec.to_string(), &options()).expect("generates");
-    let changes = changes(&generate(&old_spec), &generate(&new_spec));
-    assert_eq!(changes.len(), 1, "{changes:?}");
-    let (path, added, removed) = &changes[0];
-    assert_eq!(path, "src/types.rs");
-    assert_eq!(*removed, 0, "nothing existing moves");
-    assert!(*added <= 10, "{added} lines for a one-field struct");
+    let (_, changes) = changes_after(|spec| {
+        spec["components"]["schemas"].as_object_mut().expect("schemas").insert(
+            "Label".to_owned(),
+            json!({"type": "object", "description": "A label.", "properties": {"title": {"type": "string"}}}),
+        );
+    });
+    let paths: Vec<&str> = changes.iter().map(|(p, ..)| p.as_str()).collect();
+    assert_eq!(paths, ["API.md", "src/types.rs"], "{changes:?}");
+    assert!(
+        changes.iter().all(|(_, _, removed)| *removed == 0),
+        "nothing existing moves: {changes:?}"
+    );
+    assert!(changes[1].1 <= 10, "{changes:?}");
+}
+
+#[test]
+fn adding_an_operation_adds_its_own_block_and_moves_nothing() {
+    let (new, changes) = changes_after(|spec| {
+        spec["paths"].as_object_mut().expect("paths").insert(
+            "/api/v2/accounts/contacts/{id}/notes".to_owned(),
+            json!({"get": {
+                "operationId": "listNotes",
+                "summary": "List a contact's notes",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}}],
+                "responses": {"200": {"description": "Notes.", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "string"}}}}}}
+            }}),
+        );
+    });
+    let paths: Vec<&str> = changes.iter().map(|(p, ..)| p.as_str()).collect();
+    assert_eq!(paths, ["API.md", "src/requests.rs"], "{changes:?}");
+    assert!(
+        changes.iter().all(|(_, _, removed)| *removed == 0),
+        "nothing existing moves: {changes:?}"
+    );
+    assert!(
+        contents(&new, "src/requests.rs")
+            .contains("pub fn list_notes<'a>(&'a self, id: i64) -> ListNotes<'a>")
+    );
 }
