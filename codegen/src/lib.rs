@@ -17,6 +17,8 @@ mod names;
 mod render;
 mod validate;
 
+use std::time::{Duration, Instant};
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -64,27 +66,60 @@ pub struct Output {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Loads, validates and lowers a spec to the IR, returning it with its warnings, or every
-/// diagnostic when there are errors. Diagnostics carry line and column where known.
-pub fn lower_spec(spec: &str) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let result = lower_unlocated(spec);
-    match result {
-        Ok((api, warnings)) => Ok((api, locate_all(spec, warnings))),
-        Err(diagnostics) => Err(locate_all(spec, diagnostics)),
+/// How long each stage of one generation took.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Timings {
+    /// Parsing the text and deserializing the OpenAPI model.
+    pub load: Duration,
+    /// Consistency checks.
+    pub validate: Duration,
+    /// Building the IR, diagnostics located.
+    pub lower: Duration,
+    /// Building token streams (and the manifest and reference text), except for the items
+    /// of the types and requests modules, which are built where they are rendered.
+    pub emit: Duration,
+    /// Parsing token streams and printing them, and building the items of the types and
+    /// requests modules (in parallel, chunk by chunk).
+    pub render: Duration,
+}
+
+impl Timings {
+    /// All stages together.
+    pub fn total(&self) -> Duration {
+        self.load + self.validate + self.lower + self.emit + self.render
     }
 }
 
-fn lower_unlocated(spec: &str) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let doc = loader::load(spec)?;
+/// Loads, validates and lowers a spec to the IR, returning it with its warnings, or every
+/// diagnostic when there are errors. Diagnostics carry line and column where known.
+pub fn lower_spec(spec: &str) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+    lower_timed(spec, &mut Timings::default())
+}
+
+fn lower_timed(
+    spec: &str,
+    timings: &mut Timings,
+) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let start = Instant::now();
+    let loaded = loader::load(spec);
+    timings.load = start.elapsed();
+    let doc = loaded.map_err(|diagnostics| locate_all(spec, diagnostics))?;
     // Lowering copes with what validation rejects, so both run and every problem is
     // reported in one pass.
+    let start = Instant::now();
     let mut diagnostics = validate::validate(&doc);
+    timings.validate = start.elapsed();
+    let start = Instant::now();
     let (api, lowered) = lower::lower(&doc);
     diagnostics.extend(lowered);
-    match api {
-        Some(api) if !diagnostics.iter().any(Diagnostic::is_error) => Ok((api, diagnostics)),
-        _ => Err(diagnostics),
-    }
+    let result = match api {
+        Some(api) if !diagnostics.iter().any(Diagnostic::is_error) => {
+            Ok((api, locate_all(spec, diagnostics)))
+        }
+        _ => Err(locate_all(spec, diagnostics)),
+    };
+    timings.lower = start.elapsed();
+    result
 }
 
 /// Compares the APIs two specs describe, as users of the generated crate see them.
@@ -136,16 +171,28 @@ fn header(command: &str, source: &str) -> String {
 /// generated API, for reviewing changes) and, where an operation can be called from a
 /// command line, `examples/*.rs`. An API without operations yields its types alone.
 pub fn generate(spec: &str, options: &CrateOptions) -> Result<Output, Vec<Diagnostic>> {
-    let (api, warnings) = lower_spec(spec)?;
-    let header = header(&options.command, &options.source);
-    let render = |path: &str, tokens: TokenStream| {
-        let contents = render::render(tokens, &header, path).map_err(|d| vec![d])?;
-        Ok::<_, Vec<Diagnostic>>(OutputFile {
-            path: path.to_owned(),
-            contents,
-        })
-    };
+    generate_timed(spec, options).0
+}
 
+/// [`generate`], also telling how long each stage took.
+pub fn generate_timed(
+    spec: &str,
+    options: &CrateOptions,
+) -> (Result<Output, Vec<Diagnostic>>, Timings) {
+    let mut timings = Timings::default();
+    let result = generate_with(spec, options, &mut timings);
+    (result, timings)
+}
+
+fn generate_with(
+    spec: &str,
+    options: &CrateOptions,
+    timings: &mut Timings,
+) -> Result<Output, Vec<Diagnostic>> {
+    let (api, warnings) = lower_timed(spec, timings)?;
+    let header = header(&options.command, &options.source);
+
+    let start = Instant::now();
     let features = emit::runtime::Features::of(&api);
     let example = emit::example::example(&api, &options.name);
     let manifest = emit::manifest::ManifestOptions {
@@ -164,20 +211,64 @@ pub fn generate(spec: &str, options: &CrateOptions) -> Result<Output, Vec<Diagno
             path: "Cargo.toml".to_owned(),
             contents: emit::manifest::manifest(&api, &manifest),
         },
-        render("src/lib.rs", crate_root(&api, features))?,
-        render("src/types.rs", emit::types::types(&api))?,
     ];
-    if features.operations {
-        files.push(render("src/client.rs", emit::client::client(&api))?);
-        files.push(render("src/requests.rs", emit::requests::requests(&api))?);
-    }
+    let mut modules: Vec<(String, TokenStream)> =
+        vec![("src/lib.rs".to_owned(), crate_root(&api, features))];
     if features.needs_runtime() {
-        files.push(render("src/runtime.rs", emit::runtime::runtime(features))?);
+        modules.push((
+            "src/runtime.rs".to_owned(),
+            emit::runtime::runtime(features),
+        ));
+    }
+    if features.operations {
+        modules.push(("src/client.rs".to_owned(), emit::client::client(&api)));
     }
     if let Some((stem, tokens)) = example {
-        files.push(render(&format!("examples/{stem}.rs"), tokens)?);
+        modules.push((format!("examples/{stem}.rs"), tokens));
+    }
+    let types_preamble = emit::types::preamble(&api);
+    let requests_preamble = features.operations.then(|| emit::requests::preamble(&api));
+    timings.emit = start.elapsed();
+
+    // The two large modules are emitted and rendered item by item, in parallel; their
+    // time counts as rendering.
+    let start = Instant::now();
+    for (path, tokens) in modules {
+        let contents = render::render(tokens, &header, &path).map_err(|d| vec![d])?;
+        files.push(OutputFile { path, contents });
+    }
+    let mut types = render::render(types_preamble, &header, "types module").map_err(|d| vec![d])?;
+    types.push_str(
+        &render::render_items(
+            api.types.len(),
+            |i| emit::types::type_def(&api.types[i]),
+            "types module",
+        )
+        .map_err(|d| vec![d])?,
+    );
+    files.push(OutputFile {
+        path: "src/types.rs".to_owned(),
+        contents: types,
+    });
+    if let Some(preamble) = requests_preamble {
+        let credentials = emit::client::Credentials::of(&api);
+        let mut requests =
+            render::render(preamble, &header, "requests module").map_err(|d| vec![d])?;
+        requests.push_str(
+            &render::render_items(
+                api.operations.len(),
+                |i| emit::requests::operation(&api, &credentials, &api.operations[i]),
+                "requests module",
+            )
+            .map_err(|d| vec![d])?,
+        );
+        files.push(OutputFile {
+            path: "src/requests.rs".to_owned(),
+            contents: requests,
+        });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    timings.render = start.elapsed();
     Ok(Output { files, warnings })
 }
 

@@ -40,6 +40,9 @@ pub fn source_text(bytes: &[u8]) -> Result<&str, Diagnostic> {
 
 /// Parses `text` and deserializes it into the OpenAPI 3.0 model.
 pub fn load(text: &str) -> Result<OpenAPI, Vec<Diagnostic>> {
+    if let Some(doc) = load_json_directly(text) {
+        return Ok(doc);
+    }
     let mut root = parse_tree(text).map_err(|d| vec![d])?;
     check_version(&root).map_err(|d| vec![d])?;
     relax_integer_bounds(&mut root, 0);
@@ -85,6 +88,44 @@ pub fn load(text: &str) -> Result<OpenAPI, Vec<Diagnostic>> {
     }
 }
 
+/// The common case, fast: a valid OpenAPI 3.0 JSON document deserializes straight into
+/// the model, without the intermediate tree the careful path builds to report problems.
+/// Anything unusual (YAML, another version, an error, deep nesting) returns `None` and
+/// takes the careful path, which gives the same model or the diagnostics.
+fn load_json_directly(text: &str) -> Option<OpenAPI> {
+    if !text.trim_start().starts_with('{') || json_depth(text) > MAX_DEPTH {
+        return None;
+    }
+    let doc: OpenAPI = serde_json::from_str(text).ok()?;
+    (doc.openapi.starts_with("3.0.") || doc.openapi == "3.0").then_some(doc)
+}
+
+/// The deepest nesting of arrays and objects in JSON text, by a scan of its brackets.
+fn json_depth(text: &str) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for b in text.bytes() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 /// Parses YAML (JSON is YAML too) into a JSON value tree: mapping keys become strings
 /// (`200:` is a status code, not a number), YAML tags and merge keys are resolved.
 fn parse_tree(text: &str) -> Result<Value, Diagnostic> {
@@ -115,31 +156,45 @@ fn parse_tree(text: &str) -> Result<Value, Diagnostic> {
 }
 
 /// Refuses trees nested deeper than [`MAX_DEPTH`] (the YAML path checks while converting).
+/// The walk counts levels only; the pointer is built for the one path that is too deep.
 fn check_depth(value: &Value, at: &Pointer, depth: usize) -> Result<(), Diagnostic> {
-    if depth > MAX_DEPTH {
-        return Err(Diagnostic::error(
-            at,
-            format!("the document nests deeper than {MAX_DEPTH} levels; no real API needs this"),
-        ));
-    }
-    match value {
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                if matches!(item, Value::Array(_) | Value::Object(_)) {
-                    check_depth(item, &at.push(i.to_string()), depth + 1)?;
-                }
-            }
+    fn too_deep<'v>(value: &'v Value, depth: usize, path: &mut Vec<&'v str>) -> bool {
+        if depth > MAX_DEPTH {
+            return true;
         }
-        Value::Object(map) => {
-            for (key, item) in map {
-                if matches!(item, Value::Array(_) | Value::Object(_)) {
-                    check_depth(item, &at.push(key), depth + 1)?;
+        match value {
+            Value::Array(items) => items.iter().any(|item| {
+                matches!(item, Value::Array(_) | Value::Object(_)) && {
+                    path.push("");
+                    let deep = too_deep(item, depth + 1, path);
+                    if !deep {
+                        path.pop();
+                    }
+                    deep
                 }
-            }
+            }),
+            Value::Object(map) => map.iter().any(|(key, item)| {
+                matches!(item, Value::Array(_) | Value::Object(_)) && {
+                    path.push(key);
+                    let deep = too_deep(item, depth + 1, path);
+                    if !deep {
+                        path.pop();
+                    }
+                    deep
+                }
+            }),
+            _ => false,
         }
-        _ => {}
     }
-    Ok(())
+    let mut path = Vec::new();
+    if !too_deep(value, depth, &mut path) {
+        return Ok(());
+    }
+    let pointer = path.iter().fold(at.clone(), |p, segment| p.push(segment));
+    Err(Diagnostic::error(
+        pointer,
+        format!("the document nests deeper than {MAX_DEPTH} levels; no real API needs this"),
+    ))
 }
 
 /// `minimum`, `maximum` and `multipleOf` of an integer schema are only constraints, but

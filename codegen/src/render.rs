@@ -68,3 +68,86 @@ fn group_of(item: &Item) -> Option<Group> {
         _ => None,
     }
 }
+
+/// Renders items `0..count`, which `emit` makes one at a time, as they follow a preamble:
+/// each after a blank line. Large modules are split into chunks that worker threads emit
+/// and render at once (token streams cannot cross threads, so each worker makes its own);
+/// the chunks are joined in order, so the text is the same however the work is shared.
+pub(crate) fn render_items<F>(count: usize, emit: F, what: &str) -> Result<String, Diagnostic>
+where
+    F: Fn(usize) -> TokenStream + Sync,
+{
+    const MIN_CHUNK: usize = 16;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(8);
+    if threads == 1 || count < 2 * MIN_CHUNK {
+        return render_range(0..count, &emit, what);
+    }
+    let size = (count / (threads * 4)).max(MIN_CHUNK);
+    let chunks: Vec<std::ops::Range<usize>> = (0..count)
+        .step_by(size)
+        .map(|start| start..(start + size).min(count))
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut rendered: Vec<(usize, Result<String, Diagnostic>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(range) = chunks.get(i) else { break };
+                        done.push((i, render_range(range.clone(), &emit, what)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker.join().unwrap_or_else(|_| {
+                    vec![(
+                        0,
+                        Err(Diagnostic::error(
+                            "#",
+                            format!("internal error while rendering the {what}"),
+                        )),
+                    )]
+                })
+            })
+            .collect()
+    });
+    rendered.sort_by_key(|(i, _)| *i);
+    let mut out = String::new();
+    for (_, chunk) in rendered {
+        out.push_str(&chunk?);
+    }
+    Ok(out)
+}
+
+fn render_range<F>(
+    range: std::ops::Range<usize>,
+    emit: &F,
+    what: &str,
+) -> Result<String, Diagnostic>
+where
+    F: Fn(usize) -> TokenStream,
+{
+    let tokens: TokenStream = range.map(emit).collect();
+    let file: File = syn::parse2(tokens).map_err(|e| {
+        Diagnostic::error("#", format!("internal error: the generated {what} does not parse ({e}); please report this with the spec"))
+    })?;
+    let mut out = String::new();
+    for item in file.items {
+        out.push('\n');
+        out.push_str(&prettyplease::unparse(&File {
+            shebang: None,
+            frontmatter: None,
+            attrs: Vec::new(),
+            items: vec![item],
+        }));
+    }
+    Ok(out)
+}

@@ -69,11 +69,7 @@ impl<'a> UpdateContact<'a> {
                 .append_pair("include_contact_inboxes", &value.to_string());
         }
         let mut request = reqwest::Request::new(reqwest::Method::PATCH, url);
-        runtime::static_header(
-            &mut request,
-            reqwest::header::ACCEPT,
-            "application/json",
-        );
+        runtime::accept_json(&mut request);
         client.basic_auth.apply(&mut request)?;
         runtime::json_body(&mut request, "application/json", self.body)?;
         let response = runtime::send(&client.http, request).await?;

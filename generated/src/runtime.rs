@@ -241,6 +241,11 @@ pub(crate) fn static_header(
     request.headers_mut().insert(name, reqwest::header::HeaderValue::from_static(value));
 }
 
+/// Asks for a JSON response.
+pub(crate) fn accept_json(request: &mut reqwest::Request) {
+    static_header(request, reqwest::header::ACCEPT, "application/json");
+}
+
 /// A 2xx response whose body has been read.
 pub(crate) struct Received {
     status: StatusCode,

@@ -150,11 +150,7 @@ pub mod requests {
             let client = self.client;
             let url = runtime::url(&[&client.base_url, "/pets"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             runtime::json_body(&mut request, "application/json", self.body)?;
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<types::Error>).await?.json()
@@ -241,11 +237,7 @@ pub mod requests {
                 &[&client.base_url, "/pets/", &runtime::path_param(&self.id)],
             )?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<types::Error>).await?.json()
         }
@@ -308,11 +300,7 @@ pub mod requests {
                 url.query_pairs_mut().append_pair("limit", &value.to_string());
             }
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<types::Error>).await?.json()
         }
@@ -587,6 +575,10 @@ pub mod runtime {
         request
             .headers_mut()
             .insert(name, reqwest::header::HeaderValue::from_static(value));
+    }
+    /// Asks for a JSON response.
+    pub(crate) fn accept_json(request: &mut reqwest::Request) {
+        static_header(request, reqwest::header::ACCEPT, "application/json");
     }
     /// A 2xx response whose body has been read.
     pub(crate) struct Received {

@@ -201,11 +201,7 @@ pub mod requests {
                 url.query_pairs_mut().append_pair("limit", &value.to_string());
             }
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<types::Error>).await?.json()
         }
@@ -251,11 +247,7 @@ pub mod requests {
                 &[&client.base_url, "/pets/", &runtime::path_param(&self.pet_id)],
             )?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<types::Error>).await?.json()
         }
@@ -504,6 +496,10 @@ pub mod runtime {
         request
             .headers_mut()
             .insert(name, reqwest::header::HeaderValue::from_static(value));
+    }
+    /// Asks for a JSON response.
+    pub(crate) fn accept_json(request: &mut reqwest::Request) {
+        static_header(request, reqwest::header::ACCEPT, "application/json");
     }
     /// A 2xx response whose body has been read.
     pub(crate) struct Received {

@@ -157,11 +157,7 @@ pub mod requests {
             let client = self.client;
             let url = runtime::url(&[&client.base_url, "/"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<serde_json::Value>)
                 .await?
@@ -225,11 +221,7 @@ pub mod requests {
                 ],
             )?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<String>).await?.json()
         }
@@ -305,11 +297,7 @@ pub mod requests {
                 ],
             )?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             if let Some(body) = self.body {
                 runtime::form_body(&mut request, body)?;
             }
@@ -570,6 +558,10 @@ pub mod runtime {
         request
             .headers_mut()
             .insert(name, reqwest::header::HeaderValue::from_static(value));
+    }
+    /// Asks for a JSON response.
+    pub(crate) fn accept_json(request: &mut reqwest::Request) {
+        static_header(request, reqwest::header::ACCEPT, "application/json");
     }
     /// A 2xx response whose body has been read.
     pub(crate) struct Received {

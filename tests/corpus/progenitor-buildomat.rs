@@ -148,11 +148,7 @@ pub mod requests {
             let client = self.client;
             let url = runtime::url(&[&client.base_url, "/v1/control/hold"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<serde_json::Value>)
                 .await?
@@ -238,11 +234,7 @@ pub mod requests {
                 runtime::query(&mut url, "id", value, runtime::Style::FormExploded)?;
             }
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<serde_json::Value>)
                 .await?
@@ -354,11 +346,7 @@ pub mod requests {
                 url.query_pairs_mut().append_pair("minseq", &value.to_string());
             }
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<serde_json::Value>)
                 .await?
@@ -401,11 +389,7 @@ pub mod requests {
                 &[&client.base_url, "/v1/task/", &runtime::path_param(&self.task)],
             )?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<serde_json::Value>)
                 .await?
@@ -516,11 +500,7 @@ pub mod requests {
                 ],
             )?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<serde_json::Value>)
                 .await?
@@ -564,11 +544,7 @@ pub mod requests {
             let client = self.client;
             let url = runtime::url(&[&client.base_url, "/v1/tasks"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             runtime::json_body(
                 &mut request,
                 "application/json; charset=utf-8",
@@ -614,11 +590,7 @@ pub mod requests {
             let client = self.client;
             let url = runtime::url(&[&client.base_url, "/v1/tasks"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<serde_json::Value>)
                 .await?
@@ -662,11 +634,7 @@ pub mod requests {
             let client = self.client;
             let url = runtime::url(&[&client.base_url, "/v1/users"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             runtime::json_body(
                 &mut request,
                 "application/json; charset=utf-8",
@@ -712,11 +680,7 @@ pub mod requests {
             let client = self.client;
             let url = runtime::url(&[&client.base_url, "/v1/whoami"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<serde_json::Value>)
                 .await?
@@ -814,11 +778,7 @@ pub mod requests {
             let client = self.client;
             let url = runtime::url(&[&client.base_url, "/v1/worker/bootstrap"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             runtime::json_body(
                 &mut request,
                 "application/json; charset=utf-8",
@@ -864,11 +824,7 @@ pub mod requests {
             let client = self.client;
             let url = runtime::url(&[&client.base_url, "/v1/worker/ping"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<serde_json::Value>)
                 .await?
@@ -1112,11 +1068,7 @@ pub mod requests {
                 ],
             )?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             runtime::raw_body(
                 &mut request,
                 "application/octet-stream",
@@ -1162,11 +1114,7 @@ pub mod requests {
             let client = self.client;
             let url = runtime::url(&[&client.base_url, "/v1/workers"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<serde_json::Value>)
                 .await?
@@ -1479,6 +1427,10 @@ pub mod runtime {
         request
             .headers_mut()
             .insert(name, reqwest::header::HeaderValue::from_static(value));
+    }
+    /// Asks for a JSON response.
+    pub(crate) fn accept_json(request: &mut reqwest::Request) {
+        static_header(request, reqwest::header::ACCEPT, "application/json");
     }
     /// A 2xx response whose body has been read.
     pub(crate) struct Received {

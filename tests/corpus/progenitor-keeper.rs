@@ -188,11 +188,7 @@ pub mod requests {
             let client = self.client;
             let url = runtime::url(&[&client.base_url, "/global/jobs"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<serde_json::Value>)
                 .await?
@@ -233,11 +229,7 @@ pub mod requests {
             let client = self.client;
             let url = runtime::url(&[&client.base_url, "/ping"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<serde_json::Value>)
                 .await?
@@ -284,11 +276,7 @@ pub mod requests {
             let client = self.client;
             let url = runtime::url(&[&client.base_url, "/report/finish"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             runtime::json_body(&mut request, "application/json", self.body)?;
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<serde_json::Value>)
@@ -336,11 +324,7 @@ pub mod requests {
             let client = self.client;
             let url = runtime::url(&[&client.base_url, "/report/output"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             runtime::json_body(&mut request, "application/json", self.body)?;
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<serde_json::Value>)
@@ -388,11 +372,7 @@ pub mod requests {
             let client = self.client;
             let url = runtime::url(&[&client.base_url, "/report/start"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             runtime::json_body(&mut request, "application/json", self.body)?;
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<serde_json::Value>)
@@ -644,6 +624,10 @@ pub mod runtime {
         request
             .headers_mut()
             .insert(name, reqwest::header::HeaderValue::from_static(value));
+    }
+    /// Asks for a JSON response.
+    pub(crate) fn accept_json(request: &mut reqwest::Request) {
+        static_header(request, reqwest::header::ACCEPT, "application/json");
     }
     /// A 2xx response whose body has been read.
     pub(crate) struct Received {

@@ -157,11 +157,7 @@ pub mod requests {
             let client = self.client;
             let url = runtime::url(&[&client.base_url, "/instance"])?;
             let mut request = reqwest::Request::new(reqwest::Method::PUT, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             runtime::json_body(&mut request, "application/json", self.body)?;
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<types::Error>).await?.json()
@@ -201,11 +197,7 @@ pub mod requests {
             let client = self.client;
             let url = runtime::url(&[&client.base_url, "/instance"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<types::Error>).await?.json()
         }
@@ -264,11 +256,7 @@ pub mod requests {
                 ],
             )?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<types::Error>).await?.json()
         }
@@ -316,11 +304,7 @@ pub mod requests {
             let client = self.client;
             let url = runtime::url(&[&client.base_url, "/instance/migrate/status"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             runtime::json_body(&mut request, "application/json", self.body)?;
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<types::Error>).await?.json()
@@ -427,11 +411,7 @@ pub mod requests {
             let client = self.client;
             let url = runtime::url(&[&client.base_url, "/instance/state-monitor"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-            runtime::static_header(
-                &mut request,
-                reqwest::header::ACCEPT,
-                "application/json",
-            );
+            runtime::accept_json(&mut request);
             runtime::json_body(&mut request, "application/json", self.body)?;
             let response = runtime::send(&client.http, request).await?;
             runtime::receive(response, runtime::json_error::<types::Error>).await?.json()
@@ -727,6 +707,10 @@ pub mod runtime {
         request
             .headers_mut()
             .insert(name, reqwest::header::HeaderValue::from_static(value));
+    }
+    /// Asks for a JSON response.
+    pub(crate) fn accept_json(request: &mut reqwest::Request) {
+        static_header(request, reqwest::header::ACCEPT, "application/json");
     }
     /// A 2xx response whose body has been read.
     pub(crate) struct Received {

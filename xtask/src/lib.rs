@@ -3,6 +3,7 @@
 //! - `codegen [--check]` regenerates `generated/` from `spec/livedesk.yaml`;
 //! - `codegen --spec FILE --out DIR [--name CRATE] [--check]` generates a crate for any spec;
 //! - `api-diff` reports the API changes between two versions of a spec;
+//! - `bench` measures generation, generated code weight and client overhead;
 //! - `ci` runs every check the project has, installing the Node tools it needs.
 
 pub mod api_diff;
@@ -19,6 +20,7 @@ pub fn main() -> ExitCode {
         Some("codegen") => codegen::run(&args[1..]),
         Some("ci") => ci::run(&args[1..]),
         Some("api-diff") => api_diff::run(&args[1..]),
+        Some("bench") => bench(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -49,9 +51,51 @@ tasks:
                                     (default HEAD), for the pull request
   api-diff --old FILE --new FILE [--format markdown|json] [--deny-breaking]
                                     compare two spec files
+  bench [--quick] [--only generation|weight|client]
+                                    measure generation time per stage, generated code
+                                    weight and client overhead; print ratios as Markdown
   ci                                run every check: format, clippy, freshness, spec lint,
                                     tests, conformance against a validating mock server
 ";
+
+/// Runs the performance benchmark (`tests/benches/performance`) in release mode.
+fn bench(args: &[String]) -> Result<(), String> {
+    let mut options = args.iter();
+    while let Some(arg) = options.next() {
+        match arg.as_str() {
+            "--quick" => {}
+            "--only" => match options.next().map(String::as_str) {
+                Some("generation" | "weight" | "client") => {}
+                _ => {
+                    return Err(format!(
+                        "--only takes generation, weight or client\n\n{USAGE}"
+                    ));
+                }
+            },
+            other => return Err(format!("unknown argument `{other}`\n\n{USAGE}")),
+        }
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(root())
+        .args([
+            "bench",
+            "--locked",
+            "-p",
+            "livedesk-tests",
+            "--bench",
+            "performance",
+            "--",
+        ])
+        .args(args)
+        .status()
+        .map_err(|e| format!("cannot run cargo bench: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("cargo bench exited with {status}"))
+    }
+}
 
 /// The workspace root, where `spec/`, `generated/` and `xtask/` live.
 pub fn root() -> PathBuf {

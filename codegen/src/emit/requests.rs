@@ -14,13 +14,19 @@ use crate::ir::{
 };
 use crate::names::ident;
 
-/// The module's items.
+/// The whole module: preamble and every operation.
 pub(crate) fn requests(api: &ir::Api) -> TokenStream {
     let credentials = Credentials::of(api);
+    let preamble = preamble(api);
     let ops = api
         .operations
         .iter()
         .map(|op| operation(api, &credentials, op));
+    quote!(#preamble #(#ops)*)
+}
+
+/// The module's docs and imports.
+pub(crate) fn preamble(api: &ir::Api) -> TokenStream {
     let deprecated = api
         .operations
         .iter()
@@ -63,8 +69,6 @@ pub(crate) fn requests(api: &ir::Api) -> TokenStream {
         use super::{Client, runtime};
         #patch_use
         #types_use
-
-        #(#ops)*
     }
 }
 
@@ -97,7 +101,12 @@ fn body_type(body: &ir::Body) -> TokenStream {
     }
 }
 
-fn operation(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> TokenStream {
+/// One operation: its `Client` method and request builder.
+pub(crate) fn operation(
+    api: &ir::Api,
+    credentials: &Credentials<'_>,
+    op: &Operation,
+) -> TokenStream {
     let method_name = ident(&op.rust_name);
     let builder = ident(&op.builder_name);
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
@@ -418,7 +427,7 @@ fn send_body(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> To
             .iter()
             .any(|v| matches!(v.body, ResponseBody::Json(_))),
     };
-    let accept = accepts_json.then(|| quote!(runtime::static_header(&mut request, reqwest::header::ACCEPT, "application/json");));
+    let accept = accepts_json.then(|| quote!(runtime::accept_json(&mut request);));
     let auth = authorize(api, credentials, op);
     let body = op.body.as_ref().map(|b| {
         if b.required {

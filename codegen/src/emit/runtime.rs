@@ -561,6 +561,14 @@ fn requests_common(f: Features) -> TokenStream {
                 }
             }
         });
+    let accept_json = f.accept_json.then(|| {
+        quote! {
+            /// Asks for a JSON response.
+            pub(crate) fn accept_json(request: &mut reqwest::Request) {
+                static_header(request, reqwest::header::ACCEPT, "application/json");
+            }
+        }
+    });
     quote! {
         use std::future::Future;
         use std::pin::Pin;
@@ -593,6 +601,8 @@ fn requests_common(f: Features) -> TokenStream {
         }
 
         #static_header
+
+        #accept_json
 
         /// A 2xx response whose body has been read.
         pub(crate) struct Received {

@@ -8,8 +8,8 @@ use super::{Scope, ty_tokens};
 use crate::ir::{self, EnumRepr, EnumValue, FieldRepr, ResponseBody, Ty, TypeDef, TypeKind};
 use crate::names::ident;
 
-/// The module's items.
-pub(crate) fn types(api: &ir::Api) -> TokenStream {
+/// The module's docs and imports.
+pub(crate) fn preamble(api: &ir::Api) -> TokenStream {
     let uses_patch = api.types.iter().any(|t| match &t.kind {
         TypeKind::Struct(s) => s.fields.iter().any(|f| f.repr == FieldRepr::Patch),
         _ => false,
@@ -53,7 +53,6 @@ pub(crate) fn types(api: &ir::Api) -> TokenStream {
         )),
         (false, false) => None,
     };
-    let items = api.types.iter().map(type_def);
     quote! {
         //! Request and response types, one per schema of the spec.
         #allow
@@ -61,12 +60,18 @@ pub(crate) fn types(api: &ir::Api) -> TokenStream {
         #serde_use
 
         #runtime_use
-
-        #(#items)*
     }
 }
 
-fn type_def(t: &TypeDef) -> TokenStream {
+/// The whole module: preamble and every type.
+pub(crate) fn types(api: &ir::Api) -> TokenStream {
+    let preamble = preamble(api);
+    let items = api.types.iter().map(type_def);
+    quote!(#preamble #(#items)*)
+}
+
+/// One type and its impls.
+pub(crate) fn type_def(t: &TypeDef) -> TokenStream {
     let fallback = match t
         .pointer
         .strip_prefix("#/components/schemas/")
