@@ -19,6 +19,9 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Operations, sorted by Rust name.
     pub operations: Vec<Operation>,
+    /// The `recursion_limit` a crate needs to compile these types, when their nesting
+    /// exceeds what rustc allows by default.
+    pub recursion_limit: Option<usize>,
 }
 
 /// A server the API is reachable at.

@@ -404,6 +404,10 @@ fn crate_root(api: &ir::Api, features: emit::runtime::Features) -> TokenStream {
         )
     };
     let exports = exports(features);
+    let recursion_limit = api.recursion_limit.map(|limit| {
+        let limit = limit.to_string();
+        quote!(#![recursion_limit = #limit])
+    });
     quote! {
         #![doc = #title]
         #blank
@@ -414,6 +418,7 @@ fn crate_root(api: &ir::Api, features: emit::runtime::Features) -> TokenStream {
         //! and regenerate rather than editing here.
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
+        #recursion_limit
 
         #client_mods
         #runtime_mod

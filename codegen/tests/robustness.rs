@@ -111,6 +111,52 @@ fn long_reference_chains_are_bounded() {
     );
 }
 
+/// A document whose schemas `L0` .. `L{n-1}` each refer to the next, and the last to the
+/// first when `ring`.
+fn chain(n: usize, ring: bool) -> String {
+    let mut schemas = Map::new();
+    for i in 0..n {
+        let mut properties = json!({"id": {"type": "integer"}});
+        if ring || i + 1 < n {
+            properties["next"] = json!({"$ref": format!("#/components/schemas/L{}", (i + 1) % n)});
+        }
+        schemas.insert(
+            format!("L{i}"),
+            json!({"type": "object", "properties": properties}),
+        );
+    }
+    doc(json!({}), Value::Object(schemas)).to_string()
+}
+
+#[test]
+fn nesting_deeper_than_rustc_allows_by_default_raises_the_recursion_limit() {
+    let limit = |text: &str| {
+        let output = generate_checked(text).expect("generates");
+        let lib = output
+            .files
+            .iter()
+            .find(|f| f.path == "src/lib.rs")
+            .expect("lib.rs");
+        let limit = lib
+            .contents
+            .lines()
+            .find_map(|l| l.strip_prefix("#![recursion_limit = \""))
+            .map(|l| l.trim_end_matches("\"]").to_owned());
+        let warned = output
+            .warnings
+            .iter()
+            .any(|d| d.pointer == "#/components/schemas/L0" && d.message.contains("E0320"));
+        assert_eq!(limit.is_some(), warned, "{:?}", output.warnings);
+        limit
+    };
+    // rustc's default of 128 holds a cycle of 64 boxed types; the generator stops at 60.
+    assert_eq!(limit(&chain(60, true)), None);
+    assert_eq!(limit(&chain(61, true)).as_deref(), Some("512"));
+    assert_eq!(limit(&chain(1000, true)).as_deref(), Some("4096"));
+    assert_eq!(limit(&chain(60, false)), None);
+    assert_eq!(limit(&chain(200, false)).as_deref(), Some("1024"));
+}
+
 #[test]
 fn a_document_of_tens_of_megabytes_loads() {
     let mut schemas = Map::new();
@@ -142,7 +188,10 @@ fn a_document_of_tens_of_megabytes_loads() {
     let text = doc(Value::Object(paths), Value::Object(schemas)).to_string();
     assert!(text.len() > 20_000_000, "{} bytes", text.len());
     let (api, warnings) = codegen::lower_spec(&text).expect("loads and lowers");
-    assert!(warnings.is_empty());
+    // The only warning: the ring of 6000 references nests deeper than rustc allows.
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].message.contains("E0320"), "{warnings:?}");
+    assert!(api.recursion_limit.is_some_and(|l| l > 4 * 6000));
     assert_eq!(api.operations.len(), 2000);
     assert_eq!(api.types.len(), 6000);
 }

@@ -46,7 +46,87 @@ pub(crate) fn finalize(api: &mut ir::Api) -> Vec<Diagnostic> {
     }
 
     break_recursion(api, &index, &mut diagnostics);
+    check_nesting(api, &index, &mut diagnostics);
     diagnostics
+}
+
+/// Chains of nested types longer than this make rustc overflow its default recursion limit
+/// (128) in drop checking and layout: each type in the chain costs it up to two levels (the
+/// type and the `Box`, `Vec` or map holding it), and a few more are spent around the chain.
+const MAX_DEFAULT_NESTING: usize = 60;
+
+/// Finds the longest chain of types nested in one another (counting every member of a
+/// reference cycle, which rustc may walk in full) and, when rustc's default recursion limit
+/// cannot hold it, records the limit the crate needs and says so.
+fn check_nesting(
+    api: &mut ir::Api,
+    index: &HashMap<String, usize>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let component = components(api, index, false);
+    let count = component.iter().max().map_or(0, |&c| c + 1);
+    let mut size = vec![0usize; count];
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for (i, &c) in component.iter().enumerate() {
+        size[c] += 1;
+        members[c].push(i);
+    }
+    // Tarjan numbers a component after every component it reaches, so one pass in
+    // increasing order sees each successor's depth before it is needed.
+    let mut depth = vec![0usize; count];
+    let mut via = vec![None; count];
+    for c in 0..count {
+        let mut deepest = (0, None);
+        for &i in &members[c] {
+            for name in edges(&api.types[i], false) {
+                if let Some(&t) = index.get(name) {
+                    let d = component[t];
+                    if d != c && depth[d] > deepest.0 {
+                        deepest = (depth[d], Some(d));
+                    }
+                }
+            }
+        }
+        depth[c] = size[c] + deepest.0;
+        via[c] = deepest.1;
+    }
+    let Some(root) = (0..count).max_by_key(|&c| (depth[c], std::cmp::Reverse(c))) else {
+        return;
+    };
+    if depth[root] <= MAX_DEFAULT_NESTING {
+        return;
+    }
+    let limit = (4 * depth[root] + 32).next_power_of_two();
+    api.recursion_limit = Some(limit);
+    let first = members[root]
+        .iter()
+        .map(|&i| &api.types[i])
+        .min_by(|a, b| a.name.cmp(&b.name));
+    let Some(first) = first else {
+        return;
+    };
+    let mut chain = Vec::new();
+    let mut next = Some(root);
+    while let Some(c) = next {
+        chain.extend(members[c].iter().map(|&i| api.types[i].name.as_str()));
+        next = via[c];
+    }
+    let shown = chain
+        .iter()
+        .take(4)
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    diagnostics.push(Diagnostic::warning(
+        first.pointer.clone(),
+        format!(
+            "`{}` nests up to {} generated types in one another ({shown}, ...), more than rustc's \
+             default recursion limit allows (error E0320, overflow while adding drop-check rules): \
+             a generated crate sets `#![recursion_limit = \"{limit}\"]` in its root, and every \
+             crate that stores or drops these values needs the same attribute",
+            first.name, depth[root],
+        ),
+    ));
 }
 
 /// Names of generated types that `ty` mentions; `direct` limits this to those stored inline

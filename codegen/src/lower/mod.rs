@@ -134,6 +134,7 @@ impl<'a> Lowerer<'a> {
             security_schemes,
             types,
             operations,
+            recursion_limit: None,
         };
         let found = finalize::finalize(&mut api);
         self.diagnostics.extend(found);

@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use livedesk_tests::fixtures::{
-    bodies, fields, formats, one_of, outcomes, query_styles, recursion, security, servers,
+    bodies, deep_nesting, fields, formats, one_of, outcomes, query_styles, recursion, security,
+    servers,
 };
 use security::{ApiKey, BasicAuth, BearerToken};
 use serde_json::{Value, json};
@@ -526,6 +527,28 @@ fn recursive_types_decode_to_any_depth() {
     );
     let tree: Tree = serde_json::from_value(json!([[[]], []])).expect("decodes");
     assert_eq!(tree.0.len(), 2);
+}
+
+#[tokio::test]
+async fn a_reference_cycle_longer_than_rustcs_default_limit_compiles_and_round_trips() {
+    // 70 schemas in a ring, `Link00` to `Link69` and back: decode a lap and a half
+    // (serde_json itself stops at 128 levels of nesting).
+    let mut body = json!({"id": 104});
+    for id in (0..104).rev() {
+        body = json!({"id": id, "next": body});
+    }
+    let server = server(json(200, body.clone())).await;
+    let client = deep_nesting::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .expect("client");
+    let link = client.get_link(0).await.expect("decodes").into_body();
+    let second = link.next.as_ref().expect("a second link");
+    assert_eq!((link.id, second.id), (0, 1));
+    let last = link.clone();
+    assert_eq!(serde_json::to_value(&link).expect("encodes"), body);
+    drop(link);
+    assert_eq!(last.next.expect("a second link").id, 1);
 }
 
 #[tokio::test]

@@ -7,6 +7,8 @@
     clippy::unwrap_used,
     reason = "tests fail by panicking"
 )]
+// The `deep_nesting` fixture's warning asks every crate that holds its types for this.
+#![recursion_limit = "512"]
 
 mod constructs;
 mod generation;
