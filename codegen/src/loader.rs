@@ -93,11 +93,69 @@ pub fn load(text: &str) -> Result<OpenAPI, Vec<Diagnostic>> {
 /// Anything unusual (YAML, another version, an error, deep nesting) returns `None` and
 /// takes the careful path, which gives the same model or the diagnostics.
 fn load_json_directly(text: &str) -> Option<OpenAPI> {
-    if !text.trim_start().starts_with('{') || json_depth(text) > MAX_DEPTH {
+    if !text.trim_start().starts_with('{')
+        || json_depth(text) > MAX_DEPTH
+        || has_bounds_beyond_i64(text)
+    {
+        return None;
+    }
+    // The model skips what the careful path reports: path keys that do not start with `/`
+    // and unknown sections of `components`. Such documents take the careful path.
+    #[derive(serde::Deserialize)]
+    struct Skeleton {
+        paths: std::collections::HashMap<String, serde::de::IgnoredAny>,
+        components: Option<std::collections::HashMap<String, serde::de::IgnoredAny>>,
+    }
+    let skeleton: Skeleton = serde_json::from_str(text).ok()?;
+    let known_paths = skeleton
+        .paths
+        .keys()
+        .all(|p| p.starts_with('/') || p.starts_with("x-"));
+    let known_sections = skeleton.components.iter().flatten().all(|(section, _)| {
+        section.starts_with("x-") || COMPONENT_SECTIONS.contains(&section.as_str())
+    });
+    if !known_paths || !known_sections {
         return None;
     }
     let doc: OpenAPI = serde_json::from_str(text).ok()?;
     (doc.openapi.starts_with("3.0.") || doc.openapi == "3.0").then_some(doc)
+}
+
+/// The sections of `components` in OpenAPI 3.0.
+const COMPONENT_SECTIONS: [&str; 9] = [
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+];
+
+/// Whether a `minimum`, `maximum` or `multipleOf` in JSON text is a number the model cannot
+/// store as an integer bound. Deserialized directly, an integer schema with such a bound
+/// would quietly become an untyped one; the careful path drops the bound instead
+/// ([`relax_integer_bounds`]). Keys are matched as written: JSON writers do not escape
+/// ASCII letters.
+fn has_bounds_beyond_i64(text: &str) -> bool {
+    ["\"minimum\"", "\"maximum\"", "\"multipleOf\""]
+        .iter()
+        .any(|key| {
+            text.match_indices(key).any(|(at, _)| {
+                let rest = text[at + key.len()..].trim_start();
+                let Some(value) = rest.strip_prefix(':') else {
+                    return false;
+                };
+                let value = value.trim_start();
+                let end = value
+                    .find(|c: char| !matches!(c, '-' | '+' | '.' | 'e' | 'E' | '0'..='9'))
+                    .unwrap_or(value.len());
+                let number = &value[..end];
+                !number.is_empty() && number.parse::<i64>().is_err()
+            })
+        })
 }
 
 /// The deepest nesting of arrays and objects in JSON text, by a scan of its brackets.
@@ -629,6 +687,31 @@ mod tests {
         assert!(errors("info: {}\n")[0].contains("no `openapi` field"));
         let syntax = load("openapi: [\n").err().unwrap_or_default();
         assert!(syntax[0].location.is_some(), "{syntax:?}");
+    }
+
+    #[test]
+    fn json_loads_as_yaml_does_where_the_model_is_lenient() {
+        // The model drops path keys without `/` and unknown `components` sections, and reads
+        // an integer schema with a bound beyond i64 as untyped: the JSON fast path must not.
+        let json = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"nope": {}, "/a": {}},
+            "components": {"schemas": {"U": {"type": "integer", "maximum": 18446744073709551615}}}}"#;
+        let loaded = load(json).unwrap_or_default();
+        assert!(loaded.paths.paths.contains_key("nope"));
+        let u = loaded.components.and_then(|c| c.schemas.get("U").cloned());
+        assert!(
+            matches!(
+                u,
+                Some(ReferenceOr::Item(openapiv3::Schema {
+                    schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::Integer(_)),
+                    ..
+                }))
+            ),
+            "{u:?}"
+        );
+        let unknown = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"pathItems": {}}}"#;
+        assert!(errors(unknown)[0].contains("unknown components section `pathItems`"));
     }
 
     #[test]

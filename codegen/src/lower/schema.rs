@@ -207,7 +207,7 @@ impl<'a> Lowerer<'a> {
                 };
                 Lowered {
                     ty,
-                    nullable: nullable || null_listed,
+                    nullable: nullable || null_listed || has_null_branch(s),
                 }
             }
         }
@@ -324,6 +324,22 @@ impl<'a> Lowerer<'a> {
                         .and_then(|n| self.component_names.get(n.as_str()).cloned())
                         .unwrap_or_else(|| format!("Variant{}", i + 1));
                     (rust, None)
+                }
+                // A reference wrapped in `allOf` to carry a description or `nullable` is
+                // still that type.
+                (SchemaRef::Item(s), None) if s.schema_data.title.is_none() => {
+                    let wrapped = match &s.schema_kind {
+                        SchemaKind::AllOf { all_of } => match all_of.as_slice() {
+                            [ReferenceOr::Reference { reference }] => {
+                                ref_name(reference, "schemas")
+                                    .ok()
+                                    .and_then(|n| self.component_names.get(n.as_str()).cloned())
+                            }
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    (wrapped.unwrap_or_else(|| variant_name(s, i)), docs_of(s))
                 }
                 (SchemaRef::Item(s), None) => (variant_name(s, i), docs_of(s)),
             };
@@ -593,7 +609,9 @@ impl<'a> Lowerer<'a> {
         let mut current = name.to_owned();
         for _ in 0..32 {
             match components.schemas.get(&current) {
-                Some(ReferenceOr::Item(s)) => return s.schema_data.nullable || enum_has_null(s),
+                Some(ReferenceOr::Item(s)) => {
+                    return s.schema_data.nullable || enum_has_null(s) || has_null_branch(s);
+                }
                 Some(ReferenceOr::Reference { reference }) => {
                     match ref_name(reference, "schemas") {
                         Ok(next) => current = next,
@@ -769,9 +787,7 @@ impl<'a> Lowerer<'a> {
                 Shape::Primitive(format_ty(typ, any.format.as_deref()))
             }
             Some("array") => Shape::Array(any.items.as_ref().map(|i| (i.into(), at.push("items")))),
-            Some(other) => {
-                Shape::Unsupported(format!("`type: {other}` is not an OpenAPI 3.0 type"))
-            }
+            Some(other) => Shape::Unsupported(format!("`type: {other}` is not an OpenAPI type")),
             None if any.items.is_some() => {
                 Shape::Array(any.items.as_ref().map(|i| (i.into(), at.push("items"))))
             }
@@ -843,8 +859,22 @@ fn variant_name(s: &Schema, index: usize) -> String {
     }
 }
 
+/// A schema only `null` satisfies: `type: "null"` (3.1 written in 3.0), `enum: [null]`
+/// (what 3.0 can say), or a union of such schemas.
 fn is_null_schema(s: &Schema) -> bool {
-    matches!(&s.schema_kind, SchemaKind::Any(any) if any.typ.as_deref() == Some("null"))
+    match &s.schema_kind {
+        SchemaKind::Any(any) => {
+            any.typ.as_deref() == Some("null")
+                || (any.typ.is_none() && matches!(any.enumeration.as_slice(), [v] if v.is_null()))
+        }
+        SchemaKind::AnyOf { any_of: branches } | SchemaKind::OneOf { one_of: branches } => {
+            !branches.is_empty()
+                && branches
+                    .iter()
+                    .all(|b| matches!(b, ReferenceOr::Item(b) if is_null_schema(b)))
+        }
+        _ => false,
+    }
 }
 
 fn is_empty_schema(s: &Schema) -> bool {
@@ -902,6 +932,17 @@ fn wrap_nullable(lowered: Lowered) -> Ty {
         Ty::Option(Box::new(lowered.ty))
     } else {
         lowered.ty
+    }
+}
+
+/// Whether a `oneOf`/`anyOf` admits `null` through a branch only `null` satisfies (the
+/// union is made of the other branches).
+fn has_null_branch(s: &Schema) -> bool {
+    match &s.schema_kind {
+        SchemaKind::AnyOf { any_of: branches } | SchemaKind::OneOf { one_of: branches } => branches
+            .iter()
+            .any(|b| matches!(b, ReferenceOr::Item(b) if is_null_schema(b))),
+        _ => false,
     }
 }
 
