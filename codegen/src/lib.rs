@@ -1,4 +1,4 @@
-//! Generates Rust API clients from OpenAPI 3.0 documents.
+//! Generates Rust API clients from OpenAPI 3.0 and 3.1 documents.
 //!
 //! The pipeline is one straight line, one module per step:
 //! `loader` (text to the `openapiv3` model) → `validate` → `lower` (to the [`ir`]) →
@@ -103,11 +103,13 @@ fn lower_timed(
     let start = Instant::now();
     let loaded = loader::load(spec);
     timings.load = start.elapsed();
-    let doc = loaded.map_err(|diagnostics| locate_all(spec, diagnostics))?;
+    let loader::Loaded { doc, warnings } =
+        loaded.map_err(|diagnostics| locate_all(spec, diagnostics))?;
     // Lowering copes with what validation rejects, so both run and every problem is
     // reported in one pass.
     let start = Instant::now();
-    let mut diagnostics = validate::validate(&doc);
+    let mut diagnostics = warnings;
+    diagnostics.extend(validate::validate(&doc));
     timings.validate = start.elapsed();
     let start = Instant::now();
     let (api, lowered) = lower::lower(&doc);

@@ -1,7 +1,10 @@
 //! Loading: spec text (YAML or JSON) to the `openapiv3` model. This is the only module that
 //! knows about the YAML library, so swapping it touches nothing else. Each path item and
 //! each component is deserialized on its own, so one broken entry does not hide the others
-//! and every error names the entry it is in.
+//! and every error names the entry it is in. OpenAPI 3.1 documents are first rewritten
+//! into the 3.0 shape ([`openapi31`]), so nothing after the loader knows the difference.
+
+mod openapi31;
 
 use indexmap::IndexMap;
 use openapiv3::{Components, OpenAPI, Paths, ReferenceOr};
@@ -38,22 +41,40 @@ pub fn source_text(bytes: &[u8]) -> Result<&str, Diagnostic> {
     })
 }
 
-/// Parses `text` and deserializes it into the OpenAPI 3.0 model.
-pub fn load(text: &str) -> Result<OpenAPI, Vec<Diagnostic>> {
+/// A loaded document and the warnings loading it gave.
+pub struct Loaded {
+    /// The document in the OpenAPI 3.0 model.
+    pub doc: OpenAPI,
+    /// What a 3.1 document said that the 3.0 model cannot keep.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Parses `text` (OpenAPI 3.0 or 3.1) and deserializes it into the OpenAPI 3.0 model.
+pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     if let Some(doc) = load_json_directly(text) {
-        return Ok(doc);
+        return Ok(Loaded {
+            doc,
+            warnings: Vec::new(),
+        });
     }
-    let mut root = parse_tree(text).map_err(|d| vec![d])?;
-    check_version(&root).map_err(|d| vec![d])?;
-    relax_integer_bounds(&mut root, 0);
+    let root = parse_tree(text).map_err(|d| vec![d])?;
+    let dialect = check_version(&root).map_err(|d| vec![d])?;
     let Value::Object(mut root) = root else {
         return Err(vec![Diagnostic::error(
             "#",
             "the document is not a mapping",
         )]);
     };
+    let (mut errors, warnings): (Vec<_>, Vec<_>) = match dialect {
+        Dialect::V30 => (Vec::new(), Vec::new()),
+        Dialect::V31 => openapi31::rewrite(&mut root)
+            .into_iter()
+            .partition(Diagnostic::is_error),
+    };
+    for value in root.values_mut() {
+        relax_integer_bounds(value, 1);
+    }
 
-    let mut errors = Vec::new();
     let raw_paths = root.remove("paths");
     let raw_components = root.remove("components");
     root.insert("paths".to_owned(), Value::Object(Map::new()));
@@ -82,7 +103,7 @@ pub fn load(text: &str) -> Result<OpenAPI, Vec<Diagnostic>> {
     }
 
     if errors.is_empty() {
-        Ok(doc)
+        Ok(Loaded { doc, warnings })
     } else {
         Err(errors)
     }
@@ -455,9 +476,16 @@ impl<'de> serde::Deserialize<'de> for Key {
     }
 }
 
-/// Recognises Swagger 2.0 and OpenAPI versions other than 3.0 before the typed model
-/// produces a less helpful message.
-fn check_version(root: &Value) -> Result<(), Diagnostic> {
+/// The OpenAPI versions the loader reads.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Dialect {
+    V30,
+    V31,
+}
+
+/// Recognises the OpenAPI version, and Swagger 2.0 and other versions before the typed
+/// model produces a less helpful message.
+fn check_version(root: &Value) -> Result<Dialect, Diagnostic> {
     let Value::Object(map) = root else {
         let kind = match root {
             Value::Array(_) => "a sequence",
@@ -473,7 +501,7 @@ fn check_version(root: &Value) -> Result<(), Diagnostic> {
     if map.contains_key("swagger") {
         return Err(Diagnostic::error(
             "#/swagger",
-            "this is a Swagger 2.0 document; only OpenAPI 3.0 is supported. Convert it first, \
+            "this is a Swagger 2.0 document; only OpenAPI 3.0 and 3.1 are supported. Convert it first, \
              for example with `npx swagger2openapi spec.yaml -o spec3.yaml`",
         ));
     }
@@ -482,14 +510,11 @@ fn check_version(root: &Value) -> Result<(), Diagnostic> {
             "#",
             "the document has no `openapi` field, so it is not an OpenAPI document",
         )),
-        Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => Ok(()),
-        Some(Value::String(v)) if v.starts_with("3.1") => Err(Diagnostic::error(
-            "#/openapi",
-            format!("OpenAPI {v} is not supported yet; only 3.0.x documents are"),
-        )),
+        Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => Ok(Dialect::V30),
+        Some(Value::String(v)) if v.starts_with("3.1.") || v == "3.1" => Ok(Dialect::V31),
         Some(Value::String(v)) => Err(Diagnostic::error(
             "#/openapi",
-            format!("unsupported OpenAPI version `{v}`; expected 3.0.x"),
+            format!("unsupported OpenAPI version `{v}`; expected 3.0.x or 3.1.x"),
         )),
         Some(_) => Err(Diagnostic::error(
             "#/openapi",
@@ -675,7 +700,7 @@ mod tests {
         let doc = load(
             "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200:\n          description: ok\n",
         );
-        assert_eq!(doc.map(|d| d.paths.paths.len()), Ok(1));
+        assert_eq!(doc.map(|d| d.doc.paths.paths.len()), Ok(1));
     }
 
     #[test]
@@ -696,7 +721,7 @@ mod tests {
         let json = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
             "paths": {"nope": {}, "/a": {}},
             "components": {"schemas": {"U": {"type": "integer", "maximum": 18446744073709551615}}}}"#;
-        let loaded = load(json).unwrap_or_default();
+        let loaded = load(json).map(|l| l.doc).unwrap_or_default();
         assert!(loaded.paths.paths.contains_key("nope"));
         let u = loaded.components.and_then(|c| c.schemas.get("U").cloned());
         assert!(
@@ -712,6 +737,14 @@ mod tests {
         let unknown = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
             "components": {"pathItems": {}}}"#;
         assert!(errors(unknown)[0].contains("unknown components section `pathItems`"));
+    }
+
+    #[test]
+    fn openapi_3_1_loads_into_the_same_model() {
+        let v31 = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    A: {type: [string, 'null'], examples: [x]}\n";
+        let v30 = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: string, nullable: true, example: x}\n";
+        let (a, b) = (load(v31).map(|l| l.doc), load(v30).map(|l| l.doc));
+        assert!(a.is_ok() && a == b, "{a:?}\n{b:?}");
     }
 
     #[test]

@@ -410,13 +410,85 @@ fn spec() -> impl Strategy<Value = Value> {
         })
 }
 
+/// The document written the OpenAPI 3.1 way: nullable types as type arrays, nullable
+/// references as `anyOf` with `null`, one-value enums as `const`, `example` as `examples`,
+/// and references wrapped in a one-part `allOf` for their siblings as plain `$ref`s.
+fn to_openapi31(doc: &Value) -> Value {
+    fn rewrite(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                map.values_mut().for_each(rewrite);
+                let nullable = map.get("nullable") == Some(&json!(true));
+                let single_ref = match map.get("allOf") {
+                    Some(Value::Array(parts)) if parts.len() == 1 => parts[0]
+                        .as_object()
+                        .filter(|p| p.len() == 1 && p.contains_key("$ref"))
+                        .cloned(),
+                    _ => None,
+                };
+                if let (Some(Value::String(t)), true) = (map.get("type").cloned(), nullable) {
+                    map.insert("type".to_owned(), json!([t, "null"]));
+                    map.shift_remove("nullable");
+                } else if let Some(reference) = single_ref {
+                    map.shift_remove("allOf");
+                    if nullable {
+                        map.shift_remove("nullable");
+                        map.insert("anyOf".to_owned(), json!([reference, {"type": "null"}]));
+                    } else {
+                        map.extend(reference);
+                    }
+                }
+                if let Some(Value::Array(values)) = map.get("enum") {
+                    if let ([only], true) = (values.as_slice(), map.contains_key("type")) {
+                        let only = only.clone();
+                        map.shift_remove("enum");
+                        map.insert("const".to_owned(), only);
+                    }
+                }
+                if let Some(example) = map.shift_remove("example") {
+                    map.insert("examples".to_owned(), json!([example]));
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(rewrite),
+            _ => {}
+        }
+    }
+    let mut doc = doc.clone();
+    for part in ["paths", "components"] {
+        if let Some(value) = doc.get_mut(part) {
+            rewrite(value);
+        }
+    }
+    doc["openapi"] = json!("3.1.0");
+    doc
+}
+
+/// `enum: [null]` accepts nothing in 3.0 unless `nullable` (and `null` in 3.1): makes the
+/// 3.0 document say `nullable`, so that both dialects mean the same.
+fn null_enums_nullable(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.get("enum") == Some(&json!([null])) {
+                map.insert("nullable".to_owned(), json!(true));
+            }
+            map.values_mut().for_each(null_enums_nullable);
+        }
+        Value::Array(items) => items.iter_mut().for_each(null_enums_nullable),
+        _ => {}
+    }
+}
+
 // ---- Property-based: mangled real specs ---------------------------------------------------
 
 /// The real documents: the corpus beside the repository, the project spec and the fixtures.
 fn real_specs() -> Vec<Value> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files: Vec<PathBuf> = vec![root.join("spec/livedesk.yaml")];
-    for dir in [root.join("../shared/specs"), root.join("tests/fixtures")] {
+    for dir in [
+        root.join("../shared/specs"),
+        root.join("../shared/specs31"),
+        root.join("tests/fixtures"),
+    ] {
         if let Ok(entries) = std::fs::read_dir(&dir) {
             files.extend(
                 entries
@@ -486,6 +558,20 @@ fn mutation() -> impl Strategy<Value = Mutation> {
             Just(json!({"$ref": "#/components/schemas/Nowhere"})),
             Just(json!({"$ref": "#/components/schemas"})),
             Just(json!({"type": "object", "properties": {"self": {"type": "string"}}})),
+            // OpenAPI 3.1 constructs, in 3.0 and 3.1 documents alike.
+            Just(json!({"type": ["string", "null"]})),
+            Just(json!({"type": ["integer", "string", "null"], "minimum": 1})),
+            Just(json!({"type": "null"})),
+            Just(json!({"type": []})),
+            Just(json!({"anyOf": [{"$ref": "#/components/schemas/Alpha"}, {"type": "null"}]})),
+            Just(json!({"const": "fixed"})),
+            Just(json!({"type": "array", "prefixItems": [{"type": "string"}, true]})),
+            Just(json!({"$defs": {"d": {"type": "string"}}, "$ref": "#/components/schemas/Alpha/$defs/d"})),
+            Just(json!({"$ref": "#/components/pathItems/Nowhere"})),
+            Just(json!({"type": "number", "exclusiveMinimum": 1, "examples": [2]})),
+            Just(json!(true)),
+            Just(json!(false)),
+            Just(json!("3.1.0")),
             name().prop_map(Value::String),
         ]
         .prop_map(Mutation::Replace),
@@ -581,8 +667,38 @@ proptest! {
     }
 
     #[test]
+    fn the_same_api_in_3_1_generates_what_it_does_in_3_0(mut spec in spec()) {
+        null_enums_nullable(&mut spec);
+        let v31 = to_openapi31(&spec);
+        let (a, b) = (codegen::generate(&spec.to_string(), &options()), generate_checked(&v31.to_string()));
+        let brief = |ds: &[codegen::Diagnostic]| ds.iter().map(|d| format!("{}: {}", d.pointer, d.message)).collect::<Vec<_>>();
+        match (a, b) {
+            (Ok(a), Ok(b)) => {
+                prop_assert_eq!(brief(&a.warnings), brief(&b.warnings));
+                for (x, y) in a.files.iter().zip(&b.files) {
+                    prop_assert_eq!(&x.path, &y.path);
+                    prop_assert!(x.contents == y.contents, "{} differs for\n{}\nas 3.1:\n{}", x.path, spec, v31);
+                }
+                prop_assert_eq!(a.files.len(), b.files.len());
+            }
+            (Err(_), Err(_)) => {}
+            (a, b) => prop_assert!(false, "3.0: {:?}\n3.1: {:?}\n{}\n{}", a.map(|_| ()).map_err(|d| brief(&d)), b.map(|_| ()).map_err(|d| brief(&d)), spec, v31),
+        }
+    }
+
+    #[test]
+    fn mangled_3_1_specs_never_panic_and_yield_code_that_parses(
+        spec in spec(),
+        mutations in prop::collection::vec((any::<usize>(), mutation()), 0..6),
+    ) {
+        let doc = mangle(to_openapi31(&spec), &mutations);
+        let _ = generate_checked(&doc.to_string());
+    }
+
+    #[test]
     fn arbitrary_text_never_panics(text in ".{0,200}") {
         let _ = generate_checked(&format!("openapi: 3.0.3\n{text}"));
+        let _ = generate_checked(&format!("openapi: 3.1.0\n{text}"));
         let _ = generate_checked(&text);
     }
 }

@@ -1,6 +1,7 @@
 //! Snapshot tests of the generator's output: each fixture spec in `tests/fixtures/` against
 //! its generated module (which carries its own runtime), each real
-//! spec in `../shared/specs` against `tests/corpus/`, and each broken spec in
+//! spec in `../shared/specs` and `../shared/specs31` against `tests/corpus/`, and each
+//! broken spec in
 //! `tests/diagnostics/` against the diagnostics it must produce. The `livedesk-tests` crate
 //! compiles the module snapshots. `UPDATE_SNAPSHOTS=1 cargo test -p codegen` rewrites the
 //! snapshots (it needs no snapshot to compile, so it works after any change); review the
@@ -174,33 +175,41 @@ fn broken_specs_give_located_diagnostics() {
     finish(mismatches);
 }
 
-/// The public specs other projects wrote, kept beside the repository in `../shared/specs`.
-fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs")
-}
+/// The public specs other projects wrote, kept beside the repository: OpenAPI 3.0 in
+/// `../shared/specs`, 3.1 in `../shared/specs31`.
+const CORPUS_DIRS: [&str; 2] = ["specs", "specs31"];
 
-/// Every real-world spec generates a module (compiled by this crate, so with zero warnings
-/// under clippy `-D warnings`), and its warnings match `corpus/<name>.txt`.
+/// Every real-world spec generates a module (compiled by the `livedesk-tests` crate, so
+/// with zero warnings under clippy `-D warnings`), and its warnings match
+/// `corpus/<name>.txt`.
 #[test]
 fn corpus_specs_generate_and_match_their_snapshots() {
-    let specs = corpus_dir();
     let corpus = dir("corpus");
     let mut mismatches = Vec::new();
     let mut seen = Vec::new();
-    let mut files: Vec<PathBuf> = fs::read_dir(&specs)
-        .unwrap_or_else(|e| {
-            panic!(
-                "{}: {e}; the corpus must sit beside the repository",
-                specs.display()
-            )
-        })
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
-        .collect();
+    let mut files: Vec<(&str, PathBuf)> = Vec::new();
+    for folder in CORPUS_DIRS {
+        let specs = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared")
+            .join(folder);
+        let before = files.len();
+        files.extend(
+            fs::read_dir(&specs)
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "{}: {e}; the corpus must sit beside the repository",
+                        specs.display()
+                    )
+                })
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+                .map(|p| (folder, p)),
+        );
+        assert!(files.len() > before, "no specs in {}", specs.display());
+    }
     files.sort();
-    assert!(!files.is_empty(), "no specs in {}", specs.display());
-    for path in files {
+    for (folder, path) in files {
         let stem = path
             .file_stem()
             .expect("file name")
@@ -214,7 +223,7 @@ fn corpus_specs_generate_and_match_their_snapshots() {
         let bytes = fs::read(&path).expect("spec");
         let text = codegen::source_text(&bytes).unwrap_or_else(|d| panic!("{file}: {d}"));
         let options = codegen::ModuleOptions {
-            source: format!("shared/specs/{file}"),
+            source: format!("shared/{folder}/{file}"),
             command: COMMAND.to_owned(),
         };
         let output = codegen::generate_module(text, &options).unwrap_or_else(|ds| {

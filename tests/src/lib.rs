@@ -14,7 +14,8 @@ pub mod fixtures {
     include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
 }
 
-/// One module per real-world spec in `../shared/specs`.
+/// One module per real-world spec in `../shared/specs` (OpenAPI 3.0) and
+/// `../shared/specs31` (3.1).
 #[rustfmt::skip]
 pub mod corpus {
     include!(concat!(env!("OUT_DIR"), "/corpus.rs"));

@@ -407,3 +407,25 @@ fn api_diff_names_a_spec_that_does_not_load() {
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn api_diff_compares_a_3_0_and_a_3_1_spec_of_the_same_api_as_equal() {
+    let dir = Scratch::new();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let v30 = root.join("tests/dialects/livedesk-3.0-equivalent.yaml");
+    let v31 = root.join("../shared/specs31/livedesk-3.1-sample.yaml");
+    let out = xtask(
+        &[
+            "api-diff",
+            "--old",
+            &v30.display().to_string(),
+            "--new",
+            &v31.display().to_string(),
+            "--deny-breaking",
+        ],
+        &dir.0,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert!(report.contains("No changes to the Rust API."), "{report}");
+}
