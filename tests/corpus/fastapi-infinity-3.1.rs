@@ -632,7 +632,7 @@ pub mod requests {
     impl Client {
         /// Rerank
         ///
-        /// Rerank documents. Aligned with Cohere API (https://docs.cohere.com/reference/rerank)
+        /// Rerank documents. Aligned with Cohere API (<https://docs.cohere.com/reference/rerank>)
         ///
         /// ```text
         /// import requests

@@ -136,15 +136,25 @@ fn prose(line: &str) -> String {
             continue;
         }
         if !in_code {
-            if let Some(url_len) = bare_url_len(rest) {
-                let preceded_by_link_syntax = out.ends_with('(') || out.ends_with('<');
-                if preceded_by_link_syntax {
-                    out.push_str(&rest[..url_len]);
-                } else {
-                    out.push('<');
-                    out.push_str(&rest[..url_len]);
-                    out.push('>');
+            // A Markdown link to a web page stays one; other brackets are escaped below (so
+            // that rustdoc does not read them as links to Rust items), and every other URL
+            // becomes an autolink, or stays one.
+            if let Some(link_len) = web_link_len(rest) {
+                out.push_str(&rest[..link_len]);
+                rest = &rest[link_len..];
+                continue;
+            }
+            if let Some(url_len) = rest.strip_prefix('<').and_then(bare_url_len) {
+                if rest[1 + url_len..].starts_with('>') {
+                    out.push_str(&rest[..url_len + 2]);
+                    rest = &rest[url_len + 2..];
+                    continue;
                 }
+            }
+            if let Some(url_len) = bare_url_len(rest) {
+                out.push('<');
+                out.push_str(&rest[..url_len]);
+                out.push('>');
                 rest = &rest[url_len..];
                 continue;
             }
@@ -168,6 +178,21 @@ fn prose(line: &str) -> String {
     out
 }
 
+/// Length of a Markdown link `[text](http(s)://...)` at the start of `s`, whose text has
+/// no brackets or backticks.
+fn web_link_len(s: &str) -> Option<usize> {
+    let text_end = s.strip_prefix('[')?.find(']')? + 1;
+    let text = &s[1..text_end];
+    if text.is_empty() || text.contains(['[', '`']) {
+        return None;
+    }
+    let target = s[text_end + 1..].strip_prefix('(')?;
+    let url_len = bare_url_len(target)?;
+    target[url_len..]
+        .starts_with(')')
+        .then_some(text_end + 2 + url_len + 1)
+}
+
 /// Length of an `http(s)://` URL at the start of `s`, without trailing punctuation.
 fn bare_url_len(s: &str) -> Option<usize> {
     if !(s.starts_with("http://") || s.starts_with("https://")) {
@@ -176,7 +201,21 @@ fn bare_url_len(s: &str) -> Option<usize> {
     let end = s
         .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '`' || c == '"')
         .unwrap_or(s.len());
-    let url = s[..end].trim_end_matches(['.', ',', ';', ':', ')', '!', '?', '\'']);
+    let mut url = &s[..end];
+    loop {
+        let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'']);
+        // A closing parenthesis ends the URL unless the URL opened it.
+        let unbalanced =
+            trimmed.ends_with(')') && trimmed.matches('(').count() < trimmed.matches(')').count();
+        url = if unbalanced {
+            &trimmed[..trimmed.len() - 1]
+        } else {
+            trimmed
+        };
+        if !unbalanced {
+            break;
+        }
+    }
     Some(url.len())
 }
 
@@ -195,6 +234,18 @@ mod tests {
             (
                 "visit https://example.com/a?b=c.",
                 "visit <https://example.com/a?b=c>.",
+            ),
+            (
+                "Aligned with Cohere API (https://docs.cohere.com/reference/rerank).",
+                "Aligned with Cohere API (<https://docs.cohere.com/reference/rerank>).",
+            ),
+            (
+                "see https://en.wikipedia.org/wiki/Tuple_(mathematics), or <https://x.example/>",
+                "see <https://en.wikipedia.org/wiki/Tuple_(mathematics)>, or <https://x.example/>",
+            ),
+            (
+                "read [the docs](https://x.example/a_(b)) or [that](ftp://y)",
+                r"read [the docs](https://x.example/a_(b)) or \[that\](ftp://y)",
             ),
             (
                 "keep `Vec<T>` and `[x]` as code",
