@@ -10,9 +10,7 @@ use crate::diagnostics::Diagnostic;
 
 /// Formats `tokens` as a Rust source file starting with `// header`.
 pub(crate) fn render(tokens: TokenStream, header: &str, what: &str) -> Result<String, Diagnostic> {
-    let file: File = syn::parse2(tokens).map_err(|e| {
-        Diagnostic::error("#", format!("internal error: the generated {what} does not parse ({e}); please report this with the spec"))
-    })?;
+    let file = parse(tokens, what)?;
     let mut out = format!("// {header}\n");
     if !file.attrs.is_empty() {
         out.push('\n');
@@ -30,14 +28,24 @@ pub(crate) fn render(tokens: TokenStream, header: &str, what: &str) -> Result<St
             out.push('\n');
         }
         previous = group;
-        out.push_str(&prettyplease::unparse(&File {
-            shebang: None,
-            frontmatter: None,
-            attrs: Vec::new(),
-            items: vec![item],
-        }));
+        out.push_str(&unparse_item(item));
     }
     Ok(out)
+}
+
+fn parse(tokens: TokenStream, what: &str) -> Result<File, Diagnostic> {
+    syn::parse2(tokens).map_err(|e| {
+        Diagnostic::error("#", format!("internal error: the generated {what} does not parse ({e}); please report this with the spec"))
+    })
+}
+
+fn unparse_item(item: Item) -> String {
+    prettyplease::unparse(&File {
+        shebang: None,
+        frontmatter: None,
+        attrs: Vec::new(),
+        items: vec![item],
+    })
 }
 
 /// Items printed without blank lines between them: imports from the same root (`std`,
@@ -135,19 +143,11 @@ fn render_range<F>(
 where
     F: Fn(usize) -> TokenStream,
 {
-    let tokens: TokenStream = range.map(emit).collect();
-    let file: File = syn::parse2(tokens).map_err(|e| {
-        Diagnostic::error("#", format!("internal error: the generated {what} does not parse ({e}); please report this with the spec"))
-    })?;
+    let file = parse(range.map(emit).collect(), what)?;
     let mut out = String::new();
     for item in file.items {
         out.push('\n');
-        out.push_str(&prettyplease::unparse(&File {
-            shebang: None,
-            frontmatter: None,
-            attrs: Vec::new(),
-            items: vec![item],
-        }));
+        out.push_str(&unparse_item(item));
     }
     Ok(out)
 }

@@ -102,7 +102,8 @@ fn step(name: &str, f: impl FnOnce() -> Result<(), String>) -> Result<(), String
     Ok(())
 }
 
-fn cargo(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+/// Runs cargo (the one running this task) in `root`.
+pub(crate) fn cargo(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
     let cargo = std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from);
     let mut command = Command::new(cargo);
     command.current_dir(root).args(args);

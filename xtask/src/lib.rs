@@ -75,26 +75,17 @@ fn bench(args: &[String]) -> Result<(), String> {
             other => return Err(format!("unknown argument `{other}`\n\n{USAGE}")),
         }
     }
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = std::process::Command::new(cargo)
-        .current_dir(root())
-        .args([
-            "bench",
-            "--locked",
-            "-p",
-            "livedesk-tests",
-            "--bench",
-            "performance",
-            "--",
-        ])
-        .args(args)
-        .status()
-        .map_err(|e| format!("cannot run cargo bench: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("cargo bench exited with {status}"))
-    }
+    let mut command = vec![
+        "bench",
+        "--locked",
+        "-p",
+        "livedesk-tests",
+        "--bench",
+        "performance",
+        "--",
+    ];
+    command.extend(args.iter().map(String::as_str));
+    ci::cargo(&root(), &command, &[])
 }
 
 /// The workspace root, where `spec/`, `generated/` and `xtask/` live.

@@ -244,15 +244,10 @@ impl Rewriter {
                 return;
             }
         }
+        self.parameters(item, at);
         let Value::Object(item) = item else {
             return;
         };
-        if let Some(Value::Array(params)) = item.get_mut("parameters") {
-            let base = at.push("parameters");
-            for (i, p) in params.iter_mut().enumerate() {
-                self.parameter(p, &base.push(i.to_string()));
-            }
-        }
         for method in METHODS {
             if let Some(op) = item.get_mut(method) {
                 self.operation(op, &at.push(method));
@@ -261,15 +256,10 @@ impl Rewriter {
     }
 
     fn operation(&mut self, op: &mut Value, at: &Pointer) {
+        self.parameters(op, at);
         let Value::Object(op) = op else {
             return;
         };
-        if let Some(Value::Array(params)) = op.get_mut("parameters") {
-            let base = at.push("parameters");
-            for (i, p) in params.iter_mut().enumerate() {
-                self.parameter(p, &base.push(i.to_string()));
-            }
-        }
         if let Some(body) = op.get_mut("requestBody") {
             self.body(body, &at.push("requestBody"));
         }
@@ -312,6 +302,16 @@ impl Rewriter {
                 if !expression.starts_with("x-") {
                     self.path_item(item, &at.push(expression));
                 }
+            }
+        }
+    }
+
+    /// The `parameters` list of a path item or an operation.
+    fn parameters(&mut self, holder: &mut Value, at: &Pointer) {
+        if let Some(Value::Array(params)) = holder.get_mut("parameters") {
+            let base = at.push("parameters");
+            for (i, p) in params.iter_mut().enumerate() {
+                self.parameter(p, &base.push(i.to_string()));
             }
         }
     }
