@@ -137,23 +137,22 @@ pub(super) fn rewrite(root: &mut Map<String, Value>) -> Vec<Diagnostic> {
         _ => Vec::new(),
     };
 
+    // A `components` that is not a mapping stayed in place for the loader to report.
+    if root.contains_key("components") {
+        return rw.diagnostics;
+    }
     let mut components = components.unwrap_or_default();
-    let schemas = components.entry("schemas").or_insert_with(|| json!({}));
-    if let Value::Object(schemas) = schemas {
-        let renames = rw.hoist_defs(schemas);
+    let mut renames = Vec::new();
+    if let Value::Object(schemas) = components.entry("schemas").or_insert_with(|| json!({})) {
+        renames = rw.hoist_defs(schemas);
         for (name, schema) in webhook_payloads {
             let name = free_name(schemas, &name);
             schemas.insert(name, schema);
         }
-        if !renames.is_empty() {
-            let mut whole = Value::Object(std::mem::take(root));
-            let mut components_value = Value::Object(std::mem::take(&mut components));
-            retarget(&mut whole, &renames);
-            retarget(&mut components_value, &renames);
-            if let (Value::Object(r), Value::Object(c)) = (whole, components_value) {
-                *root = r;
-                components = c;
-            }
+    }
+    if !renames.is_empty() {
+        for value in root.values_mut().chain(components.values_mut()) {
+            retarget(value, &renames);
         }
     }
     if components
