@@ -218,7 +218,7 @@ impl Rewriter {
                 match section.as_str() {
                     "schemas" => self.schema(entry, &at),
                     "parameters" | "headers" => self.parameter(entry, &at),
-                    "requestBodies" => self.body(entry, &at),
+                    "requestBodies" => self.content(entry, &at),
                     "responses" => self.response(entry, &at),
                     "callbacks" => self.callback(entry, &at),
                     _ => {}
@@ -229,8 +229,14 @@ impl Rewriter {
 
     fn path_item(&mut self, item: &mut Value, at: &Pointer) {
         if let Some(reference) = item.get("$ref").and_then(Value::as_str) {
-            if let Some(name) = reference.strip_prefix("#/components/pathItems/") {
-                match self.path_items.get(&unescape(name)) {
+            if let ["components", "pathItems", name] = Pointer::from_fragment(reference)
+                .segments()
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .as_slice()
+            {
+                match self.path_items.get(*name) {
                     Some(resolved) => *item = resolved.clone(),
                     None => {
                         self.diagnostics.push(Diagnostic::error(
@@ -260,7 +266,7 @@ impl Rewriter {
             return;
         };
         if let Some(body) = op.get_mut("requestBody") {
-            self.body(body, &at.push("requestBody"));
+            self.content(body, &at.push("requestBody"));
         }
         if let Some(security) = op.get_mut("security") {
             self.strip_requirements(security);
@@ -321,10 +327,6 @@ impl Rewriter {
             self.schema(schema, &at.push("schema"));
         }
         self.content(p, at);
-    }
-
-    fn body(&mut self, body: &mut Value, at: &Pointer) {
-        self.content(body, at);
     }
 
     fn response(&mut self, response: &mut Value, at: &Pointer) {
@@ -412,7 +414,11 @@ impl Rewriter {
             let name = free_name(schemas, &preferred);
             renames.push((
                 at.as_str().to_owned(),
-                format!("#/components/schemas/{}", escape(&name)),
+                Pointer::root()
+                    .push("components")
+                    .push("schemas")
+                    .push(&name)
+                    .into(),
             ));
             schemas.insert(name, schema);
         }
@@ -652,33 +658,22 @@ const TYPES: [&str; 7] = [
     "string", "number", "integer", "boolean", "array", "object", "null",
 ];
 
-/// What is wrong with a `type` keyword, if anything.
+/// What is wrong with the shape of a `type` keyword, if anything. Unknown type names are
+/// left to the 3.0 model, which treats them as it does in 3.0 documents.
 fn type_problem(types: Option<&Value>) -> Option<String> {
-    let names = match types? {
-        Value::String(t) => vec![t],
-        Value::Array(ts) if !ts.is_empty() => {
-            let mut names = Vec::new();
-            for t in ts {
-                let Value::String(t) = t else {
-                    return Some(format!(
-                        "`type` lists `{t}`, which is not a type name; expected some of {}",
-                        TYPES.join(", ")
-                    ));
-                };
-                names.push(t);
-            }
-            names
-        }
-        _ => {
-            return Some(format!(
-                "`type` must be a type name or a list of them: {}",
+    match types? {
+        Value::String(_) => None,
+        Value::Array(ts) if !ts.is_empty() => ts.iter().find(|t| !t.is_string()).map(|t| {
+            format!(
+                "`type` lists `{t}`, which is not a type name; expected some of {}",
                 TYPES.join(", ")
-            ));
-        }
-    };
-    // Unknown names are left to the 3.0 model, which treats them as it does in 3.0.
-    let _ = names;
-    None
+            )
+        }),
+        _ => Some(format!(
+            "`type` must be a type name or a list of them: {}",
+            TYPES.join(", ")
+        )),
+    }
 }
 
 /// Keywords that apply to values of one JSON type (the rest apply to all).
@@ -864,13 +859,4 @@ fn retarget(value: &mut Value, renames: &[(String, String)]) {
         }
         _ => {}
     }
-}
-
-/// A JSON pointer segment as written in a `$ref`.
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
-
-fn unescape(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
 }
