@@ -8,7 +8,6 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use crate::emit::client::Credentials;
 use crate::ir::{
     self, Api, BodyEncoding, EnumValue, FieldRepr, Outcome, Param, ParamLocation, ResponseBody,
     TypeDef, TypeKind,
@@ -94,10 +93,10 @@ pub fn diff(old: &Api, new: &Api) -> Report {
     } else {
         Bump::None
     };
-    let old_version = crate::emit::manifest::crate_version(&old.version);
+    let old_version = old.crate_version.clone();
     Report {
         title: new.title.clone(),
-        new_version: crate::emit::manifest::crate_version(&new.version),
+        new_version: new.crate_version.clone(),
         recommended_version: bumped(&old_version, bump),
         old_version,
         bump,
@@ -211,10 +210,10 @@ impl Differ<'_> {
     }
 
     fn security(&mut self) {
-        let mode = |api: &Api| match Credentials::of(api) {
-            Credentials::None => "no credentials".to_owned(),
-            Credentials::One(s) => format!("one credential ({})", s.rust_name),
-            Credentials::Several(_) => "several optional credentials".to_owned(),
+        let mode = |api: &Api| match (api.credentials, api.security_schemes.first()) {
+            (ir::Credentials::One, Some(s)) => format!("one credential ({})", s.rust_name),
+            (ir::Credentials::Several, _) => "several optional credentials".to_owned(),
+            (ir::Credentials::None | ir::Credentials::One, _) => "no credentials".to_owned(),
         };
         let (old_mode, new_mode) = (mode(self.old), mode(self.new));
         if old_mode != new_mode {
@@ -225,7 +224,7 @@ impl Differ<'_> {
                 format!("now takes {new_mode} (took {old_mode})"),
             );
         }
-        let several = matches!(Credentials::of(self.new), Credentials::Several(_));
+        let several = self.new.credentials == ir::Credentials::Several;
         let old: BTreeMap<&str, &ir::SecurityScheme> = self
             .old
             .security_schemes

@@ -9,12 +9,17 @@ pub struct Api {
     pub title: String,
     /// `info.version`.
     pub version: String,
+    /// The generated crate's version: `info.version` when it is a semantic version,
+    /// `0.1.0` otherwise.
+    pub crate_version: String,
     /// `info.description`.
     pub description: Option<String>,
     /// Servers, first one is the default base URL.
     pub servers: Vec<Server>,
     /// Security schemes used by at least one operation, in components order.
     pub security_schemes: Vec<SecurityScheme>,
+    /// How the client holds the credentials of those schemes.
+    pub credentials: Credentials,
     /// Named types, sorted by Rust name.
     pub types: Vec<TypeDef>,
     /// Operations, sorted by Rust name.
@@ -50,6 +55,18 @@ pub struct ServerVariable {
     pub values: Vec<String>,
     /// `description`.
     pub description: Option<String>,
+}
+
+/// How the client takes credentials.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Credentials {
+    /// The API uses no authentication.
+    None,
+    /// The API uses exactly one scheme (the first of `Api::security_schemes`): the client
+    /// is built with it, always present.
+    One,
+    /// Several schemes: each is optional and set on the client builder.
+    Several,
 }
 
 /// A way to authenticate, as declared under `components.securitySchemes`.
@@ -91,6 +108,8 @@ pub enum SecurityKind {
 pub struct TypeDef {
     /// The Rust type name.
     pub name: String,
+    /// The schema's name under `components.schemas`, for types made from a component.
+    pub wire_name: Option<String>,
     /// Where the schema stands in the spec.
     pub pointer: String,
     /// Doc text: title and description.
@@ -413,12 +432,25 @@ pub struct Param {
     pub required: bool,
     /// The value's type.
     pub ty: Ty,
+    /// How the value becomes text.
+    pub shape: ParamShape,
     /// `description`.
     pub docs: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
     /// How arrays and objects are written.
     pub style: ParamStyle,
+}
+
+/// How a parameter's value becomes the text sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamShape {
+    /// A scalar (number, string, boolean, date, enum) written as its text.
+    Scalar,
+    /// An array or object (or a union of shapes) written item by item in its `style`.
+    Styled,
+    /// Described by `content: application/json`: the value's JSON text.
+    Json,
 }
 
 /// How a parameter's value is written (`style` and `explode`).
@@ -532,7 +564,36 @@ pub struct Response {
     pub body: ResponseBody,
 }
 
+impl Api {
+    /// The named type called `name` (types are sorted by name).
+    pub fn find_type(&self, name: &str) -> Option<&TypeDef> {
+        self.types
+            .binary_search_by(|t| t.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.types[i])
+    }
+
+    /// The variants of the outcome type called `name`; empty if there is none.
+    pub fn outcome_variants(&self, name: &str) -> &[OutcomeVariant] {
+        match self.find_type(name).map(|t| &t.kind) {
+            Some(TypeKind::Outcome(variants)) => variants,
+            _ => &[],
+        }
+    }
+}
+
 impl Ty {
+    /// Whether `wanted` holds for this type or any type inside it.
+    pub fn mentions(&self, wanted: &dyn Fn(&Ty) -> bool) -> bool {
+        wanted(self)
+            || match self {
+                Ty::Option(inner) | Ty::Vec(inner) | Ty::Map(inner) | Ty::Box(inner) => {
+                    inner.mentions(wanted)
+                }
+                _ => false,
+            }
+    }
+
     /// The type as it reads in Rust source, naming generated types with `types_prefix`
     /// (`"types::"` or `""`); for messages and documentation, not for code.
     pub fn rust(&self, types_prefix: &str) -> String {

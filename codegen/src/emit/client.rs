@@ -9,7 +9,7 @@ use super::docs::doc_attrs;
 use crate::ir::{self, SecurityScheme};
 use crate::names::ident;
 
-/// How the client holds credentials.
+/// How the client holds credentials ([`ir::Credentials`]), with the schemes at hand.
 pub(crate) enum Credentials<'a> {
     /// The API uses no authentication.
     None,
@@ -21,10 +21,10 @@ pub(crate) enum Credentials<'a> {
 
 impl<'a> Credentials<'a> {
     pub(crate) fn of(api: &'a ir::Api) -> Self {
-        match api.security_schemes.as_slice() {
-            [] => Credentials::None,
-            [one] => Credentials::One(one),
-            several => Credentials::Several(several),
+        match (api.credentials, api.security_schemes.first()) {
+            (ir::Credentials::One, Some(one)) => Credentials::One(one),
+            (ir::Credentials::Several, _) => Credentials::Several(&api.security_schemes),
+            (ir::Credentials::None | ir::Credentials::One, _) => Credentials::None,
         }
     }
 }

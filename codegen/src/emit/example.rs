@@ -164,27 +164,20 @@ fn callable(api: &ir::Api, op: &Operation) -> bool {
         .filter(|p| p.required)
         .all(|p| match &p.ty {
             Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::String => true,
-            Ty::Named(n) => matches!(find(api, n).map(|t| &t.kind), Some(TypeKind::Enum(_))),
+            Ty::Named(n) => matches!(api.find_type(n).map(|t| &t.kind), Some(TypeKind::Enum(_))),
             _ => false,
         });
     let body_ok = match &op.body {
         Some(b) if b.required && b.encoding != ir::BodyEncoding::Json => false,
         Some(b) if b.required => match &b.ty {
             Ty::Named(n) => {
-                matches!(find(api, n).map(|t| &t.kind), Some(TypeKind::Struct(s)) if s.derive_default)
+                matches!(api.find_type(n).map(|t| &t.kind), Some(TypeKind::Struct(s)) if s.derive_default)
             }
             _ => false,
         },
         _ => true,
     };
     params_ok && body_ok
-}
-
-fn find<'a>(api: &'a ir::Api, name: &str) -> Option<&'a ir::TypeDef> {
-    api.types
-        .binary_search_by(|t| t.name.as_str().cmp(name))
-        .ok()
-        .map(|i| &api.types[i])
 }
 
 /// The credentials argument of `Client::builder`, the variables it reads, and the imports.
@@ -252,7 +245,7 @@ fn body(api: &ir::Api, b: &ir::Body) -> (TokenStream, Uses) {
     let Ty::Named(name) = &b.ty else {
         return (quote!(), uses);
     };
-    let Some(TypeKind::Struct(s)) = find(api, name).map(|t| &t.kind) else {
+    let Some(TypeKind::Struct(s)) = api.find_type(name).map(|t| &t.kind) else {
         return (quote!(), uses);
     };
     let type_name = ident(name);
@@ -308,7 +301,7 @@ fn scalar(api: &ir::Api, ty: &Ty, value: &Value) -> Option<TokenStream> {
             Some(quote!(#n))
         }
         (Ty::Named(name), Value::String(s)) => {
-            let Some(TypeKind::Enum(e)) = find(api, name).map(|t| &t.kind) else {
+            let Some(TypeKind::Enum(e)) = api.find_type(name).map(|t| &t.kind) else {
                 return None;
             };
             let variant = e

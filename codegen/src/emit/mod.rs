@@ -92,17 +92,6 @@ pub(crate) fn api_name(title: &str) -> String {
     }
 }
 
-/// Whether `ty` mentions `wanted` anywhere inside.
-pub(crate) fn mentions(ty: &Ty, wanted: &dyn Fn(&Ty) -> bool) -> bool {
-    wanted(ty)
-        || match ty {
-            Ty::Option(inner) | Ty::Vec(inner) | Ty::Map(inner) | Ty::Box(inner) => {
-                mentions(inner, wanted)
-            }
-            _ => false,
-        }
-}
-
 /// The external crates the generated code needs besides reqwest, serde and serde_json.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct ExtraCrates {
@@ -130,10 +119,8 @@ impl ExtraCrates {
         ExtraCrates {
             chrono: tys
                 .iter()
-                .any(|ty| mentions(ty, &|t| matches!(t, Ty::DateTime | Ty::Date))),
-            uuid: tys
-                .iter()
-                .any(|ty| mentions(ty, &|t| matches!(t, Ty::Uuid))),
+                .any(|ty| ty.mentions(&|t| matches!(t, Ty::DateTime | Ty::Date))),
+            uuid: tys.iter().any(|ty| ty.mentions(&|t| matches!(t, Ty::Uuid))),
         }
     }
 }

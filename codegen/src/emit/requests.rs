@@ -6,11 +6,10 @@ use quote::quote;
 
 use super::client::Credentials;
 use super::docs::{doc_attrs, doc_paragraphs};
-use super::runtime::is_scalar;
 use super::{Scope, ty_tokens};
 use crate::ir::{
-    self, BodyEncoding, FieldRepr, Operation, Outcome, Param, ParamLocation, ParamStyle,
-    PathSegment, ResponseBody, SecurityKind, StatusMatch, Ty, TypeKind,
+    self, BodyEncoding, FieldRepr, Operation, Outcome, Param, ParamLocation, ParamShape,
+    ParamStyle, PathSegment, ResponseBody, SecurityKind, StatusMatch, Ty, TypeKind,
 };
 use crate::names::ident;
 
@@ -33,7 +32,7 @@ pub(crate) fn preamble(api: &ir::Api) -> TokenStream {
         .any(|op| op.deprecated || op.params.iter().any(|p| p.deprecated));
     let allow = deprecated.then(|| quote!(#![allow(deprecated)]));
     let uses_types = api.operations.iter().any(|op| {
-        let named = |ty: &Ty| super::mentions(ty, &|t| matches!(t, Ty::Named(_)));
+        let named = |ty: &Ty| ty.mentions(&|t| matches!(t, Ty::Named(_)));
         let outcome = |o: &Outcome| match o {
             Outcome::ByStatus(_) => true,
             Outcome::Single(ResponseBody::Json(ty)) => named(ty),
@@ -74,14 +73,14 @@ pub(crate) fn preamble(api: &ir::Api) -> TokenStream {
 
 /// How a parameter is taken and stored: scalars by value (strings borrowed), arrays and
 /// objects borrowed.
-fn param_type(api: &ir::Api, ty: &Ty) -> TokenStream {
-    match ty {
+fn param_type(p: &Param) -> TokenStream {
+    match &p.ty {
         Ty::String => quote!(&'a str),
         Ty::Vec(inner) => {
             let inner = ty_tokens(inner, Scope::Sibling);
             quote!(&'a [#inner])
         }
-        other if is_scalar(api, other) => ty_tokens(other, Scope::Sibling),
+        other if p.shape == ParamShape::Scalar => ty_tokens(other, Scope::Sibling),
         other => {
             let ty = ty_tokens(other, Scope::Sibling);
             quote!(&'a #ty)
@@ -118,7 +117,7 @@ pub(crate) fn operation(
     let mut inits = vec![quote!(client: self,)];
     for p in &required {
         let name = ident(&p.rust_name);
-        let ty = param_type(api, &p.ty);
+        let ty = param_type(p);
         args.push(quote!(#name: #ty));
         inits.push(quote!(#name,));
     }
@@ -143,13 +142,13 @@ pub(crate) fn operation(
     let mut fields = vec![quote!(client: &'a Client,)];
     for p in &required {
         let name = ident(&p.rust_name);
-        let ty = param_type(api, &p.ty);
+        let ty = param_type(p);
         fields.push(quote!(#name: #ty,));
     }
     let mut setters = Vec::new();
     for p in &optional {
         let name = ident(&p.rust_name);
-        let ty = param_type(api, &p.ty);
+        let ty = param_type(p);
         fields.push(quote!(#name: Option<#ty>,));
         let location = match p.location {
             ParamLocation::Path => "path",
@@ -342,9 +341,9 @@ fn style_tokens(style: ParamStyle) -> TokenStream {
 }
 
 /// Statements writing one parameter, reading it from `value` (a reference to it).
-fn write_param(api: &ir::Api, p: &Param, value: TokenStream) -> TokenStream {
+fn write_param(p: &Param, value: TokenStream) -> TokenStream {
     let wire = &p.wire_name;
-    let scalar = is_scalar(api, &p.ty);
+    let scalar = p.shape == ParamShape::Scalar;
     match p.location {
         ParamLocation::Query if scalar => {
             let text = scalar_text(&p.ty, value);
@@ -370,16 +369,16 @@ fn write_param(api: &ir::Api, p: &Param, value: TokenStream) -> TokenStream {
 }
 
 /// Writes every query (or header) parameter, optional ones only when set.
-fn write_params(api: &ir::Api, op: &Operation, location: ParamLocation) -> Vec<TokenStream> {
+fn write_params(op: &Operation, location: ParamLocation) -> Vec<TokenStream> {
     op.params
         .iter()
         .filter(|p| p.location == location)
         .map(|p| {
             let name = ident(&p.rust_name);
             if p.required {
-                write_param(api, p, quote!(self.#name))
+                write_param(p, quote!(self.#name))
             } else {
-                let write = write_param(api, p, quote!(value));
+                let write = write_param(p, quote!(value));
                 quote! {
                     if let Some(value) = &self.#name {
                         #write
@@ -401,7 +400,7 @@ fn send_body(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> To
                 let p = &op.params[*i];
                 let name = ident(&p.rust_name);
                 let wire = &p.wire_name;
-                if is_scalar(api, &p.ty) {
+                if p.shape == ParamShape::Scalar {
                     let text = match &p.ty {
                         Ty::DateTime => {
                             quote!(self.#name.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
@@ -416,14 +415,15 @@ fn send_body(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> To
             }
         }
     }
-    let query = write_params(api, op, ParamLocation::Query);
+    let query = write_params(op, ParamLocation::Query);
     let url_mut = (!query.is_empty()).then(|| quote!(mut));
-    let headers = write_params(api, op, ParamLocation::Header);
+    let headers = write_params(op, ParamLocation::Header);
 
     let method = http_method(op.method);
     let accepts_json = match &op.success {
         Outcome::Single(body) => matches!(body, ResponseBody::Json(_)),
-        Outcome::ByStatus(name) => outcome_variants(api, name)
+        Outcome::ByStatus(name) => api
+            .outcome_variants(name)
             .iter()
             .any(|v| matches!(v.body, ResponseBody::Json(_))),
     };
@@ -468,23 +468,9 @@ fn multipart_fields<'a>(api: &'a ir::Api, op: &Operation) -> Option<&'a [ir::Fie
     let Ty::Named(name) = &body.ty else {
         return None;
     };
-    match find(api, name).map(|t| &t.kind) {
+    match api.find_type(name).map(|t| &t.kind) {
         Some(TypeKind::Struct(s)) => Some(&s.fields),
         _ => None,
-    }
-}
-
-fn find<'a>(api: &'a ir::Api, name: &str) -> Option<&'a ir::TypeDef> {
-    api.types
-        .binary_search_by(|t| t.name.as_str().cmp(name))
-        .ok()
-        .map(|i| &api.types[i])
-}
-
-fn outcome_variants<'a>(api: &'a ir::Api, name: &str) -> &'a [ir::OutcomeVariant] {
-    match find(api, name).map(|t| &t.kind) {
-        Some(TypeKind::Outcome(variants)) => variants,
-        _ => &[],
     }
 }
 
@@ -564,7 +550,7 @@ fn decode(api: &ir::Api, op: &Operation) -> TokenStream {
         }
         Outcome::ByStatus(name) => {
             let type_name = ident(name);
-            let variants = outcome_variants(api, name);
+            let variants = api.outcome_variants(name);
             let arms = status_arms(variants).into_iter().map(|(pattern, v)| {
                 let variant = ident(&v.rust_name);
                 let value = match &v.body {
@@ -630,7 +616,7 @@ fn error_decoder(api: &ir::Api, outcome: Option<&Outcome>) -> TokenStream {
         Some(Outcome::Single(ResponseBody::Binary)) => quote!(runtime::binary_error),
         Some(Outcome::ByStatus(name)) => {
             let type_name = ident(name);
-            let variants = outcome_variants(api, name);
+            let variants = api.outcome_variants(name);
             let arms: Vec<TokenStream> = status_arms(variants)
                 .into_iter()
                 .map(|(pattern, v)| {

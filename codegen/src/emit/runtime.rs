@@ -129,7 +129,7 @@ impl Features {
         for op in &api.operations {
             for p in &op.params {
                 tys.push(&p.ty);
-                let scalar = is_scalar(api, &p.ty);
+                let scalar = p.shape == ir::ParamShape::Scalar;
                 if !scalar {
                     f.styles |= style_bit(p.style);
                 }
@@ -155,17 +155,11 @@ impl Features {
                     BodyEncoding::Binary => f.binary_body = true,
                 }
             }
-            let variants = |name: &str| {
-                api.types
+            let variants = |name: &str| -> Vec<ResponseBody> {
+                api.outcome_variants(name)
                     .iter()
-                    .find(|t| t.name == name)
-                    .and_then(|t| match &t.kind {
-                        TypeKind::Outcome(variants) => {
-                            Some(variants.iter().map(|v| v.body.clone()).collect())
-                        }
-                        _ => None,
-                    })
-                    .unwrap_or_default()
+                    .map(|v| v.body.clone())
+                    .collect()
             };
             let success: Vec<ResponseBody> = match &op.success {
                 Outcome::Single(body) => {
@@ -206,7 +200,7 @@ impl Features {
                 }
             }
         }
-        f.base64_type = tys.iter().any(|ty| mentions(ty, &ir::Ty::Base64));
+        f.base64_type = tys.iter().any(|ty| ty.mentions(&|t| *t == ir::Ty::Base64));
         f
     }
 }
@@ -223,52 +217,6 @@ pub(crate) fn style_bit(style: ir::ParamStyle) -> u8 {
         S::Simple { explode: false } => 32,
         S::Simple { explode: true } => 64,
     }
-}
-
-/// Whether a parameter type is written with `Display` rather than through serde.
-pub(crate) fn is_scalar(api: &ir::Api, ty: &ir::Ty) -> bool {
-    use ir::Ty as T;
-    match ty {
-        T::Bool
-        | T::I8
-        | T::I16
-        | T::I32
-        | T::I64
-        | T::U8
-        | T::U16
-        | T::U32
-        | T::U64
-        | T::F32
-        | T::F64
-        | T::String
-        | T::DateTime
-        | T::Date
-        | T::Uuid => true,
-        T::Named(name) => {
-            let def = api
-                .types
-                .binary_search_by(|t| t.name.as_str().cmp(name))
-                .ok()
-                .map(|i| &api.types[i]);
-            match def.map(|d| &d.kind) {
-                Some(TypeKind::Enum(_)) => true,
-                Some(TypeKind::Alias(inner)) => is_scalar(api, inner),
-                _ => false,
-            }
-        }
-        _ => false,
-    }
-}
-
-fn mentions(ty: &ir::Ty, wanted: &ir::Ty) -> bool {
-    use ir::Ty as T;
-    ty == wanted
-        || match ty {
-            T::Option(inner) | T::Vec(inner) | T::Map(inner) | T::Box(inner) => {
-                mentions(inner, wanted)
-            }
-            _ => false,
-        }
 }
 
 /// The runtime module's items.

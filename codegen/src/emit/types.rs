@@ -14,7 +14,7 @@ pub(crate) fn preamble(api: &ir::Api) -> TokenStream {
         TypeKind::Struct(s) => s.fields.iter().any(|f| f.repr == FieldRepr::Patch),
         _ => false,
     });
-    let base64 = |ty: &Ty| super::mentions(ty, &|t| *t == Ty::Base64);
+    let base64 = |ty: &Ty| ty.mentions(&|t| *t == Ty::Base64);
     let uses_runtime = api.types.iter().any(|t| match &t.kind {
         TypeKind::Enum(_) => true,
         TypeKind::Union(u) => u.tag.is_some() || u.variants.iter().any(|v| base64(&v.ty)),
@@ -72,15 +72,8 @@ pub(crate) fn types(api: &ir::Api) -> TokenStream {
 
 /// One type and its impls.
 pub(crate) fn type_def(t: &TypeDef) -> TokenStream {
-    let fallback = match t
-        .pointer
-        .strip_prefix("#/components/schemas/")
-        .filter(|w| !w.contains('/'))
-    {
-        Some(wire) => format!(
-            "The `{}` schema.",
-            wire.replace("~1", "/").replace("~0", "~").replace('`', "'")
-        ),
+    let fallback = match &t.wire_name {
+        Some(wire) => format!("The {} schema.", super::docs::code(wire)),
         None => format!("The `{}` type.", t.name),
     };
     let docs = doc_attrs(t.docs.as_deref().unwrap_or(&fallback));

@@ -126,12 +126,19 @@ impl<'a> Lowerer<'a> {
         let servers = self.lower_servers();
         let (security_schemes, operations) = self.lower_security(operations);
         let types = std::mem::take(&mut self.types).into_values().collect();
+        let credentials = match security_schemes.len() {
+            0 => ir::Credentials::None,
+            1 => ir::Credentials::One,
+            _ => ir::Credentials::Several,
+        };
         let mut api = ir::Api {
             title: info.title.clone(),
             version: info.version.clone(),
+            crate_version: crate_version(&info.version),
             description: info.description.clone(),
             servers,
             security_schemes,
+            credentials,
             types,
             operations,
             recursion_limit: None,
@@ -337,6 +344,43 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// The crate version: the spec's `info.version` when it is a semantic version
+/// (`1.2.3`, `v1.2.3`, `1.2`, `2.0.0-beta.1`; build metadata dropped), `0.1.0` otherwise.
+fn crate_version(info_version: &str) -> String {
+    let v = info_version.trim().trim_start_matches(['v', 'V']);
+    let v = v.split('+').next().unwrap_or(v);
+    let (core, pre) = match v.split_once('-') {
+        Some((core, pre)) => (core, Some(pre)),
+        None => (v, None),
+    };
+    let parts: Vec<&str> = core.split('.').collect();
+    let numeric = |s: &&str| {
+        !s.is_empty()
+            && s.bytes().all(|b| b.is_ascii_digit())
+            && (s.len() == 1 || !s.starts_with('0'))
+    };
+    // One bare number is more often a date's year (`2021-03-01`) than a version.
+    if !(2..=3).contains(&parts.len()) || !parts.iter().all(numeric) {
+        return "0.1.0".to_owned();
+    }
+    let mut out: Vec<&str> = parts.clone();
+    while out.len() < 3 {
+        out.push("0");
+    }
+    let mut version = out.join(".");
+    if let Some(pre) = pre {
+        let valid = !pre.is_empty()
+            && pre.split('.').all(|id| {
+                !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            });
+        if valid {
+            version.push('-');
+            version.push_str(pre);
+        }
+    }
+    version
+}
+
 /// The component name a local `$ref` points to in `section` (`schemas`, `responses`, ...),
 /// or a diagnostic message explaining why the reference cannot be followed.
 pub(crate) fn ref_name(reference: &str, section: &str) -> Result<String, String> {
@@ -353,5 +397,30 @@ pub(crate) fn ref_name(reference: &str, section: &str) -> Result<String, String>
         _ => Err(format!(
             "`{reference}` does not point into `#/components/{section}/`"
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_versions_follow_semver_info_versions() {
+        let cases = [
+            ("2.0.0", "2.0.0"),
+            ("v1.2.3", "1.2.3"),
+            ("1.2", "1.2.0"),
+            ("3", "0.1.0"),
+            ("2.0.0-beta.1", "2.0.0-beta.1"),
+            ("1.0.0+build.5", "1.0.0"),
+            ("1.0.0-rc.1+build", "1.0.0-rc.1"),
+            ("2021-03-01", "0.1.0"),
+            ("01.2.3", "0.1.0"),
+            ("latest", "0.1.0"),
+            ("", "0.1.0"),
+        ];
+        for (info, expected) in cases {
+            assert_eq!(crate_version(info), expected, "{info:?}");
+        }
     }
 }

@@ -213,19 +213,16 @@ impl<'a> Lowerer<'a> {
                 }
             }
             let hint = format!("{builder}{}", pascal(&data.name, "Param"));
-            let ty = match &data.format {
+            let (ty, shape) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
-                    let lowered =
-                        self.schema_ty(SchemaRef::from(schema), &p_at.push("schema"), &hint);
-                    self.param_ty(lowered.ty, location, &p_at)
+                    let ty = self
+                        .schema_ty(SchemaRef::from(schema), &p_at.push("schema"), &hint)
+                        .ty;
+                    let shape = self.param_shape(&ty, &p_at);
+                    (ty, shape)
                 }
-                ParameterSchemaOrContent::Content(_) => {
-                    self.warn(
-                        &p_at,
-                        "parameters described by `content` are not supported; the value is sent as the text you \
-                         give (for a JSON parameter, the JSON text)",
-                    );
-                    Ty::String
+                ParameterSchemaOrContent::Content(content) => {
+                    self.content_param(content, &p_at, &hint)
                 }
             };
             params.push(ir::Param {
@@ -235,6 +232,7 @@ impl<'a> Lowerer<'a> {
                 location,
                 required: data.required || location == ir::ParamLocation::Path,
                 ty,
+                shape,
                 docs: data.description.clone(),
                 deprecated: data.deprecated.unwrap_or(false),
                 style,
@@ -244,25 +242,85 @@ impl<'a> Lowerer<'a> {
         params
     }
 
-    /// Parameters are written as text: scalars, enums and arrays of them anywhere, objects
-    /// in the query too. Anything else is degraded to a string the caller formats.
-    fn param_ty(&mut self, ty: Ty, location: ir::ParamLocation, at: &Pointer) -> Ty {
-        let kind = self.param_kind(&ty, 0);
-        let ok = match kind {
-            ParamKind::Scalar => true,
-            ParamKind::Array => true,
-            ParamKind::Object => location == ir::ParamLocation::Query,
-            ParamKind::Other => false,
-        };
-        if ok {
-            ty
-        } else {
-            self.warn(at, "this parameter's type has no text form here; it is taken as a string you format yourself");
-            Ty::String
+    /// How a parameter described by a schema is written: scalars as their text, anything
+    /// else item by item in its style. Items that are themselves arrays or objects have no
+    /// text form in any style; they are written as JSON text, with a warning.
+    fn param_shape(&mut self, ty: &Ty, at: &Pointer) -> ir::ParamShape {
+        match self.param_kind(ty) {
+            ParamKind::Scalar => ir::ParamShape::Scalar,
+            ParamKind::Flat => ir::ParamShape::Styled,
+            ParamKind::Nested => {
+                self.warn(
+                    at,
+                    "items or properties of this parameter are arrays or objects, which its style \
+                     cannot write; each of them is sent as JSON text",
+                );
+                ir::ParamShape::Styled
+            }
         }
     }
 
-    fn param_kind(&self, ty: &Ty, depth: usize) -> ParamKind {
+    /// A parameter described by `content` (one media type) instead of a schema: JSON media
+    /// types send the value's JSON text; others send scalars as their text.
+    fn content_param(
+        &mut self,
+        content: &'a indexmap::IndexMap<String, MediaType>,
+        at: &Pointer,
+        hint: &str,
+    ) -> (Ty, ir::ParamShape) {
+        let Some((media_type, media)) = content.first() else {
+            self.warn(
+                at,
+                "this parameter's `content` names no media type; it is taken as text",
+            );
+            return (Ty::String, ir::ParamShape::Scalar);
+        };
+        if content.len() > 1 {
+            self.warn(
+                &at.push("content"),
+                format!(
+                    "a parameter's `content` must hold exactly one media type; `{media_type}` is used"
+                ),
+            );
+        }
+        let media_at = at.push("content").push(media_type);
+        let ty = match &media.schema {
+            Some(schema) => {
+                self.schema_ty(schema.into(), &media_at.push("schema"), hint)
+                    .ty
+            }
+            None => Ty::Json,
+        };
+        if encoding_of(media_type) == BodyEncoding::Json {
+            return (ty, ir::ParamShape::Json);
+        }
+        if self.param_kind(&ty) == ParamKind::Scalar {
+            return (ty, ir::ParamShape::Scalar);
+        }
+        self.warn(
+            &media_at,
+            format!(
+                "`{media_type}` values cannot be written from a structured value; this parameter is \
+                 taken as the text you give"
+            ),
+        );
+        (Ty::String, ir::ParamShape::Scalar)
+    }
+
+    fn param_kind(&self, ty: &Ty) -> ParamKind {
+        self.param_kind_within(ty, 0, 8)
+    }
+
+    /// `depth` counts arrays and objects entered; `hops` bounds the walk through aliases,
+    /// which may refer to themselves until recursion is broken later.
+    fn param_kind_within(&self, ty: &Ty, depth: usize, hops: usize) -> ParamKind {
+        if hops == 0 {
+            return ParamKind::Nested;
+        }
+        let nested = |inner: &Ty| match self.param_kind_within(inner, depth + 1, hops - 1) {
+            ParamKind::Scalar => ParamKind::Flat,
+            ParamKind::Flat | ParamKind::Nested => ParamKind::Nested,
+        };
         match ty {
             Ty::Bool
             | Ty::I8
@@ -279,26 +337,24 @@ impl<'a> Lowerer<'a> {
             | Ty::DateTime
             | Ty::Date
             | Ty::Uuid => ParamKind::Scalar,
-            Ty::Vec(inner)
-                if depth == 0 && self.param_kind(inner, depth + 1) == ParamKind::Scalar =>
-            {
-                ParamKind::Array
-            }
-            Ty::Map(inner)
-                if depth == 0 && self.param_kind(inner, depth + 1) == ParamKind::Scalar =>
-            {
-                ParamKind::Object
-            }
-            Ty::JsonObject if depth == 0 => ParamKind::Object,
+            Ty::Option(inner) | Ty::Box(inner) => self.param_kind_within(inner, depth, hops - 1),
+            Ty::Vec(inner) | Ty::Map(inner) if depth == 0 => nested(inner),
             Ty::Named(name) => match self.types.get(name).map(|t| &t.kind) {
                 Some(TypeKind::Enum(_)) => ParamKind::Scalar,
-                Some(TypeKind::Alias(inner)) if depth < 4 => self.param_kind(inner, depth),
-                Some(TypeKind::Struct(_)) if depth == 0 => ParamKind::Object,
+                Some(TypeKind::Alias(inner)) => self.param_kind_within(inner, depth, hops - 1),
+                Some(TypeKind::Struct(s)) if depth == 0 => s
+                    .fields
+                    .iter()
+                    .map(|f| nested(&f.ty))
+                    .max()
+                    .unwrap_or(ParamKind::Flat),
                 // Written through serde, as whichever shape the value has.
-                Some(TypeKind::Union(_)) if depth == 0 => ParamKind::Array,
-                _ => ParamKind::Other,
+                Some(TypeKind::Union(_) | TypeKind::Newtype(_)) if depth == 0 => ParamKind::Flat,
+                _ => ParamKind::Nested,
             },
-            _ => ParamKind::Other,
+            // Any JSON value, written in whichever shape it has.
+            Ty::Json | Ty::JsonObject if depth == 0 => ParamKind::Flat,
+            _ => ParamKind::Nested,
         }
     }
 
@@ -530,6 +586,7 @@ impl<'a> Lowerer<'a> {
             name.clone(),
             ir::TypeDef {
                 name: name.clone(),
+                wire_name: None,
                 pointer: at.push("responses").to_string(),
                 docs: Some(docs),
                 deprecated: false,
@@ -571,12 +628,15 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// How much structure a parameter value has, in increasing order.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum ParamKind {
+    /// One value with a text form.
     Scalar,
-    Array,
-    Object,
-    Other,
+    /// Items or properties that are scalars.
+    Flat,
+    /// Items or properties that are themselves arrays or objects.
+    Nested,
 }
 
 fn is_success(status: &StatusMatch) -> bool {

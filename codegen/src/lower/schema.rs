@@ -98,11 +98,11 @@ impl<'a> Lowerer<'a> {
             let Some(rust) = self.component_names.get(name.as_str()).cloned() else {
                 continue;
             };
-            self.component(&rust, schema.into(), &base.push(name));
+            self.component(name, &rust, schema.into(), &base.push(name));
         }
     }
 
-    fn component(&mut self, rust_name: &str, schema: SchemaRef<'a>, at: &Pointer) {
+    fn component(&mut self, wire_name: &str, rust_name: &str, schema: SchemaRef<'a>, at: &Pointer) {
         let (docs, deprecated) = match schema {
             SchemaRef::Item(s) => (docs_of(s), s.schema_data.deprecated),
             SchemaRef::Ref(_) => (None, false),
@@ -121,6 +121,7 @@ impl<'a> Lowerer<'a> {
             rust_name.to_owned(),
             ir::TypeDef {
                 name: rust_name.to_owned(),
+                wire_name: Some(wire_name.to_owned()),
                 pointer: at.to_string(),
                 docs,
                 deprecated,
@@ -216,6 +217,7 @@ impl<'a> Lowerer<'a> {
     fn define(&mut self, name: &str, s: &Schema, at: &Pointer, kind: ir::TypeKind) -> Ty {
         let def = ir::TypeDef {
             name: name.to_owned(),
+            wire_name: None,
             pointer: at.to_string(),
             docs: docs_of(s),
             deprecated: s.schema_data.deprecated,
