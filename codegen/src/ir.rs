@@ -303,8 +303,11 @@ pub enum Ty {
     Uuid,
     /// Bytes sent as base64 text (`format: byte`).
     Base64,
-    /// Raw bytes (`format: binary`), for file uploads and binary bodies.
+    /// Raw bytes (`format: binary`), for binary bodies.
     Binary,
+    /// A file uploaded as a part of a `multipart/form-data` body (`format: binary`):
+    /// bytes, with the file name and content type the part is sent with.
+    File,
     /// Any JSON value.
     Json,
     /// A JSON object with any properties.
@@ -483,6 +486,9 @@ pub struct Body {
     pub encoding: BodyEncoding,
     /// The media type sent as `Content-Type`.
     pub media_type: String,
+    /// For `multipart/form-data` bodies, the content type the spec's `encoding` gives a
+    /// property's part, by property name, in spec order.
+    pub part_types: Vec<(String, String)>,
     /// `required`.
     pub required: bool,
     /// `description`.
@@ -616,6 +622,7 @@ impl Ty {
             Ty::Uuid => "uuid::Uuid".to_owned(),
             Ty::Base64 => "Base64".to_owned(),
             Ty::Binary => "Vec<u8>".to_owned(),
+            Ty::File => "File".to_owned(),
             Ty::Json => "serde_json::Value".to_owned(),
             Ty::JsonObject => "serde_json::Map<String, serde_json::Value>".to_owned(),
             Ty::Named(name) => format!("{types_prefix}{name}"),

@@ -22,6 +22,8 @@ use std::time::{Duration, Instant};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use emit::refs::Refs;
+
 pub use diagnostics::{Diagnostic, Pointer, Severity};
 pub use loader::source_text;
 
@@ -193,82 +195,92 @@ fn generate_with(
 ) -> Result<Output, Vec<Diagnostic>> {
     let (api, warnings) = lower_timed(spec, timings)?;
     let header = header(&options.command, &options.source);
+    let one = |d: Diagnostic| vec![d];
 
     let start = Instant::now();
-    let features = emit::runtime::Features::of(&api);
+    let client = (!api.operations.is_empty()).then(|| emit::client::client(&api));
     let example = emit::example::example(&api, &options.name);
+    timings.emit = start.elapsed();
+
+    // The two large modules are emitted and rendered item by item, in parallel; their
+    // time counts as rendering, and so does everything after them.
+    let start = Instant::now();
+    let mut refs = Refs::default();
+    let mut files = Vec::new();
+    let (types, types_refs) = render::render_items(
+        api.types.len(),
+        |i| emit::types::type_def(&api.types[i]),
+        "types module",
+    )
+    .map_err(one)?;
+    let preamble = emit::types::preamble(&api, &types_refs);
+    let mut contents = render::render(preamble, &header, "types module").map_err(one)?;
+    contents.push_str(&types);
+    files.push(OutputFile {
+        path: "src/types.rs".to_owned(),
+        contents,
+    });
+    refs.merge(types_refs);
+    if let Some(client) = client {
+        let credentials = emit::client::Credentials::of(&api);
+        let (requests, requests_refs) = render::render_items(
+            api.operations.len(),
+            |i| emit::requests::operation(&api, &credentials, &api.operations[i]),
+            "requests module",
+        )
+        .map_err(one)?;
+        let preamble = emit::requests::preamble(&api, &requests_refs);
+        let mut contents = render::render(preamble, &header, "requests module").map_err(one)?;
+        contents.push_str(&requests);
+        files.push(OutputFile {
+            path: "src/requests.rs".to_owned(),
+            contents,
+        });
+        refs.merge(requests_refs);
+        refs.merge(Refs::scan(&client));
+        let contents = render::render(client, &header, "src/client.rs").map_err(one)?;
+        files.push(OutputFile {
+            path: "src/client.rs".to_owned(),
+            contents,
+        });
+    }
+    let runtime = emit::runtime::runtime().select(refs.runtime_items());
+    if !runtime.is_empty() {
+        files.push(OutputFile {
+            path: "src/runtime.rs".to_owned(),
+            contents: format!("// {header}\n\n{}", runtime.text()),
+        });
+    }
+    let contents =
+        render::render(crate_root(&api, &runtime), &header, "src/lib.rs").map_err(one)?;
+    files.push(OutputFile {
+        path: "src/lib.rs".to_owned(),
+        contents,
+    });
+    let dependencies = emit::manifest::Dependencies::of(refs.paths().chain(runtime.paths()));
+    let mut dev_dependencies = emit::manifest::Dependencies::default();
+    if let Some((stem, tokens)) = example {
+        dev_dependencies =
+            emit::manifest::Dependencies::of(Refs::scan(&tokens).paths()).without(&dependencies);
+        let path = format!("examples/{stem}.rs");
+        let contents = render::render(tokens, &header, &path).map_err(one)?;
+        files.push(OutputFile { path, contents });
+    }
     let manifest = emit::manifest::ManifestOptions {
         name: &options.name,
         header: &header,
         standalone: options.standalone,
-        example: example.is_some(),
-        extra: emit::ExtraCrates::of(&api),
+        dependencies,
+        dev_dependencies,
     };
-    let mut files = vec![
-        OutputFile {
-            path: "API.md".to_owned(),
-            contents: emit::reference::reference(&api, &header),
-        },
-        OutputFile {
-            path: "Cargo.toml".to_owned(),
-            contents: emit::manifest::manifest(&api, &manifest),
-        },
-    ];
-    let mut modules: Vec<(String, TokenStream)> =
-        vec![("src/lib.rs".to_owned(), crate_root(&api, features))];
-    if features.needs_runtime() {
-        modules.push((
-            "src/runtime.rs".to_owned(),
-            emit::runtime::runtime(features),
-        ));
-    }
-    if features.operations {
-        modules.push(("src/client.rs".to_owned(), emit::client::client(&api)));
-    }
-    if let Some((stem, tokens)) = example {
-        modules.push((format!("examples/{stem}.rs"), tokens));
-    }
-    let types_preamble = emit::types::preamble(&api);
-    let requests_preamble = features.operations.then(|| emit::requests::preamble(&api));
-    timings.emit = start.elapsed();
-
-    // The two large modules are emitted and rendered item by item, in parallel; their
-    // time counts as rendering.
-    let start = Instant::now();
-    for (path, tokens) in modules {
-        let contents = render::render(tokens, &header, &path).map_err(|d| vec![d])?;
-        files.push(OutputFile { path, contents });
-    }
-    let mut types = render::render(types_preamble, &header, "types module").map_err(|d| vec![d])?;
-    types.push_str(
-        &render::render_items(
-            api.types.len(),
-            |i| emit::types::type_def(&api.types[i]),
-            "types module",
-        )
-        .map_err(|d| vec![d])?,
-    );
     files.push(OutputFile {
-        path: "src/types.rs".to_owned(),
-        contents: types,
+        path: "Cargo.toml".to_owned(),
+        contents: emit::manifest::manifest(&api, &manifest),
     });
-    if let Some(preamble) = requests_preamble {
-        let credentials = emit::client::Credentials::of(&api);
-        let mut requests =
-            render::render(preamble, &header, "requests module").map_err(|d| vec![d])?;
-        requests.push_str(
-            &render::render_items(
-                api.operations.len(),
-                |i| emit::requests::operation(&api, &credentials, &api.operations[i]),
-                "requests module",
-            )
-            .map_err(|d| vec![d])?,
-        );
-        files.push(OutputFile {
-            path: "src/requests.rs".to_owned(),
-            contents: requests,
-        });
-    }
+    files.push(OutputFile {
+        path: "API.md".to_owned(),
+        contents: emit::reference::reference(&api, &header),
+    });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     timings.render = start.elapsed();
     Ok(Output { files, warnings })
@@ -276,18 +288,17 @@ fn generate_with(
 
 /// Generates the client as one module file, to embed in another crate with `#[path]` or
 /// `include!`: the same items as a generated crate, in inline modules. It needs the crate
-/// to use edition 2024 and depend on `reqwest`, `serde` and `serde_json` (and `chrono` or
-/// `uuid` when the spec uses those formats).
+/// to use edition 2024 and depend on what a generated crate's manifest lists for the
+/// same spec (`reqwest`, `serde` and `serde_json`, and more as the spec needs).
 pub fn generate_module(spec: &str, options: &ModuleOptions) -> Result<Output, Vec<Diagnostic>> {
     let (api, warnings) = lower_spec(spec)?;
     let header = header(&options.command, &options.source);
-    let features = emit::runtime::Features::of(&api);
-    let runtime = features.needs_runtime().then(|| {
-        let items = emit::runtime::runtime(features);
-        quote!(pub mod runtime { #items })
-    });
-    let client = features.operations.then(|| {
+    let types = emit::types::types(&api);
+    let mut refs = Refs::scan(&types);
+    let client = (!api.operations.is_empty()).then(|| {
         let (client, requests) = (emit::client::client(&api), emit::requests::requests(&api));
+        refs.merge(Refs::scan(&client));
+        refs.merge(Refs::scan(&requests));
         quote! {
             pub mod client {
                 #client
@@ -298,20 +309,30 @@ pub fn generate_module(spec: &str, options: &ModuleOptions) -> Result<Output, Ve
             }
         }
     });
-    let exports = exports(features);
-    let types = emit::types::types(&api);
+    let runtime = emit::runtime::runtime().select(refs.runtime_items());
+    let exports = exports(&api, &runtime);
     let tokens = quote! {
         #exports
 
         #client
 
-        #runtime
-
         pub mod types {
             #types
         }
     };
-    let contents = render::render(tokens, &header, "module").map_err(|d| vec![d])?;
+    let mut contents = render::render(tokens, &header, "module").map_err(|d| vec![d])?;
+    if !runtime.is_empty() {
+        // The runtime is copied as written, indented into its inline module.
+        contents.push_str("\npub mod runtime {\n");
+        for line in runtime.text().lines() {
+            if !line.is_empty() {
+                contents.push_str("    ");
+                contents.push_str(line);
+            }
+            contents.push('\n');
+        }
+        contents.push_str("}\n");
+    }
     Ok(Output {
         files: vec![OutputFile {
             path: "mod.rs".to_owned(),
@@ -322,41 +343,29 @@ pub fn generate_module(spec: &str, options: &ModuleOptions) -> Result<Output, Ve
 }
 
 /// The items re-exported next to `types`: the client and the runtime's public types.
-fn exports(features: emit::runtime::Features) -> TokenStream {
-    let mut runtime_exports = Vec::new();
-    for (on, name) in [
-        (features.api_key, quote!(ApiKey)),
-        (features.base64_type, quote!(Base64)),
-        (features.basic, quote!(BasicAuth)),
-        (features.bearer, quote!(BearerToken)),
-        (features.operations, quote!(BoxFuture)),
-        (features.operations, quote!(DecodeError)),
-        (features.operations, quote!(Error)),
-        (features.operations, quote!(ErrorResponse)),
-        (features.patch, quote!(Patch)),
-        (features.operations, quote!(Response)),
-    ] {
-        if on {
-            runtime_exports.push(name);
-        }
-    }
-    let client = features.operations.then(|| {
+fn exports(api: &ir::Api, runtime: &emit::runtime::Selection) -> TokenStream {
+    let client = (!api.operations.is_empty()).then(|| {
         quote! {
             #[rustfmt::skip]
             pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
         }
     });
-    let runtime = (!runtime_exports.is_empty()).then(|| {
+    let names: Vec<proc_macro2::Ident> = runtime
+        .exports()
+        .into_iter()
+        .map(|name| proc_macro2::Ident::new(name, proc_macro2::Span::call_site()))
+        .collect();
+    let runtime = (!names.is_empty()).then(|| {
         quote! {
             #[rustfmt::skip]
-            pub use runtime::{#(#runtime_exports),*};
+            pub use runtime::{#(#names),*};
         }
     });
     quote!(#client #runtime)
 }
 
 /// The crate root: documentation, lints, modules and re-exports.
-fn crate_root(api: &ir::Api, features: emit::runtime::Features) -> TokenStream {
+fn crate_root(api: &ir::Api, runtime: &emit::runtime::Selection) -> TokenStream {
     let title = format!(
         " {}",
         emit::docs::one_line(&format!(
@@ -376,13 +385,13 @@ fn crate_root(api: &ir::Api, features: emit::runtime::Features) -> TokenStream {
     });
     let blank = api.description.as_ref().map(|_| quote!(#![doc = ""]));
 
-    let runtime_mod = features.needs_runtime().then(|| {
+    let runtime_mod = (!runtime.is_empty()).then(|| {
         quote! {
             #[rustfmt::skip]
             mod runtime;
         }
     });
-    let (about, client_mods) = if features.operations {
+    let (about, client_mods) = if !api.operations.is_empty() {
         (
             quote! {
                 //!
@@ -405,7 +414,7 @@ fn crate_root(api: &ir::Api, features: emit::runtime::Features) -> TokenStream {
             quote!(),
         )
     };
-    let exports = exports(features);
+    let exports = exports(api, runtime);
     let recursion_limit = api.recursion_limit.map(|limit| {
         let limit = limit.to_string();
         quote!(#![recursion_limit = #limit])

@@ -7,6 +7,7 @@ use proc_macro2::TokenStream;
 use syn::{File, Item, UseTree};
 
 use crate::diagnostics::Diagnostic;
+use crate::emit::refs::Refs;
 
 /// Formats `tokens` as a Rust source file starting with `// header`.
 pub(crate) fn render(tokens: TokenStream, header: &str, what: &str) -> Result<String, Diagnostic> {
@@ -78,10 +79,15 @@ fn group_of(item: &Item) -> Option<Group> {
 }
 
 /// Renders items `0..count`, which `emit` makes one at a time, as they follow a preamble:
-/// each after a blank line. Large modules are split into chunks that worker threads emit
-/// and render at once (token streams cannot cross threads, so each worker makes its own);
-/// the chunks are joined in order, so the text is the same however the work is shared.
-pub(crate) fn render_items<F>(count: usize, emit: F, what: &str) -> Result<String, Diagnostic>
+/// each after a blank line; returns the text and what the items refer to. Large modules
+/// are split into chunks that worker threads emit and render at once (token streams
+/// cannot cross threads, so each worker makes its own); the chunks are joined in order, so
+/// the text is the same however the work is shared.
+pub(crate) fn render_items<F>(
+    count: usize,
+    emit: F,
+    what: &str,
+) -> Result<(String, Refs), Diagnostic>
 where
     F: Fn(usize) -> TokenStream + Sync,
 {
@@ -98,7 +104,8 @@ where
         .map(|start| start..(start + size).min(count))
         .collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut rendered: Vec<(usize, Result<String, Diagnostic>)> = std::thread::scope(|scope| {
+    type Rendered = Result<(String, Refs), Diagnostic>;
+    let mut rendered: Vec<(usize, Rendered)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
@@ -129,25 +136,30 @@ where
     });
     rendered.sort_by_key(|(i, _)| *i);
     let mut out = String::new();
+    let mut refs = Refs::default();
     for (_, chunk) in rendered {
-        out.push_str(&chunk?);
+        let (text, chunk_refs) = chunk?;
+        out.push_str(&text);
+        refs.merge(chunk_refs);
     }
-    Ok(out)
+    Ok((out, refs))
 }
 
 fn render_range<F>(
     range: std::ops::Range<usize>,
     emit: &F,
     what: &str,
-) -> Result<String, Diagnostic>
+) -> Result<(String, Refs), Diagnostic>
 where
     F: Fn(usize) -> TokenStream,
 {
-    let file = parse(range.map(emit).collect(), what)?;
+    let tokens: TokenStream = range.map(emit).collect();
+    let refs = Refs::scan(&tokens);
+    let file = parse(tokens, what)?;
     let mut out = String::new();
     for item in file.items {
         out.push('\n');
         out.push_str(&unparse_item(item));
     }
-    Ok(out)
+    Ok((out, refs))
 }

@@ -58,9 +58,9 @@ fn the_livedesk_sample_in_3_1_and_its_3_0_twin_generate_the_same_crate() {
         .unwrap()
         .contents;
     for expected in [
-        "pub email: Patch<String>",
-        "pub phone_number: Patch<String>",
-        "pub last_activity_at: Patch<i64>",
+        "pub email: runtime::Patch<String>",
+        "pub phone_number: runtime::Patch<String>",
+        "pub last_activity_at: runtime::Patch<i64>",
         "pub location: Option<Vec<f64>>",
         "pub kind: ContactKind",
         "pub name: Option<String>",

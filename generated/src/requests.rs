@@ -57,11 +57,11 @@ impl<'a> UpdateContact<'a> {
         runtime::Error<types::ErrorBody>,
     > {
         let client = self.client;
-        let mut url = runtime::url(
+        let mut url = runtime::request_url(
             &[
                 &client.base_url,
                 "/api/v2/accounts/contacts/",
-                &runtime::path_param(&self.id),
+                &runtime::path_param("id", &self.id)?,
             ],
         )?;
         if let Some(value) = &self.include_contact_inboxes {
@@ -70,10 +70,10 @@ impl<'a> UpdateContact<'a> {
         }
         let mut request = reqwest::Request::new(reqwest::Method::PATCH, url);
         runtime::accept_json(&mut request);
-        client.basic_auth.apply(&mut request)?;
+        runtime::apply_basic(&mut request, &client.basic_auth)?;
         runtime::json_body(&mut request, "application/json", self.body)?;
         let response = runtime::send(&client.http, request).await?;
-        runtime::receive(response, runtime::json_error::<types::ErrorBody>).await?.json()
+        runtime::json_response(response, runtime::json_error::<types::ErrorBody>).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::runtime::{self, Patch};
+use super::runtime;
 
 /// Additional details about the contact.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -173,8 +173,8 @@ pub struct ContactUpdate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Phone number. Send `null` to remove it.
-    #[serde(default, skip_serializing_if = "Patch::is_absent")]
-    pub phone_number: Patch<String>,
+    #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+    pub phone_number: runtime::Patch<String>,
     /// Whether the contact is blocked. Defaults to false.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked: Option<bool>,

@@ -160,14 +160,16 @@ pub mod requests {
             runtime::Error<types::HttpValidationError>,
         > {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/classify"])?;
+            let url = runtime::request_url(&[&client.base_url, "/classify"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
             runtime::json_body(&mut request, "application/json", self.body)?;
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<types::HttpValidationError>)
-                .await?
-                .json()
+            runtime::json_response(
+                    response,
+                    runtime::json_error::<types::HttpValidationError>,
+                )
+                .await
         }
     }
     impl<'a> IntoFuture for Classify<'a> {
@@ -288,14 +290,16 @@ pub mod requests {
             runtime::Error<types::HttpValidationError>,
         > {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/embeddings"])?;
+            let url = runtime::request_url(&[&client.base_url, "/embeddings"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
             runtime::json_body(&mut request, "application/json", self.body)?;
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<types::HttpValidationError>)
-                .await?
-                .json()
+            runtime::json_response(
+                    response,
+                    runtime::json_error::<types::HttpValidationError>,
+                )
+                .await
         }
     }
     impl<'a> IntoFuture for Embeddings<'a> {
@@ -358,14 +362,16 @@ pub mod requests {
             runtime::Error<types::HttpValidationError>,
         > {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/embeddings_audio"])?;
+            let url = runtime::request_url(&[&client.base_url, "/embeddings_audio"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
             runtime::json_body(&mut request, "application/json", self.body)?;
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<types::HttpValidationError>)
-                .await?
-                .json()
+            runtime::json_response(
+                    response,
+                    runtime::json_error::<types::HttpValidationError>,
+                )
+                .await
         }
     }
     impl<'a> IntoFuture for EmbeddingsAudio<'a> {
@@ -428,14 +434,16 @@ pub mod requests {
             runtime::Error<types::HttpValidationError>,
         > {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/embeddings_image"])?;
+            let url = runtime::request_url(&[&client.base_url, "/embeddings_image"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
             runtime::json_body(&mut request, "application/json", self.body)?;
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<types::HttpValidationError>)
-                .await?
-                .json()
+            runtime::json_response(
+                    response,
+                    runtime::json_error::<types::HttpValidationError>,
+                )
+                .await
         }
     }
     impl<'a> IntoFuture for EmbeddingsImage<'a> {
@@ -477,13 +485,12 @@ pub mod requests {
             runtime::Error<serde_json::Value>,
         > {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/health"])?;
+            let url = runtime::request_url(&[&client.base_url, "/health"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                .await?
-                .json()
+            runtime::json_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for Health<'a> {
@@ -522,13 +529,12 @@ pub mod requests {
             runtime::Error<serde_json::Value>,
         > {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/metrics"])?;
+            let url = runtime::request_url(&[&client.base_url, "/metrics"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                .await?
-                .json()
+            runtime::json_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for MetricsMetricsGet<'a> {
@@ -567,13 +573,12 @@ pub mod requests {
             runtime::Error<serde_json::Value>,
         > {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/models"])?;
+            let url = runtime::request_url(&[&client.base_url, "/models"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                .await?
-                .json()
+            runtime::json_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for Models<'a> {
@@ -610,13 +615,12 @@ pub mod requests {
             runtime::Error<serde_json::Value>,
         > {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/"])?;
+            let url = runtime::request_url(&[&client.base_url, "/"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                .await?
-                .json()
+            runtime::json_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for RedirectGet<'a> {
@@ -668,14 +672,16 @@ pub mod requests {
             runtime::Error<types::HttpValidationError>,
         > {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/rerank"])?;
+            let url = runtime::request_url(&[&client.base_url, "/rerank"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
             runtime::json_body(&mut request, "application/json", self.body)?;
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<types::HttpValidationError>)
-                .await?
-                .json()
+            runtime::json_response(
+                    response,
+                    runtime::json_error::<types::HttpValidationError>,
+                )
+                .await
         }
     }
     impl<'a> IntoFuture for Rerank<'a> {
@@ -690,440 +696,10 @@ pub mod requests {
     }
 }
 
-pub mod runtime {
-    //! Support code shared by all requests: errors, responses, three-state fields and
-    //! credentials.
-    use std::fmt;
-    use reqwest::StatusCode;
-    use reqwest::header::HeaderMap;
-    /// Longest body excerpt shown in messages, in bytes.
-    const EXCERPT_LIMIT: usize = 256;
-    /// Everything that can go wrong when calling the API.
-    ///
-    /// `E` is the type of the error bodies the operation documents.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error<E = serde_json::Value> {
-        /// The client could not be built, or a request could not be formed from the values
-        /// given (for example an invalid base URL).
-        InvalidRequest(String),
-        /// No response arrived within the configured timeout.
-        Timeout(reqwest::Error),
-        /// The request failed before a response arrived: connection refused or reset,
-        /// DNS or TLS failure, or the body could not be read.
-        Transport(reqwest::Error),
-        /// The server answered with a status outside 2xx.
-        Status(Box<ErrorResponse<E>>),
-        /// The server answered with a 2xx status but a body that does not match the spec.
-        Decode(Box<DecodeError>),
-    }
-    impl<E> Error<E> {
-        /// The HTTP status of the response, if one arrived.
-        pub fn status(&self) -> Option<StatusCode> {
-            match self {
-                Error::Status(response) => Some(response.status),
-                Error::Decode(error) => Some(error.status),
-                Error::InvalidRequest(_) | Error::Timeout(_) | Error::Transport(_) => {
-                    None
-                }
-            }
-        }
-        /// Whether the request timed out.
-        pub fn is_timeout(&self) -> bool {
-            matches!(self, Error::Timeout(_))
-        }
-    }
-    impl<E> fmt::Display for Error<E> {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            match self {
-                Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
-                Error::Timeout(error) => write!(f, "request timed out: {error}"),
-                Error::Transport(error) => write!(f, "request failed: {error}"),
-                Error::Status(response) => {
-                    write!(f, "server returned {}", response.status)?;
-                    let text = excerpt(response.text.as_bytes());
-                    if !text.is_empty() {
-                        write!(f, ": {text}")?;
-                    }
-                    Ok(())
-                }
-                Error::Decode(error) => fmt::Display::fmt(error, f),
-            }
-        }
-    }
-    impl<E: fmt::Debug> std::error::Error for Error<E> {
-        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-            match self {
-                Error::Timeout(error) | Error::Transport(error) => Some(error),
-                Error::Decode(error) => Some(&error.source),
-                Error::InvalidRequest(_) | Error::Status(_) => None,
-            }
-        }
-    }
-    /// A response with a status outside 2xx.
-    #[derive(Debug)]
-    pub struct ErrorResponse<E> {
-        status: StatusCode,
-        headers: HeaderMap,
-        body: Option<E>,
-        text: String,
-    }
-    impl<E> ErrorResponse<E> {
-        /// The HTTP status.
-        pub fn status(&self) -> StatusCode {
-            self.status
-        }
-        /// The response headers.
-        pub fn headers(&self) -> &HeaderMap {
-            &self.headers
-        }
-        /// The body decoded as the error type the spec documents, when it parses as one.
-        pub fn body(&self) -> Option<&E> {
-            self.body.as_ref()
-        }
-        /// The body as text (invalid UTF-8 replaced), at most 64 KiB of it.
-        pub fn text(&self) -> &str {
-            &self.text
-        }
-    }
-    /// A 2xx response whose body does not match the spec.
-    #[derive(Debug)]
-    pub struct DecodeError {
-        status: StatusCode,
-        excerpt: String,
-        source: serde_json::Error,
-    }
-    impl DecodeError {
-        /// The HTTP status.
-        pub fn status(&self) -> StatusCode {
-            self.status
-        }
-        /// The start of the body, at most 256 bytes of it.
-        pub fn excerpt(&self) -> &str {
-            &self.excerpt
-        }
-    }
-    impl fmt::Display for DecodeError {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(f, "could not decode the {} response: {}", self.status, self.source)?;
-            if !self.excerpt.is_empty() {
-                write!(f, "; the body starts with: {}", self.excerpt)?;
-            }
-            Ok(())
-        }
-    }
-    /// The first bytes of a body as text, cut at a character boundary.
-    fn excerpt(body: &[u8]) -> String {
-        let mut text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_LIMIT)])
-            .into_owned();
-        if body.len() > EXCERPT_LIMIT {
-            text.push('…');
-        }
-        text
-    }
-    /// A successful response: the decoded body with the status and headers it came with.
-    ///
-    /// Derefs to the body, so `response.field` reads the body's field.
-    #[derive(Clone, Debug)]
-    pub struct Response<T> {
-        status: StatusCode,
-        headers: HeaderMap,
-        body: T,
-    }
-    impl<T> Response<T> {
-        /// The HTTP status.
-        pub fn status(&self) -> StatusCode {
-            self.status
-        }
-        /// The response headers.
-        pub fn headers(&self) -> &HeaderMap {
-            &self.headers
-        }
-        /// The decoded body.
-        pub fn body(&self) -> &T {
-            &self.body
-        }
-        /// The decoded body, dropping status and headers.
-        pub fn into_body(self) -> T {
-            self.body
-        }
-        /// Status, headers and body.
-        pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
-            (self.status, self.headers, self.body)
-        }
-    }
-    impl<T> std::ops::Deref for Response<T> {
-        type Target = T;
-        fn deref(&self) -> &T {
-            &self.body
-        }
-    }
-    /// Checks a base URL and drops its trailing slash, so paths can be appended.
-    pub(crate) fn base_url(url: String) -> Result<String, Error> {
-        match reqwest::Url::parse(&url) {
-            Ok(parsed) if parsed.scheme() == "http" || parsed.scheme() == "https" => {
-                Ok(url.trim_end_matches('/').to_owned())
-            }
-            Ok(_) => {
-                Err(
-                    Error::InvalidRequest(
-                        format!("base URL `{url}` is not http or https"),
-                    ),
-                )
-            }
-            Err(error) => {
-                Err(
-                    Error::InvalidRequest(
-                        format!("base URL `{url}` is invalid: {error}"),
-                    ),
-                )
-            }
-        }
-    }
-    use std::future::Future;
-    use std::pin::Pin;
-    /// Longest error body kept, in bytes; the rest is dropped.
-    const ERROR_BODY_LIMIT: usize = 64 * 1024;
-    impl<E> Error<E> {
-        pub(crate) fn from_reqwest(mut error: reqwest::Error) -> Self {
-            if let Some(url) = error.url_mut() {
-                url.set_query(None);
-            }
-            if error.is_timeout() {
-                Error::Timeout(error)
-            } else {
-                Error::Transport(error)
-            }
-        }
-    }
-    /// The future a request builder turns into when awaited.
-    pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-    /// Parses a request URL from its parts: the base URL, path text and parameters.
-    pub(crate) fn url<E>(parts: &[&str]) -> Result<reqwest::Url, Error<E>> {
-        let url = parts.concat();
-        reqwest::Url::parse(&url)
-            .map_err(|error| Error::InvalidRequest(
-                format!("URL `{url}` is invalid: {error}"),
-            ))
-    }
-    /// Sends a request, telling timeouts from other transport failures.
-    pub(crate) async fn send<E>(
-        http: &reqwest::Client,
-        request: reqwest::Request,
-    ) -> Result<reqwest::Response, Error<E>> {
-        http.execute(request).await.map_err(Error::from_reqwest)
-    }
-    /// Sets a header whose value is known to be valid.
-    pub(crate) fn static_header(
-        request: &mut reqwest::Request,
-        name: reqwest::header::HeaderName,
-        value: &'static str,
-    ) {
-        request
-            .headers_mut()
-            .insert(name, reqwest::header::HeaderValue::from_static(value));
-    }
-    /// Asks for a JSON response.
-    pub(crate) fn accept_json(request: &mut reqwest::Request) {
-        static_header(request, reqwest::header::ACCEPT, "application/json");
-    }
-    /// A 2xx response whose body has been read.
-    pub(crate) struct Received {
-        status: StatusCode,
-        headers: HeaderMap,
-        bytes: Vec<u8>,
-    }
-    /// Reads a response: a 2xx body in full, anything else as an error whose body
-    /// (at most `ERROR_BODY_LIMIT` bytes of it) `decode_error` turns into the spec's
-    /// error type when it can.
-    pub(crate) async fn receive<E>(
-        mut response: reqwest::Response,
-        decode_error: fn(u16, &[u8]) -> Option<E>,
-    ) -> Result<Received, Error<E>> {
-        let status = response.status();
-        let headers = std::mem::take(response.headers_mut());
-        if status.is_success() {
-            let bytes = response.bytes().await.map_err(Error::from_reqwest)?;
-            return Ok(Received {
-                status,
-                headers,
-                bytes: bytes.into(),
-            });
-        }
-        let mut body = Vec::new();
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    let room = ERROR_BODY_LIMIT - body.len();
-                    body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                    if chunk.len() >= room {
-                        break;
-                    }
-                }
-                Ok(None) => break,
-                Err(_) => break,
-            }
-        }
-        let decoded = decode_error(status.as_u16(), &body);
-        let text = String::from_utf8_lossy(&body).into_owned();
-        Err(
-            Error::Status(
-                Box::new(ErrorResponse {
-                    status,
-                    headers,
-                    body: decoded,
-                    text,
-                }),
-            ),
-        )
-    }
-    impl Received {
-        fn respond<T>(self, body: T) -> Response<T> {
-            Response {
-                status: self.status,
-                headers: self.headers,
-                body,
-            }
-        }
-    }
-    /// A request field that can be left out, sent as `null`, or sent with a value.
-    ///
-    /// For a partial update this says exactly what happens to the stored value:
-    /// [`Patch::Absent`] keeps it, [`Patch::Null`] clears it, [`Patch::Set`] replaces it.
-    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-    pub enum Patch<T> {
-        /// Left out of the JSON: the server keeps its current value.
-        #[default]
-        Absent,
-        /// Sent as `null`: the server clears the value.
-        Null,
-        /// Sent with this value.
-        Set(T),
-    }
-    impl<T> Patch<T> {
-        /// Whether the field is left out of the JSON.
-        pub fn is_absent(&self) -> bool {
-            matches!(self, Patch::Absent)
-        }
-        /// The value, if one is set.
-        pub fn value(&self) -> Option<&T> {
-            match self {
-                Patch::Set(value) => Some(value),
-                Patch::Absent | Patch::Null => None,
-            }
-        }
-        /// The value, if one is set; absent and null both give `None`.
-        pub fn into_option(self) -> Option<T> {
-            match self {
-                Patch::Set(value) => Some(value),
-                Patch::Absent | Patch::Null => None,
-            }
-        }
-    }
-    impl<T> From<T> for Patch<T> {
-        fn from(value: T) -> Self {
-            Patch::Set(value)
-        }
-    }
-    impl<T: serde::Serialize> serde::Serialize for Patch<T> {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match self {
-                Patch::Set(value) => value.serialize(serializer),
-                Patch::Absent | Patch::Null => serializer.serialize_none(),
-            }
-        }
-    }
-    impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Patch<T> {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            Ok(
-                match Option::<T>::deserialize(deserializer)? {
-                    Some(value) => Patch::Set(value),
-                    None => Patch::Null,
-                },
-            )
-        }
-    }
-    /// Deserializes a string enum without allocating for known values.
-    pub(crate) fn deserialize_string_enum<'de, D, T>(
-        deserializer: D,
-    ) -> Result<T, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-        T: for<'a> From<&'a str>,
-    {
-        struct Visitor<T>(std::marker::PhantomData<T>);
-        impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for Visitor<T> {
-            type Value = T;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
-                Ok(T::from(value))
-            }
-        }
-        deserializer.deserialize_str(Visitor(std::marker::PhantomData))
-    }
-    /// Serializes a JSON request body.
-    pub(crate) fn json_body<T: serde::Serialize + ?Sized, E>(
-        request: &mut reqwest::Request,
-        content_type: &'static str,
-        body: &T,
-    ) -> Result<(), Error<E>> {
-        match serde_json::to_vec(body) {
-            Ok(bytes) => {
-                static_header(request, reqwest::header::CONTENT_TYPE, content_type);
-                *request.body_mut() = Some(bytes.into());
-                Ok(())
-            }
-            Err(error) => {
-                Err(
-                    Error::InvalidRequest(
-                        format!("the body cannot be serialized: {error}"),
-                    ),
-                )
-            }
-        }
-    }
-    impl Received {
-        /// Decodes the body as JSON of type `T`.
-        pub(crate) fn json<T: serde::de::DeserializeOwned, E>(
-            self,
-        ) -> Result<Response<T>, Error<E>> {
-            match serde_json::from_slice(&self.bytes) {
-                Ok(body) => Ok(self.respond(body)),
-                Err(source) => Err(self.decode_error(source)),
-            }
-        }
-    }
-    impl Received {
-        fn decode_error<E>(&self, source: serde_json::Error) -> Error<E> {
-            Error::Decode(
-                Box::new(DecodeError {
-                    status: self.status,
-                    excerpt: excerpt(&self.bytes),
-                    source,
-                }),
-            )
-        }
-    }
-    /// Decodes an error body as JSON, if it is the expected type.
-    pub(crate) fn json_error<E: serde::de::DeserializeOwned>(
-        _status: u16,
-        body: &[u8],
-    ) -> Option<E> {
-        serde_json::from_slice(body).ok()
-    }
-}
-
 pub mod types {
     //! Request and response types, one per schema of the spec.
     use serde::{Deserialize, Serialize};
-    use super::runtime::{self, Patch};
+    use super::runtime;
     /// AudioEmbeddingInput
     ///
     /// LEGACY, DO NO LONGER UPDATE
@@ -1142,8 +718,8 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub encoding_format: Option<EmbeddingEncodingFormat>,
         /// User
-        #[serde(default, skip_serializing_if = "Patch::is_absent")]
-        pub user: Patch<String>,
+        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        pub user: runtime::Patch<String>,
     }
     /// Input
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1417,8 +993,8 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub encoding_format: Option<EmbeddingEncodingFormat>,
         /// User
-        #[serde(default, skip_serializing_if = "Patch::is_absent")]
-        pub user: Patch<String>,
+        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        pub user: runtime::Patch<String>,
     }
     /// Input
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1601,8 +1177,8 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub encoding_format: Option<EmbeddingEncodingFormat>,
         /// User
-        #[serde(default, skip_serializing_if = "Patch::is_absent")]
-        pub user: Patch<String>,
+        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        pub user: runtime::Patch<String>,
         /// Dimensions
         ///
         /// Defaults to `0`.
@@ -1704,8 +1280,8 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub encoding_format: Option<EmbeddingEncodingFormat>,
         /// User
-        #[serde(default, skip_serializing_if = "Patch::is_absent")]
-        pub user: Patch<String>,
+        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        pub user: runtime::Patch<String>,
         /// Dimensions
         ///
         /// Defaults to `0`.
@@ -1809,8 +1385,8 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub encoding_format: Option<EmbeddingEncodingFormat>,
         /// User
-        #[serde(default, skip_serializing_if = "Patch::is_absent")]
-        pub user: Patch<String>,
+        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        pub user: runtime::Patch<String>,
         /// Dimensions
         ///
         /// Defaults to `0`.
@@ -2071,8 +1647,8 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub model: Option<String>,
         /// Top N
-        #[serde(default, skip_serializing_if = "Patch::is_absent")]
-        pub top_n: Patch<i64>,
+        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        pub top_n: runtime::Patch<i64>,
     }
     /// _Usage
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -2103,5 +1679,496 @@ pub mod types {
         Integer(i64),
         /// A value matching none of the shapes above, kept as received.
         Unknown(serde_json::Value),
+    }
+}
+
+pub mod runtime {
+    //! Support code shared by all requests: errors, responses, three-state fields, credentials,
+    //! and the helpers that write parameters and bodies and read responses.
+
+    use std::fmt;
+    use std::future::Future;
+    use std::pin::Pin;
+
+    use reqwest::StatusCode;
+    use reqwest::header::HeaderMap;
+    use reqwest::header::HeaderName;
+    use reqwest::header::HeaderValue;
+
+    /// Longest body excerpt shown in messages, in bytes.
+    const EXCERPT_LIMIT: usize = 256;
+
+    /// Longest error body kept, in bytes; the rest is dropped.
+    const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+    /// Everything that can go wrong when calling the API.
+    ///
+    /// `E` is the type of the error bodies the operation documents.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error<E = serde_json::Value> {
+        /// The client could not be built, or a request could not be formed from the values
+        /// given (for example an invalid base URL, or a path parameter that would address
+        /// another resource). Nothing was sent.
+        InvalidRequest(String),
+        /// No response arrived within the configured timeout.
+        Timeout(reqwest::Error),
+        /// The request failed before a response arrived: connection refused or reset,
+        /// DNS or TLS failure, or the body could not be read.
+        Transport(reqwest::Error),
+        /// The server answered with a status outside 2xx.
+        Status(Box<ErrorResponse<E>>),
+        /// The server answered with a 2xx status but a body that does not match the spec.
+        Decode(Box<DecodeError>),
+    }
+
+    impl<E> Error<E> {
+        /// The HTTP status of the response, if one arrived.
+        pub fn status(&self) -> Option<StatusCode> {
+            match self {
+                Error::Status(response) => Some(response.status),
+                Error::Decode(error) => Some(error.status),
+                Error::InvalidRequest(_) | Error::Timeout(_) | Error::Transport(_) => None,
+            }
+        }
+
+        /// Whether the request timed out.
+        pub fn is_timeout(&self) -> bool {
+            matches!(self, Error::Timeout(_))
+        }
+    }
+
+    impl<E> fmt::Display for Error<E> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self {
+                Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+                Error::Timeout(error) => write!(f, "request timed out: {error}"),
+                Error::Transport(error) => write!(f, "request failed: {error}"),
+                Error::Status(response) => {
+                    write!(f, "server returned {}", response.status)?;
+                    let shown = body_excerpt(response.text.as_bytes());
+                    if !shown.is_empty() {
+                        write!(f, ": {shown}")?;
+                    }
+                    Ok(())
+                }
+                Error::Decode(error) => fmt::Display::fmt(error, f),
+            }
+        }
+    }
+
+    impl<E: fmt::Debug> std::error::Error for Error<E> {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            match self {
+                Error::Timeout(error) | Error::Transport(error) => Some(error),
+                Error::Decode(error) => Some(&error.source),
+                Error::InvalidRequest(_) | Error::Status(_) => None,
+            }
+        }
+    }
+
+    /// A response with a status outside 2xx.
+    #[derive(Debug)]
+    pub struct ErrorResponse<E> {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Option<E>,
+        text: String,
+    }
+
+    impl<E> ErrorResponse<E> {
+        /// The HTTP status.
+        pub fn status(&self) -> StatusCode {
+            self.status
+        }
+
+        /// The response headers.
+        pub fn headers(&self) -> &HeaderMap {
+            &self.headers
+        }
+
+        /// The body decoded as the error type the spec documents, when it parses as one.
+        pub fn body(&self) -> Option<&E> {
+            self.body.as_ref()
+        }
+
+        /// The body as text (invalid UTF-8 replaced), at most 64 KiB of it.
+        pub fn text(&self) -> &str {
+            &self.text
+        }
+    }
+
+    /// A 2xx response whose body does not match the spec.
+    #[derive(Debug)]
+    pub struct DecodeError {
+        status: StatusCode,
+        path: String,
+        excerpt: String,
+        source: serde_json::Error,
+    }
+
+    impl DecodeError {
+        /// The HTTP status.
+        pub fn status(&self) -> StatusCode {
+            self.status
+        }
+
+        /// Where in the body decoding failed, as a path of properties and indices
+        /// (`payload.id`, `items[2].name`); empty when the body as a whole is wrong.
+        pub fn path(&self) -> &str {
+            &self.path
+        }
+
+        /// The start of the body, at most 256 bytes of it.
+        pub fn excerpt(&self) -> &str {
+            &self.excerpt
+        }
+    }
+
+    impl fmt::Display for DecodeError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "could not decode the {} response", self.status)?;
+            if !self.path.is_empty() {
+                write!(f, " at `{}`", self.path)?;
+            }
+            write!(f, ": {}", self.source)?;
+            if !self.excerpt.is_empty() {
+                write!(f, "; the body starts with: {}", self.excerpt)?;
+            }
+            Ok(())
+        }
+    }
+
+    /// The first bytes of a body as text, cut at a character boundary.
+    fn body_excerpt(body: &[u8]) -> String {
+        let mut end = body.len().min(EXCERPT_LIMIT);
+        // Back up to the start of a UTF-8 character rather than splitting it.
+        while end < body.len() && end > 0 && (body[end] & 0xC0) == 0x80 {
+            end -= 1;
+        }
+        let mut shown = String::from_utf8_lossy(&body[..end]).into_owned();
+        if body.len() > end {
+            shown.push('…');
+        }
+        shown
+    }
+
+    /// A successful response: the decoded body with the status and headers it came with.
+    ///
+    /// Derefs to the body, so `response.field` reads the body's field.
+    #[derive(Clone, Debug)]
+    pub struct Response<T> {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: T,
+    }
+
+    impl<T> Response<T> {
+        /// The HTTP status.
+        pub fn status(&self) -> StatusCode {
+            self.status
+        }
+
+        /// The response headers.
+        pub fn headers(&self) -> &HeaderMap {
+            &self.headers
+        }
+
+        /// The decoded body.
+        pub fn body(&self) -> &T {
+            &self.body
+        }
+
+        /// The decoded body, dropping status and headers.
+        pub fn into_body(self) -> T {
+            self.body
+        }
+
+        /// Status, headers and body.
+        pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+            (self.status, self.headers, self.body)
+        }
+    }
+
+    impl<T> std::ops::Deref for Response<T> {
+        type Target = T;
+
+        fn deref(&self) -> &T {
+            &self.body
+        }
+    }
+
+    /// The future a request builder turns into when awaited.
+    pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+    /// Checks a base URL and drops its trailing slash, so paths can be appended.
+    pub(crate) fn base_url(given: String) -> Result<String, Error> {
+        match reqwest::Url::parse(&given) {
+            Ok(parsed) if parsed.scheme() == "http" || parsed.scheme() == "https" => {
+                Ok(given.trim_end_matches('/').to_owned())
+            }
+            Ok(_) => Err(Error::InvalidRequest(format!(
+                "base URL `{given}` is not http or https"
+            ))),
+            Err(error) => Err(Error::InvalidRequest(format!(
+                "base URL `{given}` is invalid: {error}"
+            ))),
+        }
+    }
+
+    /// A transport error, told apart from a timeout. Query strings can carry credentials, so
+    /// the URL the error shows loses its query.
+    fn transport_error<E>(mut error: reqwest::Error) -> Error<E> {
+        if let Some(address) = error.url_mut() {
+            address.set_query(None);
+        }
+        if error.is_timeout() {
+            Error::Timeout(error)
+        } else {
+            Error::Transport(error)
+        }
+    }
+
+    /// Parses a request URL from its parts: the base URL, path text and parameters.
+    pub(crate) fn request_url<E>(parts: &[&str]) -> Result<reqwest::Url, Error<E>> {
+        let joined = parts.concat();
+        reqwest::Url::parse(&joined)
+            .map_err(|error| Error::InvalidRequest(format!("URL `{joined}` is invalid: {error}")))
+    }
+
+    /// Sends a request, telling timeouts from other transport failures.
+    pub(crate) async fn send<E>(
+        http: &reqwest::Client,
+        request: reqwest::Request,
+    ) -> Result<reqwest::Response, Error<E>> {
+        http.execute(request).await.map_err(transport_error)
+    }
+
+    /// Sets a header whose value is known to be valid.
+    fn static_header(request: &mut reqwest::Request, name: HeaderName, value: &'static str) {
+        request
+            .headers_mut()
+            .insert(name, HeaderValue::from_static(value));
+    }
+
+    /// Asks for a JSON response.
+    pub(crate) fn accept_json(request: &mut reqwest::Request) {
+        static_header(request, reqwest::header::ACCEPT, "application/json");
+    }
+
+    /// Serializes a JSON request body.
+    pub(crate) fn json_body<T: serde::Serialize + ?Sized, E>(
+        request: &mut reqwest::Request,
+        content_type: &'static str,
+        body: &T,
+    ) -> Result<(), Error<E>> {
+        match serde_json::to_vec(body) {
+            Ok(encoded) => {
+                static_header(request, reqwest::header::CONTENT_TYPE, content_type);
+                *request.body_mut() = Some(encoded.into());
+                Ok(())
+            }
+            Err(error) => Err(Error::InvalidRequest(format!(
+                "the body cannot be serialized: {error}"
+            ))),
+        }
+    }
+
+    /// A 2xx response whose body has been read.
+    pub(crate) struct Received {
+        pub(crate) status: StatusCode,
+        pub(crate) headers: HeaderMap,
+        pub(crate) bytes: Vec<u8>,
+    }
+
+    /// Reads a response: a 2xx body in full, anything else as an error whose body (at most
+    /// `ERROR_BODY_LIMIT` bytes of it) `decode_error` turns into the spec's error type when
+    /// it can.
+    pub(crate) async fn receive<E>(
+        mut response: reqwest::Response,
+        decode_error: fn(u16, &[u8]) -> Option<E>,
+    ) -> Result<Received, Error<E>> {
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        if status.is_success() {
+            let read = response.bytes().await.map_err(transport_error)?;
+            return Ok(Received {
+                status,
+                headers,
+                bytes: read.into(),
+            });
+        }
+        let mut kept = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    let room = ERROR_BODY_LIMIT - kept.len();
+                    kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                    if chunk.len() >= room {
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                // The status is what matters; a body cut short still says what it can.
+                Err(_) => break,
+            }
+        }
+        let body = decode_error(status.as_u16(), &kept);
+        let text = String::from_utf8_lossy(&kept).into_owned();
+        Err(Error::Status(Box::new(ErrorResponse {
+            status,
+            headers,
+            body,
+            text,
+        })))
+    }
+
+    /// The response with its decoded body.
+    pub(crate) fn with_body<T>(received: Received, body: T) -> Response<T> {
+        // The bytes were decoded into `body`, or are not wanted.
+        drop(received.bytes);
+        Response {
+            status: received.status,
+            headers: received.headers,
+            body,
+        }
+    }
+
+    /// A decoding failure of a received body.
+    fn decode_failure<E>(received: &Received, path: String, source: serde_json::Error) -> Error<E> {
+        Error::Decode(Box::new(DecodeError {
+            status: received.status,
+            path,
+            excerpt: body_excerpt(&received.bytes),
+            source,
+        }))
+    }
+
+    /// Decodes JSON, and on failure decodes it again to learn where it failed: the path
+    /// costs nothing when the body is right.
+    fn from_json<T: serde::de::DeserializeOwned>(
+        json: &[u8],
+    ) -> Result<T, (String, serde_json::Error)> {
+        match serde_json::from_slice(json) {
+            Ok(decoded) => Ok(decoded),
+            Err(plain) => {
+                let mut deserializer = serde_json::Deserializer::from_slice(json);
+                match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+                    Ok(_) => Err((String::new(), plain)),
+                    Err(located) => {
+                        let path = located.path().to_string();
+                        let path = if path == "." { String::new() } else { path };
+                        Err((path, located.into_inner()))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads a response and decodes its body as JSON of type `T`.
+    pub(crate) async fn json_response<T: serde::de::DeserializeOwned, E>(
+        response: reqwest::Response,
+        decode_error: fn(u16, &[u8]) -> Option<E>,
+    ) -> Result<Response<T>, Error<E>> {
+        let received = receive(response, decode_error).await?;
+        let body = decode_json(&received)?;
+        Ok(with_body(received, body))
+    }
+
+    /// Decodes a received body as JSON of type `T`.
+    pub(crate) fn decode_json<T: serde::de::DeserializeOwned, E>(
+        received: &Received,
+    ) -> Result<T, Error<E>> {
+        from_json(&received.bytes).map_err(|(path, source)| decode_failure(received, path, source))
+    }
+
+    /// Decodes an error body as JSON, if it is the expected type.
+    pub(crate) fn json_error<E: serde::de::DeserializeOwned>(_status: u16, body: &[u8]) -> Option<E> {
+        serde_json::from_slice(body).ok()
+    }
+
+    /// A request field that can be left out, sent as `null`, or sent with a value.
+    ///
+    /// For a partial update this says exactly what happens to the stored value:
+    /// [`Patch::Absent`] keeps it, [`Patch::Null`] clears it, [`Patch::Set`] replaces it.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+    pub enum Patch<T> {
+        /// Left out of the JSON: the server keeps its current value.
+        #[default]
+        Absent,
+        /// Sent as `null`: the server clears the value.
+        Null,
+        /// Sent with this value.
+        Set(T),
+    }
+
+    impl<T> Patch<T> {
+        /// Whether the field is left out of the JSON.
+        pub fn is_absent(&self) -> bool {
+            matches!(self, Patch::Absent)
+        }
+
+        /// The value, if one is set.
+        pub fn value(&self) -> Option<&T> {
+            match self {
+                Patch::Set(value) => Some(value),
+                Patch::Absent | Patch::Null => None,
+            }
+        }
+
+        /// The value, if one is set; absent and null both give `None`.
+        pub fn into_option(self) -> Option<T> {
+            match self {
+                Patch::Set(value) => Some(value),
+                Patch::Absent | Patch::Null => None,
+            }
+        }
+    }
+
+    impl<T> From<T> for Patch<T> {
+        fn from(value: T) -> Self {
+            Patch::Set(value)
+        }
+    }
+
+    impl<T: serde::Serialize> serde::Serialize for Patch<T> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            match self {
+                Patch::Set(value) => value.serialize(serializer),
+                Patch::Absent | Patch::Null => serializer.serialize_none(),
+            }
+        }
+    }
+
+    impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Patch<T> {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            Ok(match Option::<T>::deserialize(deserializer)? {
+                Some(value) => Patch::Set(value),
+                None => Patch::Null,
+            })
+        }
+    }
+
+    /// Deserializes a string enum without allocating for known values.
+    pub(crate) fn deserialize_string_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        T: for<'a> From<&'a str>,
+    {
+        struct StrVisitor<T>(std::marker::PhantomData<T>);
+
+        impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for StrVisitor<T> {
+            type Value = T;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+                Ok(T::from(value))
+            }
+        }
+
+        deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
     }
 }

@@ -146,13 +146,12 @@ pub mod requests {
             runtime::Error<serde_json::Value>,
         > {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/v1/control/hold"])?;
+            let url = runtime::request_url(&[&client.base_url, "/v1/control/hold"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                .await?
-                .json()
+            runtime::json_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for ControlHold<'a> {
@@ -184,14 +183,11 @@ pub mod requests {
             self,
         ) -> Result<runtime::Response<()>, runtime::Error<serde_json::Value>> {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/v1/control/resume"])?;
+            let url = runtime::request_url(&[&client.base_url, "/v1/control/resume"])?;
             let request = reqwest::Request::new(reqwest::Method::POST, url);
             let response = runtime::send(&client.http, request).await?;
-            Ok(
-                runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                    .await?
-                    .empty(),
-            )
+            runtime::empty_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for ControlResume<'a> {
@@ -229,16 +225,15 @@ pub mod requests {
             self,
         ) -> Result<runtime::Response<String>, runtime::Error<serde_json::Value>> {
             let client = self.client;
-            let mut url = runtime::url(&[&client.base_url, "/v1/things"])?;
+            let mut url = runtime::request_url(&[&client.base_url, "/v1/things"])?;
             if let Some(value) = &self.id {
-                runtime::query(&mut url, "id", value, runtime::Style::FormExploded)?;
+                runtime::query_exploded(&mut url, "id", value)?;
             }
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                .await?
-                .json()
+            runtime::json_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for GetThingOrThings<'a> {
@@ -279,17 +274,18 @@ pub mod requests {
             self,
         ) -> Result<runtime::Response<()>, runtime::Error<serde_json::Value>> {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/v1/header-arg"])?;
+            let url = runtime::request_url(&[&client.base_url, "/v1/header-arg"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             if let Some(value) = &self.accept_language {
-                runtime::header(&mut request, "accept-language", &value.to_string())?;
+                runtime::set_header(
+                    &mut request,
+                    "accept-language",
+                    &value.to_string(),
+                )?;
             }
             let response = runtime::send(&client.http, request).await?;
-            Ok(
-                runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                    .await?
-                    .empty(),
-            )
+            runtime::empty_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for HeaderArg<'a> {
@@ -334,11 +330,11 @@ pub mod requests {
             runtime::Error<serde_json::Value>,
         > {
             let client = self.client;
-            let mut url = runtime::url(
+            let mut url = runtime::request_url(
                 &[
                     &client.base_url,
                     "/v1/tasks/",
-                    &runtime::path_param(&self.task),
+                    &runtime::path_param("task", &self.task)?,
                     "/events",
                 ],
             )?;
@@ -348,9 +344,8 @@ pub mod requests {
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                .await?
-                .json()
+            runtime::json_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for TaskEventsGet<'a> {
@@ -385,15 +380,18 @@ pub mod requests {
             self,
         ) -> Result<runtime::Response<types::Task>, runtime::Error<serde_json::Value>> {
             let client = self.client;
-            let url = runtime::url(
-                &[&client.base_url, "/v1/task/", &runtime::path_param(&self.task)],
+            let url = runtime::request_url(
+                &[
+                    &client.base_url,
+                    "/v1/task/",
+                    &runtime::path_param("Task", &self.task)?,
+                ],
             )?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                .await?
-                .json()
+            runtime::json_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for TaskGet<'a> {
@@ -438,22 +436,19 @@ pub mod requests {
             self,
         ) -> Result<runtime::Response<()>, runtime::Error<serde_json::Value>> {
             let client = self.client;
-            let url = runtime::url(
+            let url = runtime::request_url(
                 &[
                     &client.base_url,
                     "/v1/tasks/",
-                    &runtime::path_param(&self.task),
+                    &runtime::path_param("task", &self.task)?,
                     "/outputs/",
-                    &runtime::path_param(&self.output),
+                    &runtime::path_param("output", &self.output)?,
                 ],
             )?;
             let request = reqwest::Request::new(reqwest::Method::GET, url);
             let response = runtime::send(&client.http, request).await?;
-            Ok(
-                runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                    .await?
-                    .empty(),
-            )
+            runtime::empty_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for TaskOutputDownload<'a> {
@@ -491,20 +486,19 @@ pub mod requests {
             runtime::Error<serde_json::Value>,
         > {
             let client = self.client;
-            let url = runtime::url(
+            let url = runtime::request_url(
                 &[
                     &client.base_url,
                     "/v1/tasks/",
-                    &runtime::path_param(&self.task),
+                    &runtime::path_param("task", &self.task)?,
                     "/outputs",
                 ],
             )?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                .await?
-                .json()
+            runtime::json_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for TaskOutputsGet<'a> {
@@ -542,7 +536,7 @@ pub mod requests {
             runtime::Error<serde_json::Value>,
         > {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/v1/tasks"])?;
+            let url = runtime::request_url(&[&client.base_url, "/v1/tasks"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
             runtime::json_body(
@@ -551,9 +545,8 @@ pub mod requests {
                 self.body,
             )?;
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                .await?
-                .json()
+            runtime::json_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for TaskSubmit<'a> {
@@ -588,13 +581,12 @@ pub mod requests {
             runtime::Error<serde_json::Value>,
         > {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/v1/tasks"])?;
+            let url = runtime::request_url(&[&client.base_url, "/v1/tasks"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                .await?
-                .json()
+            runtime::json_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for TasksGet<'a> {
@@ -632,7 +624,7 @@ pub mod requests {
             runtime::Error<serde_json::Value>,
         > {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/v1/users"])?;
+            let url = runtime::request_url(&[&client.base_url, "/v1/users"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
             runtime::json_body(
@@ -641,9 +633,8 @@ pub mod requests {
                 self.body,
             )?;
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                .await?
-                .json()
+            runtime::json_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for UserCreate<'a> {
@@ -678,13 +669,12 @@ pub mod requests {
             runtime::Error<serde_json::Value>,
         > {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/v1/whoami"])?;
+            let url = runtime::request_url(&[&client.base_url, "/v1/whoami"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                .await?
-                .json()
+            runtime::json_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for Whoami<'a> {
@@ -725,17 +715,14 @@ pub mod requests {
             self,
         ) -> Result<runtime::Response<()>, runtime::Error<serde_json::Value>> {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/v1/whoami/name"])?;
+            let url = runtime::request_url(&[&client.base_url, "/v1/whoami/name"])?;
             let mut request = reqwest::Request::new(reqwest::Method::PUT, url);
             if let Some(body) = self.body {
                 runtime::raw_body(&mut request, "text/plain", body.as_bytes().to_vec());
             }
             let response = runtime::send(&client.http, request).await?;
-            Ok(
-                runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                    .await?
-                    .empty(),
-            )
+            runtime::empty_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for WhoamiPutName<'a> {
@@ -776,7 +763,7 @@ pub mod requests {
             runtime::Error<serde_json::Value>,
         > {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/v1/worker/bootstrap"])?;
+            let url = runtime::request_url(&[&client.base_url, "/v1/worker/bootstrap"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
             runtime::json_body(
@@ -785,9 +772,8 @@ pub mod requests {
                 self.body,
             )?;
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                .await?
-                .json()
+            runtime::json_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for WorkerBootstrap<'a> {
@@ -822,13 +808,12 @@ pub mod requests {
             runtime::Error<serde_json::Value>,
         > {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/v1/worker/ping"])?;
+            let url = runtime::request_url(&[&client.base_url, "/v1/worker/ping"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                .await?
-                .json()
+            runtime::json_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for WorkerPing<'a> {
@@ -873,11 +858,11 @@ pub mod requests {
             self,
         ) -> Result<runtime::Response<()>, runtime::Error<serde_json::Value>> {
             let client = self.client;
-            let url = runtime::url(
+            let url = runtime::request_url(
                 &[
                     &client.base_url,
                     "/v1/worker/task/",
-                    &runtime::path_param(&self.task),
+                    &runtime::path_param("task", &self.task)?,
                     "/output",
                 ],
             )?;
@@ -888,11 +873,8 @@ pub mod requests {
                 self.body,
             )?;
             let response = runtime::send(&client.http, request).await?;
-            Ok(
-                runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                    .await?
-                    .empty(),
-            )
+            runtime::empty_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for WorkerTaskAddOutput<'a> {
@@ -934,11 +916,11 @@ pub mod requests {
             self,
         ) -> Result<runtime::Response<()>, runtime::Error<serde_json::Value>> {
             let client = self.client;
-            let url = runtime::url(
+            let url = runtime::request_url(
                 &[
                     &client.base_url,
                     "/v1/worker/task/",
-                    &runtime::path_param(&self.task),
+                    &runtime::path_param("task", &self.task)?,
                     "/append",
                 ],
             )?;
@@ -949,11 +931,8 @@ pub mod requests {
                 self.body,
             )?;
             let response = runtime::send(&client.http, request).await?;
-            Ok(
-                runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                    .await?
-                    .empty(),
-            )
+            runtime::empty_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for WorkerTaskAppend<'a> {
@@ -995,11 +974,11 @@ pub mod requests {
             self,
         ) -> Result<runtime::Response<()>, runtime::Error<serde_json::Value>> {
             let client = self.client;
-            let url = runtime::url(
+            let url = runtime::request_url(
                 &[
                     &client.base_url,
                     "/v1/worker/task/",
-                    &runtime::path_param(&self.task),
+                    &runtime::path_param("task", &self.task)?,
                     "/complete",
                 ],
             )?;
@@ -1010,11 +989,8 @@ pub mod requests {
                 self.body,
             )?;
             let response = runtime::send(&client.http, request).await?;
-            Ok(
-                runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                    .await?
-                    .empty(),
-            )
+            runtime::empty_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for WorkerTaskComplete<'a> {
@@ -1059,11 +1035,11 @@ pub mod requests {
             runtime::Error<serde_json::Value>,
         > {
             let client = self.client;
-            let url = runtime::url(
+            let url = runtime::request_url(
                 &[
                     &client.base_url,
                     "/v1/worker/task/",
-                    &runtime::path_param(&self.task),
+                    &runtime::path_param("task", &self.task)?,
                     "/chunk",
                 ],
             )?;
@@ -1075,9 +1051,8 @@ pub mod requests {
                 self.body.to_vec(),
             );
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                .await?
-                .json()
+            runtime::json_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for WorkerTaskUploadChunk<'a> {
@@ -1112,13 +1087,12 @@ pub mod requests {
             runtime::Error<serde_json::Value>,
         > {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/v1/workers"])?;
+            let url = runtime::request_url(&[&client.base_url, "/v1/workers"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                .await?
-                .json()
+            runtime::json_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for WorkersList<'a> {
@@ -1150,14 +1124,11 @@ pub mod requests {
             self,
         ) -> Result<runtime::Response<()>, runtime::Error<serde_json::Value>> {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/v1/workers/recycle"])?;
+            let url = runtime::request_url(&[&client.base_url, "/v1/workers/recycle"])?;
             let request = reqwest::Request::new(reqwest::Method::POST, url);
             let response = runtime::send(&client.http, request).await?;
-            Ok(
-                runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                    .await?
-                    .empty(),
-            )
+            runtime::empty_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for WorkersRecycle<'a> {
@@ -1166,518 +1137,6 @@ pub mod requests {
         fn into_future(self) -> Self::IntoFuture {
             Box::pin(self.send())
         }
-    }
-}
-
-pub mod runtime {
-    //! Support code shared by all requests: errors, responses, three-state fields and
-    //! credentials.
-    use std::fmt;
-    /// How an array or object parameter is written (`style` and `explode`).
-    #[derive(Clone, Copy)]
-    pub(crate) enum Style {
-        /// `a=1&a=2`, or `k=v` pairs for objects.
-        FormExploded,
-    }
-    impl Style {
-        /// What separates the items of an array written as one value.
-        fn separator(self) -> &'static str {
-            match self {
-                Style::FormExploded => ",",
-            }
-        }
-        /// Whether items and properties are written as separate pairs.
-        fn explode(self) -> bool {
-            match self {
-                Style::FormExploded => true,
-            }
-        }
-        /// Whether object properties are written as `name[key]=value`.
-        fn deep(self) -> bool {
-            match self {
-                Style::FormExploded => false,
-            }
-        }
-    }
-    use reqwest::StatusCode;
-    use reqwest::header::HeaderMap;
-    /// Longest body excerpt shown in messages, in bytes.
-    const EXCERPT_LIMIT: usize = 256;
-    /// Everything that can go wrong when calling the API.
-    ///
-    /// `E` is the type of the error bodies the operation documents.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error<E = serde_json::Value> {
-        /// The client could not be built, or a request could not be formed from the values
-        /// given (for example an invalid base URL).
-        InvalidRequest(String),
-        /// No response arrived within the configured timeout.
-        Timeout(reqwest::Error),
-        /// The request failed before a response arrived: connection refused or reset,
-        /// DNS or TLS failure, or the body could not be read.
-        Transport(reqwest::Error),
-        /// The server answered with a status outside 2xx.
-        Status(Box<ErrorResponse<E>>),
-        /// The server answered with a 2xx status but a body that does not match the spec.
-        Decode(Box<DecodeError>),
-    }
-    impl<E> Error<E> {
-        /// The HTTP status of the response, if one arrived.
-        pub fn status(&self) -> Option<StatusCode> {
-            match self {
-                Error::Status(response) => Some(response.status),
-                Error::Decode(error) => Some(error.status),
-                Error::InvalidRequest(_) | Error::Timeout(_) | Error::Transport(_) => {
-                    None
-                }
-            }
-        }
-        /// Whether the request timed out.
-        pub fn is_timeout(&self) -> bool {
-            matches!(self, Error::Timeout(_))
-        }
-    }
-    impl<E> fmt::Display for Error<E> {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            match self {
-                Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
-                Error::Timeout(error) => write!(f, "request timed out: {error}"),
-                Error::Transport(error) => write!(f, "request failed: {error}"),
-                Error::Status(response) => {
-                    write!(f, "server returned {}", response.status)?;
-                    let text = excerpt(response.text.as_bytes());
-                    if !text.is_empty() {
-                        write!(f, ": {text}")?;
-                    }
-                    Ok(())
-                }
-                Error::Decode(error) => fmt::Display::fmt(error, f),
-            }
-        }
-    }
-    impl<E: fmt::Debug> std::error::Error for Error<E> {
-        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-            match self {
-                Error::Timeout(error) | Error::Transport(error) => Some(error),
-                Error::Decode(error) => Some(&error.source),
-                Error::InvalidRequest(_) | Error::Status(_) => None,
-            }
-        }
-    }
-    /// A response with a status outside 2xx.
-    #[derive(Debug)]
-    pub struct ErrorResponse<E> {
-        status: StatusCode,
-        headers: HeaderMap,
-        body: Option<E>,
-        text: String,
-    }
-    impl<E> ErrorResponse<E> {
-        /// The HTTP status.
-        pub fn status(&self) -> StatusCode {
-            self.status
-        }
-        /// The response headers.
-        pub fn headers(&self) -> &HeaderMap {
-            &self.headers
-        }
-        /// The body decoded as the error type the spec documents, when it parses as one.
-        pub fn body(&self) -> Option<&E> {
-            self.body.as_ref()
-        }
-        /// The body as text (invalid UTF-8 replaced), at most 64 KiB of it.
-        pub fn text(&self) -> &str {
-            &self.text
-        }
-    }
-    /// A 2xx response whose body does not match the spec.
-    #[derive(Debug)]
-    pub struct DecodeError {
-        status: StatusCode,
-        excerpt: String,
-        source: serde_json::Error,
-    }
-    impl DecodeError {
-        /// The HTTP status.
-        pub fn status(&self) -> StatusCode {
-            self.status
-        }
-        /// The start of the body, at most 256 bytes of it.
-        pub fn excerpt(&self) -> &str {
-            &self.excerpt
-        }
-    }
-    impl fmt::Display for DecodeError {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(f, "could not decode the {} response: {}", self.status, self.source)?;
-            if !self.excerpt.is_empty() {
-                write!(f, "; the body starts with: {}", self.excerpt)?;
-            }
-            Ok(())
-        }
-    }
-    /// The first bytes of a body as text, cut at a character boundary.
-    fn excerpt(body: &[u8]) -> String {
-        let mut text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_LIMIT)])
-            .into_owned();
-        if body.len() > EXCERPT_LIMIT {
-            text.push('…');
-        }
-        text
-    }
-    /// A successful response: the decoded body with the status and headers it came with.
-    ///
-    /// Derefs to the body, so `response.field` reads the body's field.
-    #[derive(Clone, Debug)]
-    pub struct Response<T> {
-        status: StatusCode,
-        headers: HeaderMap,
-        body: T,
-    }
-    impl<T> Response<T> {
-        /// The HTTP status.
-        pub fn status(&self) -> StatusCode {
-            self.status
-        }
-        /// The response headers.
-        pub fn headers(&self) -> &HeaderMap {
-            &self.headers
-        }
-        /// The decoded body.
-        pub fn body(&self) -> &T {
-            &self.body
-        }
-        /// The decoded body, dropping status and headers.
-        pub fn into_body(self) -> T {
-            self.body
-        }
-        /// Status, headers and body.
-        pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
-            (self.status, self.headers, self.body)
-        }
-    }
-    impl<T> std::ops::Deref for Response<T> {
-        type Target = T;
-        fn deref(&self) -> &T {
-            &self.body
-        }
-    }
-    /// Checks a base URL and drops its trailing slash, so paths can be appended.
-    pub(crate) fn base_url(url: String) -> Result<String, Error> {
-        match reqwest::Url::parse(&url) {
-            Ok(parsed) if parsed.scheme() == "http" || parsed.scheme() == "https" => {
-                Ok(url.trim_end_matches('/').to_owned())
-            }
-            Ok(_) => {
-                Err(
-                    Error::InvalidRequest(
-                        format!("base URL `{url}` is not http or https"),
-                    ),
-                )
-            }
-            Err(error) => {
-                Err(
-                    Error::InvalidRequest(
-                        format!("base URL `{url}` is invalid: {error}"),
-                    ),
-                )
-            }
-        }
-    }
-    use std::future::Future;
-    use std::pin::Pin;
-    /// Longest error body kept, in bytes; the rest is dropped.
-    const ERROR_BODY_LIMIT: usize = 64 * 1024;
-    impl<E> Error<E> {
-        pub(crate) fn from_reqwest(mut error: reqwest::Error) -> Self {
-            if let Some(url) = error.url_mut() {
-                url.set_query(None);
-            }
-            if error.is_timeout() {
-                Error::Timeout(error)
-            } else {
-                Error::Transport(error)
-            }
-        }
-    }
-    /// The future a request builder turns into when awaited.
-    pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-    /// Parses a request URL from its parts: the base URL, path text and parameters.
-    pub(crate) fn url<E>(parts: &[&str]) -> Result<reqwest::Url, Error<E>> {
-        let url = parts.concat();
-        reqwest::Url::parse(&url)
-            .map_err(|error| Error::InvalidRequest(
-                format!("URL `{url}` is invalid: {error}"),
-            ))
-    }
-    /// Sends a request, telling timeouts from other transport failures.
-    pub(crate) async fn send<E>(
-        http: &reqwest::Client,
-        request: reqwest::Request,
-    ) -> Result<reqwest::Response, Error<E>> {
-        http.execute(request).await.map_err(Error::from_reqwest)
-    }
-    /// Sets a header whose value is known to be valid.
-    pub(crate) fn static_header(
-        request: &mut reqwest::Request,
-        name: reqwest::header::HeaderName,
-        value: &'static str,
-    ) {
-        request
-            .headers_mut()
-            .insert(name, reqwest::header::HeaderValue::from_static(value));
-    }
-    /// Asks for a JSON response.
-    pub(crate) fn accept_json(request: &mut reqwest::Request) {
-        static_header(request, reqwest::header::ACCEPT, "application/json");
-    }
-    /// A 2xx response whose body has been read.
-    pub(crate) struct Received {
-        status: StatusCode,
-        headers: HeaderMap,
-        bytes: Vec<u8>,
-    }
-    /// Reads a response: a 2xx body in full, anything else as an error whose body
-    /// (at most `ERROR_BODY_LIMIT` bytes of it) `decode_error` turns into the spec's
-    /// error type when it can.
-    pub(crate) async fn receive<E>(
-        mut response: reqwest::Response,
-        decode_error: fn(u16, &[u8]) -> Option<E>,
-    ) -> Result<Received, Error<E>> {
-        let status = response.status();
-        let headers = std::mem::take(response.headers_mut());
-        if status.is_success() {
-            let bytes = response.bytes().await.map_err(Error::from_reqwest)?;
-            return Ok(Received {
-                status,
-                headers,
-                bytes: bytes.into(),
-            });
-        }
-        let mut body = Vec::new();
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    let room = ERROR_BODY_LIMIT - body.len();
-                    body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                    if chunk.len() >= room {
-                        break;
-                    }
-                }
-                Ok(None) => break,
-                Err(_) => break,
-            }
-        }
-        let decoded = decode_error(status.as_u16(), &body);
-        let text = String::from_utf8_lossy(&body).into_owned();
-        Err(
-            Error::Status(
-                Box::new(ErrorResponse {
-                    status,
-                    headers,
-                    body: decoded,
-                    text,
-                }),
-            ),
-        )
-    }
-    impl Received {
-        fn respond<T>(self, body: T) -> Response<T> {
-            Response {
-                status: self.status,
-                headers: self.headers,
-                body,
-            }
-        }
-    }
-    /// Deserializes a string enum without allocating for known values.
-    pub(crate) fn deserialize_string_enum<'de, D, T>(
-        deserializer: D,
-    ) -> Result<T, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-        T: for<'a> From<&'a str>,
-    {
-        struct Visitor<T>(std::marker::PhantomData<T>);
-        impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for Visitor<T> {
-            type Value = T;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
-                Ok(T::from(value))
-            }
-        }
-        deserializer.deserialize_str(Visitor(std::marker::PhantomData))
-    }
-    /// A path parameter's text, percent-encoded so that it stays one path segment.
-    pub(crate) fn path_param(value: &impl fmt::Display) -> String {
-        percent_encode(&value.to_string())
-    }
-    /// Percent-encodes everything but unreserved characters (RFC 3986).
-    fn percent_encode(text: &str) -> String {
-        const HEX: &[u8; 16] = b"0123456789ABCDEF";
-        let mut out = String::with_capacity(text.len());
-        for b in text.bytes() {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-                out.push(char::from(b));
-            } else {
-                out.push('%');
-                out.push(char::from(HEX[usize::from(b >> 4)]));
-                out.push(char::from(HEX[usize::from(b & 15)]));
-            }
-        }
-        out
-    }
-    /// The text of a scalar JSON value as a parameter: strings as they are.
-    fn scalar_text(value: &serde_json::Value) -> String {
-        match value {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Null => String::new(),
-            other => other.to_string(),
-        }
-    }
-    fn parameter_value<T: serde::Serialize + ?Sized, E>(
-        name: &str,
-        value: &T,
-    ) -> Result<serde_json::Value, Error<E>> {
-        serde_json::to_value(value)
-            .map_err(|error| Error::InvalidRequest(
-                format!("parameter `{name}` cannot be written: {error}"),
-            ))
-    }
-    /// Appends an array or object parameter to the query in the given style.
-    pub(crate) fn query<T: serde::Serialize + ?Sized, E>(
-        url: &mut reqwest::Url,
-        name: &str,
-        value: &T,
-        style: Style,
-    ) -> Result<(), Error<E>> {
-        let value = parameter_value(name, value)?;
-        let mut query = url.query_pairs_mut();
-        match &value {
-            serde_json::Value::Array(items) if style.explode() => {
-                for item in items {
-                    query.append_pair(name, &scalar_text(item));
-                }
-            }
-            serde_json::Value::Array(items) => {
-                let joined: Vec<String> = items.iter().map(scalar_text).collect();
-                query.append_pair(name, &joined.join(style.separator()));
-            }
-            serde_json::Value::Object(map) if style.deep() => {
-                for (key, item) in map {
-                    query.append_pair(&format!("{name}[{key}]"), &scalar_text(item));
-                }
-            }
-            serde_json::Value::Object(map) if style.explode() => {
-                for (key, item) in map {
-                    query.append_pair(key, &scalar_text(item));
-                }
-            }
-            serde_json::Value::Object(map) => {
-                let joined: Vec<String> = map
-                    .iter()
-                    .flat_map(|(k, v)| [k.clone(), scalar_text(v)])
-                    .collect();
-                query.append_pair(name, &joined.join(","));
-            }
-            scalar => {
-                query.append_pair(name, &scalar_text(scalar));
-            }
-        }
-        Ok(())
-    }
-    /// Sets a header from a parameter value.
-    pub(crate) fn header<E>(
-        request: &mut reqwest::Request,
-        name: &'static str,
-        value: &str,
-    ) -> Result<(), Error<E>> {
-        match reqwest::header::HeaderValue::try_from(value) {
-            Ok(value) => {
-                request
-                    .headers_mut()
-                    .insert(reqwest::header::HeaderName::from_static(name), value);
-                Ok(())
-            }
-            Err(_) => {
-                Err(
-                    Error::InvalidRequest(
-                        format!(
-                            "the value of header `{name}` contains characters a header cannot carry"
-                        ),
-                    ),
-                )
-            }
-        }
-    }
-    /// Serializes a JSON request body.
-    pub(crate) fn json_body<T: serde::Serialize + ?Sized, E>(
-        request: &mut reqwest::Request,
-        content_type: &'static str,
-        body: &T,
-    ) -> Result<(), Error<E>> {
-        match serde_json::to_vec(body) {
-            Ok(bytes) => {
-                static_header(request, reqwest::header::CONTENT_TYPE, content_type);
-                *request.body_mut() = Some(bytes.into());
-                Ok(())
-            }
-            Err(error) => {
-                Err(
-                    Error::InvalidRequest(
-                        format!("the body cannot be serialized: {error}"),
-                    ),
-                )
-            }
-        }
-    }
-    /// Puts text or bytes on a request as they are.
-    pub(crate) fn raw_body(
-        request: &mut reqwest::Request,
-        content_type: &'static str,
-        body: Vec<u8>,
-    ) {
-        static_header(request, reqwest::header::CONTENT_TYPE, content_type);
-        *request.body_mut() = Some(body.into());
-    }
-    impl Received {
-        /// Decodes the body as JSON of type `T`.
-        pub(crate) fn json<T: serde::de::DeserializeOwned, E>(
-            self,
-        ) -> Result<Response<T>, Error<E>> {
-            match serde_json::from_slice(&self.bytes) {
-                Ok(body) => Ok(self.respond(body)),
-                Err(source) => Err(self.decode_error(source)),
-            }
-        }
-    }
-    impl Received {
-        /// Ignores the body (it has been read, so the connection can be reused).
-        pub(crate) fn empty(mut self) -> Response<()> {
-            drop(std::mem::take(&mut self.bytes));
-            self.respond(())
-        }
-    }
-    impl Received {
-        fn decode_error<E>(&self, source: serde_json::Error) -> Error<E> {
-            Error::Decode(
-                Box::new(DecodeError {
-                    status: self.status,
-                    excerpt: excerpt(&self.bytes),
-                    source,
-                }),
-            )
-        }
-    }
-    /// Decodes an error body as JSON, if it is the expected type.
-    pub(crate) fn json_error<E: serde::de::DeserializeOwned>(
-        _status: u16,
-        body: &[u8],
-    ) -> Option<E> {
-        serde_json::from_slice(body).ok()
     }
 }
 
@@ -1935,5 +1394,560 @@ pub mod types {
     pub struct WorkersResult {
         /// The `workers` property.
         pub workers: Vec<Worker>,
+    }
+}
+
+pub mod runtime {
+    //! Support code shared by all requests: errors, responses, three-state fields, credentials,
+    //! and the helpers that write parameters and bodies and read responses.
+
+    use std::fmt;
+    use std::future::Future;
+    use std::pin::Pin;
+
+    use reqwest::StatusCode;
+    use reqwest::header::HeaderMap;
+    use reqwest::header::HeaderName;
+    use reqwest::header::HeaderValue;
+
+    /// Longest body excerpt shown in messages, in bytes.
+    const EXCERPT_LIMIT: usize = 256;
+
+    /// Longest error body kept, in bytes; the rest is dropped.
+    const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+    /// Everything that can go wrong when calling the API.
+    ///
+    /// `E` is the type of the error bodies the operation documents.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error<E = serde_json::Value> {
+        /// The client could not be built, or a request could not be formed from the values
+        /// given (for example an invalid base URL, or a path parameter that would address
+        /// another resource). Nothing was sent.
+        InvalidRequest(String),
+        /// No response arrived within the configured timeout.
+        Timeout(reqwest::Error),
+        /// The request failed before a response arrived: connection refused or reset,
+        /// DNS or TLS failure, or the body could not be read.
+        Transport(reqwest::Error),
+        /// The server answered with a status outside 2xx.
+        Status(Box<ErrorResponse<E>>),
+        /// The server answered with a 2xx status but a body that does not match the spec.
+        Decode(Box<DecodeError>),
+    }
+
+    impl<E> Error<E> {
+        /// The HTTP status of the response, if one arrived.
+        pub fn status(&self) -> Option<StatusCode> {
+            match self {
+                Error::Status(response) => Some(response.status),
+                Error::Decode(error) => Some(error.status),
+                Error::InvalidRequest(_) | Error::Timeout(_) | Error::Transport(_) => None,
+            }
+        }
+
+        /// Whether the request timed out.
+        pub fn is_timeout(&self) -> bool {
+            matches!(self, Error::Timeout(_))
+        }
+    }
+
+    impl<E> fmt::Display for Error<E> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self {
+                Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+                Error::Timeout(error) => write!(f, "request timed out: {error}"),
+                Error::Transport(error) => write!(f, "request failed: {error}"),
+                Error::Status(response) => {
+                    write!(f, "server returned {}", response.status)?;
+                    let shown = body_excerpt(response.text.as_bytes());
+                    if !shown.is_empty() {
+                        write!(f, ": {shown}")?;
+                    }
+                    Ok(())
+                }
+                Error::Decode(error) => fmt::Display::fmt(error, f),
+            }
+        }
+    }
+
+    impl<E: fmt::Debug> std::error::Error for Error<E> {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            match self {
+                Error::Timeout(error) | Error::Transport(error) => Some(error),
+                Error::Decode(error) => Some(&error.source),
+                Error::InvalidRequest(_) | Error::Status(_) => None,
+            }
+        }
+    }
+
+    /// A response with a status outside 2xx.
+    #[derive(Debug)]
+    pub struct ErrorResponse<E> {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Option<E>,
+        text: String,
+    }
+
+    impl<E> ErrorResponse<E> {
+        /// The HTTP status.
+        pub fn status(&self) -> StatusCode {
+            self.status
+        }
+
+        /// The response headers.
+        pub fn headers(&self) -> &HeaderMap {
+            &self.headers
+        }
+
+        /// The body decoded as the error type the spec documents, when it parses as one.
+        pub fn body(&self) -> Option<&E> {
+            self.body.as_ref()
+        }
+
+        /// The body as text (invalid UTF-8 replaced), at most 64 KiB of it.
+        pub fn text(&self) -> &str {
+            &self.text
+        }
+    }
+
+    /// A 2xx response whose body does not match the spec.
+    #[derive(Debug)]
+    pub struct DecodeError {
+        status: StatusCode,
+        path: String,
+        excerpt: String,
+        source: serde_json::Error,
+    }
+
+    impl DecodeError {
+        /// The HTTP status.
+        pub fn status(&self) -> StatusCode {
+            self.status
+        }
+
+        /// Where in the body decoding failed, as a path of properties and indices
+        /// (`payload.id`, `items[2].name`); empty when the body as a whole is wrong.
+        pub fn path(&self) -> &str {
+            &self.path
+        }
+
+        /// The start of the body, at most 256 bytes of it.
+        pub fn excerpt(&self) -> &str {
+            &self.excerpt
+        }
+    }
+
+    impl fmt::Display for DecodeError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "could not decode the {} response", self.status)?;
+            if !self.path.is_empty() {
+                write!(f, " at `{}`", self.path)?;
+            }
+            write!(f, ": {}", self.source)?;
+            if !self.excerpt.is_empty() {
+                write!(f, "; the body starts with: {}", self.excerpt)?;
+            }
+            Ok(())
+        }
+    }
+
+    /// The first bytes of a body as text, cut at a character boundary.
+    fn body_excerpt(body: &[u8]) -> String {
+        let mut end = body.len().min(EXCERPT_LIMIT);
+        // Back up to the start of a UTF-8 character rather than splitting it.
+        while end < body.len() && end > 0 && (body[end] & 0xC0) == 0x80 {
+            end -= 1;
+        }
+        let mut shown = String::from_utf8_lossy(&body[..end]).into_owned();
+        if body.len() > end {
+            shown.push('…');
+        }
+        shown
+    }
+
+    /// A successful response: the decoded body with the status and headers it came with.
+    ///
+    /// Derefs to the body, so `response.field` reads the body's field.
+    #[derive(Clone, Debug)]
+    pub struct Response<T> {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: T,
+    }
+
+    impl<T> Response<T> {
+        /// The HTTP status.
+        pub fn status(&self) -> StatusCode {
+            self.status
+        }
+
+        /// The response headers.
+        pub fn headers(&self) -> &HeaderMap {
+            &self.headers
+        }
+
+        /// The decoded body.
+        pub fn body(&self) -> &T {
+            &self.body
+        }
+
+        /// The decoded body, dropping status and headers.
+        pub fn into_body(self) -> T {
+            self.body
+        }
+
+        /// Status, headers and body.
+        pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+            (self.status, self.headers, self.body)
+        }
+    }
+
+    impl<T> std::ops::Deref for Response<T> {
+        type Target = T;
+
+        fn deref(&self) -> &T {
+            &self.body
+        }
+    }
+
+    /// The future a request builder turns into when awaited.
+    pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+    /// Checks a base URL and drops its trailing slash, so paths can be appended.
+    pub(crate) fn base_url(given: String) -> Result<String, Error> {
+        match reqwest::Url::parse(&given) {
+            Ok(parsed) if parsed.scheme() == "http" || parsed.scheme() == "https" => {
+                Ok(given.trim_end_matches('/').to_owned())
+            }
+            Ok(_) => Err(Error::InvalidRequest(format!(
+                "base URL `{given}` is not http or https"
+            ))),
+            Err(error) => Err(Error::InvalidRequest(format!(
+                "base URL `{given}` is invalid: {error}"
+            ))),
+        }
+    }
+
+    /// A transport error, told apart from a timeout. Query strings can carry credentials, so
+    /// the URL the error shows loses its query.
+    fn transport_error<E>(mut error: reqwest::Error) -> Error<E> {
+        if let Some(address) = error.url_mut() {
+            address.set_query(None);
+        }
+        if error.is_timeout() {
+            Error::Timeout(error)
+        } else {
+            Error::Transport(error)
+        }
+    }
+
+    /// Parses a request URL from its parts: the base URL, path text and parameters.
+    pub(crate) fn request_url<E>(parts: &[&str]) -> Result<reqwest::Url, Error<E>> {
+        let joined = parts.concat();
+        reqwest::Url::parse(&joined)
+            .map_err(|error| Error::InvalidRequest(format!("URL `{joined}` is invalid: {error}")))
+    }
+
+    /// Sends a request, telling timeouts from other transport failures.
+    pub(crate) async fn send<E>(
+        http: &reqwest::Client,
+        request: reqwest::Request,
+    ) -> Result<reqwest::Response, Error<E>> {
+        http.execute(request).await.map_err(transport_error)
+    }
+
+    /// Sets a header whose value is known to be valid.
+    fn static_header(request: &mut reqwest::Request, name: HeaderName, value: &'static str) {
+        request
+            .headers_mut()
+            .insert(name, HeaderValue::from_static(value));
+    }
+
+    /// Asks for a JSON response.
+    pub(crate) fn accept_json(request: &mut reqwest::Request) {
+        static_header(request, reqwest::header::ACCEPT, "application/json");
+    }
+
+    /// Sets a header from a parameter value.
+    pub(crate) fn set_header<E>(
+        request: &mut reqwest::Request,
+        name: &'static str,
+        value: &str,
+    ) -> Result<(), Error<E>> {
+        match HeaderValue::try_from(value) {
+            Ok(valid) => {
+                request
+                    .headers_mut()
+                    .insert(HeaderName::from_static(name), valid);
+                Ok(())
+            }
+            Err(_) => Err(Error::InvalidRequest(format!(
+                "the value of header `{name}` contains characters a header cannot carry"
+            ))),
+        }
+    }
+
+    /// Percent-encodes everything but unreserved characters (RFC 3986), so that the text
+    /// stays one path segment: `/`, `?`, `#`, `%`, spaces and non-ASCII text are all encoded.
+    fn percent_encode(text: &str) -> String {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        let mut out = String::with_capacity(text.len());
+        for b in text.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                out.push(char::from(b));
+            } else {
+                out.push('%');
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
+            }
+        }
+        out
+    }
+
+    /// A path parameter's text, percent-encoded: a part of a path segment.
+    pub(crate) fn path_text(value: &impl fmt::Display) -> String {
+        percent_encode(&value.to_string())
+    }
+
+    /// A path segment made of parameter values, refused when it would address another
+    /// resource: empty, `.` or `..` (in any spelling the URL parser reads as one, such as
+    /// `%2e`), which the URL parser would drop or resolve against the segments before it.
+    pub(crate) fn path_segment<E>(names: &str, segment: String) -> Result<String, Error<E>> {
+        let dots = segment.to_ascii_lowercase().replace("%2e", ".");
+        if dots.is_empty() || dots == "." || dots == ".." {
+            let shown = if segment.is_empty() {
+                "empty"
+            } else {
+                segment.as_str()
+            };
+            return Err(Error::InvalidRequest(format!(
+                "path parameter `{names}` is {shown}, which would address another resource"
+            )));
+        }
+        Ok(segment)
+    }
+
+    /// A path segment that is one parameter's value: percent-encoded and checked.
+    pub(crate) fn path_param<E>(name: &str, value: &impl fmt::Display) -> Result<String, Error<E>> {
+        path_segment(name, path_text(value))
+    }
+
+    /// A parameter value as JSON, to write it item by item.
+    fn parameter_value<T: serde::Serialize + ?Sized, E>(
+        name: &str,
+        value: &T,
+    ) -> Result<serde_json::Value, Error<E>> {
+        serde_json::to_value(value).map_err(|error| {
+            Error::InvalidRequest(format!("parameter `{name}` cannot be written: {error}"))
+        })
+    }
+
+    /// The text of one item of a parameter: strings as they are, other scalars as JSON, and
+    /// arrays and objects (which no style can write inside another) as JSON text.
+    fn scalar_text(value: &serde_json::Value) -> String {
+        match value {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => String::new(),
+            other => other.to_string(),
+        }
+    }
+
+    /// Appends a parameter to the query as separate pairs (`form` style, exploded): arrays
+    /// as `a=1&a=2`, objects as `k=v` pairs.
+    pub(crate) fn query_exploded<T: serde::Serialize + ?Sized, E>(
+        address: &mut reqwest::Url,
+        name: &str,
+        value: &T,
+    ) -> Result<(), Error<E>> {
+        let value = parameter_value(name, value)?;
+        let mut query = address.query_pairs_mut();
+        match &value {
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    query.append_pair(name, &scalar_text(item));
+                }
+            }
+            serde_json::Value::Object(map) => {
+                for (key, item) in map {
+                    query.append_pair(key, &scalar_text(item));
+                }
+            }
+            scalar => {
+                query.append_pair(name, &scalar_text(scalar));
+            }
+        }
+        Ok(())
+    }
+
+    /// Serializes a JSON request body.
+    pub(crate) fn json_body<T: serde::Serialize + ?Sized, E>(
+        request: &mut reqwest::Request,
+        content_type: &'static str,
+        body: &T,
+    ) -> Result<(), Error<E>> {
+        match serde_json::to_vec(body) {
+            Ok(encoded) => {
+                static_header(request, reqwest::header::CONTENT_TYPE, content_type);
+                *request.body_mut() = Some(encoded.into());
+                Ok(())
+            }
+            Err(error) => Err(Error::InvalidRequest(format!(
+                "the body cannot be serialized: {error}"
+            ))),
+        }
+    }
+
+    /// Puts text or bytes on a request as they are.
+    pub(crate) fn raw_body(request: &mut reqwest::Request, content_type: &'static str, body: Vec<u8>) {
+        static_header(request, reqwest::header::CONTENT_TYPE, content_type);
+        *request.body_mut() = Some(body.into());
+    }
+
+    /// A 2xx response whose body has been read.
+    pub(crate) struct Received {
+        pub(crate) status: StatusCode,
+        pub(crate) headers: HeaderMap,
+        pub(crate) bytes: Vec<u8>,
+    }
+
+    /// Reads a response: a 2xx body in full, anything else as an error whose body (at most
+    /// `ERROR_BODY_LIMIT` bytes of it) `decode_error` turns into the spec's error type when
+    /// it can.
+    pub(crate) async fn receive<E>(
+        mut response: reqwest::Response,
+        decode_error: fn(u16, &[u8]) -> Option<E>,
+    ) -> Result<Received, Error<E>> {
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        if status.is_success() {
+            let read = response.bytes().await.map_err(transport_error)?;
+            return Ok(Received {
+                status,
+                headers,
+                bytes: read.into(),
+            });
+        }
+        let mut kept = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    let room = ERROR_BODY_LIMIT - kept.len();
+                    kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                    if chunk.len() >= room {
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                // The status is what matters; a body cut short still says what it can.
+                Err(_) => break,
+            }
+        }
+        let body = decode_error(status.as_u16(), &kept);
+        let text = String::from_utf8_lossy(&kept).into_owned();
+        Err(Error::Status(Box::new(ErrorResponse {
+            status,
+            headers,
+            body,
+            text,
+        })))
+    }
+
+    /// The response with its decoded body.
+    pub(crate) fn with_body<T>(received: Received, body: T) -> Response<T> {
+        // The bytes were decoded into `body`, or are not wanted.
+        drop(received.bytes);
+        Response {
+            status: received.status,
+            headers: received.headers,
+            body,
+        }
+    }
+
+    /// A decoding failure of a received body.
+    fn decode_failure<E>(received: &Received, path: String, source: serde_json::Error) -> Error<E> {
+        Error::Decode(Box::new(DecodeError {
+            status: received.status,
+            path,
+            excerpt: body_excerpt(&received.bytes),
+            source,
+        }))
+    }
+
+    /// Decodes JSON, and on failure decodes it again to learn where it failed: the path
+    /// costs nothing when the body is right.
+    fn from_json<T: serde::de::DeserializeOwned>(
+        json: &[u8],
+    ) -> Result<T, (String, serde_json::Error)> {
+        match serde_json::from_slice(json) {
+            Ok(decoded) => Ok(decoded),
+            Err(plain) => {
+                let mut deserializer = serde_json::Deserializer::from_slice(json);
+                match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+                    Ok(_) => Err((String::new(), plain)),
+                    Err(located) => {
+                        let path = located.path().to_string();
+                        let path = if path == "." { String::new() } else { path };
+                        Err((path, located.into_inner()))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads a response and decodes its body as JSON of type `T`.
+    pub(crate) async fn json_response<T: serde::de::DeserializeOwned, E>(
+        response: reqwest::Response,
+        decode_error: fn(u16, &[u8]) -> Option<E>,
+    ) -> Result<Response<T>, Error<E>> {
+        let received = receive(response, decode_error).await?;
+        let body = decode_json(&received)?;
+        Ok(with_body(received, body))
+    }
+
+    /// Reads a response and ignores its body (read, so the connection can be reused).
+    pub(crate) async fn empty_response<E>(
+        response: reqwest::Response,
+        decode_error: fn(u16, &[u8]) -> Option<E>,
+    ) -> Result<Response<()>, Error<E>> {
+        let received = receive(response, decode_error).await?;
+        Ok(with_body(received, ()))
+    }
+
+    /// Decodes a received body as JSON of type `T`.
+    pub(crate) fn decode_json<T: serde::de::DeserializeOwned, E>(
+        received: &Received,
+    ) -> Result<T, Error<E>> {
+        from_json(&received.bytes).map_err(|(path, source)| decode_failure(received, path, source))
+    }
+
+    /// Decodes an error body as JSON, if it is the expected type.
+    pub(crate) fn json_error<E: serde::de::DeserializeOwned>(_status: u16, body: &[u8]) -> Option<E> {
+        serde_json::from_slice(body).ok()
+    }
+
+    /// Deserializes a string enum without allocating for known values.
+    pub(crate) fn deserialize_string_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        T: for<'a> From<&'a str>,
+    {
+        struct StrVisitor<T>(std::marker::PhantomData<T>);
+
+        impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for StrVisitor<T> {
+            type Value = T;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+                Ok(T::from(value))
+            }
+        }
+
+        deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
     }
 }

@@ -173,8 +173,8 @@ pub mod requests {
             self,
         ) -> Result<runtime::Response<()>, runtime::Error<serde_json::Value>> {
             let client = self.client;
-            let mut url = runtime::url(
-                &[&client.base_url, "/key/", &runtime::path_param(&self.query)],
+            let mut url = runtime::request_url(
+                &[&client.base_url, "/key/", &runtime::path_param("query", &self.query)?],
             )?;
             url.query_pairs_mut().append_pair("url", &self.url.to_string());
             url.query_pairs_mut().append_pair("request", &self.request.to_string());
@@ -183,11 +183,8 @@ pub mod requests {
             url.query_pairs_mut().append_pair("client", &self.client_2.to_string());
             let request = reqwest::Request::new(reqwest::Method::GET, url);
             let response = runtime::send(&client.http, request).await?;
-            Ok(
-                runtime::receive(response, runtime::json_error::<serde_json::Value>)
-                    .await?
-                    .empty(),
-            )
+            runtime::empty_response(response, runtime::json_error::<serde_json::Value>)
+                .await
         }
     }
     impl<'a> IntoFuture for KeyGet<'a> {
@@ -199,14 +196,27 @@ pub mod requests {
     }
 }
 
+pub mod types {
+    //! Request and response types, one per schema of the spec.
+}
+
 pub mod runtime {
-    //! Support code shared by all requests: errors, responses, three-state fields and
-    //! credentials.
+    //! Support code shared by all requests: errors, responses, three-state fields, credentials,
+    //! and the helpers that write parameters and bodies and read responses.
+
     use std::fmt;
+    use std::future::Future;
+    use std::pin::Pin;
+
     use reqwest::StatusCode;
     use reqwest::header::HeaderMap;
+
     /// Longest body excerpt shown in messages, in bytes.
     const EXCERPT_LIMIT: usize = 256;
+
+    /// Longest error body kept, in bytes; the rest is dropped.
+    const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
     /// Everything that can go wrong when calling the API.
     ///
     /// `E` is the type of the error bodies the operation documents.
@@ -214,7 +224,8 @@ pub mod runtime {
     #[non_exhaustive]
     pub enum Error<E = serde_json::Value> {
         /// The client could not be built, or a request could not be formed from the values
-        /// given (for example an invalid base URL).
+        /// given (for example an invalid base URL, or a path parameter that would address
+        /// another resource). Nothing was sent.
         InvalidRequest(String),
         /// No response arrived within the configured timeout.
         Timeout(reqwest::Error),
@@ -226,22 +237,23 @@ pub mod runtime {
         /// The server answered with a 2xx status but a body that does not match the spec.
         Decode(Box<DecodeError>),
     }
+
     impl<E> Error<E> {
         /// The HTTP status of the response, if one arrived.
         pub fn status(&self) -> Option<StatusCode> {
             match self {
                 Error::Status(response) => Some(response.status),
                 Error::Decode(error) => Some(error.status),
-                Error::InvalidRequest(_) | Error::Timeout(_) | Error::Transport(_) => {
-                    None
-                }
+                Error::InvalidRequest(_) | Error::Timeout(_) | Error::Transport(_) => None,
             }
         }
+
         /// Whether the request timed out.
         pub fn is_timeout(&self) -> bool {
             matches!(self, Error::Timeout(_))
         }
     }
+
     impl<E> fmt::Display for Error<E> {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             match self {
@@ -250,9 +262,9 @@ pub mod runtime {
                 Error::Transport(error) => write!(f, "request failed: {error}"),
                 Error::Status(response) => {
                     write!(f, "server returned {}", response.status)?;
-                    let text = excerpt(response.text.as_bytes());
-                    if !text.is_empty() {
-                        write!(f, ": {text}")?;
+                    let shown = body_excerpt(response.text.as_bytes());
+                    if !shown.is_empty() {
+                        write!(f, ": {shown}")?;
                     }
                     Ok(())
                 }
@@ -260,6 +272,7 @@ pub mod runtime {
             }
         }
     }
+
     impl<E: fmt::Debug> std::error::Error for Error<E> {
         fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
             match self {
@@ -269,6 +282,7 @@ pub mod runtime {
             }
         }
     }
+
     /// A response with a status outside 2xx.
     #[derive(Debug)]
     pub struct ErrorResponse<E> {
@@ -277,59 +291,84 @@ pub mod runtime {
         body: Option<E>,
         text: String,
     }
+
     impl<E> ErrorResponse<E> {
         /// The HTTP status.
         pub fn status(&self) -> StatusCode {
             self.status
         }
+
         /// The response headers.
         pub fn headers(&self) -> &HeaderMap {
             &self.headers
         }
+
         /// The body decoded as the error type the spec documents, when it parses as one.
         pub fn body(&self) -> Option<&E> {
             self.body.as_ref()
         }
+
         /// The body as text (invalid UTF-8 replaced), at most 64 KiB of it.
         pub fn text(&self) -> &str {
             &self.text
         }
     }
+
     /// A 2xx response whose body does not match the spec.
     #[derive(Debug)]
     pub struct DecodeError {
         status: StatusCode,
+        path: String,
         excerpt: String,
         source: serde_json::Error,
     }
+
     impl DecodeError {
         /// The HTTP status.
         pub fn status(&self) -> StatusCode {
             self.status
         }
+
+        /// Where in the body decoding failed, as a path of properties and indices
+        /// (`payload.id`, `items[2].name`); empty when the body as a whole is wrong.
+        pub fn path(&self) -> &str {
+            &self.path
+        }
+
         /// The start of the body, at most 256 bytes of it.
         pub fn excerpt(&self) -> &str {
             &self.excerpt
         }
     }
+
     impl fmt::Display for DecodeError {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(f, "could not decode the {} response: {}", self.status, self.source)?;
+            write!(f, "could not decode the {} response", self.status)?;
+            if !self.path.is_empty() {
+                write!(f, " at `{}`", self.path)?;
+            }
+            write!(f, ": {}", self.source)?;
             if !self.excerpt.is_empty() {
                 write!(f, "; the body starts with: {}", self.excerpt)?;
             }
             Ok(())
         }
     }
+
     /// The first bytes of a body as text, cut at a character boundary.
-    fn excerpt(body: &[u8]) -> String {
-        let mut text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_LIMIT)])
-            .into_owned();
-        if body.len() > EXCERPT_LIMIT {
-            text.push('…');
+    fn body_excerpt(body: &[u8]) -> String {
+        let mut end = body.len().min(EXCERPT_LIMIT);
+        // Back up to the start of a UTF-8 character rather than splitting it.
+        while end < body.len() && end > 0 && (body[end] & 0xC0) == 0x80 {
+            end -= 1;
         }
-        text
+        let mut shown = String::from_utf8_lossy(&body[..end]).into_owned();
+        if body.len() > end {
+            shown.push('…');
+        }
+        shown
     }
+
     /// A successful response: the decoded body with the status and headers it came with.
     ///
     /// Derefs to the body, so `response.field` reads the body's field.
@@ -339,153 +378,90 @@ pub mod runtime {
         headers: HeaderMap,
         body: T,
     }
+
     impl<T> Response<T> {
         /// The HTTP status.
         pub fn status(&self) -> StatusCode {
             self.status
         }
+
         /// The response headers.
         pub fn headers(&self) -> &HeaderMap {
             &self.headers
         }
+
         /// The decoded body.
         pub fn body(&self) -> &T {
             &self.body
         }
+
         /// The decoded body, dropping status and headers.
         pub fn into_body(self) -> T {
             self.body
         }
+
         /// Status, headers and body.
         pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
             (self.status, self.headers, self.body)
         }
     }
+
     impl<T> std::ops::Deref for Response<T> {
         type Target = T;
+
         fn deref(&self) -> &T {
             &self.body
         }
     }
-    /// Checks a base URL and drops its trailing slash, so paths can be appended.
-    pub(crate) fn base_url(url: String) -> Result<String, Error> {
-        match reqwest::Url::parse(&url) {
-            Ok(parsed) if parsed.scheme() == "http" || parsed.scheme() == "https" => {
-                Ok(url.trim_end_matches('/').to_owned())
-            }
-            Ok(_) => {
-                Err(
-                    Error::InvalidRequest(
-                        format!("base URL `{url}` is not http or https"),
-                    ),
-                )
-            }
-            Err(error) => {
-                Err(
-                    Error::InvalidRequest(
-                        format!("base URL `{url}` is invalid: {error}"),
-                    ),
-                )
-            }
-        }
-    }
-    use std::future::Future;
-    use std::pin::Pin;
-    /// Longest error body kept, in bytes; the rest is dropped.
-    const ERROR_BODY_LIMIT: usize = 64 * 1024;
-    impl<E> Error<E> {
-        pub(crate) fn from_reqwest(mut error: reqwest::Error) -> Self {
-            if let Some(url) = error.url_mut() {
-                url.set_query(None);
-            }
-            if error.is_timeout() {
-                Error::Timeout(error)
-            } else {
-                Error::Transport(error)
-            }
-        }
-    }
+
     /// The future a request builder turns into when awaited.
     pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-    /// Parses a request URL from its parts: the base URL, path text and parameters.
-    pub(crate) fn url<E>(parts: &[&str]) -> Result<reqwest::Url, Error<E>> {
-        let url = parts.concat();
-        reqwest::Url::parse(&url)
-            .map_err(|error| Error::InvalidRequest(
-                format!("URL `{url}` is invalid: {error}"),
-            ))
+
+    /// Checks a base URL and drops its trailing slash, so paths can be appended.
+    pub(crate) fn base_url(given: String) -> Result<String, Error> {
+        match reqwest::Url::parse(&given) {
+            Ok(parsed) if parsed.scheme() == "http" || parsed.scheme() == "https" => {
+                Ok(given.trim_end_matches('/').to_owned())
+            }
+            Ok(_) => Err(Error::InvalidRequest(format!(
+                "base URL `{given}` is not http or https"
+            ))),
+            Err(error) => Err(Error::InvalidRequest(format!(
+                "base URL `{given}` is invalid: {error}"
+            ))),
+        }
     }
+
+    /// A transport error, told apart from a timeout. Query strings can carry credentials, so
+    /// the URL the error shows loses its query.
+    fn transport_error<E>(mut error: reqwest::Error) -> Error<E> {
+        if let Some(address) = error.url_mut() {
+            address.set_query(None);
+        }
+        if error.is_timeout() {
+            Error::Timeout(error)
+        } else {
+            Error::Transport(error)
+        }
+    }
+
+    /// Parses a request URL from its parts: the base URL, path text and parameters.
+    pub(crate) fn request_url<E>(parts: &[&str]) -> Result<reqwest::Url, Error<E>> {
+        let joined = parts.concat();
+        reqwest::Url::parse(&joined)
+            .map_err(|error| Error::InvalidRequest(format!("URL `{joined}` is invalid: {error}")))
+    }
+
     /// Sends a request, telling timeouts from other transport failures.
     pub(crate) async fn send<E>(
         http: &reqwest::Client,
         request: reqwest::Request,
     ) -> Result<reqwest::Response, Error<E>> {
-        http.execute(request).await.map_err(Error::from_reqwest)
+        http.execute(request).await.map_err(transport_error)
     }
-    /// A 2xx response whose body has been read.
-    pub(crate) struct Received {
-        status: StatusCode,
-        headers: HeaderMap,
-        bytes: Vec<u8>,
-    }
-    /// Reads a response: a 2xx body in full, anything else as an error whose body
-    /// (at most `ERROR_BODY_LIMIT` bytes of it) `decode_error` turns into the spec's
-    /// error type when it can.
-    pub(crate) async fn receive<E>(
-        mut response: reqwest::Response,
-        decode_error: fn(u16, &[u8]) -> Option<E>,
-    ) -> Result<Received, Error<E>> {
-        let status = response.status();
-        let headers = std::mem::take(response.headers_mut());
-        if status.is_success() {
-            let bytes = response.bytes().await.map_err(Error::from_reqwest)?;
-            return Ok(Received {
-                status,
-                headers,
-                bytes: bytes.into(),
-            });
-        }
-        let mut body = Vec::new();
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    let room = ERROR_BODY_LIMIT - body.len();
-                    body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                    if chunk.len() >= room {
-                        break;
-                    }
-                }
-                Ok(None) => break,
-                Err(_) => break,
-            }
-        }
-        let decoded = decode_error(status.as_u16(), &body);
-        let text = String::from_utf8_lossy(&body).into_owned();
-        Err(
-            Error::Status(
-                Box::new(ErrorResponse {
-                    status,
-                    headers,
-                    body: decoded,
-                    text,
-                }),
-            ),
-        )
-    }
-    impl Received {
-        fn respond<T>(self, body: T) -> Response<T> {
-            Response {
-                status: self.status,
-                headers: self.headers,
-                body,
-            }
-        }
-    }
-    /// A path parameter's text, percent-encoded so that it stays one path segment.
-    pub(crate) fn path_param(value: &impl fmt::Display) -> String {
-        percent_encode(&value.to_string())
-    }
-    /// Percent-encodes everything but unreserved characters (RFC 3986).
+
+    /// Percent-encodes everything but unreserved characters (RFC 3986), so that the text
+    /// stays one path segment: `/`, `?`, `#`, `%`, spaces and non-ASCII text are all encoded.
     fn percent_encode(text: &str) -> String {
         const HEX: &[u8; 16] = b"0123456789ABCDEF";
         let mut out = String::with_capacity(text.len());
@@ -500,22 +476,106 @@ pub mod runtime {
         }
         out
     }
-    impl Received {
-        /// Ignores the body (it has been read, so the connection can be reused).
-        pub(crate) fn empty(mut self) -> Response<()> {
-            drop(std::mem::take(&mut self.bytes));
-            self.respond(())
+
+    /// A path parameter's text, percent-encoded: a part of a path segment.
+    pub(crate) fn path_text(value: &impl fmt::Display) -> String {
+        percent_encode(&value.to_string())
+    }
+
+    /// A path segment made of parameter values, refused when it would address another
+    /// resource: empty, `.` or `..` (in any spelling the URL parser reads as one, such as
+    /// `%2e`), which the URL parser would drop or resolve against the segments before it.
+    pub(crate) fn path_segment<E>(names: &str, segment: String) -> Result<String, Error<E>> {
+        let dots = segment.to_ascii_lowercase().replace("%2e", ".");
+        if dots.is_empty() || dots == "." || dots == ".." {
+            let shown = if segment.is_empty() {
+                "empty"
+            } else {
+                segment.as_str()
+            };
+            return Err(Error::InvalidRequest(format!(
+                "path parameter `{names}` is {shown}, which would address another resource"
+            )));
+        }
+        Ok(segment)
+    }
+
+    /// A path segment that is one parameter's value: percent-encoded and checked.
+    pub(crate) fn path_param<E>(name: &str, value: &impl fmt::Display) -> Result<String, Error<E>> {
+        path_segment(name, path_text(value))
+    }
+
+    /// A 2xx response whose body has been read.
+    pub(crate) struct Received {
+        pub(crate) status: StatusCode,
+        pub(crate) headers: HeaderMap,
+        pub(crate) bytes: Vec<u8>,
+    }
+
+    /// Reads a response: a 2xx body in full, anything else as an error whose body (at most
+    /// `ERROR_BODY_LIMIT` bytes of it) `decode_error` turns into the spec's error type when
+    /// it can.
+    pub(crate) async fn receive<E>(
+        mut response: reqwest::Response,
+        decode_error: fn(u16, &[u8]) -> Option<E>,
+    ) -> Result<Received, Error<E>> {
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        if status.is_success() {
+            let read = response.bytes().await.map_err(transport_error)?;
+            return Ok(Received {
+                status,
+                headers,
+                bytes: read.into(),
+            });
+        }
+        let mut kept = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    let room = ERROR_BODY_LIMIT - kept.len();
+                    kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                    if chunk.len() >= room {
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                // The status is what matters; a body cut short still says what it can.
+                Err(_) => break,
+            }
+        }
+        let body = decode_error(status.as_u16(), &kept);
+        let text = String::from_utf8_lossy(&kept).into_owned();
+        Err(Error::Status(Box::new(ErrorResponse {
+            status,
+            headers,
+            body,
+            text,
+        })))
+    }
+
+    /// The response with its decoded body.
+    pub(crate) fn with_body<T>(received: Received, body: T) -> Response<T> {
+        // The bytes were decoded into `body`, or are not wanted.
+        drop(received.bytes);
+        Response {
+            status: received.status,
+            headers: received.headers,
+            body,
         }
     }
+
+    /// Reads a response and ignores its body (read, so the connection can be reused).
+    pub(crate) async fn empty_response<E>(
+        response: reqwest::Response,
+        decode_error: fn(u16, &[u8]) -> Option<E>,
+    ) -> Result<Response<()>, Error<E>> {
+        let received = receive(response, decode_error).await?;
+        Ok(with_body(received, ()))
+    }
+
     /// Decodes an error body as JSON, if it is the expected type.
-    pub(crate) fn json_error<E: serde::de::DeserializeOwned>(
-        _status: u16,
-        body: &[u8],
-    ) -> Option<E> {
+    pub(crate) fn json_error<E: serde::de::DeserializeOwned>(_status: u16, body: &[u8]) -> Option<E> {
         serde_json::from_slice(body).ok()
     }
-}
-
-pub mod types {
-    //! Request and response types, one per schema of the spec.
 }

@@ -155,12 +155,12 @@ pub mod requests {
             runtime::Error<types::Error>,
         > {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/instance"])?;
+            let url = runtime::request_url(&[&client.base_url, "/instance"])?;
             let mut request = reqwest::Request::new(reqwest::Method::PUT, url);
             runtime::accept_json(&mut request);
             runtime::json_body(&mut request, "application/json", self.body)?;
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<types::Error>).await?.json()
+            runtime::json_response(response, runtime::json_error::<types::Error>).await
         }
     }
     impl<'a> IntoFuture for InstanceEnsure<'a> {
@@ -195,11 +195,11 @@ pub mod requests {
             runtime::Error<types::Error>,
         > {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/instance"])?;
+            let url = runtime::request_url(&[&client.base_url, "/instance"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<types::Error>).await?.json()
+            runtime::json_response(response, runtime::json_error::<types::Error>).await
         }
     }
     impl<'a> IntoFuture for InstanceGet<'a> {
@@ -246,19 +246,19 @@ pub mod requests {
             self,
         ) -> Result<runtime::Response<serde_json::Value>, runtime::Error<types::Error>> {
             let client = self.client;
-            let url = runtime::url(
+            let url = runtime::request_url(
                 &[
                     &client.base_url,
                     "/instance/disk/",
-                    &runtime::path_param(&self.id),
+                    &runtime::path_param("id", &self.id)?,
                     "/snapshot/",
-                    &runtime::path_param(&self.snapshot_id),
+                    &runtime::path_param("snapshot_id", &self.snapshot_id)?,
                 ],
             )?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<types::Error>).await?.json()
+            runtime::json_response(response, runtime::json_error::<types::Error>).await
         }
     }
     impl<'a> IntoFuture for InstanceIssueCrucibleSnapshotRequest<'a> {
@@ -302,12 +302,14 @@ pub mod requests {
             runtime::Error<types::Error>,
         > {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/instance/migrate/status"])?;
+            let url = runtime::request_url(
+                &[&client.base_url, "/instance/migrate/status"],
+            )?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             runtime::json_body(&mut request, "application/json", self.body)?;
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<types::Error>).await?.json()
+            runtime::json_response(response, runtime::json_error::<types::Error>).await
         }
     }
     impl<'a> IntoFuture for InstanceMigrateStatus<'a> {
@@ -339,33 +341,30 @@ pub mod requests {
             self,
         ) -> Result<runtime::Response<()>, runtime::Error<types::InstanceSerialError>> {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/instance/serial"])?;
+            let url = runtime::request_url(&[&client.base_url, "/instance/serial"])?;
             let request = reqwest::Request::new(reqwest::Method::GET, url);
             let response = runtime::send(&client.http, request).await?;
-            Ok(
-                runtime::receive(
-                        response,
-                        |status: u16, body: &[u8]| -> Option<types::InstanceSerialError> {
-                            match status {
-                                101u16 => {
-                                    runtime::json_error(status, body)
-                                        .map(types::InstanceSerialError::SwitchingProtocols)
-                                }
-                                400u16..=499u16 => {
-                                    runtime::json_error(status, body)
-                                        .map(types::InstanceSerialError::ClientError)
-                                }
-                                500u16..=599u16 => {
-                                    runtime::json_error(status, body)
-                                        .map(types::InstanceSerialError::ServerError)
-                                }
-                                _ => None,
+            runtime::empty_response(
+                    response,
+                    |status: u16, body: &[u8]| -> Option<types::InstanceSerialError> {
+                        match status {
+                            101u16 => {
+                                runtime::json_error(status, body)
+                                    .map(types::InstanceSerialError::SwitchingProtocols)
                             }
-                        },
-                    )
-                    .await?
-                    .empty(),
-            )
+                            400u16..=499u16 => {
+                                runtime::json_error(status, body)
+                                    .map(types::InstanceSerialError::ClientError)
+                            }
+                            500u16..=599u16 => {
+                                runtime::json_error(status, body)
+                                    .map(types::InstanceSerialError::ServerError)
+                            }
+                            _ => None,
+                        }
+                    },
+                )
+                .await
         }
     }
     impl<'a> IntoFuture for InstanceSerial<'a> {
@@ -409,12 +408,14 @@ pub mod requests {
             runtime::Error<types::Error>,
         > {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/instance/state-monitor"])?;
+            let url = runtime::request_url(
+                &[&client.base_url, "/instance/state-monitor"],
+            )?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             runtime::json_body(&mut request, "application/json", self.body)?;
             let response = runtime::send(&client.http, request).await?;
-            runtime::receive(response, runtime::json_error::<types::Error>).await?.json()
+            runtime::json_response(response, runtime::json_error::<types::Error>).await
         }
     }
     impl<'a> IntoFuture for InstanceStateMonitor<'a> {
@@ -455,15 +456,11 @@ pub mod requests {
             self,
         ) -> Result<runtime::Response<()>, runtime::Error<types::Error>> {
             let client = self.client;
-            let url = runtime::url(&[&client.base_url, "/instance/state"])?;
+            let url = runtime::request_url(&[&client.base_url, "/instance/state"])?;
             let mut request = reqwest::Request::new(reqwest::Method::PUT, url);
             runtime::json_body(&mut request, "application/json", self.body)?;
             let response = runtime::send(&client.http, request).await?;
-            Ok(
-                runtime::receive(response, runtime::json_error::<types::Error>)
-                    .await?
-                    .empty(),
-            )
+            runtime::empty_response(response, runtime::json_error::<types::Error>).await
         }
     }
     impl<'a> IntoFuture for InstanceStatePut<'a> {
@@ -475,532 +472,37 @@ pub mod requests {
     }
 }
 
-pub mod runtime {
-    //! Support code shared by all requests: errors, responses, three-state fields and
-    //! credentials.
-    use std::fmt;
-    use reqwest::StatusCode;
-    use reqwest::header::HeaderMap;
-    /// Longest body excerpt shown in messages, in bytes.
-    const EXCERPT_LIMIT: usize = 256;
-    /// Everything that can go wrong when calling the API.
-    ///
-    /// `E` is the type of the error bodies the operation documents.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error<E = serde_json::Value> {
-        /// The client could not be built, or a request could not be formed from the values
-        /// given (for example an invalid base URL).
-        InvalidRequest(String),
-        /// No response arrived within the configured timeout.
-        Timeout(reqwest::Error),
-        /// The request failed before a response arrived: connection refused or reset,
-        /// DNS or TLS failure, or the body could not be read.
-        Transport(reqwest::Error),
-        /// The server answered with a status outside 2xx.
-        Status(Box<ErrorResponse<E>>),
-        /// The server answered with a 2xx status but a body that does not match the spec.
-        Decode(Box<DecodeError>),
-    }
-    impl<E> Error<E> {
-        /// The HTTP status of the response, if one arrived.
-        pub fn status(&self) -> Option<StatusCode> {
-            match self {
-                Error::Status(response) => Some(response.status),
-                Error::Decode(error) => Some(error.status),
-                Error::InvalidRequest(_) | Error::Timeout(_) | Error::Transport(_) => {
-                    None
-                }
-            }
-        }
-        /// Whether the request timed out.
-        pub fn is_timeout(&self) -> bool {
-            matches!(self, Error::Timeout(_))
-        }
-    }
-    impl<E> fmt::Display for Error<E> {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            match self {
-                Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
-                Error::Timeout(error) => write!(f, "request timed out: {error}"),
-                Error::Transport(error) => write!(f, "request failed: {error}"),
-                Error::Status(response) => {
-                    write!(f, "server returned {}", response.status)?;
-                    let text = excerpt(response.text.as_bytes());
-                    if !text.is_empty() {
-                        write!(f, ": {text}")?;
-                    }
-                    Ok(())
-                }
-                Error::Decode(error) => fmt::Display::fmt(error, f),
-            }
-        }
-    }
-    impl<E: fmt::Debug> std::error::Error for Error<E> {
-        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-            match self {
-                Error::Timeout(error) | Error::Transport(error) => Some(error),
-                Error::Decode(error) => Some(&error.source),
-                Error::InvalidRequest(_) | Error::Status(_) => None,
-            }
-        }
-    }
-    /// A response with a status outside 2xx.
-    #[derive(Debug)]
-    pub struct ErrorResponse<E> {
-        status: StatusCode,
-        headers: HeaderMap,
-        body: Option<E>,
-        text: String,
-    }
-    impl<E> ErrorResponse<E> {
-        /// The HTTP status.
-        pub fn status(&self) -> StatusCode {
-            self.status
-        }
-        /// The response headers.
-        pub fn headers(&self) -> &HeaderMap {
-            &self.headers
-        }
-        /// The body decoded as the error type the spec documents, when it parses as one.
-        pub fn body(&self) -> Option<&E> {
-            self.body.as_ref()
-        }
-        /// The body as text (invalid UTF-8 replaced), at most 64 KiB of it.
-        pub fn text(&self) -> &str {
-            &self.text
-        }
-    }
-    /// A 2xx response whose body does not match the spec.
-    #[derive(Debug)]
-    pub struct DecodeError {
-        status: StatusCode,
-        excerpt: String,
-        source: serde_json::Error,
-    }
-    impl DecodeError {
-        /// The HTTP status.
-        pub fn status(&self) -> StatusCode {
-            self.status
-        }
-        /// The start of the body, at most 256 bytes of it.
-        pub fn excerpt(&self) -> &str {
-            &self.excerpt
-        }
-    }
-    impl fmt::Display for DecodeError {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(f, "could not decode the {} response: {}", self.status, self.source)?;
-            if !self.excerpt.is_empty() {
-                write!(f, "; the body starts with: {}", self.excerpt)?;
-            }
-            Ok(())
-        }
-    }
-    /// The first bytes of a body as text, cut at a character boundary.
-    fn excerpt(body: &[u8]) -> String {
-        let mut text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_LIMIT)])
-            .into_owned();
-        if body.len() > EXCERPT_LIMIT {
-            text.push('…');
-        }
-        text
-    }
-    /// A successful response: the decoded body with the status and headers it came with.
-    ///
-    /// Derefs to the body, so `response.field` reads the body's field.
-    #[derive(Clone, Debug)]
-    pub struct Response<T> {
-        status: StatusCode,
-        headers: HeaderMap,
-        body: T,
-    }
-    impl<T> Response<T> {
-        /// The HTTP status.
-        pub fn status(&self) -> StatusCode {
-            self.status
-        }
-        /// The response headers.
-        pub fn headers(&self) -> &HeaderMap {
-            &self.headers
-        }
-        /// The decoded body.
-        pub fn body(&self) -> &T {
-            &self.body
-        }
-        /// The decoded body, dropping status and headers.
-        pub fn into_body(self) -> T {
-            self.body
-        }
-        /// Status, headers and body.
-        pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
-            (self.status, self.headers, self.body)
-        }
-    }
-    impl<T> std::ops::Deref for Response<T> {
-        type Target = T;
-        fn deref(&self) -> &T {
-            &self.body
-        }
-    }
-    /// Checks a base URL and drops its trailing slash, so paths can be appended.
-    pub(crate) fn base_url(url: String) -> Result<String, Error> {
-        match reqwest::Url::parse(&url) {
-            Ok(parsed) if parsed.scheme() == "http" || parsed.scheme() == "https" => {
-                Ok(url.trim_end_matches('/').to_owned())
-            }
-            Ok(_) => {
-                Err(
-                    Error::InvalidRequest(
-                        format!("base URL `{url}` is not http or https"),
-                    ),
-                )
-            }
-            Err(error) => {
-                Err(
-                    Error::InvalidRequest(
-                        format!("base URL `{url}` is invalid: {error}"),
-                    ),
-                )
-            }
-        }
-    }
-    use std::future::Future;
-    use std::pin::Pin;
-    /// Longest error body kept, in bytes; the rest is dropped.
-    const ERROR_BODY_LIMIT: usize = 64 * 1024;
-    impl<E> Error<E> {
-        pub(crate) fn from_reqwest(mut error: reqwest::Error) -> Self {
-            if let Some(url) = error.url_mut() {
-                url.set_query(None);
-            }
-            if error.is_timeout() {
-                Error::Timeout(error)
-            } else {
-                Error::Transport(error)
-            }
-        }
-    }
-    /// The future a request builder turns into when awaited.
-    pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-    /// Parses a request URL from its parts: the base URL, path text and parameters.
-    pub(crate) fn url<E>(parts: &[&str]) -> Result<reqwest::Url, Error<E>> {
-        let url = parts.concat();
-        reqwest::Url::parse(&url)
-            .map_err(|error| Error::InvalidRequest(
-                format!("URL `{url}` is invalid: {error}"),
-            ))
-    }
-    /// Sends a request, telling timeouts from other transport failures.
-    pub(crate) async fn send<E>(
-        http: &reqwest::Client,
-        request: reqwest::Request,
-    ) -> Result<reqwest::Response, Error<E>> {
-        http.execute(request).await.map_err(Error::from_reqwest)
-    }
-    /// Sets a header whose value is known to be valid.
-    pub(crate) fn static_header(
-        request: &mut reqwest::Request,
-        name: reqwest::header::HeaderName,
-        value: &'static str,
-    ) {
-        request
-            .headers_mut()
-            .insert(name, reqwest::header::HeaderValue::from_static(value));
-    }
-    /// Asks for a JSON response.
-    pub(crate) fn accept_json(request: &mut reqwest::Request) {
-        static_header(request, reqwest::header::ACCEPT, "application/json");
-    }
-    /// A 2xx response whose body has been read.
-    pub(crate) struct Received {
-        status: StatusCode,
-        headers: HeaderMap,
-        bytes: Vec<u8>,
-    }
-    /// Reads a response: a 2xx body in full, anything else as an error whose body
-    /// (at most `ERROR_BODY_LIMIT` bytes of it) `decode_error` turns into the spec's
-    /// error type when it can.
-    pub(crate) async fn receive<E>(
-        mut response: reqwest::Response,
-        decode_error: fn(u16, &[u8]) -> Option<E>,
-    ) -> Result<Received, Error<E>> {
-        let status = response.status();
-        let headers = std::mem::take(response.headers_mut());
-        if status.is_success() {
-            let bytes = response.bytes().await.map_err(Error::from_reqwest)?;
-            return Ok(Received {
-                status,
-                headers,
-                bytes: bytes.into(),
-            });
-        }
-        let mut body = Vec::new();
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    let room = ERROR_BODY_LIMIT - body.len();
-                    body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                    if chunk.len() >= room {
-                        break;
-                    }
-                }
-                Ok(None) => break,
-                Err(_) => break,
-            }
-        }
-        let decoded = decode_error(status.as_u16(), &body);
-        let text = String::from_utf8_lossy(&body).into_owned();
-        Err(
-            Error::Status(
-                Box::new(ErrorResponse {
-                    status,
-                    headers,
-                    body: decoded,
-                    text,
-                }),
-            ),
-        )
-    }
-    impl Received {
-        fn respond<T>(self, body: T) -> Response<T> {
-            Response {
-                status: self.status,
-                headers: self.headers,
-                body,
-            }
-        }
-    }
-    /// A request field that can be left out, sent as `null`, or sent with a value.
-    ///
-    /// For a partial update this says exactly what happens to the stored value:
-    /// [`Patch::Absent`] keeps it, [`Patch::Null`] clears it, [`Patch::Set`] replaces it.
-    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-    pub enum Patch<T> {
-        /// Left out of the JSON: the server keeps its current value.
-        #[default]
-        Absent,
-        /// Sent as `null`: the server clears the value.
-        Null,
-        /// Sent with this value.
-        Set(T),
-    }
-    impl<T> Patch<T> {
-        /// Whether the field is left out of the JSON.
-        pub fn is_absent(&self) -> bool {
-            matches!(self, Patch::Absent)
-        }
-        /// The value, if one is set.
-        pub fn value(&self) -> Option<&T> {
-            match self {
-                Patch::Set(value) => Some(value),
-                Patch::Absent | Patch::Null => None,
-            }
-        }
-        /// The value, if one is set; absent and null both give `None`.
-        pub fn into_option(self) -> Option<T> {
-            match self {
-                Patch::Set(value) => Some(value),
-                Patch::Absent | Patch::Null => None,
-            }
-        }
-    }
-    impl<T> From<T> for Patch<T> {
-        fn from(value: T) -> Self {
-            Patch::Set(value)
-        }
-    }
-    impl<T: serde::Serialize> serde::Serialize for Patch<T> {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match self {
-                Patch::Set(value) => value.serialize(serializer),
-                Patch::Absent | Patch::Null => serializer.serialize_none(),
-            }
-        }
-    }
-    impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Patch<T> {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            Ok(
-                match Option::<T>::deserialize(deserializer)? {
-                    Some(value) => Patch::Set(value),
-                    None => Patch::Null,
-                },
-            )
-        }
-    }
-    /// Deserializes a string enum without allocating for known values.
-    pub(crate) fn deserialize_string_enum<'de, D, T>(
-        deserializer: D,
-    ) -> Result<T, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-        T: for<'a> From<&'a str>,
-    {
-        struct Visitor<T>(std::marker::PhantomData<T>);
-        impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for Visitor<T> {
-            type Value = T;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
-                Ok(T::from(value))
-            }
-        }
-        deserializer.deserialize_str(Visitor(std::marker::PhantomData))
-    }
-    /// Writes a variant of a tagged union: its fields with the tag property set.
-    pub(crate) fn serialize_tagged<S: serde::Serializer, T: serde::Serialize>(
-        serializer: S,
-        property: &str,
-        tag: &str,
-        value: &T,
-    ) -> Result<S::Ok, S::Error> {
-        use serde::ser::Error as _;
-        match serde_json::to_value(value).map_err(S::Error::custom)? {
-            serde_json::Value::Object(mut map) => {
-                map.insert(
-                    property.to_owned(),
-                    serde_json::Value::String(tag.to_owned()),
-                );
-                serde::Serialize::serialize(&map, serializer)
-            }
-            _ => Err(S::Error::custom("a tagged union variant must be an object")),
-        }
-    }
-    /// Reads a tagged union: the tag, and the whole value to decode the variant from.
-    pub(crate) fn deserialize_tagged<'de, D: serde::Deserializer<'de>>(
-        deserializer: D,
-        property: &str,
-    ) -> Result<(Option<String>, serde_json::Value), D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get(property)
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned);
-        Ok((tag, value))
-    }
-    /// Decodes a union variant from the value read by [`deserialize_tagged`].
-    pub(crate) fn variant<T: serde::de::DeserializeOwned, E: serde::de::Error>(
-        value: serde_json::Value,
-    ) -> Result<T, E> {
-        serde_json::from_value(value).map_err(E::custom)
-    }
-    /// A path parameter's text, percent-encoded so that it stays one path segment.
-    pub(crate) fn path_param(value: &impl fmt::Display) -> String {
-        percent_encode(&value.to_string())
-    }
-    /// Percent-encodes everything but unreserved characters (RFC 3986).
-    fn percent_encode(text: &str) -> String {
-        const HEX: &[u8; 16] = b"0123456789ABCDEF";
-        let mut out = String::with_capacity(text.len());
-        for b in text.bytes() {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-                out.push(char::from(b));
-            } else {
-                out.push('%');
-                out.push(char::from(HEX[usize::from(b >> 4)]));
-                out.push(char::from(HEX[usize::from(b & 15)]));
-            }
-        }
-        out
-    }
-    /// Serializes a JSON request body.
-    pub(crate) fn json_body<T: serde::Serialize + ?Sized, E>(
-        request: &mut reqwest::Request,
-        content_type: &'static str,
-        body: &T,
-    ) -> Result<(), Error<E>> {
-        match serde_json::to_vec(body) {
-            Ok(bytes) => {
-                static_header(request, reqwest::header::CONTENT_TYPE, content_type);
-                *request.body_mut() = Some(bytes.into());
-                Ok(())
-            }
-            Err(error) => {
-                Err(
-                    Error::InvalidRequest(
-                        format!("the body cannot be serialized: {error}"),
-                    ),
-                )
-            }
-        }
-    }
-    impl Received {
-        /// Decodes the body as JSON of type `T`.
-        pub(crate) fn json<T: serde::de::DeserializeOwned, E>(
-            self,
-        ) -> Result<Response<T>, Error<E>> {
-            match serde_json::from_slice(&self.bytes) {
-                Ok(body) => Ok(self.respond(body)),
-                Err(source) => Err(self.decode_error(source)),
-            }
-        }
-    }
-    impl Received {
-        /// Ignores the body (it has been read, so the connection can be reused).
-        pub(crate) fn empty(mut self) -> Response<()> {
-            drop(std::mem::take(&mut self.bytes));
-            self.respond(())
-        }
-    }
-    impl Received {
-        fn decode_error<E>(&self, source: serde_json::Error) -> Error<E> {
-            Error::Decode(
-                Box::new(DecodeError {
-                    status: self.status,
-                    excerpt: excerpt(&self.bytes),
-                    source,
-                }),
-            )
-        }
-    }
-    /// Decodes an error body as JSON, if it is the expected type.
-    pub(crate) fn json_error<E: serde::de::DeserializeOwned>(
-        _status: u16,
-        body: &[u8],
-    ) -> Option<E> {
-        serde_json::from_slice(body).ok()
-    }
-}
-
 pub mod types {
     //! Request and response types, one per schema of the spec.
     use serde::{Deserialize, Serialize};
-    use super::runtime::{self, Patch};
+    use super::runtime;
     /// The `CrucibleOpts` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct CrucibleOpts {
         /// The `cert_pem` property.
-        #[serde(default, skip_serializing_if = "Patch::is_absent")]
-        pub cert_pem: Patch<String>,
+        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        pub cert_pem: runtime::Patch<String>,
         /// The `control` property.
-        #[serde(default, skip_serializing_if = "Patch::is_absent")]
-        pub control: Patch<String>,
+        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        pub control: runtime::Patch<String>,
         /// The `flush_timeout` property.
-        #[serde(default, skip_serializing_if = "Patch::is_absent")]
-        pub flush_timeout: Patch<u32>,
+        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        pub flush_timeout: runtime::Patch<u32>,
         /// The `id` property.
         pub id: uuid::Uuid,
         /// The `key` property.
-        #[serde(default, skip_serializing_if = "Patch::is_absent")]
-        pub key: Patch<String>,
+        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        pub key: runtime::Patch<String>,
         /// The `key_pem` property.
-        #[serde(default, skip_serializing_if = "Patch::is_absent")]
-        pub key_pem: Patch<String>,
+        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        pub key_pem: runtime::Patch<String>,
         /// The `lossy` property.
         pub lossy: bool,
         /// The `read_only` property.
         pub read_only: bool,
         /// The `root_cert_pem` property.
-        #[serde(default, skip_serializing_if = "Patch::is_absent")]
-        pub root_cert_pem: Patch<String>,
+        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        pub root_cert_pem: runtime::Patch<String>,
         /// The `target` property.
         pub target: Vec<String>,
     }
@@ -1131,16 +633,16 @@ pub mod types {
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct InstanceEnsureRequest {
         /// The `cloud_init_bytes` property.
-        #[serde(default, skip_serializing_if = "Patch::is_absent")]
-        pub cloud_init_bytes: Patch<String>,
+        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        pub cloud_init_bytes: runtime::Patch<String>,
         /// The `disks` property.
         ///
         /// Defaults to `[]`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub disks: Option<Vec<DiskRequest>>,
         /// The `migrate` property.
-        #[serde(default, skip_serializing_if = "Patch::is_absent")]
-        pub migrate: Patch<InstanceMigrateInitiateRequest>,
+        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        pub migrate: runtime::Patch<InstanceMigrateInitiateRequest>,
         /// The `nics` property.
         ///
         /// Defaults to `[]`.
@@ -1592,10 +1094,10 @@ pub mod types {
         ) -> Result<Self, D::Error> {
             let (tag, value) = runtime::deserialize_tagged(deserializer, "type")?;
             match tag.as_deref() {
-                Some("volume") => runtime::variant(value).map(Self::Volume),
-                Some("url") => runtime::variant(value).map(Self::Url),
-                Some("region") => runtime::variant(value).map(Self::Region),
-                Some("file") => runtime::variant(value).map(Self::File),
+                Some("volume") => runtime::tagged_variant(value).map(Self::Volume),
+                Some("url") => runtime::tagged_variant(value).map(Self::Url),
+                Some("region") => runtime::tagged_variant(value).map(Self::Region),
+                Some("file") => runtime::tagged_variant(value).map(Self::File),
                 _ => Ok(Self::Unknown(value)),
             }
         }
@@ -1638,9 +1140,594 @@ pub mod types {
         /// The `id` property.
         pub id: uuid::Uuid,
         /// The `read_only_parent` property.
-        #[serde(default, skip_serializing_if = "Patch::is_absent")]
-        pub read_only_parent: Patch<Box<VolumeConstructionRequest>>,
+        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        pub read_only_parent: runtime::Patch<Box<VolumeConstructionRequest>>,
         /// The `sub_volumes` property.
         pub sub_volumes: Vec<VolumeConstructionRequest>,
+    }
+}
+
+pub mod runtime {
+    //! Support code shared by all requests: errors, responses, three-state fields, credentials,
+    //! and the helpers that write parameters and bodies and read responses.
+
+    use std::fmt;
+    use std::future::Future;
+    use std::pin::Pin;
+
+    use reqwest::StatusCode;
+    use reqwest::header::HeaderMap;
+    use reqwest::header::HeaderName;
+    use reqwest::header::HeaderValue;
+
+    /// Longest body excerpt shown in messages, in bytes.
+    const EXCERPT_LIMIT: usize = 256;
+
+    /// Longest error body kept, in bytes; the rest is dropped.
+    const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+    /// Everything that can go wrong when calling the API.
+    ///
+    /// `E` is the type of the error bodies the operation documents.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum Error<E = serde_json::Value> {
+        /// The client could not be built, or a request could not be formed from the values
+        /// given (for example an invalid base URL, or a path parameter that would address
+        /// another resource). Nothing was sent.
+        InvalidRequest(String),
+        /// No response arrived within the configured timeout.
+        Timeout(reqwest::Error),
+        /// The request failed before a response arrived: connection refused or reset,
+        /// DNS or TLS failure, or the body could not be read.
+        Transport(reqwest::Error),
+        /// The server answered with a status outside 2xx.
+        Status(Box<ErrorResponse<E>>),
+        /// The server answered with a 2xx status but a body that does not match the spec.
+        Decode(Box<DecodeError>),
+    }
+
+    impl<E> Error<E> {
+        /// The HTTP status of the response, if one arrived.
+        pub fn status(&self) -> Option<StatusCode> {
+            match self {
+                Error::Status(response) => Some(response.status),
+                Error::Decode(error) => Some(error.status),
+                Error::InvalidRequest(_) | Error::Timeout(_) | Error::Transport(_) => None,
+            }
+        }
+
+        /// Whether the request timed out.
+        pub fn is_timeout(&self) -> bool {
+            matches!(self, Error::Timeout(_))
+        }
+    }
+
+    impl<E> fmt::Display for Error<E> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self {
+                Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+                Error::Timeout(error) => write!(f, "request timed out: {error}"),
+                Error::Transport(error) => write!(f, "request failed: {error}"),
+                Error::Status(response) => {
+                    write!(f, "server returned {}", response.status)?;
+                    let shown = body_excerpt(response.text.as_bytes());
+                    if !shown.is_empty() {
+                        write!(f, ": {shown}")?;
+                    }
+                    Ok(())
+                }
+                Error::Decode(error) => fmt::Display::fmt(error, f),
+            }
+        }
+    }
+
+    impl<E: fmt::Debug> std::error::Error for Error<E> {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            match self {
+                Error::Timeout(error) | Error::Transport(error) => Some(error),
+                Error::Decode(error) => Some(&error.source),
+                Error::InvalidRequest(_) | Error::Status(_) => None,
+            }
+        }
+    }
+
+    /// A response with a status outside 2xx.
+    #[derive(Debug)]
+    pub struct ErrorResponse<E> {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Option<E>,
+        text: String,
+    }
+
+    impl<E> ErrorResponse<E> {
+        /// The HTTP status.
+        pub fn status(&self) -> StatusCode {
+            self.status
+        }
+
+        /// The response headers.
+        pub fn headers(&self) -> &HeaderMap {
+            &self.headers
+        }
+
+        /// The body decoded as the error type the spec documents, when it parses as one.
+        pub fn body(&self) -> Option<&E> {
+            self.body.as_ref()
+        }
+
+        /// The body as text (invalid UTF-8 replaced), at most 64 KiB of it.
+        pub fn text(&self) -> &str {
+            &self.text
+        }
+    }
+
+    /// A 2xx response whose body does not match the spec.
+    #[derive(Debug)]
+    pub struct DecodeError {
+        status: StatusCode,
+        path: String,
+        excerpt: String,
+        source: serde_json::Error,
+    }
+
+    impl DecodeError {
+        /// The HTTP status.
+        pub fn status(&self) -> StatusCode {
+            self.status
+        }
+
+        /// Where in the body decoding failed, as a path of properties and indices
+        /// (`payload.id`, `items[2].name`); empty when the body as a whole is wrong.
+        pub fn path(&self) -> &str {
+            &self.path
+        }
+
+        /// The start of the body, at most 256 bytes of it.
+        pub fn excerpt(&self) -> &str {
+            &self.excerpt
+        }
+    }
+
+    impl fmt::Display for DecodeError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "could not decode the {} response", self.status)?;
+            if !self.path.is_empty() {
+                write!(f, " at `{}`", self.path)?;
+            }
+            write!(f, ": {}", self.source)?;
+            if !self.excerpt.is_empty() {
+                write!(f, "; the body starts with: {}", self.excerpt)?;
+            }
+            Ok(())
+        }
+    }
+
+    /// The first bytes of a body as text, cut at a character boundary.
+    fn body_excerpt(body: &[u8]) -> String {
+        let mut end = body.len().min(EXCERPT_LIMIT);
+        // Back up to the start of a UTF-8 character rather than splitting it.
+        while end < body.len() && end > 0 && (body[end] & 0xC0) == 0x80 {
+            end -= 1;
+        }
+        let mut shown = String::from_utf8_lossy(&body[..end]).into_owned();
+        if body.len() > end {
+            shown.push('…');
+        }
+        shown
+    }
+
+    /// A successful response: the decoded body with the status and headers it came with.
+    ///
+    /// Derefs to the body, so `response.field` reads the body's field.
+    #[derive(Clone, Debug)]
+    pub struct Response<T> {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: T,
+    }
+
+    impl<T> Response<T> {
+        /// The HTTP status.
+        pub fn status(&self) -> StatusCode {
+            self.status
+        }
+
+        /// The response headers.
+        pub fn headers(&self) -> &HeaderMap {
+            &self.headers
+        }
+
+        /// The decoded body.
+        pub fn body(&self) -> &T {
+            &self.body
+        }
+
+        /// The decoded body, dropping status and headers.
+        pub fn into_body(self) -> T {
+            self.body
+        }
+
+        /// Status, headers and body.
+        pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+            (self.status, self.headers, self.body)
+        }
+    }
+
+    impl<T> std::ops::Deref for Response<T> {
+        type Target = T;
+
+        fn deref(&self) -> &T {
+            &self.body
+        }
+    }
+
+    /// The future a request builder turns into when awaited.
+    pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+    /// Checks a base URL and drops its trailing slash, so paths can be appended.
+    pub(crate) fn base_url(given: String) -> Result<String, Error> {
+        match reqwest::Url::parse(&given) {
+            Ok(parsed) if parsed.scheme() == "http" || parsed.scheme() == "https" => {
+                Ok(given.trim_end_matches('/').to_owned())
+            }
+            Ok(_) => Err(Error::InvalidRequest(format!(
+                "base URL `{given}` is not http or https"
+            ))),
+            Err(error) => Err(Error::InvalidRequest(format!(
+                "base URL `{given}` is invalid: {error}"
+            ))),
+        }
+    }
+
+    /// A transport error, told apart from a timeout. Query strings can carry credentials, so
+    /// the URL the error shows loses its query.
+    fn transport_error<E>(mut error: reqwest::Error) -> Error<E> {
+        if let Some(address) = error.url_mut() {
+            address.set_query(None);
+        }
+        if error.is_timeout() {
+            Error::Timeout(error)
+        } else {
+            Error::Transport(error)
+        }
+    }
+
+    /// Parses a request URL from its parts: the base URL, path text and parameters.
+    pub(crate) fn request_url<E>(parts: &[&str]) -> Result<reqwest::Url, Error<E>> {
+        let joined = parts.concat();
+        reqwest::Url::parse(&joined)
+            .map_err(|error| Error::InvalidRequest(format!("URL `{joined}` is invalid: {error}")))
+    }
+
+    /// Sends a request, telling timeouts from other transport failures.
+    pub(crate) async fn send<E>(
+        http: &reqwest::Client,
+        request: reqwest::Request,
+    ) -> Result<reqwest::Response, Error<E>> {
+        http.execute(request).await.map_err(transport_error)
+    }
+
+    /// Sets a header whose value is known to be valid.
+    fn static_header(request: &mut reqwest::Request, name: HeaderName, value: &'static str) {
+        request
+            .headers_mut()
+            .insert(name, HeaderValue::from_static(value));
+    }
+
+    /// Asks for a JSON response.
+    pub(crate) fn accept_json(request: &mut reqwest::Request) {
+        static_header(request, reqwest::header::ACCEPT, "application/json");
+    }
+
+    /// Percent-encodes everything but unreserved characters (RFC 3986), so that the text
+    /// stays one path segment: `/`, `?`, `#`, `%`, spaces and non-ASCII text are all encoded.
+    fn percent_encode(text: &str) -> String {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        let mut out = String::with_capacity(text.len());
+        for b in text.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                out.push(char::from(b));
+            } else {
+                out.push('%');
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
+            }
+        }
+        out
+    }
+
+    /// A path parameter's text, percent-encoded: a part of a path segment.
+    pub(crate) fn path_text(value: &impl fmt::Display) -> String {
+        percent_encode(&value.to_string())
+    }
+
+    /// A path segment made of parameter values, refused when it would address another
+    /// resource: empty, `.` or `..` (in any spelling the URL parser reads as one, such as
+    /// `%2e`), which the URL parser would drop or resolve against the segments before it.
+    pub(crate) fn path_segment<E>(names: &str, segment: String) -> Result<String, Error<E>> {
+        let dots = segment.to_ascii_lowercase().replace("%2e", ".");
+        if dots.is_empty() || dots == "." || dots == ".." {
+            let shown = if segment.is_empty() {
+                "empty"
+            } else {
+                segment.as_str()
+            };
+            return Err(Error::InvalidRequest(format!(
+                "path parameter `{names}` is {shown}, which would address another resource"
+            )));
+        }
+        Ok(segment)
+    }
+
+    /// A path segment that is one parameter's value: percent-encoded and checked.
+    pub(crate) fn path_param<E>(name: &str, value: &impl fmt::Display) -> Result<String, Error<E>> {
+        path_segment(name, path_text(value))
+    }
+
+    /// Serializes a JSON request body.
+    pub(crate) fn json_body<T: serde::Serialize + ?Sized, E>(
+        request: &mut reqwest::Request,
+        content_type: &'static str,
+        body: &T,
+    ) -> Result<(), Error<E>> {
+        match serde_json::to_vec(body) {
+            Ok(encoded) => {
+                static_header(request, reqwest::header::CONTENT_TYPE, content_type);
+                *request.body_mut() = Some(encoded.into());
+                Ok(())
+            }
+            Err(error) => Err(Error::InvalidRequest(format!(
+                "the body cannot be serialized: {error}"
+            ))),
+        }
+    }
+
+    /// A 2xx response whose body has been read.
+    pub(crate) struct Received {
+        pub(crate) status: StatusCode,
+        pub(crate) headers: HeaderMap,
+        pub(crate) bytes: Vec<u8>,
+    }
+
+    /// Reads a response: a 2xx body in full, anything else as an error whose body (at most
+    /// `ERROR_BODY_LIMIT` bytes of it) `decode_error` turns into the spec's error type when
+    /// it can.
+    pub(crate) async fn receive<E>(
+        mut response: reqwest::Response,
+        decode_error: fn(u16, &[u8]) -> Option<E>,
+    ) -> Result<Received, Error<E>> {
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        if status.is_success() {
+            let read = response.bytes().await.map_err(transport_error)?;
+            return Ok(Received {
+                status,
+                headers,
+                bytes: read.into(),
+            });
+        }
+        let mut kept = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    let room = ERROR_BODY_LIMIT - kept.len();
+                    kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                    if chunk.len() >= room {
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                // The status is what matters; a body cut short still says what it can.
+                Err(_) => break,
+            }
+        }
+        let body = decode_error(status.as_u16(), &kept);
+        let text = String::from_utf8_lossy(&kept).into_owned();
+        Err(Error::Status(Box::new(ErrorResponse {
+            status,
+            headers,
+            body,
+            text,
+        })))
+    }
+
+    /// The response with its decoded body.
+    pub(crate) fn with_body<T>(received: Received, body: T) -> Response<T> {
+        // The bytes were decoded into `body`, or are not wanted.
+        drop(received.bytes);
+        Response {
+            status: received.status,
+            headers: received.headers,
+            body,
+        }
+    }
+
+    /// A decoding failure of a received body.
+    fn decode_failure<E>(received: &Received, path: String, source: serde_json::Error) -> Error<E> {
+        Error::Decode(Box::new(DecodeError {
+            status: received.status,
+            path,
+            excerpt: body_excerpt(&received.bytes),
+            source,
+        }))
+    }
+
+    /// Decodes JSON, and on failure decodes it again to learn where it failed: the path
+    /// costs nothing when the body is right.
+    fn from_json<T: serde::de::DeserializeOwned>(
+        json: &[u8],
+    ) -> Result<T, (String, serde_json::Error)> {
+        match serde_json::from_slice(json) {
+            Ok(decoded) => Ok(decoded),
+            Err(plain) => {
+                let mut deserializer = serde_json::Deserializer::from_slice(json);
+                match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+                    Ok(_) => Err((String::new(), plain)),
+                    Err(located) => {
+                        let path = located.path().to_string();
+                        let path = if path == "." { String::new() } else { path };
+                        Err((path, located.into_inner()))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads a response and decodes its body as JSON of type `T`.
+    pub(crate) async fn json_response<T: serde::de::DeserializeOwned, E>(
+        response: reqwest::Response,
+        decode_error: fn(u16, &[u8]) -> Option<E>,
+    ) -> Result<Response<T>, Error<E>> {
+        let received = receive(response, decode_error).await?;
+        let body = decode_json(&received)?;
+        Ok(with_body(received, body))
+    }
+
+    /// Reads a response and ignores its body (read, so the connection can be reused).
+    pub(crate) async fn empty_response<E>(
+        response: reqwest::Response,
+        decode_error: fn(u16, &[u8]) -> Option<E>,
+    ) -> Result<Response<()>, Error<E>> {
+        let received = receive(response, decode_error).await?;
+        Ok(with_body(received, ()))
+    }
+
+    /// Decodes a received body as JSON of type `T`.
+    pub(crate) fn decode_json<T: serde::de::DeserializeOwned, E>(
+        received: &Received,
+    ) -> Result<T, Error<E>> {
+        from_json(&received.bytes).map_err(|(path, source)| decode_failure(received, path, source))
+    }
+
+    /// Decodes an error body as JSON, if it is the expected type.
+    pub(crate) fn json_error<E: serde::de::DeserializeOwned>(_status: u16, body: &[u8]) -> Option<E> {
+        serde_json::from_slice(body).ok()
+    }
+
+    /// A request field that can be left out, sent as `null`, or sent with a value.
+    ///
+    /// For a partial update this says exactly what happens to the stored value:
+    /// [`Patch::Absent`] keeps it, [`Patch::Null`] clears it, [`Patch::Set`] replaces it.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+    pub enum Patch<T> {
+        /// Left out of the JSON: the server keeps its current value.
+        #[default]
+        Absent,
+        /// Sent as `null`: the server clears the value.
+        Null,
+        /// Sent with this value.
+        Set(T),
+    }
+
+    impl<T> Patch<T> {
+        /// Whether the field is left out of the JSON.
+        pub fn is_absent(&self) -> bool {
+            matches!(self, Patch::Absent)
+        }
+
+        /// The value, if one is set.
+        pub fn value(&self) -> Option<&T> {
+            match self {
+                Patch::Set(value) => Some(value),
+                Patch::Absent | Patch::Null => None,
+            }
+        }
+
+        /// The value, if one is set; absent and null both give `None`.
+        pub fn into_option(self) -> Option<T> {
+            match self {
+                Patch::Set(value) => Some(value),
+                Patch::Absent | Patch::Null => None,
+            }
+        }
+    }
+
+    impl<T> From<T> for Patch<T> {
+        fn from(value: T) -> Self {
+            Patch::Set(value)
+        }
+    }
+
+    impl<T: serde::Serialize> serde::Serialize for Patch<T> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            match self {
+                Patch::Set(value) => value.serialize(serializer),
+                Patch::Absent | Patch::Null => serializer.serialize_none(),
+            }
+        }
+    }
+
+    impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Patch<T> {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            Ok(match Option::<T>::deserialize(deserializer)? {
+                Some(value) => Patch::Set(value),
+                None => Patch::Null,
+            })
+        }
+    }
+
+    /// Deserializes a string enum without allocating for known values.
+    pub(crate) fn deserialize_string_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        T: for<'a> From<&'a str>,
+    {
+        struct StrVisitor<T>(std::marker::PhantomData<T>);
+
+        impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for StrVisitor<T> {
+            type Value = T;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+                Ok(T::from(value))
+            }
+        }
+
+        deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
+    }
+
+    /// Writes a variant of a tagged union: its fields with the tag property set.
+    pub(crate) fn serialize_tagged<S: serde::Serializer, T: serde::Serialize>(
+        serializer: S,
+        property: &str,
+        tag: &str,
+        value: &T,
+    ) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error as _;
+        match serde_json::to_value(value).map_err(S::Error::custom)? {
+            serde_json::Value::Object(mut map) => {
+                map.insert(
+                    property.to_owned(),
+                    serde_json::Value::String(tag.to_owned()),
+                );
+                serde::Serialize::serialize(&map, serializer)
+            }
+            _ => Err(S::Error::custom("a tagged union variant must be an object")),
+        }
+    }
+
+    /// Reads a tagged union: the tag, and the whole value to decode the variant from.
+    pub(crate) fn deserialize_tagged<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+        property: &str,
+    ) -> Result<(Option<String>, serde_json::Value), D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        let tag = value
+            .get(property)
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        Ok((tag, value))
+    }
+
+    /// Decodes a union variant from the value read by [`deserialize_tagged`].
+    pub(crate) fn tagged_variant<T: serde::de::DeserializeOwned, E: serde::de::Error>(
+        value: serde_json::Value,
+    ) -> Result<T, E> {
+        serde_json::from_value(value).map_err(E::custom)
     }
 }

@@ -1,12 +1,22 @@
 //! The generator's output for the fixture specs in `fixtures/`, compiled as modules of this
 //! crate: a snapshot that does not compile fails the build, and one that warns fails
-//! clippy `-D warnings`. The tests are in `tests/it`.
+//! clippy `-D warnings`. The tests are in `tests/it`. The runtime that generated crates
+//! carry is compiled and unit-tested here too.
 
 #![warn(missing_docs)]
 // What the `deep_nesting` fixture's warning asks of every crate holding its types: this
 // crate compiles it as a module, so the attribute the generator puts in a crate root
 // cannot come with it.
 #![recursion_limit = "512"]
+
+/// The runtime generated crates carry, compiled and tested here as ordinary code. Each
+/// generated crate keeps only the items its code uses; here nothing uses them.
+#[allow(
+    dead_code,
+    reason = "generated crates use these items; this crate only checks them"
+)]
+#[path = "../../codegen/runtime/runtime.rs"]
+mod runtime;
 
 /// One module per fixture spec.
 #[rustfmt::skip]

@@ -1,16 +1,156 @@
-//! The generated crate's `Cargo.toml`. Dependency versions live here and nowhere else.
+//! The generated crate's `Cargo.toml`. Dependency versions live here and nowhere else;
+//! which crates a generated crate depends on follows from the paths its code names.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::ir;
+
+/// A crate generated code may use: how a manifest asks for it, and the features that a
+/// path into one of its modules turns on.
+struct Crate {
+    name: &'static str,
+    version: &'static str,
+    /// Whether the crate's default features stay on.
+    default_features: bool,
+    /// Features always asked for.
+    features: &'static [&'static str],
+    /// `(module, feature)`: code naming `name::module` needs `feature`.
+    on_demand: &'static [(&'static str, &'static str)],
+}
+
+/// Every crate generated code may name, sorted by name.
+const CRATES: &[Crate] = &[
+    // The version reqwest itself uses, so it is built once.
+    Crate {
+        name: "base64",
+        version: "0.23",
+        default_features: true,
+        features: &[],
+        on_demand: &[],
+    },
+    Crate {
+        name: "chrono",
+        version: "0.4",
+        default_features: false,
+        features: &["serde", "std"],
+        on_demand: &[],
+    },
+    Crate {
+        name: "reqwest",
+        version: "0.13",
+        default_features: false,
+        features: &["rustls"],
+        on_demand: &[("multipart", "multipart")],
+    },
+    Crate {
+        name: "serde",
+        version: "1",
+        default_features: true,
+        features: &["derive"],
+        on_demand: &[],
+    },
+    Crate {
+        name: "serde_json",
+        version: "1",
+        default_features: true,
+        features: &[],
+        on_demand: &[],
+    },
+    Crate {
+        name: "serde_path_to_error",
+        version: "0.1",
+        default_features: true,
+        features: &[],
+        on_demand: &[],
+    },
+    Crate {
+        name: "tokio",
+        version: "1",
+        default_features: true,
+        features: &[],
+        on_demand: &[("main", "macros"), ("main", "rt-multi-thread")],
+    },
+    Crate {
+        name: "uuid",
+        version: "1",
+        default_features: true,
+        features: &["serde"],
+        on_demand: &[],
+    },
+];
+
+/// The dependencies some code needs: each crate with the features its paths need.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Dependencies(BTreeMap<&'static str, Vec<&'static str>>);
+
+impl Dependencies {
+    /// The crates among the first segments of `paths` (pairs of a path's first two
+    /// segments), with the features they need.
+    pub(crate) fn of<'p>(paths: impl IntoIterator<Item = (&'p str, &'p str)>) -> Self {
+        let mut found: BTreeMap<&'static str, Vec<&'static str>> = BTreeMap::new();
+        for (first, second) in paths {
+            let Some(krate) = CRATES.iter().find(|c| c.name == first) else {
+                continue;
+            };
+            let features = found.entry(krate.name).or_default();
+            features.extend(krate.features.iter().copied());
+            features.extend(
+                krate
+                    .on_demand
+                    .iter()
+                    .filter(|(module, _)| *module == second)
+                    .map(|(_, feature)| *feature),
+            );
+        }
+        for features in found.values_mut() {
+            features.sort_unstable();
+            features.dedup();
+        }
+        Dependencies(found)
+    }
+
+    /// Leaves out the crates `other` has.
+    pub(crate) fn without(mut self, other: &Dependencies) -> Self {
+        self.0.retain(|name, _| !other.0.contains_key(name));
+        self
+    }
+
+    /// The `[dependencies]` lines: `name = "version"` or `name = { ... }`.
+    pub(crate) fn lines(&self) -> Vec<String> {
+        self.0
+            .iter()
+            .filter_map(|(name, features)| {
+                let krate = CRATES.iter().find(|c| c.name == *name)?;
+                let features: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
+                Some(if features.is_empty() && krate.default_features {
+                    format!("{name} = \"{}\"", krate.version)
+                } else {
+                    let defaults = if krate.default_features {
+                        ""
+                    } else {
+                        ", default-features = false"
+                    };
+                    format!(
+                        "{name} = {{ version = \"{}\"{defaults}, features = [{}] }}",
+                        krate.version,
+                        features.join(", ")
+                    )
+                })
+            })
+            .collect()
+    }
+}
 
 /// What the manifest needs besides the IR.
 pub(crate) struct ManifestOptions<'a> {
     pub name: &'a str,
     pub header: &'a str,
     pub standalone: bool,
-    pub example: bool,
-    pub extra: super::ExtraCrates,
+    /// What the library's code needs.
+    pub dependencies: Dependencies,
+    /// What the examples need besides.
+    pub dev_dependencies: Dependencies,
 }
 
 fn toml_string(s: &str) -> String {
@@ -47,20 +187,17 @@ pub(crate) fn manifest(api: &ir::Api, options: &ManifestOptions<'_>) -> String {
     out.push_str("edition = \"2024\"\nrust-version = \"1.85\"\n");
     let _ = writeln!(out, "description = {}", toml_string(&description));
     out.push_str("publish = false\n");
-    out.push_str(
-        "\n[dependencies]\n\
-         reqwest = { version = \"0.13\", default-features = false, features = [\"rustls\"] }\n\
-         serde = { version = \"1\", features = [\"derive\"] }\n\
-         serde_json = \"1\"\n",
-    );
-    if options.extra.chrono {
-        out.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n");
-    }
-    if options.extra.uuid {
-        out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
-    }
-    if options.example {
-        out.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n");
+    for (section, dependencies) in [
+        ("dependencies", &options.dependencies),
+        ("dev-dependencies", &options.dev_dependencies),
+    ] {
+        let lines = dependencies.lines();
+        if !lines.is_empty() {
+            let _ = writeln!(out, "\n[{section}]");
+            for line in lines {
+                let _ = writeln!(out, "{line}");
+            }
+        }
     }
     if options.standalone {
         out.push_str(
@@ -73,6 +210,35 @@ pub(crate) fn manifest(api: &ir::Api, options: &ManifestOptions<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dependencies_follow_the_paths_code_names() {
+        let deps = Dependencies::of([
+            ("reqwest", "Client"),
+            ("reqwest", "multipart"),
+            ("serde", ""),
+            ("types", "Pet"),
+            ("std", "fmt"),
+            ("uuid", "Uuid"),
+        ]);
+        assert_eq!(
+            deps.lines(),
+            [
+                r#"reqwest = { version = "0.13", default-features = false, features = ["multipart", "rustls"] }"#,
+                r#"serde = { version = "1", features = ["derive"] }"#,
+                r#"uuid = { version = "1", features = ["serde"] }"#,
+            ]
+        );
+        let dev = Dependencies::of([("tokio", "main"), ("serde", "Serialize")]).without(&deps);
+        assert_eq!(
+            dev.lines(),
+            [r#"tokio = { version = "1", features = ["macros", "rt-multi-thread"] }"#]
+        );
+        assert_eq!(
+            Dependencies::of([("serde_json", "Value")]).lines(),
+            [r#"serde_json = "1""#]
+        );
+    }
 
     #[test]
     fn toml_strings_are_escaped() {

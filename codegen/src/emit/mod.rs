@@ -6,8 +6,9 @@ pub(crate) mod docs;
 pub(crate) mod example;
 pub(crate) mod manifest;
 pub(crate) mod reference;
+pub(crate) mod refs;
 pub(crate) mod requests;
-pub mod runtime;
+pub(crate) mod runtime;
 pub(crate) mod types;
 
 use proc_macro2::TokenStream;
@@ -43,6 +44,7 @@ pub(crate) fn ty_tokens(ty: &Ty, scope: Scope) -> TokenStream {
         Ty::Uuid => quote!(uuid::Uuid),
         Ty::Base64 => quote!(runtime::Base64),
         Ty::Binary => quote!(Vec<u8>),
+        Ty::File => quote!(runtime::File),
         Ty::Json => quote!(serde_json::Value),
         Ty::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
         Ty::Named(name) => {
@@ -89,38 +91,5 @@ pub(crate) fn api_name(title: &str) -> String {
         format!("the {title}")
     } else {
         title.to_owned()
-    }
-}
-
-/// The external crates the generated code needs besides reqwest, serde and serde_json.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct ExtraCrates {
-    pub chrono: bool,
-    pub uuid: bool,
-}
-
-impl ExtraCrates {
-    pub(crate) fn of(api: &crate::ir::Api) -> Self {
-        let mut tys: Vec<&Ty> = Vec::new();
-        for t in &api.types {
-            match &t.kind {
-                crate::ir::TypeKind::Struct(s) => {
-                    tys.extend(s.fields.iter().map(|f| &f.ty));
-                    tys.extend(s.additional.iter().map(|(_, ty)| ty));
-                }
-                crate::ir::TypeKind::Alias(ty) | crate::ir::TypeKind::Newtype(ty) => tys.push(ty),
-                crate::ir::TypeKind::Union(u) => tys.extend(u.variants.iter().map(|v| &v.ty)),
-                crate::ir::TypeKind::Enum(_) | crate::ir::TypeKind::Outcome(_) => {}
-            }
-        }
-        for op in &api.operations {
-            tys.extend(op.params.iter().map(|p| &p.ty));
-        }
-        ExtraCrates {
-            chrono: tys
-                .iter()
-                .any(|ty| ty.mentions(&|t| matches!(t, Ty::DateTime | Ty::Date))),
-            uuid: tys.iter().any(|ty| ty.mentions(&|t| matches!(t, Ty::Uuid))),
-        }
     }
 }

@@ -6,6 +6,7 @@ use quote::quote;
 
 use super::client::Credentials;
 use super::docs::{doc_attrs, doc_paragraphs};
+use super::refs::Refs;
 use super::{Scope, ty_tokens};
 use crate::ir::{
     self, BodyEncoding, FieldRepr, Operation, Outcome, Param, ParamLocation, ParamShape,
@@ -16,57 +17,34 @@ use crate::names::ident;
 /// The whole module: preamble and every operation.
 pub(crate) fn requests(api: &ir::Api) -> TokenStream {
     let credentials = Credentials::of(api);
-    let preamble = preamble(api);
-    let ops = api
+    let items: TokenStream = api
         .operations
         .iter()
-        .map(|op| operation(api, &credentials, op));
-    quote!(#preamble #(#ops)*)
+        .map(|op| operation(api, &credentials, op))
+        .collect();
+    let preamble = preamble(api, &Refs::scan(&items));
+    quote!(#preamble #items)
 }
 
-/// The module's docs and imports.
-pub(crate) fn preamble(api: &ir::Api) -> TokenStream {
+/// The module's docs and imports: what its items (read into `refs`) use.
+pub(crate) fn preamble(api: &ir::Api, refs: &Refs) -> TokenStream {
     let deprecated = api
         .operations
         .iter()
         .any(|op| op.deprecated || op.params.iter().any(|p| p.deprecated));
     let allow = deprecated.then(|| quote!(#![allow(deprecated)]));
-    let uses_types = api.operations.iter().any(|op| {
-        let named = |ty: &Ty| ty.mentions(&|t| matches!(t, Ty::Named(_)));
-        let outcome = |o: &Outcome| match o {
-            Outcome::ByStatus(_) => true,
-            Outcome::Single(ResponseBody::Json(ty)) => named(ty),
-            Outcome::Single(_) => false,
-        };
-        op.params.iter().any(|p| named(&p.ty))
-            || op.body.as_ref().is_some_and(|b| named(&b.ty))
-            || outcome(&op.success)
-            || op.error.as_ref().is_some_and(outcome)
-    });
-    let types_use = uses_types.then(|| {
+    let runtime_use = refs.uses("runtime").then(|| quote!(runtime));
+    let types_use = refs.uses("types").then(|| {
         quote!(
             use super::types;
         )
     });
-    let patch_use = api
-        .operations
-        .iter()
-        .any(|op| {
-            multipart_fields(api, op)
-                .is_some_and(|fields| fields.iter().any(|f| f.repr == FieldRepr::Patch))
-        })
-        .then(|| {
-            quote!(
-                use super::runtime::Patch;
-            )
-        });
     quote! {
         //! One request builder per operation. Each `Client` method returns a builder; set
         //! optional parameters on it, then `.await` it (or call `send`) to send the request.
         #allow
 
-        use super::{Client, runtime};
-        #patch_use
+        use super::{Client, #runtime_use};
         #types_use
     }
 }
@@ -327,44 +305,50 @@ fn scalar_text(ty: &Ty, value: TokenStream) -> TokenStream {
     }
 }
 
-/// The runtime's name for a parameter style.
-fn style_tokens(style: ParamStyle) -> TokenStream {
-    match style {
-        ParamStyle::Form { explode: true } => quote!(runtime::Style::FormExploded),
-        ParamStyle::Form { explode: false } => quote!(runtime::Style::Form),
-        ParamStyle::SpaceDelimited => quote!(runtime::Style::SpaceDelimited),
-        ParamStyle::PipeDelimited => quote!(runtime::Style::PipeDelimited),
-        ParamStyle::DeepObject => quote!(runtime::Style::DeepObject),
-        ParamStyle::Simple { explode: false } => quote!(runtime::Style::Simple),
-        ParamStyle::Simple { explode: true } => quote!(runtime::Style::SimpleExploded),
+/// The text of a parameter written in its style into a query, header or path, or as
+/// JSON; `value` is a reference to it (or, for scalars, the value).
+fn param_text(p: &Param, value: &TokenStream) -> TokenStream {
+    let wire = &p.wire_name;
+    match p.shape {
+        ParamShape::Scalar => scalar_text(&p.ty, value.clone()),
+        ParamShape::Json => quote!(&runtime::json_text(#wire, #value)?),
+        ParamShape::Styled => {
+            let explode = matches!(p.style, ParamStyle::Simple { explode: true });
+            quote!(&runtime::simple(#wire, #value, #explode)?)
+        }
     }
 }
 
-/// Statements writing one parameter, reading it from `value` (a reference to it).
+/// Statements writing one query or header parameter, reading it from `value`.
 fn write_param(p: &Param, value: TokenStream) -> TokenStream {
     let wire = &p.wire_name;
-    let scalar = p.shape == ParamShape::Scalar;
-    match p.location {
-        ParamLocation::Query if scalar => {
-            let text = scalar_text(&p.ty, value);
+    match (p.location, p.shape) {
+        (ParamLocation::Query, ParamShape::Styled) => match p.style {
+            ParamStyle::Form { explode: true } | ParamStyle::Simple { .. } => {
+                quote!(runtime::query_exploded(&mut url, #wire, #value)?;)
+            }
+            ParamStyle::Form { explode: false } => {
+                quote!(runtime::query_joined(&mut url, #wire, #value, ",")?;)
+            }
+            ParamStyle::SpaceDelimited => {
+                quote!(runtime::query_joined(&mut url, #wire, #value, " ")?;)
+            }
+            ParamStyle::PipeDelimited => {
+                quote!(runtime::query_joined(&mut url, #wire, #value, "|")?;)
+            }
+            ParamStyle::DeepObject => quote!(runtime::query_deep(&mut url, #wire, #value)?;),
+        },
+        (ParamLocation::Query, _) => {
+            let text = param_text(p, &value);
             quote!(url.query_pairs_mut().append_pair(#wire, #text);)
         }
-        ParamLocation::Query => {
-            let style = style_tokens(p.style);
-            quote!(runtime::query(&mut url, #wire, #value, #style)?;)
-        }
-        ParamLocation::Header => {
+        (ParamLocation::Header, _) => {
             let name = p.wire_name.to_ascii_lowercase();
-            if scalar {
-                let text = scalar_text(&p.ty, value);
-                quote!(runtime::header(&mut request, #name, #text)?;)
-            } else {
-                let style = style_tokens(p.style);
-                quote!(runtime::header(&mut request, #name, &runtime::simple(#wire, #value, #style)?)?;)
-            }
+            let text = param_text(p, &value);
+            quote!(runtime::set_header(&mut request, #name, #text)?;)
         }
         // Path parameters are part of the URL text.
-        ParamLocation::Path => quote!(),
+        (ParamLocation::Path, _) => quote!(),
     }
 }
 
@@ -389,32 +373,129 @@ fn write_params(op: &Operation, location: ParamLocation) -> Vec<TokenStream> {
         .collect()
 }
 
-/// The statements of `send`: URL, query, headers, credentials, body, dispatch, decoding.
-fn send_body(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> TokenStream {
-    // The URL: base URL and path, parameters percent-encoded.
-    let mut parts = vec![quote!(&client.base_url)];
+/// A piece of a path template: text, or a parameter (an index into the operation's).
+#[derive(Clone)]
+enum Piece {
+    Text(String),
+    Param(usize),
+}
+
+/// The URL parts after the base URL: literal text and, for each path segment holding
+/// parameters, an expression of its text, percent-encoded and checked so that no value
+/// can make the path address another resource.
+fn path_parts(op: &Operation) -> Vec<TokenStream> {
+    // Split the template into `/`-separated segments of pieces.
+    let mut segments: Vec<Vec<Piece>> = vec![Vec::new()];
     for segment in &op.path_segments {
         match segment {
-            PathSegment::Literal(text) => parts.push(quote!(#text)),
-            PathSegment::Param(i) => {
-                let p = &op.params[*i];
-                let name = ident(&p.rust_name);
-                let wire = &p.wire_name;
-                if p.shape == ParamShape::Scalar {
-                    let text = match &p.ty {
-                        Ty::DateTime => {
-                            quote!(self.#name.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+            PathSegment::Literal(text) => {
+                for (i, part) in text.split('/').enumerate() {
+                    if i > 0 {
+                        segments.push(Vec::new());
+                    }
+                    if !part.is_empty() {
+                        if let Some(last) = segments.last_mut() {
+                            last.push(Piece::Text(part.to_owned()));
                         }
-                        _ => quote!(self.#name),
-                    };
-                    parts.push(quote!(&runtime::path_param(&#text)));
-                } else {
-                    let style = style_tokens(p.style);
-                    parts.push(quote!(&runtime::simple_path(#wire, self.#name, #style)?));
+                    }
+                }
+            }
+            PathSegment::Param(i) => {
+                if let Some(last) = segments.last_mut() {
+                    last.push(Piece::Param(*i));
                 }
             }
         }
     }
+    let mut parts = Vec::new();
+    let mut text = String::new();
+    for (i, segment) in segments.iter().enumerate() {
+        if i > 0 {
+            text.push('/');
+        }
+        let params: Vec<&Param> = segment
+            .iter()
+            .filter_map(|piece| match piece {
+                Piece::Param(index) => op.params.get(*index),
+                Piece::Text(_) => None,
+            })
+            .collect();
+        if params.is_empty() {
+            for piece in segment {
+                if let Piece::Text(t) = piece {
+                    text.push_str(t);
+                }
+            }
+            continue;
+        }
+        if !text.is_empty() {
+            parts.push(quote!(#text));
+            text.clear();
+        }
+        let names = params
+            .iter()
+            .map(|p| p.wire_name.as_str())
+            .collect::<Vec<_>>()
+            .join("`, `");
+        let part = match segment.as_slice() {
+            [Piece::Param(index)] => match op.params.get(*index) {
+                Some(p) if p.shape == ParamShape::Scalar => {
+                    let name = ident(&p.rust_name);
+                    let value = match &p.ty {
+                        Ty::DateTime => {
+                            quote!(&self.#name.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+                        }
+                        _ => quote!(&self.#name),
+                    };
+                    quote!(&runtime::path_param(#names, #value)?)
+                }
+                Some(p) => {
+                    let text = path_piece_text(p);
+                    quote!(&runtime::path_segment(#names, #text)?)
+                }
+                None => quote!(""),
+            },
+            pieces => {
+                let texts = pieces.iter().map(|piece| match piece {
+                    Piece::Text(t) => quote!(#t.to_owned()),
+                    Piece::Param(index) => op
+                        .params
+                        .get(*index)
+                        .map_or(quote!(String::new()), path_piece_text),
+                });
+                quote!(&runtime::path_segment(#names, [#(#texts),*].concat())?)
+            }
+        };
+        parts.push(part);
+    }
+    if !text.is_empty() {
+        parts.push(quote!(#text));
+    }
+    parts
+}
+
+/// The percent-encoded text of one path parameter, as a `String` expression.
+fn path_piece_text(p: &Param) -> TokenStream {
+    let name = ident(&p.rust_name);
+    let wire = &p.wire_name;
+    match (p.shape, &p.ty) {
+        (ParamShape::Scalar, Ty::DateTime) => quote!(runtime::path_text(
+            &self.#name.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+        )),
+        (ParamShape::Scalar, _) => quote!(runtime::path_text(&self.#name)),
+        (ParamShape::Json, _) => {
+            quote!(runtime::path_text(&runtime::json_text(#wire, self.#name)?))
+        }
+        (ParamShape::Styled, _) => {
+            let explode = matches!(p.style, ParamStyle::Simple { explode: true });
+            quote!(runtime::simple_path(#wire, self.#name, #explode)?)
+        }
+    }
+}
+
+/// The statements of `send`: URL, query, headers, credentials, body, dispatch, decoding.
+fn send_body(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> TokenStream {
+    let path = path_parts(op);
     let query = write_params(op, ParamLocation::Query);
     let url_mut = (!query.is_empty()).then(|| quote!(mut));
     let headers = write_params(op, ParamLocation::Header);
@@ -431,9 +512,9 @@ fn send_body(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> To
     let auth = authorize(api, credentials, op);
     let body = op.body.as_ref().map(|b| {
         if b.required {
-            write_body(api, op, b, quote!(self.body))
+            write_body(api, b, quote!(self.body))
         } else {
-            let write = write_body(api, op, b, quote!(body));
+            let write = write_body(api, b, quote!(body));
             quote! {
                 if let Some(body) = self.body {
                     #write
@@ -447,7 +528,7 @@ fn send_body(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> To
     let decode = decode(api, op);
     quote! {
         let client = self.client;
-        let #url_mut url = runtime::url(&[#(#parts),*])?;
+        let #url_mut url = runtime::request_url(&[&client.base_url, #(#path),*])?;
         #(#query)*
         let #request_mut request = reqwest::Request::new(#method, url);
         #accept
@@ -459,23 +540,8 @@ fn send_body(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> To
     }
 }
 
-/// The struct fields of a multipart body, if the operation has one.
-fn multipart_fields<'a>(api: &'a ir::Api, op: &Operation) -> Option<&'a [ir::Field]> {
-    let body = op
-        .body
-        .as_ref()
-        .filter(|b| b.encoding == BodyEncoding::Multipart)?;
-    let Ty::Named(name) = &body.ty else {
-        return None;
-    };
-    match api.find_type(name).map(|t| &t.kind) {
-        Some(TypeKind::Struct(s)) => Some(&s.fields),
-        _ => None,
-    }
-}
-
 /// Statements putting the body (bound to `body`) on the request.
-fn write_body(api: &ir::Api, op: &Operation, b: &ir::Body, body: TokenStream) -> TokenStream {
+fn write_body(api: &ir::Api, b: &ir::Body, body: TokenStream) -> TokenStream {
     let media = &b.media_type;
     match b.encoding {
         BodyEncoding::Json => quote!(runtime::json_body(&mut request, #media, #body)?;),
@@ -484,23 +550,57 @@ fn write_body(api: &ir::Api, op: &Operation, b: &ir::Body, body: TokenStream) ->
             quote!(runtime::raw_body(&mut request, #media, #body.as_bytes().to_vec());)
         }
         BodyEncoding::Binary => quote!(runtime::raw_body(&mut request, #media, #body.to_vec());),
-        BodyEncoding::Multipart => {
-            let parts = multipart_fields(api, op).unwrap_or(&[]).iter().map(|f| {
+        BodyEncoding::Multipart => multipart(api, b, &body),
+    }
+}
+
+/// Statements building a `multipart/form-data` body: a part per property, files as file
+/// parts, each with the content type the spec's `encoding` gives it.
+fn multipart(api: &ir::Api, b: &ir::Body, body: &TokenStream) -> TokenStream {
+    let part_type = |wire: &str| {
+        b.part_types
+            .iter()
+            .find(|(property, _)| property == wire)
+            .map(|(_, content_type)| content_type.as_str())
+    };
+    let fields = match &b.ty {
+        Ty::Named(name) => match api.find_type(name).map(|t| &t.kind) {
+            Some(TypeKind::Struct(s)) => Some(&s.fields),
+            _ => None,
+        },
+        _ => None,
+    };
+    let parts: Vec<TokenStream> = match fields {
+        // A map: every entry is a text part.
+        None => vec![quote! {
+            for (name, value) in #body {
+                form = runtime::multipart_text(form, name, value, None)?;
+            }
+        }],
+        Some(fields) => fields
+            .iter()
+            .map(|f| {
                 let name = ident(&f.rust_name);
                 let wire = &f.wire_name;
-                let file = matches!(&f.ty, Ty::Binary);
-                let files = matches!(&f.ty, Ty::Vec(inner) if **inner == Ty::Binary);
-                let add = |value: TokenStream| {
-                    if file {
-                        quote!(form.file(#wire, #value);)
-                    } else if files {
+                let add = |value: TokenStream| match &f.ty {
+                    Ty::File => {
+                        let content_type = part_type(wire).unwrap_or("application/octet-stream");
+                        quote!(form = runtime::multipart_file(form, #wire, #value, #content_type)?;)
+                    }
+                    Ty::Vec(item) if **item == Ty::File => {
+                        let content_type = part_type(wire).unwrap_or("application/octet-stream");
                         quote! {
                             for file in #value {
-                                form.file(#wire, file);
+                                form = runtime::multipart_file(form, #wire, file, #content_type)?;
                             }
                         }
-                    } else {
-                        quote!(form.text(#wire, #value)?;)
+                    }
+                    _ => {
+                        let content_type = match part_type(wire) {
+                            Some(content_type) => quote!(Some(#content_type)),
+                            None => quote!(None),
+                        };
+                        quote!(form = runtime::multipart_text(form, #wire, #value, #content_type)?;)
                     }
                 };
                 match f.repr {
@@ -516,19 +616,20 @@ fn write_body(api: &ir::Api, op: &Operation, b: &ir::Body, body: TokenStream) ->
                     FieldRepr::Patch => {
                         let add = add(quote!(value));
                         quote! {
-                            if let Patch::Set(value) = &#body.#name {
+                            if let runtime::Patch::Set(value) = &#body.#name {
                                 #add
                             }
                         }
                     }
                 }
-            });
-            quote! {
-                let mut form = runtime::Multipart::new();
-                #(#parts)*
-                form.finish(&mut request);
-            }
-        }
+            })
+            .collect(),
+    };
+    let form_mut = (!parts.is_empty()).then(|| quote!(mut));
+    quote! {
+        let #form_mut form = reqwest::multipart::Form::new();
+        #(#parts)*
+        request = runtime::multipart_body(&client.http, request, form)?;
     }
 }
 
@@ -537,16 +638,16 @@ fn decode(api: &ir::Api, op: &Operation) -> TokenStream {
     let decode_error = error_decoder(api, op.error.as_ref());
     match &op.success {
         Outcome::Single(ResponseBody::Json(_)) => {
-            quote!(runtime::receive(response, #decode_error).await?.json())
+            quote!(runtime::json_response(response, #decode_error).await)
         }
         Outcome::Single(ResponseBody::Text) => {
-            quote!(runtime::receive(response, #decode_error).await?.text())
+            quote!(runtime::text_response(response, #decode_error).await)
         }
         Outcome::Single(ResponseBody::Binary) => {
-            quote!(Ok(runtime::receive(response, #decode_error).await?.bytes()))
+            quote!(runtime::bytes_response(response, #decode_error).await)
         }
         Outcome::Single(ResponseBody::Empty) => {
-            quote!(Ok(runtime::receive(response, #decode_error).await?.empty()))
+            quote!(runtime::empty_response(response, #decode_error).await)
         }
         Outcome::ByStatus(name) => {
             let type_name = ident(name);
@@ -556,24 +657,24 @@ fn decode(api: &ir::Api, op: &Operation) -> TokenStream {
                 let value = match &v.body {
                     ResponseBody::Empty => quote!(types::#type_name::#variant),
                     ResponseBody::Json(_) => {
-                        quote!(types::#type_name::#variant(received.decode()?))
+                        quote!(types::#type_name::#variant(runtime::decode_json(&received)?))
                     }
                     ResponseBody::Text => {
-                        quote!(types::#type_name::#variant(received.decode_text()?))
+                        quote!(types::#type_name::#variant(runtime::decode_text(&received)?))
                     }
                     ResponseBody::Binary => {
-                        quote!(types::#type_name::#variant(received.decode_bytes()))
+                        quote!(types::#type_name::#variant(runtime::decode_bytes(&received)))
                     }
                 };
                 quote!(#pattern => #value,)
             });
             quote! {
                 let received = runtime::receive(response, #decode_error).await?;
-                let body = match received.status() {
+                let body = match received.status.as_u16() {
                     #(#arms)*
-                    _ => return Err(received.undocumented()),
+                    _ => return Err(runtime::undocumented(&received)),
                 };
-                Ok(received.with(body))
+                Ok(runtime::with_body(received, body))
             }
         }
     }
@@ -613,7 +714,7 @@ fn error_decoder(api: &ir::Api, outcome: Option<&Outcome>) -> TokenStream {
             quote!(runtime::json_error::<#ty>)
         }
         Some(Outcome::Single(ResponseBody::Text)) => quote!(runtime::text_error),
-        Some(Outcome::Single(ResponseBody::Binary)) => quote!(runtime::binary_error),
+        Some(Outcome::Single(ResponseBody::Binary)) => quote!(runtime::bytes_error),
         Some(Outcome::ByStatus(name)) => {
             let type_name = ident(name);
             let variants = api.outcome_variants(name);
@@ -625,7 +726,7 @@ fn error_decoder(api: &ir::Api, outcome: Option<&Outcome>) -> TokenStream {
                         ResponseBody::Empty => quote!(Some(types::#type_name::#variant)),
                         ResponseBody::Json(_) => quote!(runtime::json_error(status, body).map(types::#type_name::#variant)),
                         ResponseBody::Text => quote!(runtime::text_error(status, body).map(types::#type_name::#variant)),
-                        ResponseBody::Binary => quote!(runtime::binary_error(status, body).map(types::#type_name::#variant)),
+                        ResponseBody::Binary => quote!(runtime::bytes_error(status, body).map(types::#type_name::#variant)),
                     };
                     quote!(#pattern => #value,)
                 })
@@ -660,16 +761,18 @@ fn http_method(m: ir::Method) -> TokenStream {
 
 /// Applies the first of the operation's security alternatives whose credentials the client has.
 fn authorize(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> TokenStream {
+    // `holder` is a reference to the credential.
     let apply = |index: usize, holder: TokenStream| {
         let scheme = &api.security_schemes[index];
         match &scheme.kind {
-            SecurityKind::Basic | SecurityKind::Bearer => quote!(#holder.apply(&mut request)?;),
+            SecurityKind::Basic => quote!(runtime::apply_basic(&mut request, #holder)?;),
+            SecurityKind::Bearer => quote!(runtime::apply_bearer(&mut request, #holder)?;),
             SecurityKind::ApiKeyHeader { name } => {
                 let name = name.to_ascii_lowercase();
-                quote!(#holder.apply_header(&mut request, #name)?;)
+                quote!(runtime::apply_api_key_header(&mut request, #holder, #name)?;)
             }
             SecurityKind::ApiKeyQuery { name } => {
-                quote!(#holder.apply_query(&mut request, #name)?;)
+                quote!(runtime::apply_api_key_query(&mut request, #holder, #name);)
             }
         }
     };
@@ -678,7 +781,7 @@ fn authorize(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> To
         Credentials::One(scheme) => {
             if op.security.iter().any(|alt| alt == &[0]) {
                 let name = ident(&scheme.rust_name);
-                apply(0, quote!(client.#name))
+                apply(0, quote!(&client.#name))
             } else {
                 quote!()
             }

@@ -4,55 +4,29 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::docs::doc_attrs;
+use super::refs::Refs;
 use super::{Scope, ty_tokens};
-use crate::ir::{self, EnumRepr, EnumValue, FieldRepr, ResponseBody, Ty, TypeDef, TypeKind};
+use crate::ir::{self, EnumRepr, EnumValue, FieldRepr, ResponseBody, TypeDef, TypeKind};
 use crate::names::ident;
 
-/// The module's docs and imports.
-pub(crate) fn preamble(api: &ir::Api) -> TokenStream {
-    let uses_patch = api.types.iter().any(|t| match &t.kind {
-        TypeKind::Struct(s) => s.fields.iter().any(|f| f.repr == FieldRepr::Patch),
-        _ => false,
-    });
-    let base64 = |ty: &Ty| ty.mentions(&|t| *t == Ty::Base64);
-    let uses_runtime = api.types.iter().any(|t| match &t.kind {
-        TypeKind::Enum(_) => true,
-        TypeKind::Union(u) => u.tag.is_some() || u.variants.iter().any(|v| base64(&v.ty)),
-        TypeKind::Struct(s) => {
-            s.fields.iter().any(|f| base64(&f.ty)) || s.additional.iter().any(|(_, ty)| base64(ty))
-        }
-        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => base64(ty),
-        TypeKind::Outcome(variants) => variants
-            .iter()
-            .any(|v| matches!(&v.body, ResponseBody::Json(ty) if base64(ty))),
-    });
+/// The module's docs and imports: what its items (read into `refs`) use.
+pub(crate) fn preamble(api: &ir::Api, refs: &Refs) -> TokenStream {
     let deprecated = api.types.iter().any(|t| {
         t.deprecated
             || matches!(&t.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.deprecated))
     });
-    let uses_serde = api
-        .types
-        .iter()
-        .any(|t| !matches!(t.kind, TypeKind::Alias(_) | TypeKind::Outcome(_)));
-
     let allow = deprecated.then(|| quote!(#![allow(deprecated)]));
-    let serde_use = uses_serde.then(|| {
+    let imported: Vec<proc_macro2::Ident> = refs.imported().map(ident).collect();
+    let serde_use = (!imported.is_empty()).then(|| {
         quote!(
-            use serde::{Deserialize, Serialize};
+            use serde::{#(#imported),*};
         )
     });
-    let runtime_use = match (uses_runtime, uses_patch) {
-        (true, true) => Some(quote!(
-            use super::runtime::{self, Patch};
-        )),
-        (true, false) => Some(quote!(
+    let runtime_use = refs.uses("runtime").then(|| {
+        quote!(
             use super::runtime;
-        )),
-        (false, true) => Some(quote!(
-            use super::runtime::Patch;
-        )),
-        (false, false) => None,
-    };
+        )
+    });
     quote! {
         //! Request and response types, one per schema of the spec.
         #allow
@@ -65,9 +39,9 @@ pub(crate) fn preamble(api: &ir::Api) -> TokenStream {
 
 /// The whole module: preamble and every type.
 pub(crate) fn types(api: &ir::Api) -> TokenStream {
-    let preamble = preamble(api);
-    let items = api.types.iter().map(type_def);
-    quote!(#preamble #(#items)*)
+    let items: TokenStream = api.types.iter().map(type_def).collect();
+    let preamble = preamble(api, &Refs::scan(&items));
+    quote!(#preamble #items)
 }
 
 /// One type and its impls.
@@ -166,8 +140,11 @@ fn field(f: &ir::Field) -> TokenStream {
             quote!(Option<#inner>)
         }
         FieldRepr::Patch => {
-            serde.push(quote!(default, skip_serializing_if = "Patch::is_absent"));
-            quote!(Patch<#inner>)
+            serde.push(quote!(
+                default,
+                skip_serializing_if = "runtime::Patch::is_absent"
+            ));
+            quote!(runtime::Patch<#inner>)
         }
     };
     let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
@@ -329,7 +306,7 @@ fn union(name: &proc_macro2::Ident, u: &ir::Union) -> TokenStream {
             let read = u.variants.iter().map(|v| {
                 let variant = ident(&v.rust_name);
                 let tags = &v.tag_values;
-                quote!(Some(#(#tags)|*) => runtime::variant(value).map(Self::#variant),)
+                quote!(Some(#(#tags)|*) => runtime::tagged_variant(value).map(Self::#variant),)
             });
             let doc = format!(
                 " Told apart by the {} property.",

@@ -454,11 +454,10 @@ impl<'a> Lowerer<'a> {
                     }
                     None => Ty::JsonObject,
                 };
-                let is_struct = matches!(&ty, Ty::Named(n) if matches!(self.types.get(n).map(|t| &t.kind), Some(TypeKind::Struct(_))));
-                if !is_struct {
+                if !self.multipart_files(&ty) {
                     self.warn(
                         &media_at,
-                        "a `multipart/form-data` body must be an object with properties; the operation is skipped",
+                        "a `multipart/form-data` body must be an object; the operation is skipped",
                     );
                     return None;
                 }
@@ -473,14 +472,45 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Reference { .. } => None,
             })
         });
+        let part_types = media
+            .encoding
+            .iter()
+            .filter_map(|(property, e)| {
+                let first = e.content_type.as_deref()?.split(',').next()?.trim();
+                Some((property.clone(), first.to_owned()))
+            })
+            .collect();
         Some(Some(ir::Body {
             ty,
             encoding,
             media_type: media_type.to_owned(),
+            part_types,
             required: body.required,
             docs: body.description.clone(),
             example,
         }))
+    }
+
+    /// Makes the binary properties of a `multipart/form-data` body files, which carry a
+    /// file name and content type. `false` when the body is not an object, so it has no
+    /// parts.
+    fn multipart_files(&mut self, ty: &Ty) -> bool {
+        let name = match ty {
+            Ty::JsonObject | Ty::Map(_) => return true,
+            Ty::Named(name) => name,
+            _ => return false,
+        };
+        let Some(TypeKind::Struct(s)) = self.types.get_mut(name).map(|t| &mut t.kind) else {
+            return false;
+        };
+        for f in &mut s.fields {
+            match &mut f.ty {
+                Ty::Binary => f.ty = Ty::File,
+                Ty::Vec(item) if **item == Ty::Binary => **item = Ty::File,
+                _ => {}
+            }
+        }
+        true
     }
 
     fn responses(

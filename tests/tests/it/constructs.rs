@@ -145,32 +145,118 @@ async fn form_bodies_are_url_encoded_pairs() {
     );
 }
 
+/// A part of a `multipart/form-data` body: its headers (lowercase names) and content.
+type Part = (Vec<(String, String)>, Vec<u8>);
+
+/// The parts of a `multipart/form-data` body.
+fn multipart_parts(request: &wiremock::Request) -> Vec<Part> {
+    let content_type = header(request, "content-type").expect("content type");
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .expect("a boundary");
+    let delimiter = format!("--{boundary}");
+    let body = &request.body;
+    let positions: Vec<usize> = body
+        .windows(delimiter.len())
+        .enumerate()
+        .filter(|(_, w)| *w == delimiter.as_bytes())
+        .map(|(i, _)| i)
+        .collect();
+    assert!(
+        body.ends_with(format!("{delimiter}--\r\n").as_bytes()),
+        "the body ends with the closing delimiter"
+    );
+    positions
+        .windows(2)
+        .map(|pair| {
+            // Between delimiters: CRLF, headers, a blank line, the content, CRLF.
+            let part = &body[pair[0] + delimiter.len() + 2..pair[1] - 2];
+            let split = part
+                .windows(4)
+                .position(|w| w == b"\r\n\r\n")
+                .expect("headers end");
+            let headers = std::str::from_utf8(&part[..split])
+                .expect("ASCII headers")
+                .split("\r\n")
+                .map(|line| {
+                    let (name, value) = line.split_once(": ").expect("a header line");
+                    (name.to_ascii_lowercase(), value.to_owned())
+                })
+                .collect();
+            (headers, part[split + 4..].to_vec())
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn multipart_bodies_carry_a_part_per_property() {
+    use bodies::File;
     let server = server(ResponseTemplate::new(201)).await;
     let client = bodies::Client::builder()
         .base_url(server.uri())
         .build()
         .expect("client");
     let body = bodies::types::UploadFileBody {
-        file: vec![0, 159, 146, 150],
+        file: File::new(vec![0, 159, 146, 150]),
         description: Some("a \"quoted\" note".to_owned()),
         meta: Some(bodies::types::UploadFileBodyMeta { size: Some(4) }),
+        attachments: Some(vec![
+            File::new(b"%PDF".to_vec())
+                .with_file_name("report \"final\".pdf")
+                .with_content_type("application/pdf"),
+        ]),
+        tags: Some(vec!["a".to_owned(), "b".to_owned()]),
     };
     client.upload_file(&body).await.expect("201");
     let request = received(&server).await;
-    let content_type = header(&request, "content-type").expect("content type");
-    let boundary = content_type
-        .strip_prefix("multipart/form-data; boundary=")
-        .expect("a boundary");
-    let expected = [
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"file\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes(),
-        vec![0, 159, 146, 150],
-        format!("\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"description\"\r\nContent-Type: text/plain; charset=utf-8\r\n\r\na \"quoted\" note\r\n").into_bytes(),
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{{\"size\":4}}\r\n--{boundary}--\r\n").into_bytes(),
-    ]
-    .concat();
-    assert_eq!(request.body, expected);
+    let parts = multipart_parts(&request);
+    let find = |name: &str, headers: &[(String, String)]| {
+        headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    };
+    let disposition: Vec<String> = parts
+        .iter()
+        .map(|(headers, _)| find("content-disposition", headers).expect("disposition"))
+        .collect();
+    assert_eq!(
+        disposition,
+        [
+            r#"form-data; name="file"; filename="file""#,
+            r#"form-data; name="description""#,
+            r#"form-data; name="meta""#,
+            r#"form-data; name="attachments"; filename="report \"final\".pdf""#,
+            r#"form-data; name="tags""#,
+        ]
+    );
+    let types: Vec<Option<String>> = parts
+        .iter()
+        .map(|(headers, _)| find("content-type", headers))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            // The first of the types the spec's `encoding` lists.
+            Some("image/png".to_owned()),
+            None,
+            Some("application/json".to_owned()),
+            // The caller's choice.
+            Some("application/pdf".to_owned()),
+            Some("application/json".to_owned()),
+        ]
+    );
+    let contents: Vec<&[u8]> = parts.iter().map(|(_, c)| c.as_slice()).collect();
+    assert_eq!(
+        contents,
+        [
+            &[0, 159, 146, 150][..],
+            b"a \"quoted\" note",
+            br#"{"size":4}"#,
+            b"%PDF",
+            br#"["a","b"]"#,
+        ]
+    );
 }
 
 #[tokio::test]

@@ -1,0 +1,1380 @@
+//! Support code shared by all requests: errors, responses, three-state fields, credentials,
+//! and the helpers that write parameters and bodies and read responses.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use reqwest::header::HeaderName;
+use reqwest::header::HeaderValue;
+
+/// Longest body excerpt shown in messages, in bytes.
+const EXCERPT_LIMIT: usize = 256;
+
+/// Longest error body kept, in bytes; the rest is dropped.
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// Everything that can go wrong when calling the API.
+///
+/// `E` is the type of the error bodies the operation documents.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E = serde_json::Value> {
+    /// The client could not be built, or a request could not be formed from the values
+    /// given (for example an invalid base URL, or a path parameter that would address
+    /// another resource). Nothing was sent.
+    InvalidRequest(String),
+    /// No response arrived within the configured timeout.
+    Timeout(reqwest::Error),
+    /// The request failed before a response arrived: connection refused or reset,
+    /// DNS or TLS failure, or the body could not be read.
+    Transport(reqwest::Error),
+    /// The server answered with a status outside 2xx.
+    Status(Box<ErrorResponse<E>>),
+    /// The server answered with a 2xx status but a body that does not match the spec.
+    Decode(Box<DecodeError>),
+}
+
+impl<E> Error<E> {
+    /// The HTTP status of the response, if one arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Status(response) => Some(response.status),
+            Error::Decode(error) => Some(error.status),
+            Error::InvalidRequest(_) | Error::Timeout(_) | Error::Transport(_) => None,
+        }
+    }
+
+    /// Whether the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
+    }
+}
+
+impl<E> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::Timeout(error) => write!(f, "request timed out: {error}"),
+            Error::Transport(error) => write!(f, "request failed: {error}"),
+            Error::Status(response) => {
+                write!(f, "server returned {}", response.status)?;
+                let shown = body_excerpt(response.text.as_bytes());
+                if !shown.is_empty() {
+                    write!(f, ": {shown}")?;
+                }
+                Ok(())
+            }
+            Error::Decode(error) => fmt::Display::fmt(error, f),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Timeout(error) | Error::Transport(error) => Some(error),
+            Error::Decode(error) => Some(&error.source),
+            Error::InvalidRequest(_) | Error::Status(_) => None,
+        }
+    }
+}
+
+/// A response with a status outside 2xx.
+#[derive(Debug)]
+pub struct ErrorResponse<E> {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Option<E>,
+    text: String,
+}
+
+impl<E> ErrorResponse<E> {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body decoded as the error type the spec documents, when it parses as one.
+    pub fn body(&self) -> Option<&E> {
+        self.body.as_ref()
+    }
+
+    /// The body as text (invalid UTF-8 replaced), at most 64 KiB of it.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+/// A 2xx response whose body does not match the spec.
+#[derive(Debug)]
+pub struct DecodeError {
+    status: StatusCode,
+    path: String,
+    excerpt: String,
+    source: serde_json::Error,
+}
+
+impl DecodeError {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Where in the body decoding failed, as a path of properties and indices
+    /// (`payload.id`, `items[2].name`); empty when the body as a whole is wrong.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The start of the body, at most 256 bytes of it.
+    pub fn excerpt(&self) -> &str {
+        &self.excerpt
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "could not decode the {} response", self.status)?;
+        if !self.path.is_empty() {
+            write!(f, " at `{}`", self.path)?;
+        }
+        write!(f, ": {}", self.source)?;
+        if !self.excerpt.is_empty() {
+            write!(f, "; the body starts with: {}", self.excerpt)?;
+        }
+        Ok(())
+    }
+}
+
+/// The first bytes of a body as text, cut at a character boundary.
+fn body_excerpt(body: &[u8]) -> String {
+    let mut end = body.len().min(EXCERPT_LIMIT);
+    // Back up to the start of a UTF-8 character rather than splitting it.
+    while end < body.len() && end > 0 && (body[end] & 0xC0) == 0x80 {
+        end -= 1;
+    }
+    let mut shown = String::from_utf8_lossy(&body[..end]).into_owned();
+    if body.len() > end {
+        shown.push('…');
+    }
+    shown
+}
+
+/// A successful response: the decoded body with the status and headers it came with.
+///
+/// Derefs to the body, so `response.field` reads the body's field.
+#[derive(Clone, Debug)]
+pub struct Response<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: T,
+}
+
+impl<T> Response<T> {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The decoded body.
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    /// The decoded body, dropping status and headers.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+
+    /// Status, headers and body.
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+        (self.status, self.headers, self.body)
+    }
+}
+
+impl<T> std::ops::Deref for Response<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.body
+    }
+}
+
+/// The future a request builder turns into when awaited.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Checks a base URL and drops its trailing slash, so paths can be appended.
+pub(crate) fn base_url(given: String) -> Result<String, Error> {
+    match reqwest::Url::parse(&given) {
+        Ok(parsed) if parsed.scheme() == "http" || parsed.scheme() == "https" => {
+            Ok(given.trim_end_matches('/').to_owned())
+        }
+        Ok(_) => Err(Error::InvalidRequest(format!(
+            "base URL `{given}` is not http or https"
+        ))),
+        Err(error) => Err(Error::InvalidRequest(format!(
+            "base URL `{given}` is invalid: {error}"
+        ))),
+    }
+}
+
+/// A transport error, told apart from a timeout. Query strings can carry credentials, so
+/// the URL the error shows loses its query.
+fn transport_error<E>(mut error: reqwest::Error) -> Error<E> {
+    if let Some(address) = error.url_mut() {
+        address.set_query(None);
+    }
+    if error.is_timeout() {
+        Error::Timeout(error)
+    } else {
+        Error::Transport(error)
+    }
+}
+
+/// Parses a request URL from its parts: the base URL, path text and parameters.
+pub(crate) fn request_url<E>(parts: &[&str]) -> Result<reqwest::Url, Error<E>> {
+    let joined = parts.concat();
+    reqwest::Url::parse(&joined)
+        .map_err(|error| Error::InvalidRequest(format!("URL `{joined}` is invalid: {error}")))
+}
+
+/// Sends a request, telling timeouts from other transport failures.
+pub(crate) async fn send<E>(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+) -> Result<reqwest::Response, Error<E>> {
+    http.execute(request).await.map_err(transport_error)
+}
+
+/// Sets a header whose value is known to be valid.
+fn static_header(request: &mut reqwest::Request, name: HeaderName, value: &'static str) {
+    request
+        .headers_mut()
+        .insert(name, HeaderValue::from_static(value));
+}
+
+/// Asks for a JSON response.
+pub(crate) fn accept_json(request: &mut reqwest::Request) {
+    static_header(request, reqwest::header::ACCEPT, "application/json");
+}
+
+/// Sets a header from a parameter value.
+pub(crate) fn set_header<E>(
+    request: &mut reqwest::Request,
+    name: &'static str,
+    value: &str,
+) -> Result<(), Error<E>> {
+    match HeaderValue::try_from(value) {
+        Ok(valid) => {
+            request
+                .headers_mut()
+                .insert(HeaderName::from_static(name), valid);
+            Ok(())
+        }
+        Err(_) => Err(Error::InvalidRequest(format!(
+            "the value of header `{name}` contains characters a header cannot carry"
+        ))),
+    }
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986), so that the text
+/// stays one path segment: `/`, `?`, `#`, `%`, spaces and non-ASCII text are all encoded.
+fn percent_encode(text: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+    out
+}
+
+/// A path parameter's text, percent-encoded: a part of a path segment.
+pub(crate) fn path_text(value: &impl fmt::Display) -> String {
+    percent_encode(&value.to_string())
+}
+
+/// A path segment made of parameter values, refused when it would address another
+/// resource: empty, `.` or `..` (in any spelling the URL parser reads as one, such as
+/// `%2e`), which the URL parser would drop or resolve against the segments before it.
+pub(crate) fn path_segment<E>(names: &str, segment: String) -> Result<String, Error<E>> {
+    let dots = segment.to_ascii_lowercase().replace("%2e", ".");
+    if dots.is_empty() || dots == "." || dots == ".." {
+        let shown = if segment.is_empty() {
+            "empty"
+        } else {
+            segment.as_str()
+        };
+        return Err(Error::InvalidRequest(format!(
+            "path parameter `{names}` is {shown}, which would address another resource"
+        )));
+    }
+    Ok(segment)
+}
+
+/// A path segment that is one parameter's value: percent-encoded and checked.
+pub(crate) fn path_param<E>(name: &str, value: &impl fmt::Display) -> Result<String, Error<E>> {
+    path_segment(name, path_text(value))
+}
+
+/// A parameter value as JSON, to write it item by item.
+fn parameter_value<T: serde::Serialize + ?Sized, E>(
+    name: &str,
+    value: &T,
+) -> Result<serde_json::Value, Error<E>> {
+    serde_json::to_value(value).map_err(|error| {
+        Error::InvalidRequest(format!("parameter `{name}` cannot be written: {error}"))
+    })
+}
+
+/// The text of one item of a parameter: strings as they are, other scalars as JSON, and
+/// arrays and objects (which no style can write inside another) as JSON text.
+fn scalar_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The JSON text of a parameter described by `content: application/json`.
+pub(crate) fn json_text<T: serde::Serialize + ?Sized, E>(
+    name: &str,
+    value: &T,
+) -> Result<String, Error<E>> {
+    serde_json::to_string(value).map_err(|error| {
+        Error::InvalidRequest(format!("parameter `{name}` cannot be written: {error}"))
+    })
+}
+
+/// Appends a parameter to the query as separate pairs (`form` style, exploded): arrays
+/// as `a=1&a=2`, objects as `k=v` pairs.
+pub(crate) fn query_exploded<T: serde::Serialize + ?Sized, E>(
+    address: &mut reqwest::Url,
+    name: &str,
+    value: &T,
+) -> Result<(), Error<E>> {
+    let value = parameter_value(name, value)?;
+    let mut query = address.query_pairs_mut();
+    match &value {
+        serde_json::Value::Array(items) => {
+            for item in items {
+                query.append_pair(name, &scalar_text(item));
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (key, item) in map {
+                query.append_pair(key, &scalar_text(item));
+            }
+        }
+        scalar => {
+            query.append_pair(name, &scalar_text(scalar));
+        }
+    }
+    Ok(())
+}
+
+/// Appends a parameter to the query as one pair whose items are joined by `separator`:
+/// `,` for `form` style not exploded (`a=1,2`, objects `a=k,v`), ` ` for
+/// `spaceDelimited`, `|` for `pipeDelimited`.
+pub(crate) fn query_joined<T: serde::Serialize + ?Sized, E>(
+    address: &mut reqwest::Url,
+    name: &str,
+    value: &T,
+    separator: &str,
+) -> Result<(), Error<E>> {
+    let value = parameter_value(name, value)?;
+    let parts: Vec<String> = match &value {
+        serde_json::Value::Array(items) => items.iter().map(scalar_text).collect(),
+        serde_json::Value::Object(map) => map
+            .iter()
+            .flat_map(|(key, item)| [key.clone(), scalar_text(item)])
+            .collect(),
+        scalar => vec![scalar_text(scalar)],
+    };
+    address
+        .query_pairs_mut()
+        .append_pair(name, &parts.join(separator));
+    Ok(())
+}
+
+/// Appends an object parameter to the query in `deepObject` style: `a[k]=v`.
+pub(crate) fn query_deep<T: serde::Serialize + ?Sized, E>(
+    address: &mut reqwest::Url,
+    name: &str,
+    value: &T,
+) -> Result<(), Error<E>> {
+    let value = parameter_value(name, value)?;
+    let mut query = address.query_pairs_mut();
+    match &value {
+        serde_json::Value::Object(map) => {
+            for (key, item) in map {
+                query.append_pair(&format!("{name}[{key}]"), &scalar_text(item));
+            }
+        }
+        other => {
+            query.append_pair(name, &scalar_text(other));
+        }
+    }
+    Ok(())
+}
+
+/// The items of an array or object parameter in `simple` style, each passed through
+/// `encode`: `1,2`, objects `k,v` (or `k=v` exploded).
+fn simple_parts<T: serde::Serialize + ?Sized, E>(
+    name: &str,
+    value: &T,
+    explode: bool,
+    encode: fn(&str) -> String,
+) -> Result<String, Error<E>> {
+    let value = parameter_value(name, value)?;
+    let parts: Vec<String> = match &value {
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(|item| encode(&scalar_text(item)))
+            .collect(),
+        serde_json::Value::Object(map) if explode => map
+            .iter()
+            .map(|(key, item)| format!("{}={}", encode(key), encode(&scalar_text(item))))
+            .collect(),
+        serde_json::Value::Object(map) => map
+            .iter()
+            .flat_map(|(key, item)| [encode(key), encode(&scalar_text(item))])
+            .collect(),
+        scalar => vec![encode(&scalar_text(scalar))],
+    };
+    Ok(parts.join(","))
+}
+
+/// The text of an array or object parameter in a header (`simple` style).
+pub(crate) fn simple<T: serde::Serialize + ?Sized, E>(
+    name: &str,
+    value: &T,
+    explode: bool,
+) -> Result<String, Error<E>> {
+    simple_parts(name, value, explode, str::to_owned)
+}
+
+/// The text of an array or object parameter in a path (`simple` style): each item
+/// percent-encoded, the commas between them kept.
+pub(crate) fn simple_path<T: serde::Serialize + ?Sized, E>(
+    name: &str,
+    value: &T,
+    explode: bool,
+) -> Result<String, Error<E>> {
+    simple_parts(name, value, explode, percent_encode)
+}
+
+/// Serializes a JSON request body.
+pub(crate) fn json_body<T: serde::Serialize + ?Sized, E>(
+    request: &mut reqwest::Request,
+    content_type: &'static str,
+    body: &T,
+) -> Result<(), Error<E>> {
+    match serde_json::to_vec(body) {
+        Ok(encoded) => {
+            static_header(request, reqwest::header::CONTENT_TYPE, content_type);
+            *request.body_mut() = Some(encoded.into());
+            Ok(())
+        }
+        Err(error) => Err(Error::InvalidRequest(format!(
+            "the body cannot be serialized: {error}"
+        ))),
+    }
+}
+
+/// Serializes an `application/x-www-form-urlencoded` body: one pair per property,
+/// arrays as repeated pairs, nested objects as JSON text.
+pub(crate) fn form_body<T: serde::Serialize + ?Sized, E>(
+    request: &mut reqwest::Request,
+    body: &T,
+) -> Result<(), Error<E>> {
+    let value = serde_json::to_value(body).map_err(|error| {
+        Error::InvalidRequest(format!("the body cannot be serialized: {error}"))
+    })?;
+    let serde_json::Value::Object(map) = value else {
+        return Err(Error::InvalidRequest(
+            "a form body must be an object".to_owned(),
+        ));
+    };
+    // A URL's query is the same encoding; its serializer writes the pairs.
+    let mut encoder =
+        reqwest::Url::parse("form:").map_err(|error| Error::InvalidRequest(error.to_string()))?;
+    {
+        let mut pairs = encoder.query_pairs_mut();
+        for (key, item) in &map {
+            match item {
+                serde_json::Value::Null => {}
+                serde_json::Value::Array(items) => {
+                    for entry in items {
+                        pairs.append_pair(key, &scalar_text(entry));
+                    }
+                }
+                other => {
+                    pairs.append_pair(key, &scalar_text(other));
+                }
+            }
+        }
+    }
+    let encoded = encoder.query().unwrap_or("").to_owned();
+    static_header(
+        request,
+        reqwest::header::CONTENT_TYPE,
+        "application/x-www-form-urlencoded",
+    );
+    *request.body_mut() = Some(encoded.into());
+    Ok(())
+}
+
+/// Puts text or bytes on a request as they are.
+pub(crate) fn raw_body(request: &mut reqwest::Request, content_type: &'static str, body: Vec<u8>) {
+    static_header(request, reqwest::header::CONTENT_TYPE, content_type);
+    *request.body_mut() = Some(body.into());
+}
+
+/// A file to upload in a `multipart/form-data` body: its bytes, and the file name and
+/// content type its part is sent with.
+///
+/// Without a file name the part is named after the property; without a content type it
+/// is sent with the one the spec gives for the property, or `application/octet-stream`.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct File {
+    contents: Vec<u8>,
+    name: Option<String>,
+    media_type: Option<String>,
+}
+
+impl File {
+    /// A file with these bytes.
+    pub fn new(contents: impl Into<Vec<u8>>) -> Self {
+        File {
+            contents: contents.into(),
+            name: None,
+            media_type: None,
+        }
+    }
+
+    /// Sends the file under this name (the `filename` of its part).
+    pub fn with_file_name(mut self, file_name: impl Into<String>) -> Self {
+        self.name = Some(file_name.into());
+        self
+    }
+
+    /// Sends the file with this `Content-Type`, for example `image/png`.
+    pub fn with_content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.media_type = Some(content_type.into());
+        self
+    }
+
+    /// The file's bytes.
+    pub fn contents(&self) -> &[u8] {
+        &self.contents
+    }
+
+    /// The file name it is sent under, if one is set.
+    pub fn file_name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The content type it is sent with, if one is set.
+    pub fn content_type(&self) -> Option<&str> {
+        self.media_type.as_deref()
+    }
+}
+
+impl From<Vec<u8>> for File {
+    fn from(contents: Vec<u8>) -> Self {
+        File::new(contents)
+    }
+}
+
+impl fmt::Debug for File {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("File")
+            .field("file_name", &self.name)
+            .field("content_type", &self.media_type)
+            .field("len", &self.contents.len())
+            .finish()
+    }
+}
+
+impl serde::Serialize for File {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&self.contents, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for File {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        <Vec<u8> as serde::Deserialize>::deserialize(deserializer).map(File::new)
+    }
+}
+
+/// Adds a text part to a `multipart/form-data` body: strings as they are, numbers and
+/// booleans as their text, arrays and objects as JSON. `content_type` is the one the
+/// spec's `encoding` gives, if any.
+pub(crate) fn multipart_text<T: serde::Serialize + ?Sized, E>(
+    form: reqwest::multipart::Form,
+    name: &str,
+    value: &T,
+    content_type: Option<&str>,
+) -> Result<reqwest::multipart::Form, Error<E>> {
+    let value = serde_json::to_value(value).map_err(|error| {
+        Error::InvalidRequest(format!("part `{name}` cannot be serialized: {error}"))
+    })?;
+    let (written, default_type) = match value {
+        serde_json::Value::String(s) => (s, None),
+        serde_json::Value::Number(_) | serde_json::Value::Bool(_) => (value.to_string(), None),
+        other => (other.to_string(), Some("application/json")),
+    };
+    let mut part = reqwest::multipart::Part::text(written);
+    if let Some(media) = content_type.or(default_type) {
+        part = part.mime_str(media).map_err(|_| {
+            Error::InvalidRequest(format!(
+                "part `{name}`: `{media}` is not a valid content type"
+            ))
+        })?;
+    }
+    Ok(form.part(name.to_owned(), part))
+}
+
+/// Adds a file part to a `multipart/form-data` body, with the file's own name and content
+/// type when it has them, else the property name and `content_type`.
+pub(crate) fn multipart_file<E>(
+    form: reqwest::multipart::Form,
+    name: &str,
+    file: &File,
+    content_type: &str,
+) -> Result<reqwest::multipart::Form, Error<E>> {
+    let media = file.media_type.as_deref().unwrap_or(content_type);
+    let part = reqwest::multipart::Part::bytes(file.contents.clone())
+        .file_name(file.name.clone().unwrap_or_else(|| name.to_owned()))
+        .mime_str(media)
+        .map_err(|_| {
+            Error::InvalidRequest(format!(
+                "part `{name}`: `{media}` is not a valid content type"
+            ))
+        })?;
+    Ok(form.part(name.to_owned(), part))
+}
+
+/// Puts a `multipart/form-data` body on a request, with its boundary and length.
+pub(crate) fn multipart_body<E>(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+    form: reqwest::multipart::Form,
+) -> Result<reqwest::Request, Error<E>> {
+    reqwest::RequestBuilder::from_parts(http.clone(), request)
+        .multipart(form)
+        .build()
+        .map_err(|error| Error::InvalidRequest(format!("the body cannot be built: {error}")))
+}
+
+/// A 2xx response whose body has been read.
+pub(crate) struct Received {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) bytes: Vec<u8>,
+}
+
+/// Reads a response: a 2xx body in full, anything else as an error whose body (at most
+/// `ERROR_BODY_LIMIT` bytes of it) `decode_error` turns into the spec's error type when
+/// it can.
+pub(crate) async fn receive<E>(
+    mut response: reqwest::Response,
+    decode_error: fn(u16, &[u8]) -> Option<E>,
+) -> Result<Received, Error<E>> {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    if status.is_success() {
+        let read = response.bytes().await.map_err(transport_error)?;
+        return Ok(Received {
+            status,
+            headers,
+            bytes: read.into(),
+        });
+    }
+    let mut kept = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = ERROR_BODY_LIMIT - kept.len();
+                kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if chunk.len() >= room {
+                    break;
+                }
+            }
+            Ok(None) => break,
+            // The status is what matters; a body cut short still says what it can.
+            Err(_) => break,
+        }
+    }
+    let body = decode_error(status.as_u16(), &kept);
+    let text = String::from_utf8_lossy(&kept).into_owned();
+    Err(Error::Status(Box::new(ErrorResponse {
+        status,
+        headers,
+        body,
+        text,
+    })))
+}
+
+/// The response with its decoded body.
+pub(crate) fn with_body<T>(received: Received, body: T) -> Response<T> {
+    // The bytes were decoded into `body`, or are not wanted.
+    drop(received.bytes);
+    Response {
+        status: received.status,
+        headers: received.headers,
+        body,
+    }
+}
+
+/// A decoding failure of a received body.
+fn decode_failure<E>(received: &Received, path: String, source: serde_json::Error) -> Error<E> {
+    Error::Decode(Box::new(DecodeError {
+        status: received.status,
+        path,
+        excerpt: body_excerpt(&received.bytes),
+        source,
+    }))
+}
+
+/// Decodes JSON, and on failure decodes it again to learn where it failed: the path
+/// costs nothing when the body is right.
+fn from_json<T: serde::de::DeserializeOwned>(
+    json: &[u8],
+) -> Result<T, (String, serde_json::Error)> {
+    match serde_json::from_slice(json) {
+        Ok(decoded) => Ok(decoded),
+        Err(plain) => {
+            let mut deserializer = serde_json::Deserializer::from_slice(json);
+            match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+                Ok(_) => Err((String::new(), plain)),
+                Err(located) => {
+                    let path = located.path().to_string();
+                    let path = if path == "." { String::new() } else { path };
+                    Err((path, located.into_inner()))
+                }
+            }
+        }
+    }
+}
+
+/// Reads a response and decodes its body as JSON of type `T`.
+pub(crate) async fn json_response<T: serde::de::DeserializeOwned, E>(
+    response: reqwest::Response,
+    decode_error: fn(u16, &[u8]) -> Option<E>,
+) -> Result<Response<T>, Error<E>> {
+    let received = receive(response, decode_error).await?;
+    let body = decode_json(&received)?;
+    Ok(with_body(received, body))
+}
+
+/// Reads a response whose body is text; invalid UTF-8 is a decoding error.
+pub(crate) async fn text_response<E>(
+    response: reqwest::Response,
+    decode_error: fn(u16, &[u8]) -> Option<E>,
+) -> Result<Response<String>, Error<E>> {
+    let received = receive(response, decode_error).await?;
+    let body = decode_text(&received)?;
+    Ok(with_body(received, body))
+}
+
+/// Reads a response whose body is bytes.
+pub(crate) async fn bytes_response<E>(
+    response: reqwest::Response,
+    decode_error: fn(u16, &[u8]) -> Option<E>,
+) -> Result<Response<Vec<u8>>, Error<E>> {
+    let mut received = receive(response, decode_error).await?;
+    let body = std::mem::take(&mut received.bytes);
+    Ok(with_body(received, body))
+}
+
+/// Reads a response and ignores its body (read, so the connection can be reused).
+pub(crate) async fn empty_response<E>(
+    response: reqwest::Response,
+    decode_error: fn(u16, &[u8]) -> Option<E>,
+) -> Result<Response<()>, Error<E>> {
+    let received = receive(response, decode_error).await?;
+    Ok(with_body(received, ()))
+}
+
+/// Decodes a received body as JSON of type `T`.
+pub(crate) fn decode_json<T: serde::de::DeserializeOwned, E>(
+    received: &Received,
+) -> Result<T, Error<E>> {
+    from_json(&received.bytes).map_err(|(path, source)| decode_failure(received, path, source))
+}
+
+/// A received body as text.
+pub(crate) fn decode_text<E>(received: &Received) -> Result<String, Error<E>> {
+    String::from_utf8(received.bytes.clone()).map_err(|_| {
+        let source = <serde_json::Error as serde::de::Error>::custom("the body is not valid UTF-8");
+        decode_failure(received, String::new(), source)
+    })
+}
+
+/// A received body's bytes.
+pub(crate) fn decode_bytes(received: &Received) -> Vec<u8> {
+    received.bytes.clone()
+}
+
+/// A 2xx status the spec does not document for this operation.
+pub(crate) fn undocumented<E>(received: &Received) -> Error<E> {
+    let source = <serde_json::Error as serde::de::Error>::custom(format!(
+        "status {} is not documented for this operation",
+        received.status
+    ));
+    decode_failure(received, String::new(), source)
+}
+
+/// Decodes an error body as JSON, if it is the expected type.
+pub(crate) fn json_error<E: serde::de::DeserializeOwned>(_status: u16, body: &[u8]) -> Option<E> {
+    serde_json::from_slice(body).ok()
+}
+
+/// An error body as text.
+pub(crate) fn text_error(_status: u16, body: &[u8]) -> Option<String> {
+    Some(String::from_utf8_lossy(body).into_owned())
+}
+
+/// An error body's bytes.
+pub(crate) fn bytes_error(_status: u16, body: &[u8]) -> Option<Vec<u8>> {
+    Some(body.to_vec())
+}
+
+/// A request field that can be left out, sent as `null`, or sent with a value.
+///
+/// For a partial update this says exactly what happens to the stored value:
+/// [`Patch::Absent`] keeps it, [`Patch::Null`] clears it, [`Patch::Set`] replaces it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Patch<T> {
+    /// Left out of the JSON: the server keeps its current value.
+    #[default]
+    Absent,
+    /// Sent as `null`: the server clears the value.
+    Null,
+    /// Sent with this value.
+    Set(T),
+}
+
+impl<T> Patch<T> {
+    /// Whether the field is left out of the JSON.
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Patch::Absent)
+    }
+
+    /// The value, if one is set.
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Patch::Set(value) => Some(value),
+            Patch::Absent | Patch::Null => None,
+        }
+    }
+
+    /// The value, if one is set; absent and null both give `None`.
+    pub fn into_option(self) -> Option<T> {
+        match self {
+            Patch::Set(value) => Some(value),
+            Patch::Absent | Patch::Null => None,
+        }
+    }
+}
+
+impl<T> From<T> for Patch<T> {
+    fn from(value: T) -> Self {
+        Patch::Set(value)
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for Patch<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Patch::Set(value) => value.serialize(serializer),
+            Patch::Absent | Patch::Null => serializer.serialize_none(),
+        }
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Patch<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match Option::<T>::deserialize(deserializer)? {
+            Some(value) => Patch::Set(value),
+            None => Patch::Null,
+        })
+    }
+}
+
+/// Deserializes a string enum without allocating for known values.
+pub(crate) fn deserialize_string_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: for<'a> From<&'a str>,
+{
+    struct StrVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for StrVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+            Ok(T::from(value))
+        }
+    }
+
+    deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
+}
+
+/// Deserializes an integer enum.
+pub(crate) fn deserialize_integer_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: From<i64>,
+{
+    Ok(T::from(<i64 as serde::Deserialize>::deserialize(
+        deserializer,
+    )?))
+}
+
+/// Writes a variant of a tagged union: its fields with the tag property set.
+pub(crate) fn serialize_tagged<S: serde::Serializer, T: serde::Serialize>(
+    serializer: S,
+    property: &str,
+    tag: &str,
+    value: &T,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::Error as _;
+    match serde_json::to_value(value).map_err(S::Error::custom)? {
+        serde_json::Value::Object(mut map) => {
+            map.insert(
+                property.to_owned(),
+                serde_json::Value::String(tag.to_owned()),
+            );
+            serde::Serialize::serialize(&map, serializer)
+        }
+        _ => Err(S::Error::custom("a tagged union variant must be an object")),
+    }
+}
+
+/// Reads a tagged union: the tag, and the whole value to decode the variant from.
+pub(crate) fn deserialize_tagged<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+    property: &str,
+) -> Result<(Option<String>, serde_json::Value), D::Error> {
+    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    let tag = value
+        .get(property)
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned);
+    Ok((tag, value))
+}
+
+/// Decodes a union variant from the value read by [`deserialize_tagged`].
+pub(crate) fn tagged_variant<T: serde::de::DeserializeOwned, E: serde::de::Error>(
+    value: serde_json::Value,
+) -> Result<T, E> {
+    serde_json::from_value(value).map_err(E::custom)
+}
+
+/// Base64 with the standard alphabet: written padded, read with or without padding.
+const BASE64_STANDARD: base64::engine::GeneralPurpose =
+    base64::engine::general_purpose::STANDARD_PAD_INDIFFERENT;
+
+/// Base64 with the URL-safe alphabet, read with or without padding.
+const BASE64_URL_SAFE: base64::engine::GeneralPurpose =
+    base64::engine::general_purpose::URL_SAFE_PAD_INDIFFERENT;
+
+/// Bytes that travel as base64 text (`format: byte`).
+///
+/// Written with the standard alphabet and padding. Read with the standard or the URL-safe
+/// alphabet (one of them, not both), with or without padding; line breaks are ignored, and
+/// anything else that is not base64 is an error.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Base64(pub Vec<u8>);
+
+impl Base64 {
+    /// Decodes base64 text; `None` if it is not base64.
+    pub fn decode(text: &str) -> Option<Self> {
+        let compact: String = text.chars().filter(|c| !matches!(c, '\r' | '\n')).collect();
+        let engine = if compact.contains(['-', '_']) {
+            &BASE64_URL_SAFE
+        } else {
+            &BASE64_STANDARD
+        };
+        base64::Engine::decode(engine, compact).ok().map(Base64)
+    }
+
+    /// The bytes as base64 text: standard alphabet, padded.
+    pub fn encode(&self) -> String {
+        base64::Engine::encode(&BASE64_STANDARD, &self.0)
+    }
+}
+
+impl fmt::Debug for Base64 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Base64({} bytes)", self.0.len())
+    }
+}
+
+impl From<Vec<u8>> for Base64 {
+    fn from(contents: Vec<u8>) -> Self {
+        Base64(contents)
+    }
+}
+
+impl serde::Serialize for Base64 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.encode())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Base64 {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+        Base64::decode(&text).ok_or_else(|| serde::de::Error::custom("invalid base64"))
+    }
+}
+
+/// A header value that logs and `Debug` output never show.
+fn secret_header(text: &str) -> Option<HeaderValue> {
+    HeaderValue::try_from(text).ok().map(|mut value| {
+        value.set_sensitive(true);
+        value
+    })
+}
+
+/// Credentials for HTTP Basic authentication. `Debug` never shows the password.
+#[derive(Clone)]
+pub struct BasicAuth {
+    username: String,
+    authorization: Option<HeaderValue>,
+}
+
+impl BasicAuth {
+    /// Credentials from a username and a password.
+    pub fn new(username: impl Into<String>, password: impl AsRef<str>) -> Self {
+        let username = username.into();
+        let token = base64::Engine::encode(
+            &BASE64_STANDARD,
+            format!("{username}:{}", password.as_ref()),
+        );
+        BasicAuth {
+            username,
+            authorization: secret_header(&format!("Basic {token}")),
+        }
+    }
+
+    /// The username.
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+}
+
+impl fmt::Debug for BasicAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BasicAuth")
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Authenticates a request with HTTP Basic credentials.
+pub(crate) fn apply_basic<E>(
+    request: &mut reqwest::Request,
+    credentials: &BasicAuth,
+) -> Result<(), Error<E>> {
+    match &credentials.authorization {
+        Some(value) => {
+            request
+                .headers_mut()
+                .insert(reqwest::header::AUTHORIZATION, value.clone());
+            Ok(())
+        }
+        None => Err(Error::InvalidRequest(
+            "the Basic credentials cannot be sent as a header".to_owned(),
+        )),
+    }
+}
+
+/// A bearer token, sent as `Authorization: Bearer <token>`. `Debug` never shows it.
+#[derive(Clone)]
+pub struct BearerToken {
+    authorization: Option<HeaderValue>,
+}
+
+impl BearerToken {
+    /// A token as issued.
+    pub fn new(token: impl AsRef<str>) -> Self {
+        BearerToken {
+            authorization: secret_header(&format!("Bearer {}", token.as_ref())),
+        }
+    }
+}
+
+impl fmt::Debug for BearerToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BearerToken(<redacted>)")
+    }
+}
+
+/// Authenticates a request with a bearer token.
+pub(crate) fn apply_bearer<E>(
+    request: &mut reqwest::Request,
+    token: &BearerToken,
+) -> Result<(), Error<E>> {
+    match &token.authorization {
+        Some(value) => {
+            request
+                .headers_mut()
+                .insert(reqwest::header::AUTHORIZATION, value.clone());
+            Ok(())
+        }
+        None => Err(Error::InvalidRequest(
+            "the bearer token contains characters a header cannot carry".to_owned(),
+        )),
+    }
+}
+
+/// An API key. `Debug` never shows it.
+#[derive(Clone)]
+pub struct ApiKey {
+    key: String,
+}
+
+impl ApiKey {
+    /// A key as issued.
+    pub fn new(key: impl Into<String>) -> Self {
+        ApiKey { key: key.into() }
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+/// Authenticates a request with an API key in the header `name`.
+pub(crate) fn apply_api_key_header<E>(
+    request: &mut reqwest::Request,
+    api_key: &ApiKey,
+    name: &'static str,
+) -> Result<(), Error<E>> {
+    match secret_header(&api_key.key) {
+        Some(value) => {
+            request
+                .headers_mut()
+                .insert(HeaderName::from_static(name), value);
+            Ok(())
+        }
+        None => Err(Error::InvalidRequest(
+            "the API key contains characters a header cannot carry".to_owned(),
+        )),
+    }
+}
+
+/// Authenticates a request with an API key in the query parameter `name`.
+pub(crate) fn apply_api_key_query(request: &mut reqwest::Request, api_key: &ApiKey, name: &str) {
+    request
+        .url_mut()
+        .query_pairs_mut()
+        .append_pair(name, &api_key.key);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_reads_either_alphabet_with_or_without_padding() {
+        let decoded = |text: &str| Base64::decode(text).map(|b| b.0);
+        assert_eq!(decoded("aGVsbG8="), Some(b"hello".to_vec()));
+        assert_eq!(decoded("aGVsbG8"), Some(b"hello".to_vec()));
+        assert_eq!(decoded("+/8="), Some(vec![0xfb, 0xff]));
+        assert_eq!(decoded("-_8"), Some(vec![0xfb, 0xff]));
+        assert_eq!(decoded("aGVs\r\nbG8="), Some(b"hello".to_vec()));
+        assert_eq!(decoded(""), Some(Vec::new()));
+        assert_eq!(Base64(b"hello".to_vec()).encode(), "aGVsbG8=");
+    }
+
+    #[test]
+    fn base64_refuses_what_is_not_base64() {
+        for text in [
+            "A",        // a length no encoding produces
+            "+-8=",     // two alphabets at once
+            "aGVsbG8*", // a character of neither
+            "aGV=sbG8", // padding inside
+            "QR==",     // bits set past the end of the data
+            "aGVsbG8 ", // a space
+        ] {
+            assert_eq!(Base64::decode(text), None, "{text:?}");
+        }
+        let error = serde_json::from_str::<Base64>("\"A\"").expect_err("invalid base64");
+        assert!(error.to_string().contains("invalid base64"), "{error}");
+    }
+
+    #[test]
+    fn path_segments_that_would_address_another_resource_are_refused() {
+        for value in ["", ".", ".."] {
+            let refused = path_param::<()>("name", &value).expect_err(value);
+            let Error::InvalidRequest(message) = refused else {
+                panic!("{value:?} gave another error")
+            };
+            assert!(message.contains("`name`"), "{message}");
+        }
+        for segment in ["%2e", "%2E%2e", ".%2E", "%2e."] {
+            assert!(
+                path_segment::<()>("p", segment.to_owned()).is_err(),
+                "{segment}"
+            );
+        }
+        let sent = |value: &str| path_param::<()>("p", &value).expect(value);
+        assert_eq!(sent("%2e%2e"), "%252e%252e");
+        assert_eq!(sent("a/b"), "a%2Fb");
+        assert_eq!(sent("a?b#c d"), "a%3Fb%23c%20d");
+        assert_eq!(sent("名"), "%E5%90%8D");
+        assert_eq!(sent("..."), "...");
+        assert_eq!(sent("v1.2"), "v1.2");
+    }
+
+    #[test]
+    fn query_styles_write_arrays_and_objects() {
+        let written = |write: &dyn Fn(&mut reqwest::Url)| {
+            let mut address = reqwest::Url::parse("http://h/p").expect("url");
+            write(&mut address);
+            address.query().unwrap_or("").to_owned()
+        };
+        let list = ["a b", "c"];
+        let object = serde_json::json!({"r": 1, "g": "x"});
+        assert_eq!(
+            written(&|u| query_exploded::<_, ()>(u, "k", &list).expect("writes")),
+            "k=a+b&k=c"
+        );
+        assert_eq!(
+            written(&|u| query_exploded::<_, ()>(u, "k", &object).expect("writes")),
+            "r=1&g=x"
+        );
+        assert_eq!(
+            written(&|u| query_joined::<_, ()>(u, "k", &list, "|").expect("writes")),
+            "k=a+b%7Cc"
+        );
+        assert_eq!(
+            written(&|u| query_joined::<_, ()>(u, "k", &object, ",").expect("writes")),
+            "k=r%2C1%2Cg%2Cx"
+        );
+        assert_eq!(
+            written(&|u| query_deep::<_, ()>(u, "k", &object).expect("writes")),
+            "k%5Br%5D=1&k%5Bg%5D=x"
+        );
+        let nested = serde_json::json!([{"a": 1}]);
+        assert_eq!(
+            written(&|u| query_exploded::<_, ()>(u, "k", &nested).expect("writes")),
+            "k=%7B%22a%22%3A1%7D"
+        );
+    }
+
+    #[test]
+    fn simple_style_encodes_items_in_paths_only() {
+        let object = serde_json::json!({"a b": "c/d"});
+        assert_eq!(
+            simple::<_, ()>("h", &object, true).expect("writes"),
+            "a b=c/d"
+        );
+        assert_eq!(
+            simple_path::<_, ()>("p", &object, true).expect("writes"),
+            "a%20b=c%2Fd"
+        );
+        assert_eq!(
+            simple_path::<_, ()>("p", &["x", "y,z"], false).expect("writes"),
+            "x,y%2Cz"
+        );
+    }
+
+    #[test]
+    fn excerpts_stop_at_a_character_boundary() {
+        let body = "é".repeat(200);
+        let shown = body_excerpt(body.as_bytes());
+        assert!(shown.ends_with('…'), "{shown}");
+        assert_eq!(shown.chars().count(), EXCERPT_LIMIT / 2 + 1);
+        assert_eq!(body_excerpt(b"short"), "short");
+    }
+
+    #[test]
+    fn decode_errors_name_the_failing_value() {
+        #[derive(serde::Deserialize, Debug)]
+        struct Inner {
+            #[allow(dead_code)]
+            id: i64,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        struct Outer {
+            #[allow(dead_code)]
+            items: Vec<Inner>,
+        }
+        let failed = from_json::<Outer>(br#"{"items": [{"id": 1}, {"id": "2"}]}"#)
+            .expect_err("a string is not an integer");
+        assert_eq!(failed.0, "items[1].id");
+        assert!(
+            failed.1.to_string().contains("invalid type: string"),
+            "{}",
+            failed.1
+        );
+        let whole = from_json::<Outer>(b"[]").expect_err("not an object");
+        assert_eq!(whole.0, "");
+        assert!(from_json::<Outer>(br#"{"items": []}"#).is_ok());
+    }
+
+    #[test]
+    fn credentials_never_show_in_debug_output() {
+        let shown = format!(
+            "{:?} {:?} {:?}",
+            BasicAuth::new("user", "hunter2"),
+            BearerToken::new("token-123"),
+            ApiKey::new("key-456")
+        );
+        for secret in ["hunter2", "token-123", "key-456", "dXNlcjpodW50ZXIy"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains("user"), "{shown}");
+    }
+
+    #[test]
+    fn files_default_to_the_property_name_and_the_spec_content_type() {
+        let file = File::new(b"abc".to_vec());
+        assert_eq!(file.file_name(), None);
+        let named = file
+            .clone()
+            .with_file_name("a.png")
+            .with_content_type("image/png");
+        assert_eq!(named.file_name(), Some("a.png"));
+        assert_eq!(named.content_type(), Some("image/png"));
+        assert_eq!(named.contents(), b"abc");
+        assert_eq!(
+            serde_json::to_string(&file).expect("serializes"),
+            "[97,98,99]"
+        );
+    }
+}
