@@ -106,9 +106,10 @@ impl Pointer {
         Pointer("#".to_owned())
     }
 
-    /// Parses a pointer given as a `$ref` fragment (`#/components/schemas/Pet`).
+    /// Parses a pointer given as a `$ref` fragment (`#/components/schemas/Pet`), decoding
+    /// the percent-encoding a URI fragment may use (`%7Bid%7D` for `{id}`).
     pub fn from_fragment(fragment: &str) -> Self {
-        Pointer(fragment.to_owned())
+        Pointer(percent_decode(fragment))
     }
 
     /// This pointer extended by one segment.
@@ -151,6 +152,35 @@ impl Pointer {
             .map(|s| s.replace("~1", "/").replace("~0", "~"))
             .collect()
     }
+}
+
+/// Decodes `%XX` sequences; text that is not valid UTF-8 once decoded, or a `%` not
+/// followed by two hex digits, stays as written.
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_owned();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
 }
 
 impl fmt::Display for Pointer {

@@ -613,6 +613,25 @@ impl Differ<'_> {
             };
             self.push(impact, field_item, &nf.pointer, description);
         }
+        if os.flattened != ns.flattened {
+            let shown = |flattened: &[(String, ir::Ty)]| {
+                let names: Vec<String> = flattened
+                    .iter()
+                    .map(|(name, ty)| format!("`{name}: {}`", ty.rust("types::")))
+                    .collect();
+                if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                }
+            };
+            let description = format!(
+                "the shapes (`oneOf`/`anyOf`) flattened into it are now {} (were {})",
+                shown(&ns.flattened),
+                shown(&os.flattened)
+            );
+            self.push(Impact::Breaking, item.to_owned(), &n.pointer, description);
+        }
         match (&os.additional, &ns.additional) {
             (Some((_, ot)), Some((name, nt))) if ot != nt => {
                 let description = format!(

@@ -182,6 +182,9 @@ pub struct Struct {
     /// Properties not listed, when `additionalProperties` allows them: their values' type
     /// and the Rust name of the map field that keeps them.
     pub additional: Option<(String, Ty)>,
+    /// Unions (`oneOf`, `anyOf`) the object also is, beside its properties: the Rust name
+    /// of the field each is flattened into, and the union's type.
+    pub flattened: Vec<(String, Ty)>,
     /// Whether every field can be left out, so the type derives `Default`.
     pub derive_default: bool,
 }

@@ -5,6 +5,7 @@
 //! into the 3.0 shape ([`openapi31`]), so nothing after the loader knows the difference.
 
 mod openapi31;
+mod references;
 
 use indexmap::IndexMap;
 use openapiv3::{Components, OpenAPI, Paths, ReferenceOr};
@@ -74,6 +75,7 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     for value in root.values_mut() {
         relax_integer_bounds(value, 1);
     }
+    references::hoist(&mut root);
 
     let raw_paths = root.remove("paths");
     let raw_components = root.remove("components");
@@ -117,6 +119,7 @@ fn load_json_directly(text: &str) -> Option<OpenAPI> {
     if !text.trim_start().starts_with('{')
         || json_depth(text) > MAX_DEPTH
         || has_bounds_beyond_i64(text)
+        || !references_are_components(text)
     {
         return None;
     }
@@ -140,6 +143,38 @@ fn load_json_directly(text: &str) -> Option<OpenAPI> {
     }
     let doc: OpenAPI = serde_json::from_str(text).ok()?;
     (doc.openapi.starts_with("3.0.") || doc.openapi == "3.0").then_some(doc)
+}
+
+/// Whether every `$ref` in JSON text names a component (`#/components/<section>/<name>`);
+/// others need [`references::hoist`], which works on the tree. Keys are matched as
+/// written, and a reference with an escape in it counts as another kind.
+fn references_are_components(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(found) = rest.find("\"$ref\"") {
+        rest = rest[found + 6..].trim_start();
+        let Some(value) = rest.strip_prefix(':').map(str::trim_start) else {
+            continue;
+        };
+        let Some(value) = value.strip_prefix('"') else {
+            continue;
+        };
+        let Some(end) = value.find('"') else {
+            return false;
+        };
+        let reference = &value[..end];
+        let canonical = !reference.contains('\\')
+            && reference
+                .strip_prefix("#/components/")
+                .and_then(|r| r.split_once('/'))
+                .is_some_and(|(section, name)| {
+                    COMPONENT_SECTIONS.contains(&section) && !name.is_empty() && !name.contains('/')
+                });
+        if !canonical {
+            return false;
+        }
+        rest = &value[end..];
+    }
+    true
 }
 
 /// The sections of `components` in OpenAPI 3.0.

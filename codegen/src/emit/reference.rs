@@ -108,6 +108,9 @@ pub(crate) fn reference(api: &ir::Api, header: &str) -> String {
                             f.rust_type("")
                         );
                     }
+                    for (name, ty) in &s.flattened {
+                        let _ = writeln!(out, "| `{name}` | *flattened* | `{}` |", ty.rust(""));
+                    }
                     if let Some((name, ty)) = &s.additional {
                         let _ = writeln!(
                             out,

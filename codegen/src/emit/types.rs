@@ -81,6 +81,16 @@ pub(crate) fn type_def(t: &TypeDef) -> TokenStream {
 fn structure(name: &proc_macro2::Ident, s: &ir::Struct) -> TokenStream {
     let derive_default = s.derive_default.then(|| quote!(Default,));
     let fields = s.fields.iter().map(field);
+    let flattened = s.flattened.iter().map(|(field_name, ty)| {
+        let field_name = ident(field_name);
+        let ty = ty_tokens(ty, Scope::Types);
+        quote! {
+            /// Which of its other shapes (`oneOf`/`anyOf`) the object has, with the
+            /// properties that go with it.
+            #[serde(flatten)]
+            pub #field_name: #ty,
+        }
+    });
     let additional = s.additional.as_ref().map(|(field_name, ty)| {
         let field_name = ident(field_name);
         let ty = ty_tokens(ty, Scope::Types);
@@ -94,6 +104,7 @@ fn structure(name: &proc_macro2::Ident, s: &ir::Struct) -> TokenStream {
         #[derive(Clone, Debug, #derive_default PartialEq, Serialize, Deserialize)]
         pub struct #name {
             #(#fields)*
+            #(#flattened)*
             #additional
         }
     }

@@ -38,10 +38,10 @@ pub(crate) fn finalize(api: &mut ir::Api) -> Vec<Diagnostic> {
                     (false, _) => FieldRepr::Optional,
                 };
             }
-            s.derive_default = s
-                .fields
-                .iter()
-                .all(|f| matches!(f.repr, FieldRepr::Optional | FieldRepr::Patch));
+            s.derive_default = s.flattened.is_empty()
+                && s.fields
+                    .iter()
+                    .all(|f| matches!(f.repr, FieldRepr::Optional | FieldRepr::Patch));
         }
     }
 
@@ -152,6 +152,9 @@ fn edges(def: &ir::TypeDef, direct: bool) -> Vec<&str> {
         TypeKind::Struct(s) => {
             for f in &s.fields {
                 named_in(&f.ty, direct, &mut out);
+            }
+            for (_, ty) in &s.flattened {
+                named_in(ty, direct, &mut out);
             }
             if let (Some((_, ty)), false) = (&s.additional, direct) {
                 named_in(ty, direct, &mut out);
@@ -329,8 +332,13 @@ fn break_recursion(
     let mut to_box = Vec::new();
     for i in 0..n {
         if let TypeKind::Struct(s) = &api.types[i].kind {
-            for (fi, f) in s.fields.iter().enumerate() {
-                if in_cycle(&component, &f.ty, i) {
+            let tys = s
+                .fields
+                .iter()
+                .map(|f| &f.ty)
+                .chain(s.flattened.iter().map(|(_, ty)| ty));
+            for (fi, ty) in tys.enumerate() {
+                if in_cycle(&component, ty, i) {
                     to_box.push((i, fi));
                 }
             }
@@ -338,7 +346,15 @@ fn break_recursion(
     }
     for (i, fi) in to_box {
         if let TypeKind::Struct(s) = &mut api.types[i].kind {
-            boxed(&mut s.fields[fi].ty);
+            let count = s.fields.len();
+            match s.fields.get_mut(fi) {
+                Some(f) => boxed(&mut f.ty),
+                None => {
+                    if let Some((_, ty)) = s.flattened.get_mut(fi - count) {
+                        boxed(ty);
+                    }
+                }
+            }
         }
     }
 

@@ -83,7 +83,7 @@ impl<'a> Lowerer<'a> {
         rust_name: String,
         builder_name: String,
     ) -> Option<ir::Operation> {
-        let params = self.params(item, op, at, &builder_name);
+        let params = self.params(path, item, op, at, &builder_name);
         let path_segments = path_segments(path, &params);
         let body = match &op.request_body {
             Some(body) => self.body(body, &at.push("requestBody"), &builder_name)?,
@@ -122,9 +122,12 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Path-level and operation-level parameters merged (the operation's win), path
-    /// parameters first in the order the template uses them.
+    /// parameters first. A path parameter the template does not use is left out (it would
+    /// never be sent); a template variable no parameter declares is taken as another
+    /// operation of the path declares it, or else as a required string.
     fn params(
         &mut self,
+        path: &str,
         item: &'a PathItem,
         op: &'a openapiv3::Operation,
         at: &Pointer,
@@ -151,9 +154,67 @@ impl<'a> Lowerer<'a> {
             merged.retain(|(q, _)| (q.parameter_data_ref().name.clone(), location_of(q)) != key);
             merged.push((p, p_at));
         }
+        let template = crate::validate::template_names(path).unwrap_or_default();
+        merged.retain(|(p, p_at)| {
+            let name = &p.parameter_data_ref().name;
+            let unused = matches!(p, Parameter::Path { .. }) && !template.contains(&name.as_str());
+            if unused {
+                self.diagnostics.push(crate::diagnostics::Diagnostic::warning(
+                    p_at,
+                    format!(
+                        "path parameter `{name}` does not appear in the path `{path}`, so it is never \
+                         sent; the method does not take it"
+                    ),
+                ));
+            }
+            !unused
+        });
+        let mut undeclared = Vec::new();
+        for name in template {
+            let declared = merged.iter().any(|(p, _)| {
+                matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == name
+            });
+            if declared || undeclared.iter().any(|(n, _)| *n == name) {
+                continue;
+            }
+            match self.sibling_path_param(item, &path_at, op, name) {
+                Some((p, p_at, method)) => {
+                    self.warn(
+                        at,
+                        format!(
+                            "the path uses `{{{name}}}` but this operation declares no path parameter \
+                             `{name}`; it is taken as the `{method}` operation declares it"
+                        ),
+                    );
+                    merged.push((p, p_at));
+                }
+                None => undeclared.push((name, at.clone())),
+            }
+        }
 
         let mut namer = Namer::with_reserved(PARAM_RESERVED);
         let mut params = Vec::new();
+        for (name, p_at) in undeclared {
+            self.warn(
+                &p_at,
+                format!(
+                    "the path uses `{{{name}}}` but no parameter declares it; it is taken as a \
+                     required string"
+                ),
+            );
+            params.push(ir::Param {
+                rust_name: namer.claim(&snake(name, "param")),
+                wire_name: name.to_owned(),
+                pointer: p_at.to_string(),
+                location: ir::ParamLocation::Path,
+                required: true,
+                ty: Ty::String,
+                shape: ir::ParamShape::Scalar,
+                docs: None,
+                deprecated: false,
+                style: ir::ParamStyle::Simple { explode: false },
+            });
+        }
         for (p, p_at) in merged {
             let data = p.parameter_data_ref();
             let explode = data.explode;
@@ -356,6 +417,41 @@ impl<'a> Lowerer<'a> {
             Ty::Json | Ty::JsonObject if depth == 0 => ParamKind::Flat,
             _ => ParamKind::Nested,
         }
+    }
+
+    /// A path parameter called `name` that another operation of the same path declares,
+    /// with where it is declared and that operation's method.
+    fn sibling_path_param(
+        &self,
+        item: &'a PathItem,
+        item_at: &Pointer,
+        op: &'a openapiv3::Operation,
+        name: &str,
+    ) -> Option<(&'a Parameter, Pointer, String)> {
+        for (method, other) in path_operations(item) {
+            if std::ptr::eq(other, op) {
+                continue;
+            }
+            for (i, p) in other.parameters.iter().enumerate() {
+                let found = match p {
+                    ReferenceOr::Item(p) => Some(p),
+                    ReferenceOr::Reference { reference } => ref_name(reference, "parameters")
+                        .ok()
+                        .and_then(|n| self.doc.components.as_ref()?.parameters.get(&n)?.as_item()),
+                };
+                if let Some(p @ Parameter::Path { parameter_data, .. }) = found {
+                    if parameter_data.name == name {
+                        let method_name = method.as_str().to_ascii_lowercase();
+                        let p_at = item_at
+                            .push(&method_name)
+                            .push("parameters")
+                            .push(i.to_string());
+                        return Some((p, p_at, method_name));
+                    }
+                }
+            }
+        }
+        None
     }
 
     fn resolve_param(
@@ -638,21 +734,38 @@ impl<'a> Lowerer<'a> {
         let schemes = self.doc.components.as_ref().map(|c| &c.security_schemes);
         let mut alternatives = Vec::new();
         for (i, requirement) in requirements.iter().enumerate() {
+            if requirement.is_empty() {
+                // An empty requirement makes authentication optional.
+                return Vec::new();
+            }
             let mut alternative = Vec::new();
             for name in requirement.keys() {
                 match schemes.and_then(|s| s.get_index_of(name)) {
                     Some(index) => alternative.push(index),
-                    None => self.error(
-                        &req_at.push(i.to_string()),
-                        format!("security scheme `{name}` is not declared under `components.securitySchemes`"),
-                    ),
+                    None => {
+                        // The document's own requirements apply to every operation; say
+                        // so once.
+                        let message = format!(
+                            "security scheme `{name}` is not declared under \
+                             `components.securitySchemes`; this alternative is dropped, and \
+                             requests never send credentials for it"
+                        );
+                        let at = req_at.push(i.to_string());
+                        let said = self
+                            .diagnostics
+                            .iter()
+                            .any(|d| d.pointer == at.as_str() && d.message == message);
+                        if !said {
+                            self.warn(&at, message);
+                        }
+                        alternative.clear();
+                        break;
+                    }
                 }
             }
-            if alternative.is_empty() {
-                // An empty requirement makes authentication optional.
-                return Vec::new();
+            if !alternative.is_empty() {
+                alternatives.push(alternative);
             }
-            alternatives.push(alternative);
         }
         alternatives
     }

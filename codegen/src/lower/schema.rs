@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
+    AdditionalProperties, IntegerFormat, NumberFormat, OpenAPI, ReferenceOr, Schema, SchemaKind,
     StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
@@ -55,6 +55,17 @@ struct Object<'a> {
     properties: Vec<(&'a str, SchemaRef<'a>, Pointer)>,
     required: Vec<String>,
     additional: Additional<'a>,
+    /// `oneOf`/`anyOf` beside the properties (or in an `allOf` part): the object is also
+    /// one of these shapes.
+    unions: Vec<FlatUnion<'a>>,
+}
+
+/// A union an object also is, flattened into it.
+enum FlatUnion<'a> {
+    /// Branches written in the object (or one of its parts), and where.
+    Inline(Branches<'a>, Pointer),
+    /// A component schema that is a union, by component name.
+    Named(String),
 }
 
 enum Additional<'a> {
@@ -177,7 +188,7 @@ impl<'a> Lowerer<'a> {
                 }
             },
             SchemaRef::Item(s) => {
-                let nullable = s.schema_data.nullable;
+                let nullable = annotated(s).any(|a| a.schema_data.nullable);
                 let shape = self.shape(s, at);
                 let null_listed = matches!(
                     shape,
@@ -269,13 +280,15 @@ impl<'a> Lowerer<'a> {
             let lowered = self.schema_ty(schema, &field_at, &hint);
             let (docs, deprecated, read_only, write_only, default) = match schema {
                 SchemaRef::Item(s) => {
-                    let d = &s.schema_data;
+                    let flag = |f: fn(&openapiv3::SchemaData) -> bool| {
+                        annotated(s).any(|a| f(&a.schema_data))
+                    };
                     (
                         docs_of(s),
-                        d.deprecated,
-                        d.read_only,
-                        d.write_only,
-                        d.default.clone(),
+                        flag(|d| d.deprecated),
+                        flag(|d| d.read_only),
+                        flag(|d| d.write_only),
+                        annotated(s).find_map(|a| a.schema_data.default.clone()),
                     )
                 }
                 SchemaRef::Ref(reference) => {
@@ -306,9 +319,45 @@ impl<'a> Lowerer<'a> {
             }
         };
         let additional = additional.map(|ty| (namer.claim("additional_properties"), ty));
+        let mut flattened = Vec::new();
+        for union in object.unions {
+            let (ty, tag) = match union {
+                FlatUnion::Inline(branches, at) => {
+                    let name = self.claim_type_name(&format!("{type_name}Variant"));
+                    let union = self.union(&name, branches);
+                    let tag = union.tag.clone();
+                    let docs =
+                        format!("The shapes a `{type_name}` also takes, one of which it has.");
+                    self.types.insert(
+                        name.clone(),
+                        ir::TypeDef {
+                            name: name.clone(),
+                            wire_name: None,
+                            pointer: at.to_string(),
+                            docs: Some(docs),
+                            deprecated: false,
+                            usage: ir::Usage::default(),
+                            kind: ir::TypeKind::Union(union),
+                        },
+                    );
+                    (Ty::Named(name), tag)
+                }
+                FlatUnion::Named(component) => {
+                    let tag = self.component_union_tag(&component);
+                    let rust = self.component_names.get(component.as_str()).cloned();
+                    (rust.map_or(Ty::Json, Ty::Named), tag)
+                }
+            };
+            // The union writes and reads its tag; the object does not hold it twice.
+            if let Some(tag) = tag {
+                fields.retain(|f| f.wire_name != tag);
+            }
+            flattened.push((namer.claim("variant"), ty));
+        }
         ir::Struct {
             fields,
             additional,
+            flattened,
             derive_default: false,
         }
     }
@@ -331,8 +380,8 @@ impl<'a> Lowerer<'a> {
                 // still that type.
                 (SchemaRef::Item(s), None) if s.schema_data.title.is_none() => {
                     let wrapped = match &s.schema_kind {
-                        SchemaKind::AllOf { all_of } => match all_of.as_slice() {
-                            [ReferenceOr::Reference { reference }] => {
+                        SchemaKind::AllOf { all_of } => match wrapped_part(all_of) {
+                            Some((_, ReferenceOr::Reference { reference })) => {
                                 ref_name(reference, "schemas")
                                     .ok()
                                     .and_then(|n| self.component_names.get(n.as_str()).cloned())
@@ -394,6 +443,23 @@ impl<'a> Lowerer<'a> {
             variants,
             unknown_variant,
         }
+    }
+
+    /// The tag property of the union the component schema `name` is, if it is tagged.
+    fn component_union_tag(&self, name: &str) -> Option<String> {
+        let at = Pointer::root()
+            .push("components")
+            .push("schemas")
+            .push(name);
+        let doc: &'a OpenAPI = self.doc;
+        let schema = self.resolve(doc.components.as_ref()?.schemas.get(name)?.into())?;
+        let (branches, keyword) = union_of(schema)?;
+        let (items, _) = branch_list(branches, keyword, &at);
+        let branches = Branches {
+            items,
+            discriminator: schema.schema_data.discriminator.as_ref(),
+        };
+        self.tagging(&branches).map(|t| t.property)
     }
 
     /// The tag property and each branch's tag values, when a discriminator or a property
@@ -509,6 +575,14 @@ impl<'a> Lowerer<'a> {
                     .as_ref()
                     .and_then(|c| c.schemas.get(&name));
                 match target {
+                    Some(ReferenceOr::Item(t)) if union_of(t).is_some() => {
+                        return Ok(Object {
+                            properties: Vec::new(),
+                            required: Vec::new(),
+                            additional: Additional::No,
+                            unions: vec![FlatUnion::Named(name)],
+                        });
+                    }
                     Some(target) => {
                         let target_at = Pointer::root()
                             .push("components")
@@ -528,6 +602,19 @@ impl<'a> Lowerer<'a> {
             properties: Vec::new(),
             required: Vec::new(),
             additional: Additional::No,
+            unions: Vec::new(),
+        };
+        let mut flatten = |branches: &'a [ReferenceOr<Schema>], keyword: &str| {
+            if is_real_union(branches) {
+                let (items, _) = branch_list(branches, keyword, &at);
+                object.unions.push(FlatUnion::Inline(
+                    Branches {
+                        items,
+                        discriminator: s.schema_data.discriminator.as_ref(),
+                    },
+                    at.clone(),
+                ));
+            }
         };
         type Parts<'s> = (
             Option<&'s IndexMap<String, ReferenceOr<Box<Schema>>>>,
@@ -543,25 +630,23 @@ impl<'a> Lowerer<'a> {
                 &[],
             ),
             SchemaKind::AllOf { all_of } => (None, &[], None, all_of),
-            SchemaKind::Any(any)
-                if any.typ.as_deref().is_none_or(|t| t == "object")
-                    && any.one_of.is_empty()
-                    && any.any_of.is_empty() =>
-            {
+            SchemaKind::OneOf { one_of } => {
+                flatten(one_of, "oneOf");
+                (None, &[], None, &[])
+            }
+            SchemaKind::AnyOf { any_of } => {
+                flatten(any_of, "anyOf");
+                (None, &[], None, &[])
+            }
+            SchemaKind::Any(any) if any.typ.as_deref().is_none_or(|t| t == "object") => {
+                flatten(&any.one_of, "oneOf");
+                flatten(&any.any_of, "anyOf");
                 (
                     Some(&any.properties),
                     &any.required,
                     any.additional_properties.as_ref(),
                     &any.all_of,
                 )
-            }
-            SchemaKind::Any(any)
-                if any.all_of.is_empty()
-                    && any.properties.is_empty()
-                    && any.typ.is_none()
-                    && !any.one_of.is_empty() =>
-            {
-                return Err("a `oneOf` inside `allOf` is not supported".to_owned());
             }
             _ => return Err("an `allOf` part is not an object".to_owned()),
         };
@@ -590,6 +675,7 @@ impl<'a> Lowerer<'a> {
                 Some(AdditionalProperties::Any(true)) => Additional::Any,
                 Some(AdditionalProperties::Any(false)) | None => Additional::No,
             },
+            unions: Vec::new(),
         };
         object.merge(own);
         Ok(object)
@@ -612,7 +698,9 @@ impl<'a> Lowerer<'a> {
         for _ in 0..32 {
             match components.schemas.get(&current) {
                 Some(ReferenceOr::Item(s)) => {
-                    return s.schema_data.nullable || enum_has_null(s) || has_null_branch(s);
+                    return annotated(s).any(|a| a.schema_data.nullable)
+                        || enum_has_null(s)
+                        || has_null_branch(s);
                 }
                 Some(ReferenceOr::Reference { reference }) => {
                     match ref_name(reference, "schemas") {
@@ -685,10 +773,12 @@ impl<'a> Lowerer<'a> {
         all_of: &'a [ReferenceOr<Schema>],
         at: &Pointer,
     ) -> Shape<'a> {
-        if let [only] = all_of {
-            return Shape::Wrapper(only.into(), at.push("allOf").push("0"), false);
+        match wrapped_part(all_of) {
+            Some((i, only)) => {
+                Shape::Wrapper(only.into(), at.push("allOf").push(i.to_string()), false)
+            }
+            None => self.object_shape(s, at),
         }
-        self.object_shape(s, at)
     }
 
     fn union_shape(
@@ -698,15 +788,7 @@ impl<'a> Lowerer<'a> {
         s: &'a Schema,
         at: &Pointer,
     ) -> Shape<'a> {
-        let mut items = Vec::new();
-        let mut null = false;
-        for (i, branch) in branches.iter().enumerate() {
-            let branch_at = at.push(keyword).push(i.to_string());
-            match branch {
-                ReferenceOr::Item(b) if is_null_schema(b) => null = true,
-                _ => items.push((SchemaRef::from(branch), branch_at)),
-            }
-        }
+        let (mut items, null) = branch_list(branches, keyword, at);
         match items.len() {
             0 => Shape::Any,
             1 => {
@@ -737,21 +819,18 @@ impl<'a> Lowerer<'a> {
             if any.all_of.is_empty() && any.properties.is_empty() {
                 return self.union_shape(&any.one_of, "oneOf", s, at);
             }
-            return Shape::Unsupported(
-                "`oneOf` combined with `allOf` or `properties` is not supported".to_owned(),
-            );
+            return self.object_shape(s, at);
         }
         if !any.any_of.is_empty() && !empty_branches(&any.any_of) {
             if any.all_of.is_empty() && any.properties.is_empty() {
                 return self.union_shape(&any.any_of, "anyOf", s, at);
             }
-            return Shape::Unsupported(
-                "`anyOf` combined with `allOf` or `properties` is not supported".to_owned(),
-            );
+            return self.object_shape(s, at);
         }
         if !any.all_of.is_empty() {
-            if let ([only], true) = (any.all_of.as_slice(), any.properties.is_empty()) {
-                return Shape::Wrapper(only.into(), at.push("allOf").push("0"), false);
+            if let (Some((i, only)), true) = (wrapped_part(&any.all_of), any.properties.is_empty())
+            {
+                return Shape::Wrapper(only.into(), at.push("allOf").push(i.to_string()), false);
             }
             return self.object_shape(s, at);
         }
@@ -822,6 +901,56 @@ impl<'a> Object<'a> {
         if !matches!(other.additional, Additional::No) {
             self.additional = other.additional;
         }
+        self.unions.extend(other.unions);
+    }
+}
+
+/// The branches of a `oneOf`/`anyOf` with where each stands, leaving out branches only
+/// `null` satisfies; and whether there was one.
+fn branch_list<'a>(
+    branches: &'a [ReferenceOr<Schema>],
+    keyword: &str,
+    at: &Pointer,
+) -> (Vec<(SchemaRef<'a>, Pointer)>, bool) {
+    let mut items = Vec::new();
+    let mut null = false;
+    for (i, branch) in branches.iter().enumerate() {
+        match branch {
+            ReferenceOr::Item(b) if is_null_schema(b) => null = true,
+            _ => items.push((
+                SchemaRef::from(branch),
+                at.push(keyword).push(i.to_string()),
+            )),
+        }
+    }
+    (items, null)
+}
+
+/// Whether a `oneOf`/`anyOf` list says something: not every branch is `{}`.
+fn is_real_union(branches: &[ReferenceOr<Schema>]) -> bool {
+    !branches
+        .iter()
+        .all(|b| matches!(b, ReferenceOr::Item(s) if is_empty_schema(s)))
+}
+
+/// The branches and keyword of a schema that is a `oneOf` or `anyOf` (alone, or with
+/// only annotations beside it).
+fn union_of(s: &Schema) -> Option<(&[ReferenceOr<Schema>], &'static str)> {
+    match &s.schema_kind {
+        SchemaKind::OneOf { one_of } => Some((one_of, "oneOf")),
+        SchemaKind::AnyOf { any_of } => Some((any_of, "anyOf")),
+        SchemaKind::Any(any)
+            if any.properties.is_empty() && any.all_of.is_empty() && any.typ.is_none() =>
+        {
+            if is_real_union(&any.one_of) {
+                Some((&any.one_of, "oneOf"))
+            } else if is_real_union(&any.any_of) {
+                Some((&any.any_of, "anyOf"))
+            } else {
+                None
+            }
+        }
+        _ => None,
     }
 }
 
@@ -956,8 +1085,43 @@ fn enum_has_null(s: &Schema) -> bool {
     }
 }
 
-/// Doc text of a schema: its title and description, as written.
+/// The `allOf` part that holds a wrapped schema, when the other parts only annotate it
+/// (`description`, `nullable`, `default`, `example`, ...): the most common way to
+/// describe a reference in OpenAPI 3.0.
+fn wrapped_part(all_of: &[ReferenceOr<Schema>]) -> Option<(usize, &ReferenceOr<Schema>)> {
+    if let [only] = all_of {
+        return Some((0, only));
+    }
+    let mut parts = all_of
+        .iter()
+        .enumerate()
+        .filter(|(_, part)| !matches!(part, ReferenceOr::Item(p) if is_empty_schema(p)));
+    match (parts.next(), parts.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    }
+}
+
+/// A schema and the `allOf` parts that only annotate it, whose annotations apply to it.
+fn annotated(s: &Schema) -> impl Iterator<Item = &Schema> {
+    let all_of: &[ReferenceOr<Schema>] = match &s.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(any) => &any.all_of,
+        _ => &[],
+    };
+    std::iter::once(s).chain(all_of.iter().filter_map(|part| match part {
+        ReferenceOr::Item(p) if is_empty_schema(p) => Some(p),
+        _ => None,
+    }))
+}
+
+/// Doc text of a schema: its title and description, as written, or those of the `allOf`
+/// parts that annotate it.
 pub(crate) fn docs_of(s: &Schema) -> Option<String> {
+    annotated(s).find_map(own_docs)
+}
+
+fn own_docs(s: &Schema) -> Option<String> {
     let d = &s.schema_data;
     match (d.title.as_deref(), d.description.as_deref()) {
         (Some(t), Some(desc)) if !t.trim().is_empty() && !desc.trim().is_empty() => {
