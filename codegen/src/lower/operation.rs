@@ -194,27 +194,6 @@ impl<'a> Lowerer<'a> {
 
         let mut namer = Namer::with_reserved(PARAM_RESERVED);
         let mut params = Vec::new();
-        for (name, p_at) in undeclared {
-            self.warn(
-                &p_at,
-                format!(
-                    "the path uses `{{{name}}}` but no parameter declares it; it is taken as a \
-                     required string"
-                ),
-            );
-            params.push(ir::Param {
-                rust_name: namer.claim(&snake(name, "param")),
-                wire_name: name.to_owned(),
-                pointer: p_at.to_string(),
-                location: ir::ParamLocation::Path,
-                required: true,
-                ty: Ty::String,
-                shape: ir::ParamShape::Scalar,
-                docs: None,
-                deprecated: false,
-                style: ir::ParamStyle::Simple { explode: false },
-            });
-        }
         for (p, p_at) in merged {
             let data = p.parameter_data_ref();
             let explode = data.explode;
@@ -297,6 +276,27 @@ impl<'a> Lowerer<'a> {
                 docs: data.description.clone(),
                 deprecated: data.deprecated.unwrap_or(false),
                 style,
+            });
+        }
+        for (name, p_at) in undeclared {
+            self.warn(
+                &p_at,
+                format!(
+                    "the path uses `{{{name}}}` but no parameter declares it; it is taken as a \
+                     required string"
+                ),
+            );
+            params.push(ir::Param {
+                rust_name: namer.claim(&snake(name, "param")),
+                wire_name: name.to_owned(),
+                pointer: p_at.to_string(),
+                location: ir::ParamLocation::Path,
+                required: true,
+                ty: Ty::String,
+                shape: ir::ParamShape::Scalar,
+                docs: None,
+                deprecated: false,
+                style: ir::ParamStyle::Simple { explode: false },
             });
         }
         params.sort_by_key(|p| p.location != ir::ParamLocation::Path);

@@ -13,4 +13,5 @@
 mod constructs;
 mod generation;
 mod prism;
+mod tolerance;
 mod wire;

@@ -420,6 +420,30 @@ async fn a_200_whose_body_lacks_a_required_field_is_a_decode_error() {
 }
 
 #[tokio::test]
+async fn a_decode_error_names_the_failing_value_with_status_and_excerpt() {
+    let mut body = response_example();
+    body["payload"]["id"] = json!("318763");
+    let server = server_answering(ok_json(body)).await;
+    let error = client(&server)
+        .update_contact(318763, &ContactUpdate::default())
+        .await
+        .expect_err("a string is not an i64");
+    let Error::Decode(decode) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(decode.path(), "payload.id");
+    assert_eq!(decode.status(), 200);
+    assert!(decode.excerpt().starts_with("{\"payload\""), "{}", decode.excerpt());
+    let message = error.to_string();
+    assert!(
+        message.starts_with(
+            "could not decode the 200 OK response at `payload.id`: invalid type: string \"318763\", expected i64"
+        ),
+        "{message}"
+    );
+}
+
+#[tokio::test]
 async fn binary_garbage_never_panics() {
     let garbage: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
     for status in [200, 400, 500] {
