@@ -1,6 +1,7 @@
 //! The generator on hostile input: absurd nesting, very large documents, reference chains,
 //! and a property-based test feeding it generated specs and mangled real ones. It must
-//! never panic, and whatever code it returns must parse.
+//! never panic, whatever code it returns must parse, and every crate it returns must be
+//! complete and free of dead parts (`support::crate_check`).
 
 #![allow(
     clippy::expect_used,
@@ -9,10 +10,13 @@
     reason = "tests fail by panicking"
 )]
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
+use support::crate_check::check_crate;
 
 fn options() -> codegen::CrateOptions {
     codegen::CrateOptions {
@@ -34,6 +38,30 @@ fn generate_checked(text: &str) -> Result<codegen::Output, Vec<codegen::Diagnost
         }
     }
     result
+}
+
+/// The problems [`check_crate`] finds in a generated crate, as one text; empty when none.
+fn crate_problems(output: &codegen::Output) -> String {
+    match check_crate(&output.files, &options().name) {
+        Ok(()) => String::new(),
+        Err(problems) => problems.join("\n"),
+    }
+}
+
+/// Generates like [`generate_checked`], and when a crate comes back, checks it is complete
+/// and has no dead parts.
+fn generate_and_check_crate(
+    text: &str,
+) -> Result<Result<codegen::Output, Vec<codegen::Diagnostic>>, TestCaseError> {
+    let result = generate_checked(text);
+    if let Ok(output) = &result {
+        let problems = crate_problems(output);
+        prop_assert!(
+            problems.is_empty(),
+            "the generated crate is broken:\n{problems}\nfor the spec\n{text}"
+        );
+    }
+    Ok(result)
 }
 
 fn doc(paths: Value, schemas: Value) -> Value {
@@ -652,7 +680,7 @@ proptest! {
     #[test]
     fn generated_specs_never_panic_and_yield_code_that_parses(spec in spec(), as_yaml in any::<bool>()) {
         let text = if as_yaml { serde_yaml::to_string(&spec).expect("YAML") } else { spec.to_string() };
-        let _ = generate_checked(&text);
+        let _ = generate_and_check_crate(&text)?;
     }
 
     #[test]
@@ -663,14 +691,14 @@ proptest! {
         let specs = real_specs();
         prop_assume!(!specs.is_empty());
         let doc = mangle(specs[pick % specs.len()].clone(), &mutations);
-        let _ = generate_checked(&doc.to_string());
+        let _ = generate_and_check_crate(&doc.to_string())?;
     }
 
     #[test]
     fn the_same_api_in_3_1_generates_what_it_does_in_3_0(mut spec in spec()) {
         null_enums_nullable(&mut spec);
         let v31 = to_openapi31(&spec);
-        let (a, b) = (codegen::generate(&spec.to_string(), &options()), generate_checked(&v31.to_string()));
+        let (a, b) = (codegen::generate(&spec.to_string(), &options()), generate_and_check_crate(&v31.to_string())?);
         let brief = |ds: &[codegen::Diagnostic]| ds.iter().map(|d| format!("{}: {}", d.pointer, d.message)).collect::<Vec<_>>();
         match (a, b) {
             (Ok(a), Ok(b)) => {
@@ -692,13 +720,13 @@ proptest! {
         mutations in prop::collection::vec((any::<usize>(), mutation()), 0..6),
     ) {
         let doc = mangle(to_openapi31(&spec), &mutations);
-        let _ = generate_checked(&doc.to_string());
+        let _ = generate_and_check_crate(&doc.to_string())?;
     }
 
     #[test]
     fn arbitrary_text_never_panics(text in ".{0,200}") {
-        let _ = generate_checked(&format!("openapi: 3.0.3\n{text}"));
-        let _ = generate_checked(&format!("openapi: 3.1.0\n{text}"));
-        let _ = generate_checked(&text);
+        let _ = generate_and_check_crate(&format!("openapi: 3.0.3\n{text}"))?;
+        let _ = generate_and_check_crate(&format!("openapi: 3.1.0\n{text}"))?;
+        let _ = generate_and_check_crate(&text)?;
     }
 }

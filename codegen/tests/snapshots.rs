@@ -2,7 +2,9 @@
 //! its generated module (which carries its own runtime), each real
 //! spec in `../shared/specs` and `../shared/specs31` against `tests/corpus/`, and each
 //! broken spec in
-//! `tests/diagnostics/` against the diagnostics it must produce. The `livedesk-tests` crate
+//! `tests/diagnostics/` against the diagnostics it must produce. Each fixture and corpus spec
+//! also generates a whole crate, which `support::crate_check` must find complete and free
+//! of dead parts. The `livedesk-tests` crate
 //! compiles the module snapshots. `UPDATE_SNAPSHOTS=1 cargo test -p codegen` rewrites the
 //! snapshots (it needs no snapshot to compile, so it works after any change); review the
 //! diff like code.
@@ -14,8 +16,12 @@
     reason = "tests fail by panicking"
 )]
 
+mod support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
+
+use support::crate_check::check_crate;
 
 const COMMAND: &str = "UPDATE_SNAPSHOTS=1 cargo test -p codegen";
 
@@ -90,10 +96,56 @@ fn finish(mismatches: Vec<String>) {
     );
 }
 
+/// Generates the spec as a whole crate and checks that crate: the problems found, each
+/// prefixed with the spec's name.
+fn crate_problems(spec: &str, shown: &str) -> Vec<String> {
+    const NAME: &str = "probe-client";
+    let options = codegen::CrateOptions {
+        name: NAME.to_owned(),
+        source: shown.to_owned(),
+        command: COMMAND.to_owned(),
+        standalone: true,
+    };
+    match codegen::generate(spec, &options) {
+        Err(ds) => vec![format!(
+            "{shown}: generates a module but not a crate: {:?}",
+            ds.iter().map(|d| &d.message).collect::<Vec<_>>()
+        )],
+        Ok(output) => match check_crate(&output.files, NAME) {
+            Ok(()) => Vec::new(),
+            Err(problems) => problems
+                .into_iter()
+                .map(|p| format!("{shown}: {p}"))
+                .collect(),
+        },
+    }
+}
+
+/// Fails on snapshot mismatches and on problems of generated crates, listing them all.
+fn finish_with_crates(mismatches: Vec<String>, problems: Vec<String>) {
+    assert!(
+        problems.is_empty(),
+        "{} problem(s) in generated crates:\n{}{}",
+        problems.len(),
+        problems.join("\n"),
+        if mismatches.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "\n\nand {} snapshot(s) differ; if the change is intended, run `{COMMAND}` and review the diff\n\n{}",
+                mismatches.len(),
+                mismatches.join("\n")
+            )
+        }
+    );
+    finish(mismatches);
+}
+
 #[test]
 fn fixture_modules_match_their_snapshots() {
     let fixtures = dir("fixtures");
     let mut mismatches = Vec::new();
+    let mut problems = Vec::new();
     for stem in stems(&fixtures, "yaml") {
         let spec = fs::read_to_string(fixtures.join(format!("{stem}.yaml"))).expect("fixture spec");
         let options = codegen::ModuleOptions {
@@ -108,8 +160,12 @@ fn fixture_modules_match_their_snapshots() {
         mismatches.extend(check(&fixtures.join(format!("{stem}.rs")), &file.contents));
         let warnings = warnings_text(&output, &format!("{stem}.yaml"));
         mismatches.extend(check(&fixtures.join(format!("{stem}.txt")), &warnings));
+        problems.extend(crate_problems(
+            &spec,
+            &format!("tests/fixtures/{stem}.yaml"),
+        ));
     }
-    finish(mismatches);
+    finish_with_crates(mismatches, problems);
 }
 
 #[test]
@@ -186,6 +242,7 @@ const CORPUS_DIRS: [&str; 2] = ["specs", "specs31"];
 fn corpus_specs_generate_and_match_their_snapshots() {
     let corpus = dir("corpus");
     let mut mismatches = Vec::new();
+    let mut problems = Vec::new();
     let mut seen = Vec::new();
     let mut files: Vec<(&str, PathBuf)> = Vec::new();
     for folder in CORPUS_DIRS {
@@ -238,6 +295,7 @@ fn corpus_specs_generate_and_match_their_snapshots() {
             &corpus.join(format!("{stem}.txt")),
             &warnings_text(&output, &file),
         ));
+        problems.extend(crate_problems(text, &format!("shared/{folder}/{file}")));
         seen.push(stem);
     }
     if !updating() {
@@ -249,5 +307,5 @@ fn corpus_specs_generate_and_match_their_snapshots() {
             "every corpus spec has a snapshot in tests/corpus and no snapshot is orphaned"
         );
     }
-    finish(mismatches);
+    finish_with_crates(mismatches, problems);
 }

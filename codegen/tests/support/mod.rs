@@ -1,0 +1,3 @@
+//! Helpers shared by the test files.
+
+pub mod crate_check;
