@@ -214,6 +214,8 @@ fn generate_with(
     )
     .map_err(one)?;
     let preamble = emit::types::preamble(&api, &types_refs);
+    // The imports name crates too.
+    refs.merge(Refs::scan(&preamble));
     let mut contents = render::render(preamble, &header, "types module").map_err(one)?;
     contents.push_str(&types);
     files.push(OutputFile {
@@ -230,6 +232,7 @@ fn generate_with(
         )
         .map_err(one)?;
         let preamble = emit::requests::preamble(&api, &requests_refs);
+        refs.merge(Refs::scan(&preamble));
         let mut contents = render::render(preamble, &header, "requests module").map_err(one)?;
         contents.push_str(&requests);
         files.push(OutputFile {
