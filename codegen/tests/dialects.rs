@@ -32,7 +32,7 @@ fn crate_of(spec: &str) -> codegen::Output {
 
 #[test]
 fn the_livedesk_sample_in_3_1_and_its_3_0_twin_generate_the_same_crate() {
-    let v31 = read(&root().join("../shared/specs31/livedesk-3.1-sample.yaml"));
+    let v31 = read(&root().join("tests/dialects/livedesk-3.1.yaml"));
     let v30 = read(&root().join("tests/dialects/livedesk-3.0-equivalent.yaml"));
     assert!(v31.starts_with("openapi: 3.1") && v30.contains("openapi: 3.0"));
     let (a, b) = (crate_of(&v31), crate_of(&v30));
@@ -71,7 +71,7 @@ fn the_livedesk_sample_in_3_1_and_its_3_0_twin_generate_the_same_crate() {
 
 #[test]
 fn api_diff_sees_no_change_between_the_two_dialects() {
-    let v31 = read(&root().join("../shared/specs31/livedesk-3.1-sample.yaml"));
+    let v31 = read(&root().join("tests/dialects/livedesk-3.1.yaml"));
     let v30 = read(&root().join("tests/dialects/livedesk-3.0-equivalent.yaml"));
     for (old, new) in [(&v30, &v31), (&v31, &v30)] {
         let report = codegen::api_diff(old, new).expect("both load");

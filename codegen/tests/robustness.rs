@@ -508,14 +508,17 @@ fn null_enums_nullable(value: &mut Value) {
 
 // ---- Property-based: mangled real specs ---------------------------------------------------
 
-/// The real documents: the corpus beside the repository, the project spec and the fixtures.
+/// The real documents: the project spec, the fixtures and, when it is at hand, the public
+/// corpus.
 fn real_specs() -> Vec<Value> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let corpus = Path::new(env!("CORPUS_DIR"));
     let mut files: Vec<PathBuf> = vec![root.join("spec/livedesk.yaml")];
     for dir in [
-        root.join("../shared/specs"),
-        root.join("../shared/specs31"),
+        corpus.join("specs"),
+        corpus.join("specs31"),
         root.join("tests/fixtures"),
+        root.join("tests/dialects"),
     ] {
         if let Ok(entries) = std::fs::read_dir(&dir) {
             files.extend(

@@ -416,7 +416,7 @@ fn api_diff_compares_a_3_0_and_a_3_1_spec_of_the_same_api_as_equal() {
     let dir = Scratch::new();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let v30 = root.join("tests/dialects/livedesk-3.0-equivalent.yaml");
-    let v31 = root.join("../shared/specs31/livedesk-3.1-sample.yaml");
+    let v31 = root.join("tests/dialects/livedesk-3.1.yaml");
     let out = xtask(
         &[
             "api-diff",

@@ -221,8 +221,7 @@ async fn an_object_with_a_union_beside_its_properties_reads_and_writes_both() {
     let sent: Value = serde_json::from_slice(&request.body).expect("JSON");
     assert_eq!(sent, click);
 
-    let scroll: Event =
-        serde_json::from_value(json!({"id": "e2", "delta": -3})).expect("a scroll");
+    let scroll: Event = serde_json::from_value(json!({"id": "e2", "delta": -3})).expect("a scroll");
     assert!(
         matches!(&scroll.variant, EventVariant::Scroll(s) if s.delta == -3),
         "{scroll:?}"
@@ -283,7 +282,10 @@ async fn annotated_references_are_the_types_they_reference() {
         }),
         id: None,
     };
-    let response = client.put_order("o-1".to_owned(), &order).await.expect("200");
+    let response = client
+        .put_order("o-1".to_owned(), &order)
+        .await
+        .expect("200");
     assert_eq!(response.status, Status::Closed);
     assert_eq!(response.shipping, Patch::Null);
     assert_eq!(response.id.as_deref(), Some("o-1"));
@@ -315,7 +317,10 @@ async fn references_into_other_schemas_decode_as_the_types_they_point_at() {
     // The branch is shared with the union it came from.
     let contact: Contact =
         serde_json::from_value(json!({"email": "x@example.com"})).expect("decodes");
-    assert!(matches!(contact, Contact::ContactVariant1(_)), "{contact:?}");
+    assert!(
+        matches!(contact, Contact::ContactVariant1(_)),
+        "{contact:?}"
+    );
 
     let pet = json!({"name": "Rex", "kind": "dog"});
     let server = serve(json_response(pet)).await;
@@ -362,10 +367,7 @@ async fn formats_that_only_appear_inline_decode_and_encode() {
     let token: Base64 = client.register_id(&id).await.expect("200").into_body();
     assert_eq!(token.0, b"hello");
     let request = received(&server).await;
-    assert_eq!(
-        request.body,
-        br#""00000000-0000-0000-0000-000000001234""#
-    );
+    assert_eq!(request.body, br#""00000000-0000-0000-0000-000000001234""#);
 
     let server = serve(json_response(json!("not base64!"))).await;
     let client = client!(inline_formats, server);

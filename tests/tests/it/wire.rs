@@ -433,7 +433,11 @@ async fn a_decode_error_names_the_failing_value_with_status_and_excerpt() {
     };
     assert_eq!(decode.path(), "payload.id");
     assert_eq!(decode.status(), 200);
-    assert!(decode.excerpt().starts_with("{\"payload\""), "{}", decode.excerpt());
+    assert!(
+        decode.excerpt().starts_with("{\"payload\""),
+        "{}",
+        decode.excerpt()
+    );
     let message = error.to_string();
     assert!(
         message.starts_with(
