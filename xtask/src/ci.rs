@@ -51,6 +51,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     step("tests", || {
         cargo(&root, &["test", "--workspace", "--locked"], &[])
     })?;
+    step(
+        "generated crates build alone, clippy-clean",
+        crate::standalone::run,
+    )?;
     step("conformance against Prism", || {
         let prism = node.join("node_modules/.bin/prism");
         let cargo_bin =

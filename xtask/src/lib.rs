@@ -9,6 +9,7 @@
 pub mod api_diff;
 pub mod ci;
 pub mod codegen;
+pub mod standalone;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,6 +22,7 @@ pub fn main() -> ExitCode {
         Some("ci") => ci::run(&args[1..]),
         Some("api-diff") => api_diff::run(&args[1..]),
         Some("bench") => bench(&args[1..]),
+        Some("standalone") if args.len() == 1 => standalone::run(),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -54,8 +56,11 @@ tasks:
   bench [--quick] [--only generation|weight|client]
                                     measure generation time per stage, generated code
                                     weight and client overhead; print ratios as Markdown
+  standalone                        build the LiveDesk crate and a few fixture crates
+                                    alone, as users do, with clippy's warnings denied
   ci                                run every check: format, clippy, freshness, spec lint,
-                                    tests, conformance against a validating mock server
+                                    tests, generated crates built alone, conformance
+                                    against a validating mock server
 ";
 
 /// Runs the performance benchmark (`tests/benches/performance`) in release mode.
