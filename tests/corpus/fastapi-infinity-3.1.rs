@@ -698,6 +698,7 @@ pub mod requests {
 
 pub mod types {
     //! Request and response types, one per schema of the spec.
+    #![allow(clippy::large_enum_variant)]
     use serde::{Deserialize, Serialize};
     use super::runtime;
     /// AudioEmbeddingInput

@@ -474,6 +474,7 @@ pub mod requests {
 
 pub mod types {
     //! Request and response types, one per schema of the spec.
+    #![allow(clippy::large_enum_variant)]
     use serde::{Deserialize, Serialize};
     use super::runtime;
     /// The `CrucibleOpts` schema.

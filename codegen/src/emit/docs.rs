@@ -67,6 +67,8 @@ pub(crate) fn sanitize(text: &str) -> Vec<String> {
     let mut in_fence: Option<String> = None;
     let mut in_indented = false;
     let mut previous_blank = true;
+    // The column a list item's text starts at, while its lines go on.
+    let mut list_item: Option<usize> = None;
     for raw in text.trim_matches('\n').lines() {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
@@ -111,6 +113,17 @@ pub(crate) fn sanitize(text: &str) -> Vec<String> {
             in_indented = false;
         }
         previous_blank = line.is_empty();
+        let indent = line.len() - trimmed.len();
+        if previous_blank {
+            list_item = None;
+        } else if let Some(column) = list_item_column(line) {
+            list_item = Some(column);
+        } else if let Some(column) = list_item.filter(|&c| indent < c) {
+            // A line that goes on with a list item's text is indented to it, so that
+            // Markdown does not depend on lazy continuation.
+            out.push(prose(&format!("{}{trimmed}", " ".repeat(column))));
+            continue;
+        }
         out.push(prose(line));
     }
     if in_indented {
@@ -120,6 +133,27 @@ pub(crate) fn sanitize(text: &str) -> Vec<String> {
         out.push(fence);
     }
     out
+}
+
+/// The column where the text of a list item starting on `line` begins (`- a`, `* a`,
+/// `1. a`), if `line` starts one.
+fn list_item_column(line: &str) -> Option<usize> {
+    let trimmed = line.trim_start();
+    let indent = line.len() - trimmed.len();
+    let marker = if trimmed.starts_with(['-', '*', '+']) {
+        1
+    } else {
+        let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+        let delimiter = trimmed.as_bytes().get(digits);
+        if (1..=9).contains(&digits) && matches!(delimiter, Some(b'.' | b')')) {
+            digits + 1
+        } else {
+            return None;
+        }
+    };
+    let after = &trimmed[marker..];
+    let spaces = after.len() - after.trim_start_matches(' ').len();
+    ((1..=4).contains(&spaces) && !after.trim().is_empty()).then_some(indent + marker + spaces)
 }
 
 /// One line of prose: brackets and angle brackets escaped, bare URLs made autolinks,
@@ -258,6 +292,30 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(sanitize(input), vec![expected.to_owned()], "{input:?}");
         }
+    }
+
+    #[test]
+    fn list_items_going_on_over_lines_are_indented() {
+        let lines =
+            sanitize("Notes:\n* first item\nstill the first\n*   second\nstill second\n\nafter");
+        assert_eq!(
+            lines,
+            [
+                "Notes:",
+                "* first item",
+                "  still the first",
+                "*   second",
+                "    still second",
+                "",
+                "after"
+            ]
+        );
+        assert_eq!(sanitize("1. one\ntwo"), ["1. one", "   two"]);
+        assert_eq!(sanitize("-not a list\nline"), ["-not a list", "line"]);
+        assert_eq!(
+            sanitize("* a\n  * b\n  more b"),
+            ["* a", "  * b", "    more b"]
+        );
     }
 
     #[test]

@@ -280,13 +280,22 @@ fn body(api: &ir::Api, b: &ir::Body) -> (TokenStream, Uses) {
         shown += 1;
     }
     // prettyplease prints `#[comment]` attributes as `//` comments.
-    let stmt = quote! {
-        #[comment = " Only the fields given here are sent; the others are left out of the JSON,"]
-        #[comment = " so the server keeps their values."]
-        let body = types::#type_name {
-            #(#fields)*
-            ..Default::default()
-        };
+    let every_field = fields.len() == s.fields.len() && s.additional.is_none();
+    let stmt = if every_field {
+        quote! {
+            let body = types::#type_name {
+                #(#fields)*
+            };
+        }
+    } else {
+        quote! {
+            #[comment = " Only the fields given here are sent; the others are left out of the JSON,"]
+            #[comment = " so the server keeps their values."]
+            let body = types::#type_name {
+                #(#fields)*
+                ..Default::default()
+            };
+        }
     };
     (stmt, uses)
 }

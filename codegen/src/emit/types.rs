@@ -16,6 +16,13 @@ pub(crate) fn preamble(api: &ir::Api, refs: &Refs) -> TokenStream {
             || matches!(&t.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.deprecated))
     });
     let allow = deprecated.then(|| quote!(#![allow(deprecated)]));
+    // A union or a response enum holds whichever value arrived; boxing its larger variants
+    // would make every match on it dereference, for a move that rarely happens.
+    let enums = api
+        .types
+        .iter()
+        .any(|t| matches!(t.kind, TypeKind::Union(_) | TypeKind::Outcome(_)));
+    let allow_large = enums.then(|| quote!(#![allow(clippy::large_enum_variant)]));
     let imported: Vec<proc_macro2::Ident> = refs.imported().map(ident).collect();
     let serde_use = (!imported.is_empty()).then(|| {
         quote!(
@@ -30,6 +37,7 @@ pub(crate) fn preamble(api: &ir::Api, refs: &Refs) -> TokenStream {
     quote! {
         //! Request and response types, one per schema of the spec.
         #allow
+        #allow_large
 
         #serde_use
 
