@@ -207,39 +207,24 @@ fn generate_with(
     let start = Instant::now();
     let mut refs = Refs::default();
     let mut files = Vec::new();
-    let (types, types_refs) = render::render_items(
+    files.push(render_module(
+        "src/types.rs",
+        &header,
         api.types.len(),
         |i| emit::types::type_def(&api.types[i]),
-        "types module",
-    )
-    .map_err(one)?;
-    let preamble = emit::types::preamble(&api, &types_refs);
-    // The imports name crates too.
-    refs.merge(Refs::scan(&preamble));
-    let mut contents = render::render(preamble, &header, "types module").map_err(one)?;
-    contents.push_str(&types);
-    files.push(OutputFile {
-        path: "src/types.rs".to_owned(),
-        contents,
-    });
-    refs.merge(types_refs);
+        |items| emit::types::preamble(&api, items),
+        &mut refs,
+    )?);
     if let Some(client) = client {
         let credentials = emit::client::Credentials::of(&api);
-        let (requests, requests_refs) = render::render_items(
+        files.push(render_module(
+            "src/requests.rs",
+            &header,
             api.operations.len(),
             |i| emit::requests::operation(&api, &credentials, &api.operations[i]),
-            "requests module",
-        )
-        .map_err(one)?;
-        let preamble = emit::requests::preamble(&api, &requests_refs);
-        refs.merge(Refs::scan(&preamble));
-        let mut contents = render::render(preamble, &header, "requests module").map_err(one)?;
-        contents.push_str(&requests);
-        files.push(OutputFile {
-            path: "src/requests.rs".to_owned(),
-            contents,
-        });
-        refs.merge(requests_refs);
+            |items| emit::requests::preamble(&api, items),
+            &mut refs,
+        )?);
         refs.merge(Refs::scan(&client));
         let contents = render::render(client, &header, "src/client.rs").map_err(one)?;
         files.push(OutputFile {
@@ -287,6 +272,30 @@ fn generate_with(
     files.sort_by(|a, b| a.path.cmp(&b.path));
     timings.render = start.elapsed();
     Ok(Output { files, warnings })
+}
+
+/// A module of `count` items that `item` emits, rendered in parallel, after the preamble
+/// `preamble` makes from what the items refer to; what the module refers to is added to
+/// `refs`.
+fn render_module(
+    path: &str,
+    header: &str,
+    count: usize,
+    item: impl Fn(usize) -> TokenStream + Sync,
+    preamble: impl FnOnce(&Refs) -> TokenStream,
+    refs: &mut Refs,
+) -> Result<OutputFile, Vec<Diagnostic>> {
+    let (items, items_refs) = render::render_items(count, item, path).map_err(|d| vec![d])?;
+    let preamble = preamble(&items_refs);
+    // The imports name crates too.
+    refs.merge(Refs::scan(&preamble));
+    refs.merge(items_refs);
+    let mut contents = render::render(preamble, header, path).map_err(|d| vec![d])?;
+    contents.push_str(&items);
+    Ok(OutputFile {
+        path: path.to_owned(),
+        contents,
+    })
 }
 
 /// Generates the client as one module file, to embed in another crate with `#[path]` or

@@ -582,20 +582,32 @@ impl fmt::Debug for BasicAuth {
     }
 }
 
-/// Authenticates a request with HTTP Basic credentials.
-pub(crate) fn apply_basic<E>(
+/// Puts a credential's `Authorization` header on a request; `None` when the credential
+/// holds characters a header cannot carry, which `problem` describes.
+fn set_authorization<E>(
     request: &mut reqwest::Request,
-    credentials: &BasicAuth,
+    authorization: &Option<HeaderValue>,
+    problem: &str,
 ) -> Result<(), Error<E>> {
-    match &credentials.authorization {
+    match authorization {
         Some(value) => {
             request
                 .headers_mut()
                 .insert(reqwest::header::AUTHORIZATION, value.clone());
             Ok(())
         }
-        None => Err(Error::InvalidRequest(
-            "the Basic credentials cannot be sent as a header".to_owned(),
-        )),
+        None => Err(Error::InvalidRequest(problem.to_owned())),
     }
+}
+
+/// Authenticates a request with HTTP Basic credentials.
+pub(crate) fn apply_basic<E>(
+    request: &mut reqwest::Request,
+    credentials: &BasicAuth,
+) -> Result<(), Error<E>> {
+    set_authorization(
+        request,
+        &credentials.authorization,
+        "the Basic credentials cannot be sent as a header",
+    )
 }

@@ -12,37 +12,12 @@ use serde_json::{Value, json};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-async fn server(template: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(template)
-        .mount(&server)
-        .await;
-    server
-}
-
-async fn received(server: &MockServer) -> wiremock::Request {
-    let mut requests = server.received_requests().await.expect("recording is on");
-    assert_eq!(requests.len(), 1, "exactly one request expected");
-    requests.remove(0)
-}
-
-fn header(request: &wiremock::Request, name: &str) -> Option<String> {
-    request
-        .headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-}
-
-fn json(status: u16, body: Value) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_raw(body.to_string(), "application/json")
-}
+use crate::support::{header, json, received, serve};
 
 #[tokio::test]
 async fn query_path_and_header_parameters_follow_their_styles() {
     use query_styles::types::{SearchFilter, SearchLabelsItem, SearchPoint};
-    let server = server(ResponseTemplate::new(204)).await;
+    let server = serve(ResponseTemplate::new(204)).await;
     let client = query_styles::Client::builder()
         .base_url(server.uri())
         .build()
@@ -91,7 +66,7 @@ async fn query_path_and_header_parameters_follow_their_styles() {
 
 #[tokio::test]
 async fn optional_parameters_left_unset_are_not_sent() {
-    let server = server(ResponseTemplate::new(204)).await;
+    let server = serve(ResponseTemplate::new(204)).await;
     let client = query_styles::Client::builder()
         .base_url(server.uri())
         .build()
@@ -105,7 +80,7 @@ async fn optional_parameters_left_unset_are_not_sent() {
 #[tokio::test]
 async fn path_values_are_percent_encoded_segments() {
     use livedesk_tests::fixtures::params;
-    let server = server(json(200, json!({"content": "x"}))).await;
+    let server = serve(json(200, json!({"content": "x"}))).await;
     let client = params::Client::builder()
         .base_url(server.uri())
         .build()
@@ -124,7 +99,7 @@ async fn path_values_are_percent_encoded_segments() {
 
 #[tokio::test]
 async fn form_bodies_are_url_encoded_pairs() {
-    let server = server(ResponseTemplate::new(204)).await;
+    let server = serve(ResponseTemplate::new(204)).await;
     let client = bodies::Client::builder()
         .base_url(server.uri())
         .build()
@@ -191,7 +166,7 @@ fn multipart_parts(request: &wiremock::Request) -> Vec<Part> {
 #[tokio::test]
 async fn multipart_bodies_carry_a_part_per_property() {
     use bodies::File;
-    let server = server(ResponseTemplate::new(201)).await;
+    let server = serve(ResponseTemplate::new(201)).await;
     let client = bodies::Client::builder()
         .base_url(server.uri())
         .build()
@@ -261,7 +236,7 @@ async fn multipart_bodies_carry_a_part_per_property() {
 
 #[tokio::test]
 async fn text_and_byte_bodies_are_sent_as_they_are() {
-    let server_text = server(ResponseTemplate::new(204)).await;
+    let server_text = serve(ResponseTemplate::new(204)).await;
     let client = bodies::Client::builder()
         .base_url(server_text.uri())
         .build()
@@ -274,7 +249,7 @@ async fn text_and_byte_bodies_are_sent_as_they_are() {
     );
     assert_eq!(request.body, "héllo\nworld".as_bytes());
 
-    let server_bytes = server(ResponseTemplate::new(204)).await;
+    let server_bytes = serve(ResponseTemplate::new(204)).await;
     let client = bodies::Client::builder()
         .base_url(server_bytes.uri())
         .build()
@@ -291,7 +266,7 @@ async fn text_and_byte_bodies_are_sent_as_they_are() {
 #[tokio::test]
 async fn merge_patch_bodies_can_clear_any_optional_field() {
     use bodies::Patch;
-    let server = server(json(200, json!({"title": "t"}))).await;
+    let server = serve(json(200, json!({"title": "t"}))).await;
     let client = bodies::Client::builder()
         .base_url(server.uri())
         .build()
@@ -317,7 +292,7 @@ async fn merge_patch_bodies_can_clear_any_optional_field() {
 #[tokio::test]
 async fn a_body_offered_in_two_media_types_is_sent_as_json() {
     use bodies::Patch;
-    let server = server(ResponseTemplate::new(204)).await;
+    let server = serve(ResponseTemplate::new(204)).await;
     let client = bodies::Client::builder()
         .base_url(server.uri())
         .build()
@@ -357,7 +332,7 @@ async fn successes_that_differ_by_status_decode_into_their_variants() {
         (ResponseTemplate::new(204), Success::NoContent),
     ];
     for (template, expected) in cases {
-        let server = server(template).await;
+        let server = serve(template).await;
         let client = outcomes::Client::builder()
             .base_url(server.uri())
             .build()
@@ -366,7 +341,7 @@ async fn successes_that_differ_by_status_decode_into_their_variants() {
         assert_eq!(response.body(), &expected);
     }
     // A 2xx the spec does not list for this operation cannot be decoded blindly.
-    let server = server(json(201, json!({}))).await;
+    let server = serve(json(201, json!({}))).await;
     let client = outcomes::Client::builder()
         .base_url(server.uri())
         .build()
@@ -402,7 +377,7 @@ async fn errors_that_differ_by_status_decode_into_their_variants() {
         (ResponseTemplate::new(409).set_body_string("<html>"), None),
     ];
     for (template, expected) in cases {
-        let server = server(template).await;
+        let server = serve(template).await;
         let client = outcomes::Client::builder()
             .base_url(server.uri())
             .build()
@@ -417,7 +392,7 @@ async fn errors_that_differ_by_status_decode_into_their_variants() {
 
 #[tokio::test]
 async fn text_and_binary_responses_are_read_as_such() {
-    let server_text = server(ResponseTemplate::new(206).set_body_string("line 1\nline 2")).await;
+    let server_text = serve(ResponseTemplate::new(206).set_body_string("line 1\nline 2")).await;
     let client = outcomes::Client::builder()
         .base_url(server_text.uri())
         .build()
@@ -426,7 +401,7 @@ async fn text_and_binary_responses_are_read_as_such() {
     assert_eq!(logs.body(), "line 1\nline 2");
     assert_eq!(logs.status().as_u16(), 206);
 
-    let server_bytes = server(
+    let server_bytes = serve(
         ResponseTemplate::new(200).set_body_raw(vec![0u8, 1, 2, 254], "application/octet-stream"),
     )
     .await;
@@ -439,7 +414,7 @@ async fn text_and_binary_responses_are_read_as_such() {
         vec![0, 1, 2, 254]
     );
 
-    let server_missing = server(ResponseTemplate::new(404).set_body_string("no archive yet")).await;
+    let server_missing = serve(ResponseTemplate::new(404).set_body_string("no archive yet")).await;
     let client = outcomes::Client::builder()
         .base_url(server_missing.uri())
         .build()
@@ -453,7 +428,7 @@ async fn text_and_binary_responses_are_read_as_such() {
 #[tokio::test]
 async fn tagged_unions_write_and_read_their_tag() {
     use one_of::types::{Circle, Event, EventCreated, Shape};
-    let server = server(json(200, json!({"type": "created", "id": "e1"}))).await;
+    let server = serve(json(200, json!({"type": "created", "id": "e1"}))).await;
     let client = one_of::Client::builder()
         .base_url(server.uri())
         .build()
@@ -523,7 +498,7 @@ async fn formats_travel_in_their_standard_text_forms() {
         "byte_sized": 255,
         "ratio": 0.5,
     });
-    let server = server(json(200, body)).await;
+    let server = serve(json(200, body)).await;
     let client = formats::Client::builder()
         .base_url(server.uri())
         .build()
@@ -623,7 +598,7 @@ async fn a_reference_cycle_longer_than_rustcs_default_limit_compiles_and_round_t
     for id in (0..104).rev() {
         body = json!({"id": id, "next": body});
     }
-    let server = server(json(200, body.clone())).await;
+    let server = serve(json(200, body.clone())).await;
     let client = deep_nesting::Client::builder()
         .base_url(server.uri())
         .build()

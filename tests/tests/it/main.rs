@@ -13,5 +13,6 @@
 mod constructs;
 mod generation;
 mod prism;
+mod support;
 mod tolerance;
 mod wire;

@@ -7,38 +7,12 @@ use livedesk_tests::fixtures::{
     undeclared_security,
 };
 use serde_json::{Value, json};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
-async fn serve(template: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(template)
-        .mount(&server)
-        .await;
-    server
-}
-
-async fn requests(server: &MockServer) -> Vec<wiremock::Request> {
-    server.received_requests().await.expect("recording is on")
-}
-
-async fn received(server: &MockServer) -> wiremock::Request {
-    let mut all = requests(server).await;
-    assert_eq!(all.len(), 1, "exactly one request expected");
-    all.remove(0)
-}
+use crate::support::{header, received, requests, serve};
 
 fn json_response(body: Value) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_raw(body.to_string(), "application/json")
-}
-
-fn header(request: &wiremock::Request, name: &str) -> Option<String> {
-    request
-        .headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+    crate::support::json(200, body)
 }
 
 /// The query's pairs, decoded.
