@@ -6,6 +6,8 @@
 //! [`generate`] takes the spec text and returns the files of a client crate, or the
 //! diagnostics that prevent it.
 
+#[cfg(feature = "cli")]
+pub mod cli;
 mod diagnostics;
 pub mod diff;
 mod emit;
@@ -27,8 +29,10 @@ use emit::refs::Refs;
 pub use diagnostics::{Diagnostic, Pointer, Severity};
 pub use loader::source_text;
 
-/// Settings for generating a crate.
+/// Settings for generating a crate. Start from [`CrateOptions::new`] and change what
+/// differs.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct CrateOptions {
     /// The package name, for example `livedesk-client`.
     pub name: String,
@@ -39,15 +43,77 @@ pub struct CrateOptions {
     /// Whether the crate is a workspace of its own (`[workspace]` in its manifest) rather
     /// than a member of an enclosing one.
     pub standalone: bool,
+    /// The Rust edition the crate is written for.
+    pub edition: Edition,
+    /// The crate's `license`, an SPDX expression; none by default (the API's licence is
+    /// not the client code's).
+    pub license: Option<String>,
+    /// Whether the crate may be published; by default `publish = false`.
+    pub publish: bool,
+    /// The crate's version; by default the spec's `info.version` (see [`ir::Api::crate_version`]).
+    pub version: Option<String>,
 }
 
-/// Settings for generating a single module file, for embedding in another crate.
+impl CrateOptions {
+    /// A standalone crate called `name`, for edition 2024, not publishable, versioned after
+    /// the spec, whose headers say it comes from `openapi.yaml` by `openapi-clientgen`.
+    pub fn new(name: impl Into<String>) -> Self {
+        CrateOptions {
+            name: name.into(),
+            source: "openapi.yaml".to_owned(),
+            command: "openapi-clientgen".to_owned(),
+            standalone: true,
+            edition: Edition::E2024,
+            license: None,
+            publish: false,
+            version: None,
+        }
+    }
+}
+
+/// Settings for generating a single module file, for embedding in another crate. Start
+/// from [`ModuleOptions::new`].
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct ModuleOptions {
     /// How the spec is named in the header line.
     pub source: String,
     /// The command that regenerates the file, named in the header line.
     pub command: String,
+    /// The edition of the crate that includes the module.
+    pub edition: Edition,
+}
+
+impl ModuleOptions {
+    /// A module generated from `source` (named in its header) by a build script, for an
+    /// edition 2024 crate.
+    pub fn new(source: impl Into<String>) -> Self {
+        ModuleOptions {
+            source: source.into(),
+            command: "a build script".to_owned(),
+            edition: Edition::E2024,
+        }
+    }
+}
+
+/// A Rust edition generated code can be written for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Edition {
+    /// Rust 2021.
+    E2021,
+    /// Rust 2024.
+    #[default]
+    E2024,
+}
+
+impl Edition {
+    /// The edition as `Cargo.toml` writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Edition::E2021 => "2021",
+            Edition::E2024 => "2024",
+        }
+    }
 }
 
 /// One generated file.
@@ -66,6 +132,10 @@ pub struct Output {
     pub files: Vec<OutputFile>,
     /// Warnings, in document order.
     pub warnings: Vec<Diagnostic>,
+    /// The crates the generated code needs, as `Cargo.toml` lines (`reqwest = { ... }`): a
+    /// crate that includes a generated module must depend on them. A generated crate's
+    /// manifest lists them already.
+    pub dependencies: Vec<String>,
 }
 
 /// How long each stage of one generation took.
@@ -222,7 +292,7 @@ fn generate_with(
             &header,
             api.operations.len(),
             |i| emit::requests::operation(&api, &credentials, &api.operations[i]),
-            |items| emit::requests::preamble(&api, items),
+            |items| emit::requests::preamble(&api, items, options.edition),
             &mut refs,
         )?);
         refs.merge(Refs::scan(&client));
@@ -239,13 +309,15 @@ fn generate_with(
             contents: format!("// {header}\n\n{}", runtime.text()),
         });
     }
+    let dependencies = emit::manifest::Dependencies::of(refs.paths().chain(runtime.paths()));
+    // A crate that sends requests passes its TLS and HTTP choices on to reqwest.
+    let features = dependencies.contains("reqwest");
     let contents =
-        render::render(crate_root(&api, &runtime), &header, "src/lib.rs").map_err(one)?;
+        render::render(crate_root(&api, &runtime, features), &header, "src/lib.rs").map_err(one)?;
     files.push(OutputFile {
         path: "src/lib.rs".to_owned(),
         contents,
     });
-    let dependencies = emit::manifest::Dependencies::of(refs.paths().chain(runtime.paths()));
     let mut dev_dependencies = emit::manifest::Dependencies::default();
     if let Some((stem, tokens)) = example {
         dev_dependencies =
@@ -254,10 +326,15 @@ fn generate_with(
         let contents = render::render(tokens, &header, &path).map_err(one)?;
         files.push(OutputFile { path, contents });
     }
+    let listed = dependencies.lines();
     let manifest = emit::manifest::ManifestOptions {
         name: &options.name,
         header: &header,
         standalone: options.standalone,
+        edition: options.edition,
+        license: options.license.as_deref(),
+        publish: options.publish,
+        version: options.version.as_deref(),
         dependencies,
         dev_dependencies,
     };
@@ -271,7 +348,11 @@ fn generate_with(
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     timings.render = start.elapsed();
-    Ok(Output { files, warnings })
+    Ok(Output {
+        files,
+        warnings,
+        dependencies: listed,
+    })
 }
 
 /// A module of `count` items that `item` emits, rendered in parallel, after the preamble
@@ -308,7 +389,10 @@ pub fn generate_module(spec: &str, options: &ModuleOptions) -> Result<Output, Ve
     let types = emit::types::types(&api);
     let mut refs = Refs::scan(&types);
     let client = (!api.operations.is_empty()).then(|| {
-        let (client, requests) = (emit::client::client(&api), emit::requests::requests(&api));
+        let (client, requests) = (
+            emit::client::client(&api),
+            emit::requests::requests(&api, options.edition),
+        );
         refs.merge(Refs::scan(&client));
         refs.merge(Refs::scan(&requests));
         quote! {
@@ -322,6 +406,10 @@ pub fn generate_module(spec: &str, options: &ModuleOptions) -> Result<Output, Ve
         }
     });
     let runtime = emit::runtime::runtime().select(refs.runtime_items());
+    // The including crate chooses reqwest's TLS; rustls is the one generated crates pick.
+    let dependencies = emit::manifest::Dependencies::of(refs.paths().chain(runtime.paths()))
+        .with_feature("reqwest", "rustls")
+        .lines();
     let exports = exports(&api, &runtime);
     let tokens = quote! {
         #exports
@@ -351,6 +439,7 @@ pub fn generate_module(spec: &str, options: &ModuleOptions) -> Result<Output, Ve
             contents,
         }],
         warnings,
+        dependencies,
     })
 }
 
@@ -376,8 +465,9 @@ fn exports(api: &ir::Api, runtime: &emit::runtime::Selection) -> TokenStream {
     quote!(#client #runtime)
 }
 
-/// The crate root: documentation, lints, modules and re-exports.
-fn crate_root(api: &ir::Api, runtime: &emit::runtime::Selection) -> TokenStream {
+/// The crate root: documentation, lints, modules and re-exports; `features` when the
+/// manifest declares the TLS and HTTP features.
+fn crate_root(api: &ir::Api, runtime: &emit::runtime::Selection, features: bool) -> TokenStream {
     let title = format!(
         " {}",
         emit::docs::one_line(&format!(
@@ -427,6 +517,18 @@ fn crate_root(api: &ir::Api, runtime: &emit::runtime::Selection) -> TokenStream 
         )
     };
     let exports = exports(api, runtime);
+    let features = features.then(|| {
+        let items = emit::manifest::crate_features().map(|(name, about)| {
+            let line = format!(" - `{name}`: {about}");
+            quote!(#![doc = #line])
+        });
+        quote! {
+            //!
+            //! # Cargo features
+            //!
+            #(#items)*
+        }
+    });
     let recursion_limit = api.recursion_limit.map(|limit| {
         let limit = limit.to_string();
         quote!(#![recursion_limit = #limit])
@@ -436,6 +538,7 @@ fn crate_root(api: &ir::Api, runtime: &emit::runtime::Selection) -> TokenStream 
         #blank
         #(#description)*
         #about
+        #features
         //!
         //! Every file of this crate is generated from the OpenAPI document: change the document
         //! and regenerate rather than editing here.

@@ -1,6 +1,6 @@
 //! API change reports: each pair of specs in `tests/api-diff/<case>/` (`old.yaml`,
 //! `new.yaml`) against the report it must produce (`report.md`, and `report.json` where
-//! present). `UPDATE_SNAPSHOTS=1 cargo test -p codegen` rewrites them; review the diff.
+//! present). `UPDATE_SNAPSHOTS=1 cargo test -p openapi-clientgen` rewrites them; review the diff.
 
 #![allow(
     clippy::expect_used,
@@ -57,7 +57,7 @@ fn each_change_kind_is_reported_as_expected() {
             fs::read_to_string(case.join(name))
                 .unwrap_or_else(|e| panic!("{}/{name}: {e}", case.display()))
         };
-        let report = codegen::api_diff(&read("old.yaml"), &read("new.yaml"))
+        let report = openapi_clientgen::api_diff(&read("old.yaml"), &read("new.yaml"))
             .unwrap_or_else(|e| panic!("{}: {e:?}", case.display()));
         compare(&case.join("report.md"), &report.markdown(), &mut mismatches);
         if case.join("report.json").exists() || (updating() && case.ends_with("request_fields")) {
@@ -66,7 +66,7 @@ fn each_change_kind_is_reported_as_expected() {
     }
     assert!(
         mismatches.is_empty(),
-        "reports differ; run `UPDATE_SNAPSHOTS=1 cargo test -p codegen` if intended\n\n{}",
+        "reports differ; run `UPDATE_SNAPSHOTS=1 cargo test -p openapi-clientgen` if intended\n\n{}",
         mismatches.join("\n")
     );
 }
@@ -76,29 +76,29 @@ fn identical_specs_have_no_changes_and_documentation_is_a_patch() {
     let spec =
         fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/livedesk.yaml"))
             .expect("spec");
-    let report = codegen::api_diff(&spec, &spec).expect("loads");
+    let report = openapi_clientgen::api_diff(&spec, &spec).expect("loads");
     assert!(report.changes.is_empty());
-    assert_eq!(report.bump, codegen::diff::Bump::None);
+    assert_eq!(report.bump, openapi_clientgen::diff::Bump::None);
     let edited = spec.replacen(
         "description: Display name.",
         "description: The name people see.",
         1,
     );
-    let report = codegen::api_diff(&spec, &edited).expect("loads");
+    let report = openapi_clientgen::api_diff(&spec, &edited).expect("loads");
     assert!(report.changes.is_empty());
-    assert_eq!(report.bump, codegen::diff::Bump::Patch);
+    assert_eq!(report.bump, openapi_clientgen::diff::Bump::Patch);
     assert_eq!(report.documentation_changes, 1);
 }
 
 #[test]
 fn a_spec_that_does_not_load_is_named() {
     let good = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
-    match codegen::api_diff("openapi: [", good) {
-        Err(codegen::ApiDiffError::Old(d)) => assert!(d.iter().any(|d| d.is_error())),
+    match openapi_clientgen::api_diff("openapi: [", good) {
+        Err(openapi_clientgen::ApiDiffError::Old(d)) => assert!(d.iter().any(|d| d.is_error())),
         other => panic!("{other:?}"),
     }
-    match codegen::api_diff(good, "swagger: '2.0'") {
-        Err(codegen::ApiDiffError::New(d)) => assert!(d[0].message.contains("Swagger")),
+    match openapi_clientgen::api_diff(good, "swagger: '2.0'") {
+        Err(openapi_clientgen::ApiDiffError::New(d)) => assert!(d[0].message.contains("Swagger")),
         other => panic!("{other:?}"),
     }
 }

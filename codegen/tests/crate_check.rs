@@ -22,24 +22,25 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn generate(spec: &str) -> Vec<codegen::OutputFile> {
-    let options = codegen::CrateOptions {
-        name: NAME.to_owned(),
-        source: "probe.yaml".to_owned(),
-        command: "test".to_owned(),
-        standalone: true,
+fn generate(spec: &str) -> Vec<openapi_clientgen::OutputFile> {
+    let options = {
+        let mut options = openapi_clientgen::CrateOptions::new(NAME.to_owned());
+        options.source = "probe.yaml".to_owned();
+        options.command = "test".to_owned();
+        options.standalone = true;
+        options
     };
-    codegen::generate(spec, &options)
+    openapi_clientgen::generate(spec, &options)
         .unwrap_or_else(|d| panic!("generates: {d:#?}"))
         .files
 }
 
-fn fixture(stem: &str) -> Vec<codegen::OutputFile> {
+fn fixture(stem: &str) -> Vec<openapi_clientgen::OutputFile> {
     let path = root().join(format!("tests/fixtures/{stem}.yaml"));
     generate(&std::fs::read_to_string(&path).expect("fixture"))
 }
 
-fn file<'f>(files: &'f mut [codegen::OutputFile], path: &str) -> &'f mut String {
+fn file<'f>(files: &'f mut [openapi_clientgen::OutputFile], path: &str) -> &'f mut String {
     &mut files
         .iter_mut()
         .find(|f| f.path == path)
@@ -48,7 +49,7 @@ fn file<'f>(files: &'f mut [codegen::OutputFile], path: &str) -> &'f mut String 
 }
 
 /// The problems the checker finds, which must include one containing each of `expected`.
-fn assert_reported(files: &[codegen::OutputFile], expected: &[&str]) {
+fn assert_reported(files: &[openapi_clientgen::OutputFile], expected: &[&str]) {
     let problems = check_crate(files, NAME).expect_err("the checker finds the problem");
     assert!(
         problems
@@ -59,7 +60,7 @@ fn assert_reported(files: &[codegen::OutputFile], expected: &[&str]) {
     );
 }
 
-fn assert_passes(files: &[codegen::OutputFile]) {
+fn assert_passes(files: &[openapi_clientgen::OutputFile]) {
     if let Err(problems) = check_crate(files, NAME) {
         panic!("{}", problems.join("\n"));
     }
@@ -120,7 +121,7 @@ fn the_committed_crate_passes() {
             let path = entry.path();
             if path.is_file() {
                 let relative = path.strip_prefix(&dir).expect("inside");
-                files.push(codegen::OutputFile {
+                files.push(openapi_clientgen::OutputFile {
                     path: relative.to_string_lossy().replace('\\', "/"),
                     contents: std::fs::read_to_string(&path).expect("text"),
                 });
@@ -243,7 +244,8 @@ fn a_missing_feature_is_reported() {
     assert!(manifest.contains("\"multipart\""));
     *manifest = manifest
         .replace(", \"multipart\"", "")
-        .replace("\"multipart\", ", "");
+        .replace("\"multipart\", ", "")
+        .replace(", features = [\"multipart\"]", "");
     assert_reported(&files, &["reqwest::multipart", "feature `multipart`"]);
 }
 
@@ -291,7 +293,7 @@ fn a_runtime_path_without_a_runtime_is_reported() {
 #[test]
 fn modules_and_example_paths_are_checked() {
     let mut files = fixture("bodies");
-    files.push(codegen::OutputFile {
+    files.push(openapi_clientgen::OutputFile {
         path: "src/extra.rs".to_owned(),
         contents: "pub fn extra() {}\n".to_owned(),
     });

@@ -20,14 +20,16 @@ fn root() -> &'static Path {
 }
 
 /// Both specs with the same options, so that even the header line must match.
-fn crate_of(spec: &str) -> codegen::Output {
-    let options = codegen::CrateOptions {
-        name: "livedesk-client".to_owned(),
-        source: "livedesk.yaml".to_owned(),
-        command: "test".to_owned(),
-        standalone: true,
+fn crate_of(spec: &str) -> openapi_clientgen::Output {
+    let options = {
+        let mut options = openapi_clientgen::CrateOptions::new("livedesk-client".to_owned());
+        options.source = "livedesk.yaml".to_owned();
+        options.command = "test".to_owned();
+        options.standalone = true;
+        options
     };
-    codegen::generate(spec, &options).unwrap_or_else(|ds| panic!("does not generate: {ds:?}"))
+    openapi_clientgen::generate(spec, &options)
+        .unwrap_or_else(|ds| panic!("does not generate: {ds:?}"))
 }
 
 #[test]
@@ -38,7 +40,8 @@ fn the_livedesk_sample_in_3_1_and_its_3_0_twin_generate_the_same_crate() {
     let (a, b) = (crate_of(&v31), crate_of(&v30));
     assert!(a.warnings.is_empty(), "{:?}", a.warnings);
     assert!(b.warnings.is_empty(), "{:?}", b.warnings);
-    let paths = |o: &codegen::Output| o.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+    let paths =
+        |o: &openapi_clientgen::Output| o.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
     assert_eq!(paths(&a), paths(&b));
     for (x, y) in a.files.iter().zip(&b.files) {
         if x.contents != y.contents {
@@ -74,7 +77,7 @@ fn api_diff_sees_no_change_between_the_two_dialects() {
     let v31 = read(&root().join("tests/dialects/livedesk-3.1.yaml"));
     let v30 = read(&root().join("tests/dialects/livedesk-3.0-equivalent.yaml"));
     for (old, new) in [(&v30, &v31), (&v31, &v30)] {
-        let report = codegen::api_diff(old, new).expect("both load");
+        let report = openapi_clientgen::api_diff(old, new).expect("both load");
         assert!(report.changes.is_empty(), "{}", report.markdown());
         assert_eq!(report.documentation_changes, 0, "{}", report.markdown());
         assert_eq!(report.old_version, report.new_version);
@@ -87,11 +90,12 @@ fn doc(version: &str, body: &str) -> String {
 }
 
 fn module(spec: &str) -> (String, Vec<String>) {
-    let options = codegen::ModuleOptions {
-        source: "spec.yaml".to_owned(),
-        command: "test".to_owned(),
+    let options = {
+        let mut options = openapi_clientgen::ModuleOptions::new("spec.yaml".to_owned());
+        options.command = "test".to_owned();
+        options
     };
-    match codegen::generate_module(spec, &options) {
+    match openapi_clientgen::generate_module(spec, &options) {
         Ok(output) => (
             output.files.into_iter().map(|f| f.contents).collect(),
             output

@@ -18,18 +18,19 @@ use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 use support::crate_check::check_crate;
 
-fn options() -> codegen::CrateOptions {
-    codegen::CrateOptions {
-        name: "fuzz-client".to_owned(),
-        source: "fuzz.yaml".to_owned(),
-        command: "test".to_owned(),
-        standalone: true,
-    }
+fn options() -> openapi_clientgen::CrateOptions {
+    let mut options = openapi_clientgen::CrateOptions::new("fuzz-client".to_owned());
+    options.source = "fuzz.yaml".to_owned();
+    options.command = "test".to_owned();
+    options.standalone = true;
+    options
 }
 
 /// Generates, and when code comes back, checks that every Rust file parses.
-fn generate_checked(text: &str) -> Result<codegen::Output, Vec<codegen::Diagnostic>> {
-    let result = codegen::generate(text, &options());
+fn generate_checked(
+    text: &str,
+) -> Result<openapi_clientgen::Output, Vec<openapi_clientgen::Diagnostic>> {
+    let result = openapi_clientgen::generate(text, &options());
     if let Ok(output) = &result {
         for file in output.files.iter().filter(|f| f.path.ends_with(".rs")) {
             if let Err(e) = syn::parse_file(&file.contents) {
@@ -41,7 +42,7 @@ fn generate_checked(text: &str) -> Result<codegen::Output, Vec<codegen::Diagnost
 }
 
 /// The problems [`check_crate`] finds in a generated crate, as one text; empty when none.
-fn crate_problems(output: &codegen::Output) -> String {
+fn crate_problems(output: &openapi_clientgen::Output) -> String {
     match check_crate(&output.files, &options().name) {
         Ok(()) => String::new(),
         Err(problems) => problems.join("\n"),
@@ -52,7 +53,7 @@ fn crate_problems(output: &codegen::Output) -> String {
 /// and has no dead parts.
 fn generate_and_check_crate(
     text: &str,
-) -> Result<Result<codegen::Output, Vec<codegen::Diagnostic>>, TestCaseError> {
+) -> Result<Result<openapi_clientgen::Output, Vec<openapi_clientgen::Diagnostic>>, TestCaseError> {
     let result = generate_checked(text);
     if let Ok(output) = &result {
         let problems = crate_problems(output);
@@ -215,7 +216,7 @@ fn a_document_of_tens_of_megabytes_loads() {
     }
     let text = doc(Value::Object(paths), Value::Object(schemas)).to_string();
     assert!(text.len() > 20_000_000, "{} bytes", text.len());
-    let (api, warnings) = codegen::lower_spec(&text).expect("loads and lowers");
+    let (api, warnings) = openapi_clientgen::lower_spec(&text).expect("loads and lowers");
     // The only warning: the ring of 6000 references nests deeper than rustc allows.
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(warnings[0].message.contains("E0320"), "{warnings:?}");
@@ -701,8 +702,8 @@ proptest! {
     fn the_same_api_in_3_1_generates_what_it_does_in_3_0(mut spec in spec()) {
         null_enums_nullable(&mut spec);
         let v31 = to_openapi31(&spec);
-        let (a, b) = (codegen::generate(&spec.to_string(), &options()), generate_and_check_crate(&v31.to_string())?);
-        let brief = |ds: &[codegen::Diagnostic]| ds.iter().map(|d| format!("{}: {}", d.pointer, d.message)).collect::<Vec<_>>();
+        let (a, b) = (openapi_clientgen::generate(&spec.to_string(), &options()), generate_and_check_crate(&v31.to_string())?);
+        let brief = |ds: &[openapi_clientgen::Diagnostic]| ds.iter().map(|d| format!("{}: {}", d.pointer, d.message)).collect::<Vec<_>>();
         match (a, b) {
             (Ok(a), Ok(b)) => {
                 prop_assert_eq!(brief(&a.warnings), brief(&b.warnings));

@@ -6,7 +6,7 @@
 //! `tests/diagnostics/` against the diagnostics it must produce. Each fixture and corpus spec
 //! also generates a whole crate, which `support::crate_check` must find complete and free
 //! of dead parts. The `livedesk-tests` crate
-//! compiles the module snapshots. `UPDATE_SNAPSHOTS=1 cargo test -p codegen` rewrites the
+//! compiles the module snapshots. `UPDATE_SNAPSHOTS=1 cargo test -p openapi-clientgen` rewrites the
 //! snapshots (it needs no snapshot to compile, so it works after any change); review the
 //! diff like code.
 
@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use support::crate_check::check_crate;
 
-const COMMAND: &str = "UPDATE_SNAPSHOTS=1 cargo test -p codegen";
+const COMMAND: &str = "UPDATE_SNAPSHOTS=1 cargo test -p openapi-clientgen";
 
 fn dir(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -75,7 +75,7 @@ fn check(path: &Path, actual: &str) -> Option<String> {
 }
 
 /// The warnings of a generation, as `cargo xtask codegen` prints them.
-fn warnings_text(output: &codegen::Output, file: &str) -> String {
+fn warnings_text(output: &openapi_clientgen::Output, file: &str) -> String {
     let warnings: String = output
         .warnings
         .iter()
@@ -101,13 +101,14 @@ fn finish(mismatches: Vec<String>) {
 /// prefixed with the spec's name.
 fn crate_problems(spec: &str, shown: &str) -> Vec<String> {
     const NAME: &str = "probe-client";
-    let options = codegen::CrateOptions {
-        name: NAME.to_owned(),
-        source: shown.to_owned(),
-        command: COMMAND.to_owned(),
-        standalone: true,
+    let options = {
+        let mut options = openapi_clientgen::CrateOptions::new(NAME.to_owned());
+        options.source = shown.to_owned();
+        options.command = COMMAND.to_owned();
+        options.standalone = true;
+        options
     };
-    match codegen::generate(spec, &options) {
+    match openapi_clientgen::generate(spec, &options) {
         Err(ds) => vec![format!(
             "{shown}: generates a module but not a crate: {:?}",
             ds.iter().map(|d| &d.message).collect::<Vec<_>>()
@@ -149,11 +150,13 @@ fn fixture_modules_match_their_snapshots() {
     let mut problems = Vec::new();
     for stem in stems(&fixtures, "yaml") {
         let spec = fs::read_to_string(fixtures.join(format!("{stem}.yaml"))).expect("fixture spec");
-        let options = codegen::ModuleOptions {
-            source: format!("tests/fixtures/{stem}.yaml"),
-            command: COMMAND.to_owned(),
+        let options = {
+            let mut options =
+                openapi_clientgen::ModuleOptions::new(format!("tests/fixtures/{stem}.yaml"));
+            options.command = COMMAND.to_owned();
+            options
         };
-        let output = codegen::generate_module(&spec, &options)
+        let output = openapi_clientgen::generate_module(&spec, &options)
             .unwrap_or_else(|d| panic!("fixtures/{stem}.yaml does not generate: {d:#?}"));
         let [file] = output.files.as_slice() else {
             panic!("one module expected")
@@ -205,15 +208,16 @@ fn broken_specs_give_located_diagnostics() {
     for stem in stems(&diagnostics, "yaml") {
         let file = format!("{stem}.yaml");
         let bytes = fs::read(diagnostics.join(&file)).expect("diagnostics spec");
-        let options = codegen::CrateOptions {
-            name: "x".to_owned(),
-            source: file.clone(),
-            command: "test".to_owned(),
-            standalone: true,
+        let options = {
+            let mut options = openapi_clientgen::CrateOptions::new("x".to_owned());
+            options.source = file.clone();
+            options.command = "test".to_owned();
+            options.standalone = true;
+            options
         };
-        let printed = match codegen::source_text(&bytes) {
+        let printed = match openapi_clientgen::source_text(&bytes) {
             Err(d) => format!("{}\n", d.display_in(&file)),
-            Ok(text) => match codegen::generate(text, &options) {
+            Ok(text) => match openapi_clientgen::generate(text, &options) {
                 Ok(output) => {
                     let mut out = String::from("generated\n");
                     for w in &output.warnings {
@@ -288,12 +292,14 @@ fn corpus_specs_generate_and_match_their_snapshots() {
             .to_string_lossy()
             .into_owned();
         let bytes = fs::read(&path).expect("spec");
-        let text = codegen::source_text(&bytes).unwrap_or_else(|d| panic!("{file}: {d}"));
-        let options = codegen::ModuleOptions {
-            source: format!("shared/{folder}/{file}"),
-            command: COMMAND.to_owned(),
+        let text = openapi_clientgen::source_text(&bytes).unwrap_or_else(|d| panic!("{file}: {d}"));
+        let options = {
+            let mut options =
+                openapi_clientgen::ModuleOptions::new(format!("shared/{folder}/{file}"));
+            options.command = COMMAND.to_owned();
+            options
         };
-        let output = codegen::generate_module(text, &options).unwrap_or_else(|ds| {
+        let output = openapi_clientgen::generate_module(text, &options).unwrap_or_else(|ds| {
             let shown: Vec<String> = ds.iter().map(|d| d.display_in(&file).to_string()).collect();
             panic!("{file} does not generate:\n{}", shown.join("\n"))
         });

@@ -12,6 +12,12 @@
 //! [`Client`] sends the requests, one method per operation; [`types`] holds the
 //! request and response types.
 //!
+//! # Cargo features
+//!
+//! - `rustls`: TLS through rustls, in Rust (the default).
+//! - `native-tls`: TLS through the platform's library (OpenSSL on Linux, whose headers it needs to build).
+//! - `http2`: HTTP/2 besides HTTP/1.1, when the server offers it.
+//!
 //! Every file of this crate is generated from the OpenAPI document: change the document
 //! and regenerate rather than editing here.
 #![forbid(unsafe_code)]

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use codegen::CrateOptions;
+use openapi_clientgen::CrateOptions;
 
 /// Fixtures whose crates are built: between them they use every part of the runtime and
 /// every optional dependency (`inline_formats` has dates, UUIDs and bytes only inline, in
@@ -80,15 +80,12 @@ pub fn run() -> Result<(), String> {
 /// workspace's lock file so that it builds with the same versions.
 fn write_crate(spec: &Path, name: &str, dir: &Path, lock: &[u8]) -> Result<(), String> {
     let text = fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
-    let options = CrateOptions {
-        name: name.to_owned(),
-        source: spec
-            .file_name()
-            .map_or_else(String::new, |f| f.to_string_lossy().into_owned()),
-        command: "cargo xtask ci".to_owned(),
-        standalone: true,
-    };
-    let output = codegen::generate(&text, &options).map_err(|diagnostics| {
+    let mut options = CrateOptions::new(name);
+    options.source = spec
+        .file_name()
+        .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+    options.command = "cargo xtask ci".to_owned();
+    let output = openapi_clientgen::generate(&text, &options).map_err(|diagnostics| {
         let shown: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
         format!(
             "{} does not generate:\n{}",

@@ -40,7 +40,8 @@ const CRATES: &[Crate] = &[
         name: "reqwest",
         version: "0.13",
         default_features: false,
-        features: &["rustls"],
+        // TLS is the crate's choice, passed on by its features (see `TLS_FEATURES`).
+        features: &[],
         on_demand: &[("multipart", "multipart")],
     },
     Crate {
@@ -110,6 +111,21 @@ impl Dependencies {
         Dependencies(found)
     }
 
+    /// Whether the crate `name` is among them.
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+
+    /// Asks for `feature` of the crate `name`, if it is among them.
+    pub(crate) fn with_feature(mut self, name: &str, feature: &'static str) -> Self {
+        if let Some(features) = self.0.get_mut(name) {
+            features.push(feature);
+            features.sort_unstable();
+            features.dedup();
+        }
+        self
+    }
+
     /// Leaves out the crates `other` has.
     pub(crate) fn without(mut self, other: &Dependencies) -> Self {
         self.0.retain(|name, _| !other.0.contains_key(name));
@@ -123,18 +139,20 @@ impl Dependencies {
             .filter_map(|(name, features)| {
                 let krate = CRATES.iter().find(|c| c.name == *name)?;
                 let features: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
-                Some(if features.is_empty() && krate.default_features {
+                let mut table = Vec::new();
+                if !krate.default_features {
+                    table.push("default-features = false".to_owned());
+                }
+                if !features.is_empty() {
+                    table.push(format!("features = [{}]", features.join(", ")));
+                }
+                Some(if table.is_empty() {
                     format!("{name} = \"{}\"", krate.version)
                 } else {
-                    let defaults = if krate.default_features {
-                        ""
-                    } else {
-                        ", default-features = false"
-                    };
                     format!(
-                        "{name} = {{ version = \"{}\"{defaults}, features = [{}] }}",
+                        "{name} = {{ version = \"{}\", {} }}",
                         krate.version,
-                        features.join(", ")
+                        table.join(", ")
                     )
                 })
             })
@@ -142,11 +160,42 @@ impl Dependencies {
     }
 }
 
+/// The features of a generated crate that uses reqwest, passing its TLS and HTTP choices
+/// on: `(feature, reqwest's feature, what it is for)`. The first is the default.
+const TLS_FEATURES: [(&str, &str, &str); 3] = [
+    (
+        "rustls",
+        "reqwest/rustls",
+        "TLS through rustls, in Rust (the default).",
+    ),
+    (
+        "native-tls",
+        "reqwest/native-tls",
+        "TLS through the platform's library (OpenSSL on Linux, whose headers it needs to build).",
+    ),
+    (
+        "http2",
+        "reqwest/http2",
+        "HTTP/2 besides HTTP/1.1, when the server offers it.",
+    ),
+];
+
+/// The features a generated crate has, with what each is for, as the crate's
+/// documentation lists them.
+pub(crate) fn crate_features() -> impl Iterator<Item = (&'static str, &'static str)> {
+    TLS_FEATURES.iter().map(|(name, _, about)| (*name, *about))
+}
+
 /// What the manifest needs besides the IR.
 pub(crate) struct ManifestOptions<'a> {
     pub name: &'a str,
     pub header: &'a str,
     pub standalone: bool,
+    pub edition: crate::Edition,
+    pub license: Option<&'a str>,
+    pub publish: bool,
+    /// The crate's version, when it is not the spec's.
+    pub version: Option<&'a str>,
     /// What the library's code needs.
     pub dependencies: Dependencies,
     /// What the examples need besides.
@@ -183,10 +232,25 @@ pub(crate) fn manifest(api: &ir::Api, options: &ManifestOptions<'_>) -> String {
     let _ = writeln!(out, "# {}", options.header);
     out.push_str("\n[package]\n");
     let _ = writeln!(out, "name = {}", toml_string(options.name));
-    let _ = writeln!(out, "version = {}", toml_string(&api.crate_version));
-    out.push_str("edition = \"2024\"\nrust-version = \"1.85\"\n");
+    let version = options.version.unwrap_or(&api.crate_version);
+    let _ = writeln!(out, "version = {}", toml_string(version));
+    let _ = writeln!(out, "edition = \"{}\"", options.edition.as_str());
+    out.push_str("rust-version = \"1.85\"\n");
     let _ = writeln!(out, "description = {}", toml_string(&description));
-    out.push_str("publish = false\n");
+    if let Some(license) = options.license {
+        let _ = writeln!(out, "license = {}", toml_string(license));
+    }
+    if !options.publish {
+        out.push_str("publish = false\n");
+    }
+    if options.dependencies.contains("reqwest") {
+        out.push_str("\n[features]\n");
+        let _ = writeln!(out, "default = [\"{}\"]", TLS_FEATURES[0].0);
+        for (name, forwarded, about) in TLS_FEATURES {
+            let _ = writeln!(out, "# {about}");
+            let _ = writeln!(out, "{name} = [\"{forwarded}\"]");
+        }
+    }
     for (section, dependencies) in [
         ("dependencies", &options.dependencies),
         ("dev-dependencies", &options.dev_dependencies),
@@ -224,7 +288,7 @@ mod tests {
         assert_eq!(
             deps.lines(),
             [
-                r#"reqwest = { version = "0.13", default-features = false, features = ["multipart", "rustls"] }"#,
+                r#"reqwest = { version = "0.13", default-features = false, features = ["multipart"] }"#,
                 r#"serde = { version = "1", features = ["derive"] }"#,
                 r#"uuid = { version = "1", features = ["serde"] }"#,
             ]

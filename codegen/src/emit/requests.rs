@@ -15,19 +15,19 @@ use crate::ir::{
 use crate::names::ident;
 
 /// The whole module: preamble and every operation.
-pub(crate) fn requests(api: &ir::Api) -> TokenStream {
+pub(crate) fn requests(api: &ir::Api, edition: crate::Edition) -> TokenStream {
     let credentials = Credentials::of(api);
     let items: TokenStream = api
         .operations
         .iter()
         .map(|op| operation(api, &credentials, op))
         .collect();
-    let preamble = preamble(api, &Refs::scan(&items));
+    let preamble = preamble(api, &Refs::scan(&items), edition);
     quote!(#preamble #items)
 }
 
 /// The module's docs and imports: what its items (read into `refs`) use.
-pub(crate) fn preamble(api: &ir::Api, refs: &Refs) -> TokenStream {
+pub(crate) fn preamble(api: &ir::Api, refs: &Refs, edition: crate::Edition) -> TokenStream {
     let deprecated = api
         .operations
         .iter()
@@ -39,11 +39,18 @@ pub(crate) fn preamble(api: &ir::Api, refs: &Refs) -> TokenStream {
             use super::types;
         )
     });
+    // The 2024 prelude has `IntoFuture`; the 2021 one does not.
+    let into_future = (edition == crate::Edition::E2021).then(|| {
+        quote!(
+            use std::future::IntoFuture;
+        )
+    });
     quote! {
         //! One request builder per operation. Each `Client` method returns a builder; set
         //! optional parameters on it, then `.await` it (or call `send`) to send the request.
         #allow
 
+        #into_future
         use super::{Client, #runtime_use};
         #types_use
     }

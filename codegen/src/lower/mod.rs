@@ -346,7 +346,7 @@ impl<'a> Lowerer<'a> {
 
 /// The crate version: the spec's `info.version` when it is a semantic version
 /// (`1.2.3`, `v1.2.3`, `1.2`, `2.0.0-beta.1`; build metadata dropped), `0.1.0` otherwise.
-fn crate_version(info_version: &str) -> String {
+pub(crate) fn crate_version(info_version: &str) -> String {
     let v = info_version.trim().trim_start_matches(['v', 'V']);
     let v = v.split('+').next().unwrap_or(v);
     let (core, pre) = match v.split_once('-') {

@@ -133,7 +133,10 @@ const SERDE_PATH_KEYS: &[&str] = &[
 const SERDE_TYPE_KEYS: &[&str] = &["from", "try_from", "into"];
 
 /// Checks a generated crate; the problems found, each naming its file and item.
-pub fn check_crate(files: &[codegen::OutputFile], crate_name: &str) -> Result<(), Vec<String>> {
+pub fn check_crate(
+    files: &[openapi_clientgen::OutputFile],
+    crate_name: &str,
+) -> Result<(), Vec<String>> {
     let mut problems = Vec::new();
     let lib_name = crate_name.replace('-', "_");
     let manifest = match files.iter().find(|f| f.path == "Cargo.toml") {
@@ -1136,7 +1139,11 @@ struct RuntimeRef<'s> {
 
 /// Checks 3 and 4: what the crate names of the runtime is there and visible, and
 /// everything there is used.
-fn check_runtime(files: &[codegen::OutputFile], sources: &[Source], problems: &mut Vec<String>) {
+fn check_runtime(
+    files: &[openapi_clientgen::OutputFile],
+    sources: &[Source],
+    problems: &mut Vec<String>,
+) {
     let refs = runtime_refs(files, sources, problems);
     let Some(runtime) = sources.iter().find(|s| s.place == Place::Runtime) else {
         return;
@@ -1158,7 +1165,7 @@ fn check_runtime(files: &[codegen::OutputFile], sources: &[Source], problems: &m
 
 /// The paths to runtime items from other modules of the library.
 fn runtime_refs<'s>(
-    files: &[codegen::OutputFile],
+    files: &[openapi_clientgen::OutputFile],
     sources: &'s [Source],
     problems: &mut Vec<String>,
 ) -> Vec<RuntimeRef<'s>> {

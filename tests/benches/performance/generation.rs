@@ -94,21 +94,20 @@ pub fn synthetic(n: usize) -> String {
     .to_string()
 }
 
-fn options() -> codegen::CrateOptions {
-    codegen::CrateOptions {
-        name: "bench-client".to_owned(),
-        source: "bench".to_owned(),
-        command: "bench".to_owned(),
-        standalone: true,
-    }
+fn options() -> openapi_clientgen::CrateOptions {
+    let mut options = openapi_clientgen::CrateOptions::new("bench-client".to_owned());
+    options.source = "bench".to_owned();
+    options.command = "bench".to_owned();
+    options.standalone = true;
+    options
 }
 
 /// The fastest of `runs` generations, stage by stage (the fastest run is the least disturbed
 /// by other work on the machine), and the number of operations.
-fn measure(spec: &str, runs: usize) -> (codegen::Timings, usize) {
-    let mut best: Option<codegen::Timings> = None;
+fn measure(spec: &str, runs: usize) -> (openapi_clientgen::Timings, usize) {
+    let mut best: Option<openapi_clientgen::Timings> = None;
     for _ in 0..runs {
-        let (result, timings) = codegen::generate_timed(spec, &options());
+        let (result, timings) = openapi_clientgen::generate_timed(spec, &options());
         if let Err(d) = result {
             panic!("the spec generates: {d:?}");
         }
@@ -116,7 +115,7 @@ fn measure(spec: &str, runs: usize) -> (codegen::Timings, usize) {
             best = Some(timings);
         }
     }
-    let operations = codegen::lower_spec(spec).map_or(0, |(api, _)| api.operations.len());
+    let operations = openapi_clientgen::lower_spec(spec).map_or(0, |(api, _)| api.operations.len());
     (best.unwrap_or_default(), operations)
 }
 
@@ -124,7 +123,7 @@ fn ms(d: Duration) -> String {
     format!("{:.1}", d.as_secs_f64() * 1000.0)
 }
 
-fn row(name: &str, t: &codegen::Timings, operations: usize) {
+fn row(name: &str, t: &openapi_clientgen::Timings, operations: usize) {
     println!(
         "| {name} | {operations} | {} | {} | {} | {} | {} | {} | {:.2} |",
         ms(t.load),

@@ -32,13 +32,14 @@ struct Lines {
 /// Generates a standalone crate for `spec` into `dir` and returns its line counts and
 /// operation count.
 fn generate(spec: &str, name: &str, dir: &Path) -> (Lines, usize) {
-    let options = codegen::CrateOptions {
-        name: name.to_owned(),
-        source: format!("{name}.yaml"),
-        command: "cargo xtask bench".to_owned(),
-        standalone: true,
+    let options = {
+        let mut options = openapi_clientgen::CrateOptions::new(name.to_owned());
+        options.source = format!("{name}.yaml");
+        options.command = "cargo xtask bench".to_owned();
+        options.standalone = true;
+        options
     };
-    let output = codegen::generate(spec, &options).expect("the spec generates");
+    let output = openapi_clientgen::generate(spec, &options).expect("the spec generates");
     let _ = std::fs::remove_dir_all(dir);
     for file in &output.files {
         let path = dir.join(&file.path);
@@ -59,7 +60,7 @@ fn generate(spec: &str, name: &str, dir: &Path) -> (Lines, usize) {
         runtime: count(true),
         api: count(false),
     };
-    let api = codegen::lower_spec(spec).expect("lowers").0;
+    let api = openapi_clientgen::lower_spec(spec).expect("lowers").0;
     (lines, api.operations.len())
 }
 

@@ -25,13 +25,12 @@ fn the_project_spec_generates_without_warnings() {
     assert!(output.warnings.is_empty(), "{:#?}", output.warnings);
 }
 
-fn options() -> codegen::CrateOptions {
-    codegen::CrateOptions {
-        name: "livedesk-client".to_owned(),
-        source: "spec/livedesk.yaml".to_owned(),
-        command: "cargo xtask codegen".to_owned(),
-        standalone: false,
-    }
+fn options() -> openapi_clientgen::CrateOptions {
+    let mut options = openapi_clientgen::CrateOptions::new("livedesk-client".to_owned());
+    options.source = "spec/livedesk.yaml".to_owned();
+    options.command = "cargo xtask codegen".to_owned();
+    options.standalone = false;
+    options
 }
 
 fn spec_text() -> String {
@@ -41,13 +40,14 @@ fn spec_text() -> String {
 #[test]
 fn two_runs_give_identical_bytes() {
     let spec = spec_text();
-    let first = codegen::generate(&spec, &options()).expect("generates");
+    let first = openapi_clientgen::generate(&spec, &options()).expect("generates");
     // Every hash map in the second run gets new random keys, so any dependence on
     // hash order would show here.
-    let second =
-        std::thread::spawn(move || codegen::generate(&spec, &options()).expect("generates"))
-            .join()
-            .expect("no panic");
+    let second = std::thread::spawn(move || {
+        openapi_clientgen::generate(&spec, &options()).expect("generates")
+    })
+    .join()
+    .expect("no panic");
     assert_eq!(first.files, second.files);
     for file in &first.files {
         assert!(
@@ -75,7 +75,10 @@ fn spec_value() -> Value {
 }
 
 /// Lines added and removed in each file between two generations, removed files included.
-fn changes(old: &codegen::Output, new: &codegen::Output) -> Vec<(String, usize, usize)> {
+fn changes(
+    old: &openapi_clientgen::Output,
+    new: &openapi_clientgen::Output,
+) -> Vec<(String, usize, usize)> {
     let mut paths: Vec<&str> = old
         .files
         .iter()
@@ -84,7 +87,7 @@ fn changes(old: &codegen::Output, new: &codegen::Output) -> Vec<(String, usize, 
         .collect();
     paths.sort_unstable();
     paths.dedup();
-    let text = |output: &'_ codegen::Output, path: &str| {
+    let text = |output: &'_ openapi_clientgen::Output, path: &str| {
         output
             .files
             .iter()
@@ -110,12 +113,14 @@ fn changes(old: &codegen::Output, new: &codegen::Output) -> Vec<(String, usize, 
     out
 }
 
-fn generate(spec: &Value) -> codegen::Output {
-    codegen::generate(&spec.to_string(), &options()).expect("generates")
+fn generate(spec: &Value) -> openapi_clientgen::Output {
+    openapi_clientgen::generate(&spec.to_string(), &options()).expect("generates")
 }
 
 /// The spec with `edit` applied, and the lines each generated file gains and loses.
-fn changes_after(edit: impl FnOnce(&mut Value)) -> (codegen::Output, Vec<(String, usize, usize)>) {
+fn changes_after(
+    edit: impl FnOnce(&mut Value),
+) -> (openapi_clientgen::Output, Vec<(String, usize, usize)>) {
     let old_spec = spec_value();
     let mut new_spec = old_spec.clone();
     edit(&mut new_spec);
@@ -133,7 +138,7 @@ fn schema_properties<'v>(
         .expect("properties")
 }
 
-fn contents<'o>(output: &'o codegen::Output, path: &str) -> &'o str {
+fn contents<'o>(output: &'o openapi_clientgen::Output, path: &str) -> &'o str {
     &output
         .files
         .iter()

@@ -1,0 +1,524 @@
+//! The command-line front end (the `cli` feature): it reads specs, writes and checks
+//! crates, and runs the API change report, for the `openapi-clientgen` binary and for
+//! project tasks that drive the same code. The pipeline itself stays free of I/O.
+//!
+//! Exit codes: 0 done; 1 the spec has errors (or warnings, with `--deny-warnings`), the
+//! output directory is stale (`--check`), or the API has breaking changes
+//! (`--deny-breaking`); 2 the arguments are wrong or a file cannot be read or written.
+
+pub mod api_diff;
+pub mod files;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::{CrateOptions, Diagnostic, Edition, Output};
+
+/// Generates a Rust client crate from an OpenAPI 3.0 or 3.1 document.
+///
+/// Without a subcommand, generates (`openapi-clientgen --spec openapi.yaml --out client`).
+#[derive(Debug, Parser)]
+#[command(
+    name = "openapi-clientgen",
+    version,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
+pub struct Cli {
+    /// What to do; generating a crate when left out.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// What to generate, when no subcommand is given.
+    #[command(flatten)]
+    pub generate: GenerateArgs,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generates a client crate (the default).
+    Generate(GenerateArgs),
+    /// Reports what changed in the API between two versions of a spec, as its users see
+    /// it, for a pull request: breaking and other changes, and the version bump they call
+    /// for.
+    ApiDiff(ApiDiffArgs),
+}
+
+/// How diagnostics are printed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum DiagnosticsFormat {
+    /// `FILE:LINE:COL: severity: POINTER: message` on standard error.
+    #[default]
+    Human,
+    /// One JSON object per diagnostic and line on standard output: `severity`, `pointer`,
+    /// `line`, `column`, `message`, `file`.
+    Json,
+}
+
+/// An edition, as the command line names it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum EditionArg {
+    /// Rust 2021.
+    #[value(name = "2021")]
+    E2021,
+    /// Rust 2024.
+    #[default]
+    #[value(name = "2024")]
+    E2024,
+}
+
+/// What to generate, and how.
+#[derive(Clone, Debug, Default, Args)]
+pub struct GenerateArgs {
+    /// The OpenAPI document, YAML or JSON; `-` reads it from standard input.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub spec: Option<PathBuf>,
+    /// The crate's directory. Only files whose content changes are written, and files this
+    /// generator wrote before and no longer produces are removed; others are left alone.
+    #[arg(long, value_name = "DIR", required = true)]
+    pub out: Option<PathBuf>,
+    /// The crate's package name (default: the spec's file name with `-client`).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Writes nothing; fails with a unified diff when the directory is not what the spec
+    /// generates.
+    #[arg(long)]
+    pub check: bool,
+    /// How diagnostics are printed.
+    #[arg(long, value_enum, default_value_t = DiagnosticsFormat::Human)]
+    pub format: DiagnosticsFormat,
+    /// Fails on warnings too, writing nothing.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Generates a member of the enclosing workspace, without a `[workspace]` table of its
+    /// own.
+    #[arg(long)]
+    pub workspace_member: bool,
+    /// The Rust edition of the crate.
+    #[arg(long, value_enum, default_value_t = EditionArg::E2024)]
+    pub edition: EditionArg,
+    /// The crate's `license` (an SPDX expression); none by default.
+    #[arg(long, value_name = "SPDX")]
+    pub license: Option<String>,
+    /// Makes the crate publishable (by default `publish = false`).
+    #[arg(long)]
+    pub publish: bool,
+    /// The crate's version (default: the spec's `info.version`, or `0.1.0` when that is not
+    /// a semantic version).
+    #[arg(long, value_name = "SEMVER")]
+    pub crate_version: Option<String>,
+}
+
+/// What to compare.
+#[derive(Clone, Debug, Default, Args)]
+pub struct ApiDiffArgs {
+    /// The spec as changed.
+    #[arg(long, alias = "spec", value_name = "FILE", required = true)]
+    pub new: Option<PathBuf>,
+    /// Compares with the same file at this git revision (default `HEAD`).
+    #[arg(long, value_name = "REV", conflicts_with = "old")]
+    pub base: Option<String>,
+    /// Compares with this file instead of a git revision.
+    #[arg(long, value_name = "FILE")]
+    pub old: Option<PathBuf>,
+    /// `markdown` for a pull request, `json` for tools.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+    /// Fails when some change is breaking (the report is printed all the same).
+    #[arg(long)]
+    pub deny_breaking: bool,
+}
+
+/// How the API change report is printed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Markdown, for a pull request.
+    #[default]
+    #[value(alias = "md")]
+    Markdown,
+    /// JSON, for tools.
+    Json,
+}
+
+/// Why a run failed, which decides its exit code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// The spec has problems, the output is stale, or the API breaks: exit code 1.
+    Problems(String),
+    /// The arguments are wrong: exit code 2.
+    Usage(String),
+    /// A file or a tool could not be read, written or run: exit code 2.
+    Io(String),
+}
+
+impl Failure {
+    /// The process's exit code.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Problems(_) => 1,
+            Failure::Usage(_) | Failure::Io(_) => 2,
+        }
+    }
+
+    /// What went wrong.
+    pub fn message(&self) -> &str {
+        match self {
+            Failure::Problems(m) | Failure::Usage(m) | Failure::Io(m) => m,
+        }
+    }
+}
+
+/// How generated files name what made them: the command and the spec, in their header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Provenance {
+    /// The command that regenerates the files.
+    pub command: String,
+    /// How the spec is named.
+    pub source: String,
+}
+
+/// Runs the binary: parses the process's arguments and exits as documented above.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Some(Command::Generate(args)) => generate(args, None),
+        Some(Command::ApiDiff(args)) => diff(args),
+        None => generate(&cli.generate, None),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            if !failure.message().is_empty() {
+                eprintln!("{}", failure.message());
+            }
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}
+
+/// The API change report of `args`.
+pub fn diff(args: &ApiDiffArgs) -> Result<(), Failure> {
+    let new = args
+        .new
+        .as_deref()
+        .ok_or_else(|| Failure::Usage("`--new FILE` is required".to_owned()))?;
+    let old = match (&args.old, &args.base) {
+        (Some(file), _) => api_diff::Old::File(file.clone()),
+        (None, Some(rev)) => api_diff::Old::Revision(rev.clone()),
+        (None, None) => api_diff::Old::Revision("HEAD".to_owned()),
+    };
+    api_diff::run(
+        &old,
+        new,
+        args.format == ReportFormat::Json,
+        args.deny_breaking,
+    )
+}
+
+/// Generates (or, with `--check`, compares) the crate `args` describe. Its files name
+/// `provenance` in their header, by default this tool with the arguments that decide the
+/// output.
+pub fn generate(args: &GenerateArgs, provenance: Option<&Provenance>) -> Result<(), Failure> {
+    let (Some(spec), Some(out)) = (&args.spec, &args.out) else {
+        return Err(Failure::Usage(
+            "`--spec FILE` and `--out DIR` are required".to_owned(),
+        ));
+    };
+    let stdin = spec.as_os_str() == "-";
+    let file = if stdin {
+        "standard input".to_owned()
+    } else {
+        spec.display().to_string()
+    };
+    let name = match &args.name {
+        Some(name) => name.clone(),
+        None if stdin => "api-client".to_owned(),
+        None => default_name(spec),
+    };
+    validate_name(&name)?;
+    if let Some(version) = &args.crate_version {
+        validate_version(version)?;
+    }
+    let text = if stdin {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Failure::Io(format!("cannot read the spec from standard input: {e}")))?;
+        source_string(&bytes, &file, args.format)?
+    } else {
+        read_spec_as(spec, &file, args.format)?
+    };
+    let provenance = match provenance {
+        Some(p) => p.clone(),
+        None => Provenance {
+            command: command_line(args),
+            source: if stdin {
+                file.clone()
+            } else {
+                spec.file_name().map_or_else(
+                    || spec.display().to_string(),
+                    |f| f.to_string_lossy().into_owned(),
+                )
+            },
+        },
+    };
+    let mut options = CrateOptions::new(name);
+    options.source = provenance.source;
+    options.command = provenance.command.clone();
+    options.standalone = !args.workspace_member;
+    options.edition = match args.edition {
+        EditionArg::E2021 => Edition::E2021,
+        EditionArg::E2024 => Edition::E2024,
+    };
+    options.license.clone_from(&args.license);
+    options.publish = args.publish;
+    options.version.clone_from(&args.crate_version);
+    let output = match crate::generate(&text, &options) {
+        Ok(output) => output,
+        Err(diagnostics) => {
+            report(&diagnostics, &file, args.format);
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            return Err(Failure::Problems(format!(
+                "{file}: {errors} error{} found; nothing was generated",
+                plural(errors)
+            )));
+        }
+    };
+    report(&output.warnings, &file, args.format);
+    if args.deny_warnings && !output.warnings.is_empty() {
+        let count = output.warnings.len();
+        return Err(Failure::Problems(format!(
+            "{file}: {count} warning{} found, denied by --deny-warnings; nothing was written",
+            plural(count)
+        )));
+    }
+    write_or_check(out, &output, args.check, &provenance.command)
+}
+
+fn write_or_check(out: &Path, output: &Output, check: bool, command: &str) -> Result<(), Failure> {
+    if check {
+        return match files::check(out, output) {
+            Ok(()) => {
+                eprintln!("{} is up to date", out.display());
+                Ok(())
+            }
+            Err(report) => Err(Failure::Problems(format!(
+                "{report}\n{} is stale: run `{command}`",
+                out.display()
+            ))),
+        };
+    }
+    let done = files::write(out, output).map_err(Failure::Io)?;
+    for path in &done.written {
+        eprintln!("wrote {}", path.display());
+    }
+    for path in &done.removed {
+        eprintln!("removed {}", path.display());
+    }
+    if done.written.is_empty() && done.removed.is_empty() {
+        eprintln!("{} is up to date", out.display());
+    }
+    Ok(())
+}
+
+/// The command that regenerates what `args` generate: this tool with the arguments that
+/// decide the output, in a fixed order, so that `--check` compares with the same header.
+fn command_line(args: &GenerateArgs) -> String {
+    let mut words = vec!["openapi-clientgen".to_owned()];
+    let mut push = |flag: &str, value: Option<String>| {
+        words.push(flag.to_owned());
+        words.extend(value.map(|v| shell_word(&v)));
+    };
+    if let Some(spec) = &args.spec {
+        push("--spec", Some(spec.display().to_string()));
+    }
+    if let Some(out) = &args.out {
+        push("--out", Some(out.display().to_string()));
+    }
+    if let Some(name) = &args.name {
+        push("--name", Some(name.clone()));
+    }
+    if args.workspace_member {
+        push("--workspace-member", None);
+    }
+    if args.edition != EditionArg::default() {
+        push("--edition", Some("2021".to_owned()));
+    }
+    if let Some(license) = &args.license {
+        push("--license", Some(license.clone()));
+    }
+    if args.publish {
+        push("--publish", None);
+    }
+    if let Some(version) = &args.crate_version {
+        push("--crate-version", Some(version.clone()));
+    }
+    words.join(" ")
+}
+
+/// A word as a shell reads it back: quoted when it holds anything but plain characters.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=+@,".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// Reads a spec file as text; a spec that is not UTF-8 is a problem of the spec.
+pub(crate) fn read_spec(path: &Path) -> Result<String, Failure> {
+    read_spec_as(path, &path.display().to_string(), DiagnosticsFormat::Human)
+}
+
+fn read_spec_as(path: &Path, file: &str, format: DiagnosticsFormat) -> Result<String, Failure> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure::Io(format!("{}: cannot read the spec: {e}", path.display())))?;
+    source_string(&bytes, file, format)
+}
+
+fn source_string(bytes: &[u8], file: &str, format: DiagnosticsFormat) -> Result<String, Failure> {
+    match crate::source_text(bytes) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(d) => {
+            report(std::slice::from_ref(&d), file, format);
+            Err(Failure::Problems(format!(
+                "{file}: the spec is not UTF-8 text; nothing was generated"
+            )))
+        }
+    }
+}
+
+/// Prints diagnostics in the chosen format.
+fn report(diagnostics: &[Diagnostic], file: &str, format: DiagnosticsFormat) {
+    for d in diagnostics {
+        match format {
+            DiagnosticsFormat::Human => eprintln!("{}", d.display_in(file)),
+            DiagnosticsFormat::Json => {
+                let (line, column) = d.location.unzip();
+                let object = serde_json::json!({
+                    "severity": d.severity.to_string(),
+                    "pointer": d.pointer,
+                    "line": line,
+                    "column": column,
+                    "message": d.message,
+                    "file": file,
+                });
+                println!("{object}");
+            }
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// `petstore.yaml` → `petstore-client`.
+pub fn default_name(spec: &Path) -> String {
+    let stem = spec
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let cleaned: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let cleaned = if cleaned.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        cleaned
+    } else {
+        format!("api-{cleaned}")
+    };
+    format!("{}-client", cleaned.trim_end_matches('-'))
+}
+
+fn validate_name(name: &str) -> Result<(), Failure> {
+    let ok = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(Failure::Usage(format!(
+            "`{name}` is not a valid crate name: use letters, digits, `-` and `_`, starting with a letter"
+        )))
+    }
+}
+
+fn validate_version(version: &str) -> Result<(), Failure> {
+    if crate::lower::crate_version(version) == version {
+        Ok(())
+    } else {
+        Err(Failure::Usage(format!(
+            "`{version}` is not a semantic version such as `1.2.3` or `2.0.0-beta.1`"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_crate_names_are_valid() {
+        assert_eq!(
+            default_name(Path::new("specs/oai-petstore.yaml")),
+            "oai-petstore-client"
+        );
+        assert_eq!(
+            default_name(Path::new("My API (v2).json")),
+            "my-api-v2-client"
+        );
+        assert_eq!(default_name(Path::new("3d.yaml")), "api-3d-client");
+        for name in ["oai-petstore-client", "my-api-v2-client", "api-3d-client"] {
+            assert!(validate_name(name).is_ok());
+        }
+        assert!(validate_name("3d").is_err());
+        assert!(validate_name("a b").is_err());
+    }
+
+    #[test]
+    fn the_header_command_names_what_decides_the_output_in_a_fixed_order() {
+        let args = GenerateArgs {
+            spec: Some(PathBuf::from("my spec.yaml")),
+            out: Some(PathBuf::from("client")),
+            check: true,
+            deny_warnings: true,
+            format: DiagnosticsFormat::Json,
+            license: Some("MIT OR Apache-2.0".to_owned()),
+            workspace_member: true,
+            edition: EditionArg::E2021,
+            ..GenerateArgs::default()
+        };
+        assert_eq!(
+            command_line(&args),
+            "openapi-clientgen --spec 'my spec.yaml' --out client --workspace-member \
+             --edition 2021 --license 'MIT OR Apache-2.0'"
+        );
+    }
+
+    #[test]
+    fn versions_must_be_semantic() {
+        assert!(validate_version("1.2.3").is_ok());
+        assert!(validate_version("2.0.0-beta.1").is_ok());
+        assert!(validate_version("1.2").is_err());
+        assert!(validate_version("latest").is_err());
+    }
+}
