@@ -1,13 +1,15 @@
 //! Generated crates built on their own, as users build them: each with exactly its own
 //! manifest (no feature of another crate of a workspace helps it compile), under
-//! `cargo clippy --all-targets -- -D warnings`. Snapshot modules compiled inside the test
-//! crate cannot see a missing dependency or feature; this can.
+//! `cargo clippy --all-targets -- -D warnings`, in edition 2024 and (one of them) 2021.
+//! Snapshot modules compiled inside the test crate cannot see a missing dependency or
+//! feature; this can. Then the tool as users install it: `cargo install`, and a crate it
+//! generates as a member of a workspace of theirs, built with an application using it.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use openapi_clientgen::CrateOptions;
+use openapi_clientgen::{CrateOptions, Edition};
 
 /// Fixtures whose crates are built: between them they use every part of the runtime and
 /// every optional dependency (`inline_formats` has dates, UUIDs and bytes only inline, in
@@ -35,17 +37,25 @@ pub fn run() -> Result<(), String> {
     let mut specs = vec![(
         "livedesk-client".to_owned(),
         root.join(crate::codegen::SPEC),
+        Edition::E2024,
     )];
     specs.extend(FIXTURES.iter().map(|fixture| {
         (
             format!("{}-client", fixture.replace('_', "-")),
             root.join("tests/fixtures").join(format!("{fixture}.yaml")),
+            Edition::E2024,
         )
     }));
+    // Edition 2021 differs in its prelude and keywords.
+    specs.push((
+        "composed-unions-2021-client".to_owned(),
+        root.join("tests/fixtures/composed_unions.yaml"),
+        Edition::E2021,
+    ));
     let mut failed = Vec::new();
-    for (name, spec) in specs {
+    for (name, spec, edition) in specs {
         let dir = crates.join(&name);
-        write_crate(&spec, &name, &dir, &lock)?;
+        write_crate(&spec, &name, edition, &dir, &lock)?;
         eprintln!("checking {name} alone");
         // The dependencies are those the workspace has fetched and built: no network, and
         // the workspace's target directory.
@@ -66,25 +76,108 @@ pub fn run() -> Result<(), String> {
             failed.push(name);
         }
     }
-    if failed.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
+    if !failed.is_empty() {
+        return Err(format!(
             "these generated crates do not build alone without warnings: {}",
             failed.join(", ")
-        ))
+        ));
     }
+    installed_tool_generates_a_workspace_member(&root, &target, &lock)
+}
+
+/// Installs the tool with `cargo install` into a directory of its own, generates the
+/// LiveDesk client with it as a member of a new workspace, and builds and runs an
+/// application of that workspace that uses the client.
+fn installed_tool_generates_a_workspace_member(
+    root: &Path,
+    target: &Path,
+    lock: &[u8],
+) -> Result<(), String> {
+    let install = target.join("install-root");
+    eprintln!("installing the tool into {}", install.display());
+    crate::ci::run_command(
+        Command::new(cargo())
+            .args(["install", "--path"])
+            .arg(root.join("codegen"))
+            .arg("--root")
+            .arg(&install)
+            .args(["--debug", "--locked", "--offline", "--force", "--quiet"])
+            .env("CARGO_TARGET_DIR", target),
+    )?;
+    let tool = install.join("bin").join("openapi-clientgen");
+    let workspace = target.join("install-workspace");
+    if workspace.exists() {
+        fs::remove_dir_all(&workspace).map_err(|e| format!("{}: {e}", workspace.display()))?;
+    }
+    fs::create_dir_all(workspace.join("app/src")).map_err(|e| e.to_string())?;
+    let files = [
+        (
+            "Cargo.toml",
+            "[workspace]\nresolver = \"3\"\nmembers = [\"app\", \"livedesk\"]\n",
+        ),
+        (
+            "app/Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [dependencies]\nlivedesk-client = { path = \"../livedesk\" }\n",
+        ),
+        (
+            "app/src/main.rs",
+            "fn main() {\n    let credentials = livedesk_client::BasicAuth::new(\"key\", \"secret\");\n    \
+             let client = livedesk_client::Client::new(credentials).expect(\"a client\");\n    \
+             println!(\"{}\", client.base_url());\n}\n",
+        ),
+    ];
+    for (path, text) in files {
+        fs::write(workspace.join(path), text).map_err(|e| format!("{path}: {e}"))?;
+    }
+    fs::write(workspace.join("Cargo.lock"), lock).map_err(|e| e.to_string())?;
+    eprintln!("generating a workspace member with the installed tool");
+    crate::ci::run_command(
+        Command::new(&tool)
+            .arg("--spec")
+            .arg(root.join(crate::codegen::SPEC))
+            .args([
+                "--out",
+                "livedesk",
+                "--name",
+                "livedesk-client",
+                "--workspace-member",
+            ])
+            .current_dir(&workspace),
+    )?;
+    eprintln!("building and running the workspace's application");
+    let output = Command::new(cargo())
+        .args(["run", "--quiet", "--offline", "-p", "app"])
+        .current_dir(&workspace)
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let printed = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() || printed.trim() != "https://livedesk-api.engagelab.com" {
+        return Err(format!(
+            "the application did not build and run: {}{printed}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(())
 }
 
 /// Writes the crate generated from `spec` to `dir`, replacing what was there, with the
 /// workspace's lock file so that it builds with the same versions.
-fn write_crate(spec: &Path, name: &str, dir: &Path, lock: &[u8]) -> Result<(), String> {
+fn write_crate(
+    spec: &Path,
+    name: &str,
+    edition: Edition,
+    dir: &Path,
+    lock: &[u8],
+) -> Result<(), String> {
     let text = fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
     let mut options = CrateOptions::new(name);
     options.source = spec
         .file_name()
         .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
     options.command = "cargo xtask ci".to_owned();
+    options.edition = edition;
     let output = openapi_clientgen::generate(&text, &options).map_err(|diagnostics| {
         let shown: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
         format!(

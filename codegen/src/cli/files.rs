@@ -61,7 +61,7 @@ pub fn stale_files(out: &Path, output: &Output) -> Vec<PathBuf> {
     stale
 }
 
-/// What [`write`] did.
+/// What [`write()`] did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Written {
     /// Files written, because they were new or their content changed.
