@@ -4,6 +4,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -35,6 +36,8 @@ pub enum Error<E = serde_json::Value> {
     Status(Box<ErrorResponse<E>>),
     /// The server answered with a 2xx status but a body that does not match the spec.
     Decode(Box<DecodeError>),
+    /// A [`Hook`] stopped the request.
+    Hook(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl<E> Error<E> {
@@ -43,7 +46,9 @@ impl<E> Error<E> {
         match self {
             Error::Status(response) => Some(response.status),
             Error::Decode(error) => Some(error.status),
-            Error::InvalidRequest(_) | Error::Timeout(_) | Error::Transport(_) => None,
+            Error::InvalidRequest(_) | Error::Timeout(_) | Error::Transport(_) | Error::Hook(_) => {
+                None
+            }
         }
     }
 
@@ -68,6 +73,7 @@ impl<E> fmt::Display for Error<E> {
                 Ok(())
             }
             Error::Decode(error) => fmt::Display::fmt(error, f),
+            Error::Hook(error) => write!(f, "stopped by a hook: {error}"),
         }
     }
 }
@@ -77,6 +83,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
         match self {
             Error::Timeout(error) | Error::Transport(error) => Some(error),
             Error::Decode(error) => Some(&error.source),
+            Error::Hook(error) => Some(error.as_ref()),
             Error::InvalidRequest(_) | Error::Status(_) => None,
         }
     }
@@ -251,12 +258,568 @@ pub(crate) fn request_url<E>(parts: &[&str]) -> Result<reqwest::Url, Error<E>> {
         .map_err(|error| Error::InvalidRequest(format!("URL `{joined}` is invalid: {error}")))
 }
 
-/// Sends a request, telling timeouts from other transport failures.
-pub(crate) async fn send<E>(
-    http: &reqwest::Client,
+/// What the client holds besides the credential setters: where and how requests go.
+#[derive(Clone)]
+pub(crate) struct Core {
+    /// The base URL, without a trailing slash.
+    pub(crate) base_url: String,
+    pub(crate) http: reqwest::Client,
+    /// One slot per security scheme of the API, in the order operations name them.
+    pub(crate) credentials: Vec<Option<Arc<dyn Authorize>>>,
+    pub(crate) hooks: Vec<Arc<dyn Hook>>,
+    pub(crate) retry: Option<Retry>,
+}
+
+impl fmt::Debug for Core {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("hooks", &self.hooks.len())
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Which operation a request is: for hooks, retries and traces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OperationInfo {
+    /// The operation's `operationId` (or the name made from its method and path).
+    pub id: &'static str,
+    /// The HTTP method.
+    pub method: &'static str,
+    /// The path as the spec writes it, with `{parameter}` placeholders.
+    pub path: &'static str,
+}
+
+/// An operation of the API. Its parameters, as a [`Request`] carries them, implement it;
+/// the crate implements it for every operation, and code using the crate can be generic
+/// over it (to log `INFO`, say).
+pub trait Operation: Send {
+    /// What a successful response decodes to.
+    type Success: Send;
+    /// What an error response's body decodes to.
+    type Error: Send;
+    /// Which operation it is.
+    const INFO: OperationInfo;
+    /// The alternatives of credentials that authorize it: indices of the client's security
+    /// schemes, all of one alternative applied. Empty when it needs none.
+    #[doc(hidden)]
+    const SECURITY: &'static [&'static [usize]];
+    /// The HTTP request, without credentials, to `base_url` (which has no trailing slash);
+    /// `http` builds multipart bodies.
+    #[doc(hidden)]
+    fn request(
+        &self,
+        base_url: &str,
+        http: &reqwest::Client,
+    ) -> Result<reqwest::Request, Error<Self::Error>>;
+    /// Decodes a successful response.
+    #[doc(hidden)]
+    fn decode(response: Received) -> Result<Response<Self::Success>, Error<Self::Error>>;
+    /// Decodes the body of an error response, when it is the type the spec documents.
+    #[doc(hidden)]
+    fn decode_error(status: u16, body: &[u8]) -> Option<Self::Error>;
+}
+
+/// A request to an operation: set its optional parameters and options, then `.await` it
+/// (or call [`send`](Self::send)).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct Request<'a, Op> {
+    pub(crate) core: &'a Core,
+    pub(crate) operation: Op,
+    options: RequestOptions,
+}
+
+/// What a request adds to the client's settings.
+#[derive(Clone, Debug, Default)]
+struct RequestOptions {
+    headers: HeaderMap,
+    invalid_header: Option<String>,
+    timeout: Option<std::time::Duration>,
+    retry: Option<Retry>,
+}
+
+/// A request to `operation` through the client `core`.
+pub(crate) fn start<Op>(core: &Core, operation: Op) -> Request<'_, Op> {
+    Request {
+        core,
+        operation,
+        options: RequestOptions::default(),
+    }
+}
+
+impl<Op: Operation> Request<'_, Op> {
+    /// Adds a header to this request alone, after those the operation sets (a header of
+    /// the same name, such as `Content-Type`, is replaced). Credentials are applied last:
+    /// a header of the same name as the one the client's credentials use is replaced by
+    /// them. A name or value that is not valid makes sending fail with
+    /// [`Error::InvalidRequest`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        K: TryInto<HeaderName>,
+        V: TryInto<HeaderValue>,
+    {
+        match (name.try_into(), value.try_into()) {
+            (Ok(name), Ok(value)) => {
+                self.options.headers.append(name, value);
+            }
+            _ => {
+                self.options.invalid_header =
+                    Some("a header name or value given for this request is not valid".to_owned());
+            }
+        }
+        self
+    }
+
+    /// How long this request may take, response body included, instead of the client's
+    /// timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Retries this request as `retry` says, instead of as the client does. Retries of
+    /// methods that are not idempotent (`POST`, `PATCH`) after the request may have arrived
+    /// happen only when `retry` allows them ([`Retry::non_idempotent`]).
+    pub fn retry(mut self, retry: Retry) -> Self {
+        self.options.retry = Some(retry);
+        self
+    }
+
+    /// The operation's parameters.
+    pub fn parameters(&self) -> &Op {
+        &self.operation
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<Response<Op::Success>, Error<Op::Error>> {
+        let Request {
+            core,
+            operation,
+            options,
+        } = self;
+        let mut request = operation.request(&core.base_url, &core.http)?;
+        if let Some(problem) = options.invalid_header {
+            return Err(Error::InvalidRequest(problem));
+        }
+        for (name, value) in &options.headers {
+            request.headers_mut().insert(name, value.clone());
+        }
+        if let Some(timeout) = options.timeout {
+            *request.timeout_mut() = Some(timeout);
+        }
+        authorize(core, &mut request, Op::SECURITY)?;
+        let retry = options.retry.as_ref().or(core.retry.as_ref());
+        let response = dispatch(core, request, Op::INFO, retry).await?;
+        let received = receive(response, Op::decode_error).await?;
+        Op::decode(received)
+    }
+}
+
+impl<'a, Op: Operation + 'a> std::future::IntoFuture for Request<'a, Op> {
+    type Output = Result<Response<Op::Success>, Error<Op::Error>>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Applies the first of an operation's alternatives of credentials that the client holds
+/// all of; none when it holds none of them.
+fn authorize<E>(
+    core: &Core,
+    request: &mut reqwest::Request,
+    alternatives: &[&[usize]],
+) -> Result<(), Error<E>> {
+    let held = |i: &usize| core.credentials.get(*i).and_then(Option::as_ref);
+    for alternative in alternatives {
+        if alternative.iter().all(|i| held(i).is_some()) {
+            for credential in alternative.iter().filter_map(held) {
+                credential
+                    .authorize(request)
+                    .map_err(Error::InvalidRequest)?;
+            }
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// Sends a request through the hooks, retrying as `retry` says, and traced when the
+/// `tracing` feature is on. The same code for every operation.
+async fn dispatch(
+    core: &Core,
     request: reqwest::Request,
-) -> Result<reqwest::Response, Error<E>> {
-    http.execute(request).await.map_err(transport_error)
+    operation: OperationInfo,
+    retry: Option<&Retry>,
+) -> Result<reqwest::Response, SendError> {
+    #[cfg(feature = "tracing")]
+    return traced(core, request, operation, retry).await;
+    #[cfg(not(feature = "tracing"))]
+    attempts(core, request, operation, retry, &|_| {}).await
+}
+
+/// [`attempts`] in a span named `request` that records the operation, method, path
+/// template, last attempt, status and duration: never a credential or a body.
+#[cfg(feature = "tracing")]
+async fn traced(
+    core: &Core,
+    request: reqwest::Request,
+    operation: OperationInfo,
+    retry: Option<&Retry>,
+) -> Result<reqwest::Response, SendError> {
+    use tracing::Instrument as _;
+    let span = tracing::info_span!(
+        "request",
+        operation = operation.id,
+        method = operation.method,
+        path = operation.path,
+        attempt = tracing::field::Empty,
+        status = tracing::field::Empty,
+        duration_ms = tracing::field::Empty,
+    );
+    let started = std::time::Instant::now();
+    let record = |number: u32| {
+        span.record("attempt", number);
+    };
+    let outcome = attempts(core, request, operation, retry, &record)
+        .instrument(span.clone())
+        .await;
+    span.record(
+        "duration_ms",
+        u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    );
+    if let Ok(response) = &outcome {
+        span.record("status", response.status().as_u16());
+    }
+    outcome
+}
+
+/// Sends a request, again while `retry` allows, and gives the last outcome; `on_attempt`
+/// hears of each attempt's number.
+async fn attempts(
+    core: &Core,
+    request: reqwest::Request,
+    operation: OperationInfo,
+    retry: Option<&Retry>,
+    on_attempt: &(dyn Fn(u32) + Sync),
+) -> Result<reqwest::Response, SendError> {
+    on_attempt(1);
+    let Some(retry) = retry else {
+        return attempt(core, request, operation, 1).await;
+    };
+    let started = std::time::Instant::now();
+    let idempotent = !matches!(operation.method, "POST" | "PATCH");
+    let mut pending = request;
+    let mut number = 1;
+    loop {
+        // A body that streams cannot be sent twice.
+        let Some(again) = pending.try_clone() else {
+            return attempt(core, pending, operation, number).await;
+        };
+        let outcome = attempt(core, pending, operation, number).await;
+        let Some(delay) = retry.delay(&outcome, idempotent, number, started.elapsed()) else {
+            return outcome;
+        };
+        tokio::time::sleep(delay).await;
+        pending = again;
+        number += 1;
+        on_attempt(number);
+    }
+}
+
+/// One attempt: the request through the hooks, in order, then to the server.
+async fn attempt(
+    core: &Core,
+    request: reqwest::Request,
+    operation: OperationInfo,
+    number: u32,
+) -> Result<reqwest::Response, SendError> {
+    if core.hooks.is_empty() {
+        return Ok(core.http.execute(request).await?);
+    }
+    let next = Next {
+        hooks: &core.hooks,
+        http: &core.http,
+        info: RequestInfo {
+            operation,
+            attempt: number,
+        },
+    };
+    next.send(request).await
+}
+
+/// Code that runs around every attempt to send a request: logging, metrics, request
+/// signing, token refresh, custom retries. Set on the client builder; several run in the
+/// order they were set, each around the next.
+pub trait Hook: Send + Sync + 'static {
+    /// Handles one attempt: passes `request` on with [`Next::send`] (possibly changed, or
+    /// not at all, or more than once) and returns the response it settles on. Credentials
+    /// are on the request already.
+    fn send<'a>(
+        &'a self,
+        request: reqwest::Request,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<reqwest::Response, SendError>>;
+}
+
+/// What a hook is told about the request it handles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RequestInfo {
+    /// Which operation the request is.
+    pub operation: OperationInfo,
+    /// Which attempt this is: 1, then 2 and on when the client retries.
+    pub attempt: u32,
+}
+
+/// What comes after a hook: the hooks set after it, then the server.
+#[derive(Clone, Copy)]
+pub struct Next<'a> {
+    hooks: &'a [Arc<dyn Hook>],
+    http: &'a reqwest::Client,
+    info: RequestInfo,
+}
+
+impl<'a> Next<'a> {
+    /// What the request is.
+    pub fn info(&self) -> RequestInfo {
+        self.info
+    }
+
+    /// Passes `request` on.
+    pub fn send(
+        self,
+        request: reqwest::Request,
+    ) -> BoxFuture<'a, Result<reqwest::Response, SendError>> {
+        match self.hooks.split_first() {
+            Some((hook, rest)) => hook.send(
+                request,
+                Next {
+                    hooks: rest,
+                    ..self
+                },
+            ),
+            None => Box::pin(async move { Ok(self.http.execute(request).await?) }),
+        }
+    }
+}
+
+impl fmt::Debug for Next<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Next")
+            .field("hooks", &self.hooks.len())
+            .field("info", &self.info)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why an attempt brought no response: what hooks and [`Next::send`] return.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SendError {
+    /// The transport failed: connection, TLS, or timeout.
+    Transport(reqwest::Error),
+    /// A hook stopped the request, for this reason.
+    Hook(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<reqwest::Error> for SendError {
+    fn from(error: reqwest::Error) -> Self {
+        SendError::Transport(error)
+    }
+}
+
+impl fmt::Display for SendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SendError::Transport(error) => fmt::Display::fmt(error, f),
+            SendError::Hook(error) => write!(f, "stopped by a hook: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for SendError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SendError::Transport(error) => Some(error),
+            SendError::Hook(error) => Some(error.as_ref()),
+        }
+    }
+}
+
+impl<E> From<SendError> for Error<E> {
+    fn from(error: SendError) -> Self {
+        match error {
+            SendError::Transport(error) => transport_error(error),
+            SendError::Hook(error) => Error::Hook(error),
+        }
+    }
+}
+
+/// When to send a request again: after a transport failure, or a `429 Too Many Requests`
+/// or `503 Service Unavailable` answer, waiting longer each time (exponential backoff with
+/// jitter), or as long as a `Retry-After` header asks, within a number of attempts and a
+/// total time.
+///
+/// A request whose method is not idempotent (`POST`, `PATCH`) is sent again only when
+/// it cannot have arrived (the connection failed), unless
+/// [`non_idempotent`](Self::non_idempotent) allows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Retry {
+    attempts: u32,
+    initial_delay: std::time::Duration,
+    max_delay: std::time::Duration,
+    max_elapsed: std::time::Duration,
+    non_idempotent: bool,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        Retry::new(3)
+    }
+}
+
+impl Retry {
+    /// At most `attempts` attempts in all, the first included; waiting about 100 ms before
+    /// the second, then twice as long each time, at most 10 s between two attempts and
+    /// 30 s in all.
+    pub fn new(attempts: u32) -> Self {
+        Retry {
+            attempts: attempts.max(1),
+            initial_delay: std::time::Duration::from_millis(100),
+            max_delay: std::time::Duration::from_secs(10),
+            max_elapsed: std::time::Duration::from_secs(30),
+            non_idempotent: false,
+        }
+    }
+
+    /// The wait before the second attempt, doubled for each further one.
+    pub fn initial_delay(mut self, delay: std::time::Duration) -> Self {
+        self.initial_delay = delay;
+        self
+    }
+
+    /// The longest wait between two attempts, `Retry-After` included: a server asking for
+    /// more is not retried.
+    pub fn max_delay(mut self, delay: std::time::Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// The longest time from the first attempt to the start of the last.
+    pub fn max_elapsed(mut self, elapsed: std::time::Duration) -> Self {
+        self.max_elapsed = elapsed;
+        self
+    }
+
+    /// Whether requests that are not idempotent (`POST`, `PATCH`) are retried too after
+    /// they may have arrived: only when the operation is safe to repeat.
+    pub fn non_idempotent(mut self, allowed: bool) -> Self {
+        self.non_idempotent = allowed;
+        self
+    }
+
+    /// How long to wait before attempt `number + 1`, after `outcome`; `None` when there is
+    /// to be none.
+    fn delay(
+        &self,
+        outcome: &Result<reqwest::Response, SendError>,
+        idempotent: bool,
+        number: u32,
+        elapsed: std::time::Duration,
+    ) -> Option<std::time::Duration> {
+        if number >= self.attempts {
+            return None;
+        }
+        let repeatable = idempotent || self.non_idempotent;
+        let asked = match outcome {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                if !(repeatable && (status == 429 || status == 503)) {
+                    return None;
+                }
+                retry_after(response.headers())
+            }
+            // Nothing was sent when the connection could not be made.
+            Err(SendError::Transport(error)) if repeatable || error.is_connect() => None,
+            Err(_) => return None,
+        };
+        let backoff = self
+            .initial_delay
+            .saturating_mul(1 << (number - 1).min(16))
+            .min(self.max_delay);
+        // Equal jitter: half the backoff, and up to as much again at random.
+        let jittered = backoff / 2 + backoff.mul_f64(random_fraction() / 2.0);
+        let delay = match asked {
+            Some(asked) if asked > self.max_delay => return None,
+            Some(asked) => asked.max(jittered),
+            None => jittered,
+        };
+        (elapsed + delay <= self.max_elapsed).then_some(delay)
+    }
+}
+
+/// A number in `[0, 1)` that differs from call to call: enough randomness for jitter.
+fn random_fraction() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_nanos()),
+    );
+    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// How long a `Retry-After` header asks to wait: a number of seconds, or an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<std::time::Duration> {
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(std::time::Duration::from_secs(seconds));
+    }
+    let at = http_date(value)?;
+    Some(
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or_default(),
+    )
+}
+
+/// An HTTP date in its preferred form, `Sun, 06 Nov 1994 08:49:37 GMT` (RFC 9110).
+fn http_date(text: &str) -> Option<std::time::SystemTime> {
+    let fields: Vec<&str> = text.split_whitespace().collect();
+    let [_, day, month, year, time, "GMT"] = fields.as_slice() else {
+        return None;
+    };
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS.iter().position(|m| m == month)? as i64 + 1;
+    let day: i64 = day.parse().ok()?;
+    let year: i64 = year.parse().ok()?;
+    let clock: Vec<i64> = time
+        .split(':')
+        .map(|part| part.parse().ok())
+        .collect::<Option<_>>()?;
+    let [hours, minutes, seconds] = clock.as_slice() else {
+        return None;
+    };
+    // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    let shifted = if month <= 2 { year - 1 } else { year };
+    let era = shifted.div_euclid(400);
+    let of_era = shifted - era * 400;
+    let of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let of_cycle = of_era * 365 + of_era / 4 - of_era / 100 + of_year;
+    let days = era * 146_097 + of_cycle - 719_468;
+    let total = days * 86_400 + hours * 3_600 + minutes * 60 + seconds;
+    let total = u64::try_from(total).ok()?;
+    Some(std::time::UNIX_EPOCH + std::time::Duration::from_secs(total))
 }
 
 /// Sets a header whose value is known to be valid.
@@ -688,8 +1251,8 @@ pub(crate) fn multipart_body<E>(
         .map_err(|error| Error::InvalidRequest(format!("the body cannot be built: {error}")))
 }
 
-/// A 2xx response whose body has been read.
-pub(crate) struct Received {
+/// A 2xx response whose body has been read, for the operation to decode.
+pub struct Received {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) bytes: Vec<u8>,
@@ -779,42 +1342,28 @@ fn from_json<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// Reads a response and decodes its body as JSON of type `T`.
-pub(crate) async fn json_response<T: serde::de::DeserializeOwned, E>(
-    response: reqwest::Response,
-    decode_error: fn(u16, &[u8]) -> Option<E>,
+/// A response whose body is JSON of type `T`.
+pub(crate) fn json_response<T: serde::de::DeserializeOwned, E>(
+    received: Received,
 ) -> Result<Response<T>, Error<E>> {
-    let received = receive(response, decode_error).await?;
     let body = decode_json(&received)?;
     Ok(with_body(received, body))
 }
 
-/// Reads a response whose body is text; invalid UTF-8 is a decoding error.
-pub(crate) async fn text_response<E>(
-    response: reqwest::Response,
-    decode_error: fn(u16, &[u8]) -> Option<E>,
-) -> Result<Response<String>, Error<E>> {
-    let received = receive(response, decode_error).await?;
+/// A response whose body is text; invalid UTF-8 is a decoding error.
+pub(crate) fn text_response<E>(received: Received) -> Result<Response<String>, Error<E>> {
     let body = decode_text(&received)?;
     Ok(with_body(received, body))
 }
 
-/// Reads a response whose body is bytes.
-pub(crate) async fn bytes_response<E>(
-    response: reqwest::Response,
-    decode_error: fn(u16, &[u8]) -> Option<E>,
-) -> Result<Response<Vec<u8>>, Error<E>> {
-    let mut received = receive(response, decode_error).await?;
+/// A response whose body is bytes.
+pub(crate) fn bytes_response<E>(mut received: Received) -> Result<Response<Vec<u8>>, Error<E>> {
     let body = std::mem::take(&mut received.bytes);
     Ok(with_body(received, body))
 }
 
-/// Reads a response and ignores its body (read, so the connection can be reused).
-pub(crate) async fn empty_response<E>(
-    response: reqwest::Response,
-    decode_error: fn(u16, &[u8]) -> Option<E>,
-) -> Result<Response<()>, Error<E>> {
-    let received = receive(response, decode_error).await?;
+/// A response whose body is ignored (it was read, so the connection can be reused).
+pub(crate) fn empty_response<E>(received: Received) -> Result<Response<()>, Error<E>> {
     Ok(with_body(received, ()))
 }
 
@@ -1101,13 +1650,19 @@ impl fmt::Debug for BasicAuth {
     }
 }
 
+/// Credentials the client holds: each kind puts itself on a request.
+pub(crate) trait Authorize: fmt::Debug + Send + Sync {
+    /// Authenticates `request`; `Err` says why the credentials cannot be sent.
+    fn authorize(&self, request: &mut reqwest::Request) -> Result<(), String>;
+}
+
 /// Puts a credential's `Authorization` header on a request; `None` when the credential
 /// holds characters a header cannot carry, which `problem` describes.
-fn set_authorization<E>(
+fn set_authorization(
     request: &mut reqwest::Request,
     authorization: &Option<HeaderValue>,
     problem: &str,
-) -> Result<(), Error<E>> {
+) -> Result<(), String> {
     match authorization {
         Some(value) => {
             request
@@ -1115,20 +1670,18 @@ fn set_authorization<E>(
                 .insert(reqwest::header::AUTHORIZATION, value.clone());
             Ok(())
         }
-        None => Err(Error::InvalidRequest(problem.to_owned())),
+        None => Err(problem.to_owned()),
     }
 }
 
-/// Authenticates a request with HTTP Basic credentials.
-pub(crate) fn apply_basic<E>(
-    request: &mut reqwest::Request,
-    credentials: &BasicAuth,
-) -> Result<(), Error<E>> {
-    set_authorization(
-        request,
-        &credentials.authorization,
-        "the Basic credentials cannot be sent as a header",
-    )
+impl Authorize for BasicAuth {
+    fn authorize(&self, request: &mut reqwest::Request) -> Result<(), String> {
+        set_authorization(
+            request,
+            &self.authorization,
+            "the Basic credentials cannot be sent as a header",
+        )
+    }
 }
 
 /// A bearer token, sent as `Authorization: Bearer <token>`. `Debug` never shows it.
@@ -1152,16 +1705,14 @@ impl fmt::Debug for BearerToken {
     }
 }
 
-/// Authenticates a request with a bearer token.
-pub(crate) fn apply_bearer<E>(
-    request: &mut reqwest::Request,
-    token: &BearerToken,
-) -> Result<(), Error<E>> {
-    set_authorization(
-        request,
-        &token.authorization,
-        "the bearer token contains characters a header cannot carry",
-    )
+impl Authorize for BearerToken {
+    fn authorize(&self, request: &mut reqwest::Request) -> Result<(), String> {
+        set_authorization(
+            request,
+            &self.authorization,
+            "the bearer token contains characters a header cannot carry",
+        )
+    }
 }
 
 /// An API key. `Debug` never shows it.
@@ -1183,31 +1734,42 @@ impl fmt::Debug for ApiKey {
     }
 }
 
-/// Authenticates a request with an API key in the header `name`.
-pub(crate) fn apply_api_key_header<E>(
-    request: &mut reqwest::Request,
-    api_key: &ApiKey,
-    name: &'static str,
-) -> Result<(), Error<E>> {
-    match secret_header(&api_key.key) {
-        Some(value) => {
-            request
-                .headers_mut()
-                .insert(HeaderName::from_static(name), value);
-            Ok(())
+/// An API key sent in the header `name`.
+#[derive(Debug)]
+pub(crate) struct HeaderKey {
+    pub(crate) key: ApiKey,
+    pub(crate) name: &'static str,
+}
+
+impl Authorize for HeaderKey {
+    fn authorize(&self, request: &mut reqwest::Request) -> Result<(), String> {
+        match secret_header(&self.key.key) {
+            Some(value) => {
+                request
+                    .headers_mut()
+                    .insert(HeaderName::from_static(self.name), value);
+                Ok(())
+            }
+            None => Err("the API key contains characters a header cannot carry".to_owned()),
         }
-        None => Err(Error::InvalidRequest(
-            "the API key contains characters a header cannot carry".to_owned(),
-        )),
     }
 }
 
-/// Authenticates a request with an API key in the query parameter `name`.
-pub(crate) fn apply_api_key_query(request: &mut reqwest::Request, api_key: &ApiKey, name: &str) {
-    request
-        .url_mut()
-        .query_pairs_mut()
-        .append_pair(name, &api_key.key);
+/// An API key sent as the query parameter `name`.
+#[derive(Debug)]
+pub(crate) struct QueryKey {
+    pub(crate) key: ApiKey,
+    pub(crate) name: &'static str,
+}
+
+impl Authorize for QueryKey {
+    fn authorize(&self, request: &mut reqwest::Request) -> Result<(), String> {
+        request
+            .url_mut()
+            .query_pairs_mut()
+            .append_pair(self.name, &self.key.key);
+        Ok(())
+    }
 }
 
 #[cfg(test)]

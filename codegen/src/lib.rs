@@ -292,7 +292,7 @@ fn generate_with(
             &header,
             api.operations.len(),
             |i| emit::requests::operation(&api, &credentials, &api.operations[i]),
-            |items| emit::requests::preamble(&api, items, options.edition),
+            |items| emit::requests::preamble(&api, items),
             &mut refs,
         )?);
         refs.merge(Refs::scan(&client));
@@ -310,10 +310,9 @@ fn generate_with(
         });
     }
     let dependencies = emit::manifest::Dependencies::of(refs.paths().chain(runtime.paths()));
-    // A crate that sends requests passes its TLS and HTTP choices on to reqwest.
-    let features = dependencies.contains("reqwest");
-    let contents =
-        render::render(crate_root(&api, &runtime, features), &header, "src/lib.rs").map_err(one)?;
+    let features = emit::manifest::crate_features(&dependencies);
+    let contents = render::render(crate_root(&api, &runtime, &features), &header, "src/lib.rs")
+        .map_err(one)?;
     files.push(OutputFile {
         path: "src/lib.rs".to_owned(),
         contents,
@@ -389,10 +388,7 @@ pub fn generate_module(spec: &str, options: &ModuleOptions) -> Result<Output, Ve
     let types = emit::types::types(&api);
     let mut refs = Refs::scan(&types);
     let client = (!api.operations.is_empty()).then(|| {
-        let (client, requests) = (
-            emit::client::client(&api),
-            emit::requests::requests(&api, options.edition),
-        );
+        let (client, requests) = (emit::client::client(&api), emit::requests::requests(&api));
         refs.merge(Refs::scan(&client));
         refs.merge(Refs::scan(&requests));
         quote! {
@@ -465,9 +461,13 @@ fn exports(api: &ir::Api, runtime: &emit::runtime::Selection) -> TokenStream {
     quote!(#client #runtime)
 }
 
-/// The crate root: documentation, lints, modules and re-exports; `features` when the
-/// manifest declares the TLS and HTTP features.
-fn crate_root(api: &ir::Api, runtime: &emit::runtime::Selection, features: bool) -> TokenStream {
+/// The crate root: documentation (with the crate's features and what each is for), lints,
+/// modules and re-exports.
+fn crate_root(
+    api: &ir::Api,
+    runtime: &emit::runtime::Selection,
+    features: &[(&str, &str)],
+) -> TokenStream {
     let title = format!(
         " {}",
         emit::docs::one_line(&format!(
@@ -517,8 +517,8 @@ fn crate_root(api: &ir::Api, runtime: &emit::runtime::Selection, features: bool)
         )
     };
     let exports = exports(api, runtime);
-    let features = features.then(|| {
-        let items = emit::manifest::crate_features().map(|(name, about)| {
+    let features = (!features.is_empty()).then(|| {
+        let items = features.iter().map(|(name, about)| {
             let line = format!(" - `{name}`: {about}");
             quote!(#![doc = #line])
         });

@@ -3,6 +3,7 @@
 //! The client: base URL, HTTP settings and credentials, shared by every request.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::runtime;
@@ -28,9 +29,7 @@ const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VE
 /// username is the API key and the password the API secret.
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) base_url: String,
-    pub(crate) http: reqwest::Client,
-    pub(crate) basic_auth: runtime::BasicAuth,
+    pub(crate) core: runtime::Core,
 }
 
 impl Client {
@@ -45,21 +44,20 @@ impl Client {
             http: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            basic_auth,
+            credentials: vec![Some(Arc::new(basic_auth))],
+            hooks: Vec::new(),
+            retry: None,
         }
     }
     /// The base URL requests are sent to, without a trailing slash.
     pub fn base_url(&self) -> &str {
-        &self.base_url
+        &self.core.base_url
     }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("base_url", &self.base_url)
-            .field("basic_auth", &self.basic_auth)
-            .finish_non_exhaustive()
+        fmt::Debug::fmt(&self.core, f)
     }
 }
 
@@ -69,7 +67,9 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     timeout: Duration,
     connect_timeout: Duration,
-    basic_auth: runtime::BasicAuth,
+    credentials: Vec<Option<Arc<dyn runtime::Authorize>>>,
+    hooks: Vec<Arc<dyn runtime::Hook>>,
+    retry: Option<runtime::Retry>,
 }
 
 impl ClientBuilder {
@@ -96,6 +96,18 @@ impl ClientBuilder {
         self.connect_timeout = timeout;
         self
     }
+    /// Runs `hook` around every attempt to send a request (for logging, signing,
+    /// refreshing a token); hooks set before it run around it.
+    pub fn hook(mut self, hook: impl runtime::Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+    /// Retries requests as `retry` says; by default none is retried. A request can
+    /// say otherwise with its own `retry`.
+    pub fn retry(mut self, retry: runtime::Retry) -> Self {
+        self.retry = Some(retry);
+        self
+    }
     /// Builds the client; fails if the base URL is not an http(s) URL or the HTTP
     /// client cannot be set up.
     pub fn build(self) -> Result<Client, runtime::Error> {
@@ -114,9 +126,13 @@ impl ClientBuilder {
             }
         };
         Ok(Client {
-            base_url,
-            http,
-            basic_auth: self.basic_auth,
+            core: runtime::Core {
+                base_url,
+                http,
+                credentials: self.credentials,
+                hooks: self.hooks,
+                retry: self.retry,
+            },
         })
     }
 }
@@ -127,7 +143,9 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
-            .field("basic_auth", &self.basic_auth)
+            .field("credentials", &self.credentials)
+            .field("hooks", &self.hooks.len())
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }

@@ -17,6 +17,7 @@
 //! - `rustls`: TLS through rustls, in Rust (the default).
 //! - `native-tls`: TLS through the platform's library (OpenSSL on Linux, whose headers it needs to build).
 //! - `http2`: HTTP/2 besides HTTP/1.1, when the server offers it.
+//! - `tracing`: A `tracing` span for every request: operation, method, path template, attempt, status, duration.
 //!
 //! Every file of this crate is generated from the OpenAPI document: change the document
 //! and regenerate rather than editing here.
@@ -38,5 +39,6 @@ pub use client::{
 };
 #[rustfmt::skip]
 pub use runtime::{
-    BasicAuth, BoxFuture, DecodeError, Error, ErrorResponse, Patch, Response,
+    BasicAuth, BoxFuture, DecodeError, Error, ErrorResponse, Hook, Next, Operation,
+    OperationInfo, Patch, Received, Request, RequestInfo, Response, Retry, SendError,
 };

@@ -56,58 +56,21 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
         super::docs::one_line(&super::api_name(&api.title))
     );
 
-    let scheme_fields: Vec<TokenStream> = match &credentials {
-        Credentials::None => Vec::new(),
-        Credentials::One(s) => {
-            let name = ident(&s.rust_name);
-            let ty = credential_type(&s.kind);
-            vec![quote!(pub(crate) #name: runtime::#ty,)]
-        }
-        Credentials::Several(all) => all
-            .iter()
-            .map(|s| {
-                let name = ident(&s.rust_name);
-                let ty = credential_type(&s.kind);
-                quote!(pub(crate) #name: Option<runtime::#ty>,)
-            })
-            .collect(),
-    };
-    let builder_scheme_fields: Vec<TokenStream> = match &credentials {
-        Credentials::None => Vec::new(),
-        Credentials::One(s) => {
-            let name = ident(&s.rust_name);
-            let ty = credential_type(&s.kind);
-            vec![quote!(#name: runtime::#ty,)]
-        }
-        Credentials::Several(all) => all
-            .iter()
-            .map(|s| {
-                let name = ident(&s.rust_name);
-                let ty = credential_type(&s.kind);
-                quote!(#name: Option<runtime::#ty>,)
-            })
-            .collect(),
-    };
-    let scheme_names: Vec<_> = api
-        .security_schemes
-        .iter()
-        .map(|s| ident(&s.rust_name))
-        .collect();
-
-    let (new_params, new_args, builder_init, new_doc) = match &credentials {
+    let (new_params, new_args, slots, new_doc) = match &credentials {
         Credentials::None => (
             quote!(),
             quote!(),
-            quote!(),
+            quote!(Vec::new()),
             " Creates a client for [`DEFAULT_BASE_URL`] with default settings.".to_owned(),
         ),
         Credentials::One(s) => {
             let name = ident(&s.rust_name);
             let ty = credential_type(&s.kind);
+            let held = held(s, quote!(#name));
             (
                 quote!(#name: runtime::#ty),
                 quote!(#name),
-                quote!(#name,),
+                quote!(vec![Some(#held)]),
                 format!(
                     " Creates a client for [`DEFAULT_BASE_URL`] authenticating with `{}`.",
                     s.rust_name
@@ -115,14 +78,11 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
             )
         }
         Credentials::Several(all) => {
-            let inits = all.iter().map(|s| {
-                let name = ident(&s.rust_name);
-                quote!(#name: None,)
-            });
+            let count = proc_macro2::Literal::usize_unsuffixed(all.len());
             (
                 quote!(),
                 quote!(),
-                quote!(#(#inits)*),
+                quote!(vec![None; #count]),
                 " Creates a client for [`DEFAULT_BASE_URL`] without credentials; [`Client::builder`] sets them.".to_owned(),
             )
         }
@@ -134,14 +94,9 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
         .filter(|s| !s.variables.is_empty())
         .map(server_setter);
     let setters: Vec<TokenStream> = match &credentials {
-        Credentials::Several(all) => all.iter().map(setter).collect(),
+        Credentials::Several(all) => all.iter().enumerate().map(|(i, s)| setter(i, s)).collect(),
         Credentials::None | Credentials::One(_) => Vec::new(),
     };
-    let credentials_debug = scheme_names.iter().map(|name| {
-        let label = name.to_string();
-        quote!(.field(#label, &self.#name))
-    });
-    let builder_credentials_debug = credentials_debug.clone();
     let scheme_doc = match &credentials {
         Credentials::One(SecurityScheme {
             description: Some(d),
@@ -158,6 +113,7 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
         //! The client: base URL, HTTP settings and credentials, shared by every request.
 
         use std::fmt;
+        use std::sync::Arc;
         use std::time::Duration;
 
         use super::runtime;
@@ -181,9 +137,7 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
         #scheme_doc
         #[derive(Clone)]
         pub struct Client {
-            pub(crate) base_url: String,
-            pub(crate) http: reqwest::Client,
-            #(#scheme_fields)*
+            pub(crate) core: runtime::Core,
         }
 
         impl Client {
@@ -199,22 +153,21 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
                     http: None,
                     timeout: DEFAULT_TIMEOUT,
                     connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-                    #builder_init
+                    credentials: #slots,
+                    hooks: Vec::new(),
+                    retry: None,
                 }
             }
 
             /// The base URL requests are sent to, without a trailing slash.
             pub fn base_url(&self) -> &str {
-                &self.base_url
+                &self.core.base_url
             }
         }
 
         impl fmt::Debug for Client {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct("Client")
-                    .field("base_url", &self.base_url)
-                    #(#credentials_debug)*
-                    .finish_non_exhaustive()
+                fmt::Debug::fmt(&self.core, f)
             }
         }
 
@@ -224,7 +177,9 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
             http: Option<reqwest::Client>,
             timeout: Duration,
             connect_timeout: Duration,
-            #(#builder_scheme_fields)*
+            credentials: Vec<Option<Arc<dyn runtime::Authorize>>>,
+            hooks: Vec<Arc<dyn runtime::Hook>>,
+            retry: Option<runtime::Retry>,
         }
 
         impl ClientBuilder {
@@ -255,6 +210,20 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
                 self
             }
 
+            /// Runs `hook` around every attempt to send a request (for logging, signing,
+            /// refreshing a token); hooks set before it run around it.
+            pub fn hook(mut self, hook: impl runtime::Hook) -> Self {
+                self.hooks.push(Arc::new(hook));
+                self
+            }
+
+            /// Retries requests as `retry` says; by default none is retried. A request can
+            /// say otherwise with its own `retry`.
+            pub fn retry(mut self, retry: runtime::Retry) -> Self {
+                self.retry = Some(retry);
+                self
+            }
+
             #(#setters)*
 
             #server_setter
@@ -273,9 +242,13 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
                         .map_err(|error| runtime::Error::InvalidRequest(format!("the HTTP client cannot be built: {error}")))?,
                 };
                 Ok(Client {
-                    base_url,
-                    http,
-                    #(#scheme_names: self.#scheme_names,)*
+                    core: runtime::Core {
+                        base_url,
+                        http,
+                        credentials: self.credentials,
+                        hooks: self.hooks,
+                        retry: self.retry,
+                    },
                 })
             }
         }
@@ -286,14 +259,31 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
                     .field("base_url", &self.base_url)
                     .field("timeout", &self.timeout)
                     .field("connect_timeout", &self.connect_timeout)
-                    #(#builder_credentials_debug)*
+                    .field("credentials", &self.credentials)
+                    .field("hooks", &self.hooks.len())
+                    .field("retry", &self.retry)
                     .finish_non_exhaustive()
             }
         }
     }
 }
 
-fn setter(s: &SecurityScheme) -> TokenStream {
+/// The credential a scheme's value (`value`) becomes in the client: itself, or an API key
+/// with where it goes.
+fn held(s: &SecurityScheme, value: TokenStream) -> TokenStream {
+    match &s.kind {
+        ir::SecurityKind::Basic | ir::SecurityKind::Bearer => quote!(Arc::new(#value)),
+        ir::SecurityKind::ApiKeyHeader { name } => {
+            let name = name.to_ascii_lowercase();
+            quote!(Arc::new(runtime::HeaderKey { key: #value, name: #name }))
+        }
+        ir::SecurityKind::ApiKeyQuery { name } => {
+            quote!(Arc::new(runtime::QueryKey { key: #value, name: #name }))
+        }
+    }
+}
+
+fn setter(index: usize, s: &SecurityScheme) -> TokenStream {
     let name = ident(&s.rust_name);
     let ty = credential_type(&s.kind);
     let what = match &s.kind {
@@ -314,13 +304,15 @@ fn setter(s: &SecurityScheme) -> TokenStream {
         super::docs::code(&s.wire_name)
     );
     let details = doc_attrs(s.description.as_deref().unwrap_or(""));
+    let held = held(s, quote!(credentials));
+    let index = proc_macro2::Literal::usize_unsuffixed(index);
     let blank = s.description.as_ref().map(|_| quote!(#[doc = ""]));
     quote! {
         #[doc = #summary]
         #blank
         #details
         pub fn #name(mut self, credentials: runtime::#ty) -> Self {
-            self.#name = Some(credentials);
+            self.credentials[#index] = Some(#held);
             self
         }
     }

@@ -17,6 +17,9 @@ struct Crate {
     features: &'static [&'static str],
     /// `(module, feature)`: code naming `name::module` needs `feature`.
     on_demand: &'static [(&'static str, &'static str)],
+    /// The crate's feature that turns this optional dependency on, when code names it only
+    /// under `cfg(feature = ...)`.
+    optional: Option<&'static str>,
 }
 
 /// Every crate generated code may name, sorted by name.
@@ -28,6 +31,7 @@ const CRATES: &[Crate] = &[
         default_features: true,
         features: &[],
         on_demand: &[],
+        optional: None,
     },
     Crate {
         name: "chrono",
@@ -35,6 +39,7 @@ const CRATES: &[Crate] = &[
         default_features: false,
         features: &["serde", "std"],
         on_demand: &[],
+        optional: None,
     },
     Crate {
         name: "reqwest",
@@ -43,6 +48,7 @@ const CRATES: &[Crate] = &[
         // TLS is the crate's choice, passed on by its features (see `TLS_FEATURES`).
         features: &[],
         on_demand: &[("multipart", "multipart")],
+        optional: None,
     },
     Crate {
         name: "serde",
@@ -50,6 +56,7 @@ const CRATES: &[Crate] = &[
         default_features: true,
         features: &["derive"],
         on_demand: &[],
+        optional: None,
     },
     Crate {
         name: "serde_json",
@@ -57,6 +64,7 @@ const CRATES: &[Crate] = &[
         default_features: true,
         features: &[],
         on_demand: &[],
+        optional: None,
     },
     Crate {
         name: "serde_path_to_error",
@@ -64,13 +72,28 @@ const CRATES: &[Crate] = &[
         default_features: true,
         features: &[],
         on_demand: &[],
+        optional: None,
     },
     Crate {
         name: "tokio",
         version: "1",
-        default_features: true,
+        default_features: false,
         features: &[],
-        on_demand: &[("main", "macros"), ("main", "rt-multi-thread")],
+        on_demand: &[
+            ("main", "macros"),
+            ("main", "rt-multi-thread"),
+            ("time", "time"),
+        ],
+        optional: None,
+    },
+    // Spans around requests, when the crate's `tracing` feature is on.
+    Crate {
+        name: "tracing",
+        version: "0.1",
+        default_features: false,
+        features: &["std"],
+        on_demand: &[],
+        optional: Some("tracing"),
     },
     Crate {
         name: "uuid",
@@ -78,6 +101,7 @@ const CRATES: &[Crate] = &[
         default_features: true,
         features: &["serde"],
         on_demand: &[],
+        optional: None,
     },
 ];
 
@@ -126,9 +150,22 @@ impl Dependencies {
         self
     }
 
-    /// Leaves out the crates `other` has.
+    /// The features that turn optional dependencies on: `(feature, crate)`.
+    pub(crate) fn optional(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        self.0.keys().filter_map(|name| {
+            let krate = CRATES.iter().find(|c| c.name == *name)?;
+            krate.optional.map(|feature| (feature, krate.name))
+        })
+    }
+
+    /// Leaves out the crates `other` has with every feature these need.
     pub(crate) fn without(mut self, other: &Dependencies) -> Self {
-        self.0.retain(|name, _| !other.0.contains_key(name));
+        self.0.retain(|name, features| {
+            other
+                .0
+                .get(name)
+                .is_none_or(|theirs| !features.iter().all(|f| theirs.contains(f)))
+        });
         self
     }
 
@@ -145,6 +182,9 @@ impl Dependencies {
                 }
                 if !features.is_empty() {
                     table.push(format!("features = [{}]", features.join(", ")));
+                }
+                if krate.optional.is_some() {
+                    table.push("optional = true".to_owned());
                 }
                 Some(if table.is_empty() {
                     format!("{name} = \"{}\"", krate.version)
@@ -180,10 +220,25 @@ const TLS_FEATURES: [(&str, &str, &str); 3] = [
     ),
 ];
 
-/// The features a generated crate has, with what each is for, as the crate's
-/// documentation lists them.
-pub(crate) fn crate_features() -> impl Iterator<Item = (&'static str, &'static str)> {
-    TLS_FEATURES.iter().map(|(name, _, about)| (*name, *about))
+/// The features that turn optional dependencies on, with what each is for.
+const OPTIONAL_FEATURES: [(&str, &str); 1] = [(
+    "tracing",
+    "A `tracing` span for every request: operation, method, path template, attempt, status, duration.",
+)];
+
+/// The features a crate with these dependencies has, with what each is for, as the
+/// crate's documentation lists them.
+pub(crate) fn crate_features(dependencies: &Dependencies) -> Vec<(&'static str, &'static str)> {
+    let mut features = Vec::new();
+    if dependencies.contains("reqwest") {
+        features.extend(TLS_FEATURES.iter().map(|(name, _, about)| (*name, *about)));
+    }
+    for (feature, _) in dependencies.optional() {
+        if let Some(known) = OPTIONAL_FEATURES.iter().find(|(name, _)| *name == feature) {
+            features.push(*known);
+        }
+    }
+    features
 }
 
 /// What the manifest needs besides the IR.
@@ -243,13 +298,23 @@ pub(crate) fn manifest(api: &ir::Api, options: &ManifestOptions<'_>) -> String {
     if !options.publish {
         out.push_str("publish = false\n");
     }
-    if options.dependencies.contains("reqwest") {
+    let tls = options.dependencies.contains("reqwest");
+    let optional: Vec<(&str, &str)> = options.dependencies.optional().collect();
+    if tls || !optional.is_empty() {
         out.push_str("\n[features]\n");
+    }
+    if tls {
         let _ = writeln!(out, "default = [\"{}\"]", TLS_FEATURES[0].0);
         for (name, forwarded, about) in TLS_FEATURES {
             let _ = writeln!(out, "# {about}");
             let _ = writeln!(out, "{name} = [\"{forwarded}\"]");
         }
+    }
+    for (feature, krate) in optional {
+        if let Some((_, about)) = OPTIONAL_FEATURES.iter().find(|(name, _)| *name == feature) {
+            let _ = writeln!(out, "# {about}");
+        }
+        let _ = writeln!(out, "{feature} = [\"dep:{krate}\"]");
     }
     for (section, dependencies) in [
         ("dependencies", &options.dependencies),

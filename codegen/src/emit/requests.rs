@@ -10,24 +10,24 @@ use super::refs::Refs;
 use super::{Scope, ty_tokens};
 use crate::ir::{
     self, BodyEncoding, FieldRepr, Operation, Outcome, Param, ParamLocation, ParamShape,
-    ParamStyle, PathSegment, ResponseBody, SecurityKind, StatusMatch, Ty, TypeKind,
+    ParamStyle, PathSegment, ResponseBody, StatusMatch, Ty, TypeKind,
 };
 use crate::names::ident;
 
 /// The whole module: preamble and every operation.
-pub(crate) fn requests(api: &ir::Api, edition: crate::Edition) -> TokenStream {
+pub(crate) fn requests(api: &ir::Api) -> TokenStream {
     let credentials = Credentials::of(api);
     let items: TokenStream = api
         .operations
         .iter()
         .map(|op| operation(api, &credentials, op))
         .collect();
-    let preamble = preamble(api, &Refs::scan(&items), edition);
+    let preamble = preamble(api, &Refs::scan(&items));
     quote!(#preamble #items)
 }
 
 /// The module's docs and imports: what its items (read into `refs`) use.
-pub(crate) fn preamble(api: &ir::Api, refs: &Refs, edition: crate::Edition) -> TokenStream {
+pub(crate) fn preamble(api: &ir::Api, refs: &Refs) -> TokenStream {
     let deprecated = api
         .operations
         .iter()
@@ -39,18 +39,12 @@ pub(crate) fn preamble(api: &ir::Api, refs: &Refs, edition: crate::Edition) -> T
             use super::types;
         )
     });
-    // The 2024 prelude has `IntoFuture`; the 2021 one does not.
-    let into_future = (edition == crate::Edition::E2021).then(|| {
-        quote!(
-            use std::future::IntoFuture;
-        )
-    });
     quote! {
-        //! One request builder per operation. Each `Client` method returns a builder; set
-        //! optional parameters on it, then `.await` it (or call `send`) to send the request.
+        //! Each operation's parameters, and how its request is made and its response read.
+        //! Each `Client` method returns a [`Request`](super::Request): set optional
+        //! parameters and options on it, then `.await` it (or call `send`) to send it.
         #allow
 
-        #into_future
         use super::{Client, #runtime_use};
         #types_use
     }
@@ -85,7 +79,17 @@ fn body_type(body: &ir::Body) -> TokenStream {
     }
 }
 
-/// One operation: its `Client` method and request builder.
+/// Whether an operation's parameters borrow (strings, lists, objects and bodies are taken
+/// by reference), so that the type holding them has a lifetime.
+fn borrows(op: &Operation) -> bool {
+    op.body.is_some()
+        || op.params.iter().any(|p| {
+            p.ty == Ty::String || matches!(p.ty, Ty::Vec(_)) || p.shape != ParamShape::Scalar
+        })
+}
+
+/// One operation: its `Client` method, the type of its parameters with the setters of the
+/// optional ones, and how its request is made and its response read.
 pub(crate) fn operation(
     api: &ir::Api,
     credentials: &Credentials<'_>,
@@ -93,13 +97,14 @@ pub(crate) fn operation(
 ) -> TokenStream {
     let method_name = ident(&op.rust_name);
     let builder = ident(&op.builder_name);
+    let lifetime = borrows(op).then(|| quote!(<'a>));
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
     let body_required = op.body.as_ref().is_some_and(|b| b.required);
 
     // The Client method.
     let mut args = Vec::new();
-    let mut inits = vec![quote!(client: self,)];
+    let mut inits = Vec::new();
     for p in &required {
         let name = ident(&p.rust_name);
         let ty = param_type(p);
@@ -123,8 +128,8 @@ pub(crate) fn operation(
     let method_docs = method_docs(op, &required, body_required);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
-    // The builder's fields and setters.
-    let mut fields = vec![quote!(client: &'a Client,)];
+    // The parameters' fields, and setters of the optional ones.
+    let mut fields = Vec::new();
     for p in &required {
         let name = ident(&p.rust_name);
         let ty = param_type(p);
@@ -155,7 +160,7 @@ pub(crate) fn operation(
             #docs
             #deprecated
             pub fn #name(mut self, value: #ty) -> Self {
-                self.#name = Some(value);
+                self.operation.#name = Some(value);
                 self
             }
         });
@@ -169,59 +174,104 @@ pub(crate) fn operation(
             setters.push(quote! {
                 #docs
                 pub fn body(mut self, body: #body_ty) -> Self {
-                    self.body = Some(body);
+                    self.operation.body = Some(body);
                     self
                 }
             });
         }
     }
+    let impl_lifetime = lifetime.as_ref().map(|_| quote!(<'a>));
+    let setters = (!setters.is_empty()).then(|| {
+        quote! {
+            impl #impl_lifetime runtime::Request<'_, #builder #lifetime> {
+                #(#setters)*
+            }
+        }
+    });
 
     let success = success_type(&op.success);
     let error = error_type(op.error.as_ref());
-    let output = quote!(Result<runtime::Response<#success>, runtime::Error<#error>>);
-    let send_body = send_body(api, credentials, op);
-
+    let request = request_body(api, op);
+    let decode = decode(api, op);
+    let decode_error = error_decoder(api, op.error.as_ref());
+    let security = security(api, credentials, op);
+    let (id, http_method, path) = (&op.wire_id, op.method.as_str(), &op.path);
     let builder_doc = format!(
-        " A request to [`Client::{method_name}`]: set optional parameters, then `.await` it"
+        " The parameters of [`Client::{method_name}`], which a [`Request`](super::Request) carries."
     );
+    // Only a multipart body needs the HTTP client to be built.
+    let multipart = op
+        .body
+        .as_ref()
+        .is_some_and(|b| b.encoding == BodyEncoding::Multipart);
+    let http = if multipart {
+        quote!(http)
+    } else {
+        quote!(_http)
+    };
 
     quote! {
         impl Client {
             #method_docs
             #deprecated
-            pub fn #method_name<'a>(&'a self, #(#args),*) -> #builder<'a> {
-                #builder {
-                    #(#inits)*
-                }
+            pub fn #method_name<'a>(&'a self, #(#args),*) -> runtime::Request<'a, #builder #lifetime> {
+                runtime::start(&self.core, #builder { #(#inits)* })
             }
         }
 
         #[doc = #builder_doc]
-        /// or call [`send`](Self::send).
         #[derive(Clone, Debug)]
-        #[must_use = "a request does nothing until it is awaited or sent"]
-        pub struct #builder<'a> {
+        pub struct #builder #lifetime {
             #(#fields)*
         }
 
-        impl<'a> #builder<'a> {
-            #(#setters)*
+        #setters
 
-            /// Sends the request and decodes the response.
-            pub async fn send(self) -> #output {
-                #send_body
+        impl #impl_lifetime runtime::Operation for #builder #lifetime {
+            type Success = #success;
+            type Error = #error;
+            const INFO: runtime::OperationInfo = runtime::OperationInfo {
+                id: #id,
+                method: #http_method,
+                path: #path,
+            };
+            const SECURITY: &'static [&'static [usize]] = #security;
+
+            #[inline]
+            fn request(&self, base_url: &str, #http: &reqwest::Client) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+                #request
             }
-        }
 
-        impl<'a> IntoFuture for #builder<'a> {
-            type Output = #output;
-            type IntoFuture = runtime::BoxFuture<'a, Self::Output>;
+            #[inline]
+            fn decode(response: runtime::Received) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+                #decode
+            }
 
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+            #[inline]
+            fn decode_error(status: u16, body: &[u8]) -> Option<Self::Error> {
+                #decode_error
             }
         }
     }
+}
+
+/// The operation's alternatives of credentials, as indices of the client's schemes.
+fn security(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> TokenStream {
+    let alternatives: Vec<TokenStream> = match credentials {
+        Credentials::None => Vec::new(),
+        Credentials::One(_) | Credentials::Several(_) => op
+            .security
+            .iter()
+            .filter(|alternative| alternative.iter().all(|&i| i < api.security_schemes.len()))
+            .map(|alternative| {
+                let indices = alternative
+                    .iter()
+                    .map(|&i| proc_macro2::Literal::usize_unsuffixed(i));
+                quote!(&[#(#indices),*])
+            })
+            .collect(),
+    };
+    quote!(&[#(#alternatives),*])
 }
 
 fn body_tokens(body: &ResponseBody) -> TokenStream {
@@ -501,7 +551,8 @@ fn path_piece_text(p: &Param) -> TokenStream {
 }
 
 /// The statements of `send`: URL, query, headers, credentials, body, dispatch, decoding.
-fn send_body(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> TokenStream {
+/// The statements of `Operation::request`: URL, query, headers, body.
+fn request_body(api: &ir::Api, op: &Operation) -> TokenStream {
     let path = path_parts(op);
     let query = write_params(op, ParamLocation::Query);
     let url_mut = (!query.is_empty()).then(|| quote!(mut));
@@ -516,7 +567,6 @@ fn send_body(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> To
             .any(|v| matches!(v.body, ResponseBody::Json(_))),
     };
     let accept = accepts_json.then(|| quote!(runtime::accept_json(&mut request);));
-    let auth = authorize(api, credentials, op);
     let body = op.body.as_ref().map(|b| {
         if b.required {
             write_body(api, b, quote!(self.body))
@@ -530,20 +580,15 @@ fn send_body(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> To
         }
     });
     let request_mut =
-        (accept.is_some() || !headers.is_empty() || !auth.is_empty() || body.is_some())
-            .then(|| quote!(mut));
-    let decode = decode(api, op);
+        (accept.is_some() || !headers.is_empty() || body.is_some()).then(|| quote!(mut));
     quote! {
-        let client = self.client;
-        let #url_mut url = runtime::request_url(&[&client.base_url, #(#path),*])?;
+        let #url_mut url = runtime::request_url(&[base_url, #(#path),*])?;
         #(#query)*
         let #request_mut request = reqwest::Request::new(#method, url);
         #accept
         #(#headers)*
-        #auth
         #body
-        let response = runtime::send(&client.http, request).await?;
-        #decode
+        Ok(request)
     }
 }
 
@@ -636,26 +681,18 @@ fn multipart(api: &ir::Api, b: &ir::Body, body: &TokenStream) -> TokenStream {
     quote! {
         let #form_mut form = reqwest::multipart::Form::new();
         #(#parts)*
-        request = runtime::multipart_body(&client.http, request, form)?;
+        request = runtime::multipart_body(http, request, form)?;
     }
 }
 
-/// Reads the response and decodes it as the operation documents.
+/// The statements of `Operation::decode`: a successful response decoded as the operation
+/// documents.
 fn decode(api: &ir::Api, op: &Operation) -> TokenStream {
-    let decode_error = error_decoder(api, op.error.as_ref());
     match &op.success {
-        Outcome::Single(ResponseBody::Json(_)) => {
-            quote!(runtime::json_response(response, #decode_error).await)
-        }
-        Outcome::Single(ResponseBody::Text) => {
-            quote!(runtime::text_response(response, #decode_error).await)
-        }
-        Outcome::Single(ResponseBody::Binary) => {
-            quote!(runtime::bytes_response(response, #decode_error).await)
-        }
-        Outcome::Single(ResponseBody::Empty) => {
-            quote!(runtime::empty_response(response, #decode_error).await)
-        }
+        Outcome::Single(ResponseBody::Json(_)) => quote!(runtime::json_response(response)),
+        Outcome::Single(ResponseBody::Text) => quote!(runtime::text_response(response)),
+        Outcome::Single(ResponseBody::Binary) => quote!(runtime::bytes_response(response)),
+        Outcome::Single(ResponseBody::Empty) => quote!(runtime::empty_response(response)),
         Outcome::ByStatus(name) => {
             let type_name = ident(name);
             let variants = api.outcome_variants(name);
@@ -664,24 +701,23 @@ fn decode(api: &ir::Api, op: &Operation) -> TokenStream {
                 let value = match &v.body {
                     ResponseBody::Empty => quote!(types::#type_name::#variant),
                     ResponseBody::Json(_) => {
-                        quote!(types::#type_name::#variant(runtime::decode_json(&received)?))
+                        quote!(types::#type_name::#variant(runtime::decode_json(&response)?))
                     }
                     ResponseBody::Text => {
-                        quote!(types::#type_name::#variant(runtime::decode_text(&received)?))
+                        quote!(types::#type_name::#variant(runtime::decode_text(&response)?))
                     }
                     ResponseBody::Binary => {
-                        quote!(types::#type_name::#variant(runtime::decode_bytes(&received)))
+                        quote!(types::#type_name::#variant(runtime::decode_bytes(&response)))
                     }
                 };
                 quote!(#pattern => #value,)
             });
             quote! {
-                let received = runtime::receive(response, #decode_error).await?;
-                let body = match received.status.as_u16() {
+                let body = match response.status.as_u16() {
                     #(#arms)*
-                    _ => return Err(runtime::undocumented(&received)),
+                    _ => return Err(runtime::undocumented(&response)),
                 };
-                Ok(runtime::with_body(received, body))
+                Ok(runtime::with_body(response, body))
             }
         }
     }
@@ -710,18 +746,15 @@ fn status_arms(variants: &[ir::OutcomeVariant]) -> Vec<(TokenStream, &ir::Outcom
     arms
 }
 
-/// The function that turns an error body into the operation's error type.
+/// The statements of `Operation::decode_error`: an error body (`status`, `body`) as the
+/// operation's error type, when it is one.
 fn error_decoder(api: &ir::Api, outcome: Option<&Outcome>) -> TokenStream {
     match outcome {
-        None | Some(Outcome::Single(ResponseBody::Empty)) => {
-            quote!(runtime::json_error::<serde_json::Value>)
+        None | Some(Outcome::Single(ResponseBody::Empty | ResponseBody::Json(_))) => {
+            quote!(runtime::json_error(status, body))
         }
-        Some(Outcome::Single(ResponseBody::Json(ty))) => {
-            let ty = ty_tokens(ty, Scope::Sibling);
-            quote!(runtime::json_error::<#ty>)
-        }
-        Some(Outcome::Single(ResponseBody::Text)) => quote!(runtime::text_error),
-        Some(Outcome::Single(ResponseBody::Binary)) => quote!(runtime::bytes_error),
+        Some(Outcome::Single(ResponseBody::Text)) => quote!(runtime::text_error(status, body)),
+        Some(Outcome::Single(ResponseBody::Binary)) => quote!(runtime::bytes_error(status, body)),
         Some(Outcome::ByStatus(name)) => {
             let type_name = ident(name);
             let variants = api.outcome_variants(name);
@@ -741,11 +774,9 @@ fn error_decoder(api: &ir::Api, outcome: Option<&Outcome>) -> TokenStream {
             let fallback = (!variants.iter().any(|v| v.status == StatusMatch::Default))
                 .then(|| quote!(_ => None,));
             quote! {
-                |status: u16, body: &[u8]| -> Option<types::#type_name> {
-                    match status {
-                        #(#arms)*
-                        #fallback
-                    }
+                match status {
+                    #(#arms)*
+                    #fallback
                 }
             }
         }
@@ -763,64 +794,5 @@ fn http_method(m: ir::Method) -> TokenStream {
         M::Head => quote!(reqwest::Method::HEAD),
         M::Patch => quote!(reqwest::Method::PATCH),
         M::Trace => quote!(reqwest::Method::TRACE),
-    }
-}
-
-/// Applies the first of the operation's security alternatives whose credentials the client has.
-fn authorize(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> TokenStream {
-    // `holder` is a reference to the credential.
-    let apply = |index: usize, holder: TokenStream| {
-        let scheme = &api.security_schemes[index];
-        match &scheme.kind {
-            SecurityKind::Basic => quote!(runtime::apply_basic(&mut request, #holder)?;),
-            SecurityKind::Bearer => quote!(runtime::apply_bearer(&mut request, #holder)?;),
-            SecurityKind::ApiKeyHeader { name } => {
-                let name = name.to_ascii_lowercase();
-                quote!(runtime::apply_api_key_header(&mut request, #holder, #name)?;)
-            }
-            SecurityKind::ApiKeyQuery { name } => {
-                quote!(runtime::apply_api_key_query(&mut request, #holder, #name);)
-            }
-        }
-    };
-    match credentials {
-        Credentials::None => quote!(),
-        Credentials::One(scheme) => {
-            if op.security.iter().any(|alt| alt == &[0]) {
-                let name = ident(&scheme.rust_name);
-                apply(0, quote!(&client.#name))
-            } else {
-                quote!()
-            }
-        }
-        Credentials::Several(_) => {
-            let branches: Vec<TokenStream> = op
-                .security
-                .iter()
-                .map(|alternative| {
-                    let names: Vec<_> = alternative
-                        .iter()
-                        .map(|&i| ident(&api.security_schemes[i].rust_name))
-                        .collect();
-                    let applies = alternative
-                        .iter()
-                        .zip(&names)
-                        .map(|(&i, name)| apply(i, quote!(#name)));
-                    match names.as_slice() {
-                        [name] => quote! {
-                            if let Some(#name) = &client.#name {
-                                #(#applies)*
-                            }
-                        },
-                        _ => quote! {
-                            if let (#(Some(#names)),*) = (#(&client.#names),*) {
-                                #(#applies)*
-                            }
-                        },
-                    }
-                })
-                .collect();
-            quote!(#(#branches)else*)
-        }
     }
 }

@@ -1072,13 +1072,17 @@ fn check_dependencies(
         }
         let mut reported = BTreeSet::new();
         for (krate, feature, shown) in features_needed(source) {
-            let dependency = manifest.dependencies.get(krate).or_else(|| {
-                example
-                    .then(|| manifest.dev_dependencies.get(krate))
+            // Examples build with both sections, whose features add up.
+            let normal = manifest.dependencies.get(krate);
+            let dev = example
+                .then(|| manifest.dev_dependencies.get(krate))
+                .flatten();
+            if normal.is_some() || dev.is_some() {
+                let asked = [normal, dev]
+                    .into_iter()
                     .flatten()
-            });
-            if let Some(dependency) = dependency {
-                if !dependency.features.contains(feature) && reported.insert((krate, feature)) {
+                    .any(|d| d.features.contains(feature));
+                if !asked && reported.insert((krate, feature)) {
                     problems.push(format!(
                         "{}: `{shown}` needs feature `{feature}` of `{krate}`, which Cargo.toml does not ask for",
                         source.path

@@ -248,7 +248,8 @@ fn adding_an_operation_adds_its_own_block_and_moves_nothing() {
         "nothing existing moves: {changes:?}"
     );
     assert!(
-        contents(&new, "src/requests.rs")
-            .contains("pub fn list_notes<'a>(&'a self, id: i64) -> ListNotes<'a>")
+        contents(&new, "src/requests.rs").contains(
+            "pub fn list_notes<'a>(&'a self, id: i64) -> runtime::Request<'a, ListNotes>"
+        )
     );
 }
