@@ -361,7 +361,9 @@ mod tests {
         let dev = Dependencies::of([("tokio", "main"), ("serde", "Serialize")]).without(&deps);
         assert_eq!(
             dev.lines(),
-            [r#"tokio = { version = "1", features = ["macros", "rt-multi-thread"] }"#]
+            [
+                r#"tokio = { version = "1", default-features = false, features = ["macros", "rt-multi-thread"] }"#
+            ]
         );
         assert_eq!(
             Dependencies::of([("serde_json", "Value")]).lines(),
