@@ -295,6 +295,14 @@ fn generate_with(
             |items| emit::requests::preamble(&api, items),
             &mut refs,
         )?);
+        files.push(render_module(
+            "src/mock.rs",
+            &header,
+            api.operations.len(),
+            |i| emit::mock::operation(&api.operations[i]),
+            emit::mock::preamble,
+            &mut refs,
+        )?);
         refs.merge(Refs::scan(&client));
         let contents = render::render(client, &header, "src/client.rs").map_err(one)?;
         files.push(OutputFile {
@@ -503,6 +511,9 @@ fn crate_root(
             quote! {
                 #[rustfmt::skip]
                 mod client;
+                #[cfg(feature = "mock")]
+                #[rustfmt::skip]
+                pub mod mock;
                 #[rustfmt::skip]
                 pub mod requests;
             },

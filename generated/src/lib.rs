@@ -18,6 +18,7 @@
 //! - `native-tls`: TLS through the platform's library (OpenSSL on Linux, whose headers it needs to build).
 //! - `http2`: HTTP/2 besides HTTP/1.1, when the server offers it.
 //! - `tracing`: A `tracing` span for every request: operation, method, path template, attempt, status, duration.
+//! - `mock`: Typed mocks of every operation on a `wiremock` server, in the `mock` module, for tests.
 //!
 //! Every file of this crate is generated from the OpenAPI document: change the document
 //! and regenerate rather than editing here.
@@ -26,6 +27,9 @@
 
 #[rustfmt::skip]
 mod client;
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
 #[rustfmt::skip]
 pub mod requests;
 #[rustfmt::skip]

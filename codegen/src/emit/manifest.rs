@@ -103,6 +103,15 @@ const CRATES: &[Crate] = &[
         on_demand: &[],
         optional: None,
     },
+    // Typed mocks for tests, when the crate's `mock` feature is on.
+    Crate {
+        name: "wiremock",
+        version: "0.6",
+        default_features: true,
+        features: &[],
+        on_demand: &[],
+        optional: Some("mock"),
+    },
 ];
 
 /// The dependencies some code needs: each crate with the features its paths need.
@@ -221,10 +230,16 @@ const TLS_FEATURES: [(&str, &str, &str); 3] = [
 ];
 
 /// The features that turn optional dependencies on, with what each is for.
-const OPTIONAL_FEATURES: [(&str, &str); 1] = [(
-    "tracing",
-    "A `tracing` span for every request: operation, method, path template, attempt, status, duration.",
-)];
+const OPTIONAL_FEATURES: [(&str, &str); 2] = [
+    (
+        "mock",
+        "Typed mocks of every operation on a `wiremock` server, in the `mock` module, for tests.",
+    ),
+    (
+        "tracing",
+        "A `tracing` span for every request: operation, method, path template, attempt, status, duration.",
+    ),
+];
 
 /// The features a crate with these dependencies has, with what each is for, as the
 /// crate's documentation lists them.

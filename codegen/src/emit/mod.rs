@@ -5,6 +5,7 @@ pub(crate) mod client;
 pub(crate) mod docs;
 pub(crate) mod example;
 pub(crate) mod manifest;
+pub(crate) mod mock;
 pub(crate) mod reference;
 pub(crate) mod refs;
 pub(crate) mod requests;

@@ -81,7 +81,7 @@ fn body_type(body: &ir::Body) -> TokenStream {
 
 /// Whether an operation's parameters borrow (strings, lists, objects and bodies are taken
 /// by reference), so that the type holding them has a lifetime.
-fn borrows(op: &Operation) -> bool {
+pub(crate) fn borrows(op: &Operation) -> bool {
     op.body.is_some()
         || op.params.iter().any(|p| {
             p.ty == Ty::String || matches!(p.ty, Ty::Vec(_)) || p.shape != ParamShape::Scalar

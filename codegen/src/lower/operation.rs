@@ -16,7 +16,19 @@ use crate::names::{Namer, pascal, snake, status_name};
 
 /// Names of `Client` methods that operations must not take.
 const CLIENT_RESERVED: &[&str] = &["base_url", "builder", "clone", "fmt", "new"];
-const PARAM_RESERVED: &[&str] = &["body", "client", "into_future", "send"];
+/// Names that request builders and typed mocks take for their own methods.
+const PARAM_RESERVED: &[&str] = &[
+    "body",
+    "client",
+    "header",
+    "into_future",
+    "parameters",
+    "respond",
+    "respond_error",
+    "retry",
+    "send",
+    "timeout",
+];
 
 /// How deep `$ref` chains between components may go.
 const MAX_REF_HOPS: usize = 32;
