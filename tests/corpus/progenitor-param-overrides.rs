@@ -110,7 +110,7 @@ pub mod client {
         /// Builds the client; fails if the base URL is not an http(s) URL or the HTTP
         /// client cannot be set up.
         pub fn build(self) -> Result<Client, runtime::Error> {
-            let base_url = runtime::base_url(self.base_url)?;
+            let base_url = runtime::checked_base_url(self.base_url)?;
             let http = match self.http {
                 Some(http) => http,
                 None => {
@@ -455,7 +455,7 @@ pub mod runtime {
     pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
     /// Checks a base URL and drops its trailing slash, so paths can be appended.
-    pub(crate) fn base_url(given: String) -> Result<String, Error> {
+    pub(crate) fn checked_base_url(given: String) -> Result<String, Error> {
         match reqwest::Url::parse(&given) {
             Ok(parsed) if parsed.scheme() == "http" || parsed.scheme() == "https" => {
                 Ok(given.trim_end_matches('/').to_owned())
@@ -641,7 +641,7 @@ pub mod runtime {
             if let Some(timeout) = options.timeout {
                 *request.timeout_mut() = Some(timeout);
             }
-            authorize(core, &mut request, Op::SECURITY)?;
+            apply_credentials(core, &mut request, Op::SECURITY)?;
             let retry = options.retry.as_ref().or(core.retry.as_ref());
             let response = dispatch(core, request, Op::INFO, retry).await?;
             let received = receive(response, Op::decode_error).await?;
@@ -660,7 +660,7 @@ pub mod runtime {
 
     /// Applies the first of an operation's alternatives of credentials that the client holds
     /// all of; none when it holds none of them.
-    fn authorize<E>(
+    fn apply_credentials<E>(
         core: &Core,
         request: &mut reqwest::Request,
         alternatives: &[&[usize]],
@@ -690,10 +690,10 @@ pub mod runtime {
         #[cfg(feature = "tracing")]
         return traced(core, request, operation, retry).await;
         #[cfg(not(feature = "tracing"))]
-        attempts(core, request, operation, retry, &|_| {}).await
+        send_retrying(core, request, operation, retry, &|_| {}).await
     }
 
-    /// [`attempts`] in a span named `request` that records the operation, method, path
+    /// [`send_retrying`] in a span named `request` that records the operation, method, path
     /// template, last attempt, status and duration: never a credential or a body.
     #[cfg(feature = "tracing")]
     async fn traced(
@@ -716,7 +716,7 @@ pub mod runtime {
         let record = |number: u32| {
             span.record("attempt", number);
         };
-        let outcome = attempts(core, request, operation, retry, &record)
+        let outcome = send_retrying(core, request, operation, retry, &record)
             .instrument(span.clone())
             .await;
         span.record(
@@ -731,7 +731,7 @@ pub mod runtime {
 
     /// Sends a request, again while `retry` allows, and gives the last outcome; `on_attempt`
     /// hears of each attempt's number.
-    async fn attempts(
+    async fn send_retrying(
         core: &Core,
         request: reqwest::Request,
         operation: OperationInfo,
@@ -740,7 +740,7 @@ pub mod runtime {
     ) -> Result<reqwest::Response, SendError> {
         on_attempt(1);
         let Some(retry) = retry else {
-            return attempt(core, request, operation, 1).await;
+            return send_once(core, request, operation, 1).await;
         };
         let started = std::time::Instant::now();
         let idempotent = !matches!(operation.method, "POST" | "PATCH");
@@ -749,10 +749,11 @@ pub mod runtime {
         loop {
             // A body that streams cannot be sent twice.
             let Some(again) = pending.try_clone() else {
-                return attempt(core, pending, operation, number).await;
+                return send_once(core, pending, operation, number).await;
             };
-            let outcome = attempt(core, pending, operation, number).await;
-            let Some(delay) = retry.delay(&outcome, idempotent, number, started.elapsed()) else {
+            let outcome = send_once(core, pending, operation, number).await;
+            let Some(delay) = retry_delay(retry, &outcome, idempotent, number, started.elapsed())
+            else {
                 return outcome;
             };
             tokio::time::sleep(delay).await;
@@ -763,7 +764,7 @@ pub mod runtime {
     }
 
     /// One attempt: the request through the hooks, in order, then to the server.
-    async fn attempt(
+    async fn send_once(
         core: &Core,
         request: reqwest::Request,
         operation: OperationInfo,
@@ -952,45 +953,45 @@ pub mod runtime {
             self.non_idempotent = allowed;
             self
         }
+    }
 
-        /// How long to wait before attempt `number + 1`, after `outcome`; `None` when there is
-        /// to be none.
-        fn delay(
-            &self,
-            outcome: &Result<reqwest::Response, SendError>,
-            idempotent: bool,
-            number: u32,
-            elapsed: std::time::Duration,
-        ) -> Option<std::time::Duration> {
-            if number >= self.attempts {
-                return None;
-            }
-            let repeatable = idempotent || self.non_idempotent;
-            let asked = match outcome {
-                Ok(response) => {
-                    let status = response.status().as_u16();
-                    if !(repeatable && (status == 429 || status == 503)) {
-                        return None;
-                    }
-                    retry_after(response.headers())
-                }
-                // Nothing was sent when the connection could not be made.
-                Err(SendError::Transport(error)) if repeatable || error.is_connect() => None,
-                Err(_) => return None,
-            };
-            let backoff = self
-                .initial_delay
-                .saturating_mul(1 << (number - 1).min(16))
-                .min(self.max_delay);
-            // Equal jitter: half the backoff, and up to as much again at random.
-            let jittered = backoff / 2 + backoff.mul_f64(random_fraction() / 2.0);
-            let delay = match asked {
-                Some(asked) if asked > self.max_delay => return None,
-                Some(asked) => asked.max(jittered),
-                None => jittered,
-            };
-            (elapsed + delay <= self.max_elapsed).then_some(delay)
+    /// How long to wait before attempt `number + 1`, after `outcome`; `None` when there is
+    /// to be none.
+    fn retry_delay(
+        retry: &Retry,
+        outcome: &Result<reqwest::Response, SendError>,
+        idempotent: bool,
+        number: u32,
+        elapsed: std::time::Duration,
+    ) -> Option<std::time::Duration> {
+        if number >= retry.attempts {
+            return None;
         }
+        let repeatable = idempotent || retry.non_idempotent;
+        let asked = match outcome {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                if !(repeatable && (status == 429 || status == 503)) {
+                    return None;
+                }
+                retry_after(response.headers())
+            }
+            // Nothing was sent when the connection could not be made.
+            Err(SendError::Transport(error)) if repeatable || error.is_connect() => None,
+            Err(_) => return None,
+        };
+        let backoff = retry
+            .initial_delay
+            .saturating_mul(1 << (number - 1).min(16))
+            .min(retry.max_delay);
+        // Equal jitter: half the backoff, and up to as much again at random.
+        let jittered = backoff / 2 + backoff.mul_f64(random_fraction() / 2.0);
+        let delay = match asked {
+            Some(asked) if asked > retry.max_delay => return None,
+            Some(asked) => asked.max(jittered),
+            None => jittered,
+        };
+        (elapsed + delay <= retry.max_elapsed).then_some(delay)
     }
 
     /// A number in `[0, 1)` that differs from call to call: enough randomness for jitter.

@@ -231,7 +231,7 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
             /// Builds the client; fails if the base URL is not an http(s) URL or the HTTP
             /// client cannot be set up.
             pub fn build(self) -> Result<Client, runtime::Error> {
-                let base_url = runtime::base_url(self.base_url)?;
+                let base_url = runtime::checked_base_url(self.base_url)?;
                 let http = match self.http {
                     Some(http) => http,
                     None => reqwest::Client::builder()
