@@ -11,6 +11,7 @@
 #![recursion_limit = "512"]
 
 mod constructs;
+mod extend;
 mod generation;
 mod prism;
 mod support;
