@@ -238,12 +238,9 @@ pub(crate) fn checked_base_url(given: String) -> Result<String, Error> {
     }
 }
 
-/// A transport error, told apart from a timeout. Query strings can carry credentials, so
-/// the URL the error shows loses its query.
-fn transport_error<E>(mut error: reqwest::Error) -> Error<E> {
-    if let Some(address) = error.url_mut() {
-        address.set_query(None);
-    }
+/// A transport error, told apart from a timeout, its URL without the query.
+fn transport_error<E>(error: reqwest::Error) -> Error<E> {
+    let error = without_query(error);
     if error.is_timeout() {
         Error::Timeout(error)
     } else {
@@ -629,8 +626,17 @@ pub enum SendError {
 
 impl From<reqwest::Error> for SendError {
     fn from(error: reqwest::Error) -> Self {
-        SendError::Transport(error)
+        SendError::Transport(without_query(error))
     }
+}
+
+/// `error` showing its URL without the query: query strings can carry credentials (an
+/// API key in the query) and personal data, and errors end up in logs.
+fn without_query(mut error: reqwest::Error) -> reqwest::Error {
+    if let Some(address) = error.url_mut() {
+        address.set_query(None);
+    }
+    error
 }
 
 impl fmt::Display for SendError {

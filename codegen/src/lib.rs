@@ -333,6 +333,18 @@ fn generate_with(
         let contents = render::render(tokens, &header, &path).map_err(one)?;
         files.push(OutputFile { path, contents });
     }
+    let mut test_features = Vec::new();
+    if let Some(tokens) = emit::example::mock_test(&api, &options.name) {
+        // The test needs the crate's `mock` feature, which its dev-dependency on itself
+        // turns on; the mock's crate comes with that feature.
+        let needs =
+            emit::manifest::Dependencies::of(Refs::scan(&tokens).paths()).without(&dependencies);
+        dev_dependencies = dev_dependencies.union(needs);
+        test_features.push("mock");
+        let path = "tests/mock.rs".to_owned();
+        let contents = render::render(tokens, &header, &path).map_err(one)?;
+        files.push(OutputFile { path, contents });
+    }
     let listed = dependencies.lines();
     let manifest = emit::manifest::ManifestOptions {
         name: &options.name,
@@ -344,10 +356,19 @@ fn generate_with(
         version: options.version.as_deref(),
         dependencies,
         dev_dependencies,
+        test_features,
     };
     files.push(OutputFile {
         path: "Cargo.toml".to_owned(),
         contents: emit::manifest::manifest(&api, &manifest),
+    });
+    files.push(OutputFile {
+        path: "rustfmt.toml".to_owned(),
+        contents: format!(
+            "# {header}\n\n# The generator lays these files out itself: `cargo fmt` leaves them as they\n\
+             # are, rather than making them differ from what the generator writes.\n\
+             disable_all_formatting = true\n"
+        ),
     });
     files.push(OutputFile {
         path: "API.md".to_owned(),
@@ -453,6 +474,11 @@ fn exports(api: &ir::Api, runtime: &emit::runtime::Selection) -> TokenStream {
         quote! {
             #[rustfmt::skip]
             pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+            /// The HTTP library the client sends with, for writing a [`Hook`] or passing
+            /// [`ClientBuilder::http_client`] a client of your own, in the version this
+            /// crate uses.
+            #[doc(no_inline)]
+            pub use reqwest;
         }
     });
     let names: Vec<proc_macro2::Ident> = runtime

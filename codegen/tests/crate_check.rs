@@ -309,6 +309,17 @@ fn modules_and_example_paths_are_checked() {
         .push_str("\nfn hidden() -> probe_client::Hidden { todo!() }\n");
     assert_reported(&files, &["probe_client::Hidden", "does not export"]);
 
+    // A test is held to the same: its crates listed, the library's names exported.
+    let mut files = fixture("bodies");
+    file(&mut files, "tests/mock.rs").push_str(
+        "
+fn noise() -> u8 { rand::random() }
+fn hidden() -> probe_client::Hidden { todo!() }
+",
+    );
+    assert_reported(&files, &["tests/mock.rs", "`rand`"]);
+    assert_reported(&files, &["probe_client::Hidden", "does not export"]);
+
     // A crate no manifest lists, named in a macro body.
     let mut files = fixture("bodies");
     file(&mut files, "src/client.rs")

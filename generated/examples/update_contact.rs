@@ -8,8 +8,34 @@
 //!
 //! Set `LIVEDESK_BASE_URL` to send the request elsewhere, for example to a mock server.
 
+use livedesk_client::reqwest;
 use livedesk_client::types;
-use livedesk_client::{BasicAuth, Client, Patch};
+use livedesk_client::{BasicAuth, BoxFuture, Client, Hook, Next, Patch, SendError};
+
+/// A hook: code the client runs around every attempt to send a request. This one
+/// prints which operation was sent, how it went and how long it took, to stderr.
+struct Log;
+
+impl Hook for Log {
+    fn send<'a>(
+        &'a self,
+        request: reqwest::Request,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<reqwest::Response, SendError>> {
+        Box::pin(async move {
+            let (operation, attempt) = (next.info().operation.id, next.info().attempt);
+            let started = std::time::Instant::now();
+            let result = next.send(request).await;
+            let outcome = match &result {
+                Ok(response) => response.status().to_string(),
+                Err(error) => error.to_string(),
+            };
+            let took = started.elapsed();
+            eprintln!("{operation} (attempt {attempt}): {outcome} in {took:?}");
+            result
+        })
+    }
+}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -18,7 +44,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let username = std::env::var("LIVEDESK_USERNAME")?;
     let password = std::env::var("LIVEDESK_PASSWORD")?;
     let credentials = BasicAuth::new(username, password);
-    let mut builder = Client::builder(credentials);
+    let mut builder = Client::builder(credentials).hook(Log);
     if let Ok(url) = std::env::var("LIVEDESK_BASE_URL") {
         builder = builder.base_url(url);
     }

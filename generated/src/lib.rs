@@ -41,6 +41,11 @@ pub mod types;
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
 };
+/// The HTTP library the client sends with, for writing a [`Hook`] or passing
+/// [`ClientBuilder::http_client`] a client of your own, in the version this
+/// crate uses.
+#[doc(no_inline)]
+pub use reqwest;
 #[rustfmt::skip]
 pub use runtime::{
     BasicAuth, BoxFuture, DecodeError, Error, ErrorResponse, Hook, Next, Operation,

@@ -4,6 +4,11 @@
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
 };
+/// The HTTP library the client sends with, for writing a [`Hook`] or passing
+/// [`ClientBuilder::http_client`] a client of your own, in the version this
+/// crate uses.
+#[doc(no_inline)]
+pub use reqwest;
 #[rustfmt::skip]
 pub use runtime::{
     BoxFuture, DecodeError, Error, ErrorResponse, Hook, Next, Operation, OperationInfo,
@@ -469,12 +474,9 @@ pub mod runtime {
         }
     }
 
-    /// A transport error, told apart from a timeout. Query strings can carry credentials, so
-    /// the URL the error shows loses its query.
-    fn transport_error<E>(mut error: reqwest::Error) -> Error<E> {
-        if let Some(address) = error.url_mut() {
-            address.set_query(None);
-        }
+    /// A transport error, told apart from a timeout, its URL without the query.
+    fn transport_error<E>(error: reqwest::Error) -> Error<E> {
+        let error = without_query(error);
         if error.is_timeout() {
             Error::Timeout(error)
         } else {
@@ -860,8 +862,17 @@ pub mod runtime {
 
     impl From<reqwest::Error> for SendError {
         fn from(error: reqwest::Error) -> Self {
-            SendError::Transport(error)
+            SendError::Transport(without_query(error))
         }
+    }
+
+    /// `error` showing its URL without the query: query strings can carry credentials (an
+    /// API key in the query) and personal data, and errors end up in logs.
+    fn without_query(mut error: reqwest::Error) -> reqwest::Error {
+        if let Some(address) = error.url_mut() {
+            address.set_query(None);
+        }
+        error
     }
 
     impl fmt::Display for SendError {

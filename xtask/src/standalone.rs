@@ -1,6 +1,7 @@
 //! Generated crates built on their own, as users build them: each with exactly its own
 //! manifest (no feature of another crate of a workspace helps it compile), under
-//! `cargo clippy --all-targets -- -D warnings`, in edition 2024 and (one of them) 2021.
+//! `cargo clippy --all-targets -- -D warnings`, in edition 2024 and (one of them) 2021,
+//! and their generated tests run.
 //! Snapshot modules compiled inside the test crate cannot see a missing dependency or
 //! feature; this can. Then the tool as users install it: `cargo install`, and a crate it
 //! generates as a member of a workspace of theirs, built with an application using it.
@@ -59,6 +60,11 @@ pub fn run() -> Result<(), String> {
         eprintln!("checking {name} alone");
         if !clippy(&dir, &target, &[])? {
             failed.push(name.clone());
+        } else if dir.join("tests").exists() {
+            eprintln!("testing {name} alone");
+            if !cargo_in(&dir, &target, "test")? {
+                failed.push(format!("{name} (cargo test)"));
+            }
         }
         // The TLS and HTTP features are passed on to reqwest: without TLS, with HTTP/2.
         if name == "livedesk-client" {
@@ -171,6 +177,17 @@ fn clippy(dir: &Path, target: &Path, features: &[&str]) -> Result<bool, String> 
         .env("CARGO_TARGET_DIR", target)
         .status()
         .map_err(|e| format!("cannot run cargo clippy: {e}"))?;
+    Ok(status.success())
+}
+
+/// `cargo <command>` on the crate in `dir` alone, like [`clippy`]; whether it passed.
+fn cargo_in(dir: &Path, target: &Path, command: &str) -> Result<bool, String> {
+    let status = Command::new(cargo())
+        .args([command, "--offline", "--quiet", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target)
+        .status()
+        .map_err(|e| format!("cannot run cargo {command}: {e}"))?;
     Ok(status.success())
 }
 

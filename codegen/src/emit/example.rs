@@ -15,25 +15,10 @@ const SHOWN_VALUES: usize = 3;
 
 /// The example's file stem and items, if some operation can be called from a command line.
 pub(crate) fn example(api: &ir::Api, crate_name: &str) -> Option<(String, TokenStream)> {
-    // An operation whose body has an example shows the most; otherwise the first by name.
-    // Adding operations rarely moves the choice, so the example's diff stays quiet.
-    let op = api
-        .operations
-        .iter()
-        .filter(|op| callable(api, op))
-        .min_by_key(|op| {
-            (
-                op.body.as_ref().is_none_or(|b| b.example.is_none()),
-                op.rust_name.as_str(),
-            )
-        })?;
+    let op = chosen(api)?;
     let krate = ident(&crate_name.replace('-', "_"));
-    let prefix = screaming(
-        crate_name
-            .trim_end_matches("-client")
-            .trim_end_matches("_client"),
-        "API",
-    );
+    let prefix = env_prefix(crate_name);
+    let allow_deprecated = allow_deprecated(api, op);
     let base_url_var = format!("{prefix}_BASE_URL");
 
     let (credentials, credential_vars, uses) = credentials(api, &prefix);
@@ -50,7 +35,7 @@ pub(crate) fn example(api: &ir::Api, crate_name: &str) -> Option<(String, TokenS
     let args_init =
         (!required.is_empty()).then(|| quote!(let mut args = std::env::args().skip(1);));
     let args = required.iter().map(|p| {
-        let name = ident(&p.rust_name);
+        let name = local(op, p);
         let parse = match &p.ty {
             Ty::String => quote!(args.next().ok_or(#usage)?),
             Ty::Named(n) => {
@@ -64,7 +49,7 @@ pub(crate) fn example(api: &ir::Api, crate_name: &str) -> Option<(String, TokenS
     let call_args: Vec<TokenStream> = required
         .iter()
         .map(|p| {
-            let name = ident(&p.rust_name);
+            let name = local(op, p);
             if p.ty == Ty::String {
                 quote!(&#name)
             } else {
@@ -83,7 +68,13 @@ pub(crate) fn example(api: &ir::Api, crate_name: &str) -> Option<(String, TokenS
     let method = ident(&op.rust_name);
     let all_args = call_args.iter().chain(body_arg.iter());
 
-    let mut imports = vec![quote!(Client)];
+    let mut imports = vec![
+        quote!(BoxFuture),
+        quote!(Client),
+        quote!(Hook),
+        quote!(Next),
+        quote!(SendError),
+    ];
     imports.extend(uses);
     if body_uses.patch {
         imports.push(quote!(Patch));
@@ -130,9 +121,36 @@ pub(crate) fn example(api: &ir::Api, crate_name: &str) -> Option<(String, TokenS
         //! ```
         //!
         #![doc = #env_doc]
+        #allow_deprecated
 
+        use #krate::reqwest;
         #types_use
         use #krate::{#(#imports),*};
+
+        /// A hook: code the client runs around every attempt to send a request. This one
+        /// prints which operation was sent, how it went and how long it took, to stderr.
+        struct Log;
+
+        impl Hook for Log {
+            fn send<'a>(
+                &'a self,
+                request: reqwest::Request,
+                next: Next<'a>,
+            ) -> BoxFuture<'a, Result<reqwest::Response, SendError>> {
+                Box::pin(async move {
+                    let (operation, attempt) = (next.info().operation.id, next.info().attempt);
+                    let started = std::time::Instant::now();
+                    let result = next.send(request).await;
+                    let outcome = match &result {
+                        Ok(response) => response.status().to_string(),
+                        Err(error) => error.to_string(),
+                    };
+                    let took = started.elapsed();
+                    eprintln!("{operation} (attempt {attempt}): {outcome} in {took:?}");
+                    result
+                })
+            }
+        }
 
         #[tokio::main]
         async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -140,7 +158,7 @@ pub(crate) fn example(api: &ir::Api, crate_name: &str) -> Option<(String, TokenS
             #(#args)*
 
             #credentials
-            let mut builder = Client::builder(#credentials_arg);
+            let mut builder = Client::builder(#credentials_arg).hook(Log);
             if let Ok(url) = std::env::var(#base_url_var) {
                 builder = builder.base_url(url);
             }
@@ -154,6 +172,70 @@ pub(crate) fn example(api: &ir::Api, crate_name: &str) -> Option<(String, TokenS
         }
     };
     Some((op.rust_name.clone(), items))
+}
+
+/// The operation the example calls: one whose body has an example shows the most;
+/// otherwise the first by name. Adding operations rarely moves the choice, so the
+/// example's diff stays quiet.
+fn chosen(api: &ir::Api) -> Option<&Operation> {
+    api.operations
+        .iter()
+        .filter(|op| callable(api, op))
+        .min_by_key(|op| {
+            (
+                op.body.as_ref().is_none_or(|b| b.example.is_none()),
+                op.rust_name.as_str(),
+            )
+        })
+}
+
+/// The prefix of the environment variables the example reads: `LIVEDESK` for
+/// `livedesk-client`.
+fn env_prefix(crate_name: &str) -> String {
+    screaming(
+        crate_name
+            .trim_end_matches("-client")
+            .trim_end_matches("_client"),
+        "API",
+    )
+}
+
+/// Names the example and the test give their own variables.
+const LOCALS: [&str; 11] = [
+    "answer",
+    "args",
+    "body",
+    "builder",
+    "client",
+    "credentials",
+    "password",
+    "response",
+    "server",
+    "url",
+    "username",
+];
+
+/// The variable holding parameter `p`: its name, unless that is one of [`LOCALS`] or
+/// (with a suffix) another parameter's.
+fn local(op: &Operation, p: &ir::Param) -> proc_macro2::Ident {
+    let mut name = p.rust_name.clone();
+    while LOCALS.contains(&name.as_str())
+        || (name != p.rust_name && op.params.iter().any(|q| q.rust_name == name))
+    {
+        name.push_str("_value");
+    }
+    ident(&name)
+}
+
+/// `#![allow(deprecated)]` when the operation, or any type or field, is deprecated: the
+/// example and the test may name them, and deprecated parts of an API still work.
+fn allow_deprecated(api: &ir::Api, op: &Operation) -> Option<TokenStream> {
+    let deprecated =
+        op.deprecated || op.params.iter().any(|p| p.deprecated) || api.types.iter().any(|t| {
+            t.deprecated
+                || matches!(&t.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.deprecated))
+        });
+    deprecated.then(|| quote!(#![allow(deprecated)]))
 }
 
 /// Whether an operation's required inputs can all come from a command line and a default body.
@@ -322,4 +404,239 @@ fn scalar(api: &ir::Api, ty: &Ty, value: &Value) -> Option<TokenStream> {
         }
         _ => None,
     }
+}
+
+/// How deep [`sample`] follows named types before giving up.
+const SAMPLE_DEPTH: usize = 8;
+
+/// A test of the example's call against the crate's typed mock (the `mock` feature), as a
+/// crate using the client would test itself: the mock matches the parameters and body and
+/// answers with a value of the success type, which the call must return. `None` when no
+/// operation can be called with sample values.
+pub(crate) fn mock_test(api: &ir::Api, crate_name: &str) -> Option<TokenStream> {
+    let op = chosen(api)?;
+    let krate = ident(&crate_name.replace('-', "_"));
+    let (status, answer) = success_sample(api, op)?;
+    let allow_deprecated = allow_deprecated(api, op);
+
+    let required: Vec<&ir::Param> = op.params.iter().filter(|p| p.required).collect();
+    let mut lets = Vec::new();
+    let mut matched = Vec::new();
+    let mut call_args = Vec::new();
+    for p in &required {
+        let name = local(op, p);
+        let value = param_sample(api, &p.ty)?;
+        lets.push(quote!(let #name = #value;));
+        let by_value = if matches!(p.ty, Ty::Named(_)) {
+            quote!(#name.clone())
+        } else {
+            quote!(#name)
+        };
+        if p.shape == ir::ParamShape::Scalar && p.location != ir::ParamLocation::Header {
+            let setter = ident(&p.rust_name);
+            matched.push(quote!(.#setter(#by_value)));
+        }
+        call_args.push(quote!(#name));
+    }
+    let (body_stmt, body_match, patch_use) = match &op.body {
+        Some(b) if b.required => {
+            let (stmt, uses) = body(api, b);
+            call_args.push(quote!(&body));
+            (
+                stmt,
+                Some(quote!(.body(&body))),
+                uses.patch.then(|| quote!(Patch)),
+            )
+        }
+        _ => (quote!(), None, None),
+    };
+    let (credentials, credentials_arg, credentials_type) = test_credentials(api);
+    let method = ident(&op.rust_name);
+    let (respond, check) = match &answer {
+        Some(statement) => (
+            statement.clone(),
+            quote! {
+                assert_eq!(response.into_body(), answer);
+            },
+        ),
+        None => (quote!(), quote!()),
+    };
+    let status = proc_macro2::Literal::u16_unsuffixed(status);
+    let respond_call = if answer.is_some() {
+        quote!(.respond(#status, &answer))
+    } else {
+        quote!(.respond(#status))
+    };
+    let test_name = ident(&format!("{}_against_a_typed_mock", op.rust_name));
+    let made = quote!(#(#lets)* #body_stmt #respond).to_string();
+    let mut imports = vec![quote!(Client), quote!(mock)];
+    imports.extend(patch_use);
+    imports.extend(made.contains("types ::").then(|| quote!(types)));
+    imports.extend(credentials_type);
+    imports.sort_by_key(ToString::to_string);
+    let doc = format!(
+        " Tests a call of {} against a typed mock of the API (the crate's `mock` feature),",
+        super::docs::code(&op.wire_id),
+    );
+    Some(quote! {
+        #![doc = #doc]
+        //! the way code using this crate can test itself without the real service.
+        #allow_deprecated
+
+        use #krate::{#(#imports),*};
+
+        #[tokio::test]
+        async fn #test_name() {
+            let server = wiremock::MockServer::start().await;
+            #(#lets)*
+            #body_stmt
+            #respond
+            #[comment = " The server checks, when it stops, that exactly one request matched."]
+            mock::#method()
+                #(#matched)*
+                #body_match
+                #respond_call
+                .expect(1)
+                .mount(&server)
+                .await;
+
+            #credentials
+            let client = Client::builder(#credentials_arg)
+                .base_url(server.uri())
+                .build()
+                .expect("a client for the mock server");
+            let response = client.#method(#(#call_args),*).await.expect("the mock's answer");
+            assert_eq!(response.status(), #status);
+            #check
+        }
+    })
+}
+
+/// The status a test's mock answers with, and the statement binding `answer` to the body
+/// it answers with (`None` for no body): a value of the response type read from JSON
+/// with its required properties only, so that the test changes only when they do.
+fn success_sample(api: &ir::Api, op: &Operation) -> Option<(u16, Option<TokenStream>)> {
+    let status = op
+        .responses
+        .iter()
+        .find_map(|r| match r.status {
+            ir::StatusMatch::Code(code) if (200..300).contains(&code) => Some(code),
+            _ => None,
+        })
+        .unwrap_or(200);
+    match &op.success {
+        ir::Outcome::Single(ir::ResponseBody::Json(ty)) => {
+            let json = json_sample(api, ty, 0)?.to_string();
+            let text = raw_string(&json)?;
+            let ty = super::ty_tokens(ty, super::Scope::Sibling);
+            let statement = quote! {
+                let answer: #ty = serde_json::from_str(#text).expect("a value of the response type");
+            };
+            Some((status, Some(statement)))
+        }
+        ir::Outcome::Single(ir::ResponseBody::Empty) => Some((status, None)),
+        _ => None,
+    }
+}
+
+/// `text` as a raw string literal, with as many `#` as it needs.
+fn raw_string(text: &str) -> Option<TokenStream> {
+    let mut hashes = String::new();
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{text}\"{hashes}").parse().ok()
+}
+
+/// The credentials a test builds its client with, from made-up values (the mock server
+/// does not check them): the statement, the argument of `Client::builder`, and the type
+/// to import.
+fn test_credentials(api: &ir::Api) -> (TokenStream, TokenStream, Option<TokenStream>) {
+    let Credentials::One(scheme) = Credentials::of(api) else {
+        return (quote!(), quote!(), None);
+    };
+    let (expr, ty) = match &scheme.kind {
+        ir::SecurityKind::Basic => (
+            quote!(BasicAuth::new("username", "password")),
+            quote!(BasicAuth),
+        ),
+        ir::SecurityKind::Bearer => (quote!(BearerToken::new("token")), quote!(BearerToken)),
+        ir::SecurityKind::ApiKeyHeader { .. } | ir::SecurityKind::ApiKeyQuery { .. } => {
+            (quote!(ApiKey::new("key")), quote!(ApiKey))
+        }
+    };
+    (
+        quote!(let credentials = #expr;),
+        quote!(credentials),
+        Some(ty),
+    )
+}
+
+/// A Rust expression for a value of a required parameter of type `ty`: the types
+/// [`callable`] allows.
+fn param_sample(api: &ir::Api, ty: &Ty) -> Option<TokenStream> {
+    Some(match ty {
+        Ty::Bool => quote!(true),
+        Ty::I32 | Ty::I64 => quote!(1),
+        Ty::F32 | Ty::F64 => quote!(1.5),
+        Ty::String => quote!("example"),
+        Ty::Named(name) => {
+            let Some(TypeKind::Enum(e)) = api.find_type(name).map(|t| &t.kind) else {
+                return None;
+            };
+            let (type_name, variant) = (ident(name), ident(&e.variants.first()?.rust_name));
+            quote!(types::#type_name::#variant)
+        }
+        _ => return None,
+    })
+}
+
+/// Some JSON value of type `ty`: the required properties of objects, the first value of
+/// enums. `None` for types it does not make up (unions, files, types nested too deep).
+fn json_sample(api: &ir::Api, ty: &Ty, depth: usize) -> Option<Value> {
+    if depth > SAMPLE_DEPTH {
+        return None;
+    }
+    Some(match ty {
+        Ty::Bool => Value::Bool(true),
+        Ty::I8 | Ty::I16 | Ty::I32 | Ty::I64 | Ty::U8 | Ty::U16 | Ty::U32 | Ty::U64 => {
+            Value::from(1)
+        }
+        Ty::F32 | Ty::F64 => Value::from(1.5),
+        Ty::String | Ty::Json => Value::from("example"),
+        Ty::DateTime => Value::from("1970-01-01T00:00:00Z"),
+        Ty::Date => Value::from("1970-01-01"),
+        Ty::Uuid => Value::from("00000000-0000-0000-0000-000000000000"),
+        Ty::Base64 => Value::from(""),
+        Ty::Binary | Ty::File => return None,
+        Ty::JsonObject | Ty::Map(_) => Value::Object(serde_json::Map::new()),
+        Ty::Option(_) => Value::Null,
+        Ty::Vec(inner) => Value::Array(json_sample(api, inner, depth + 1).into_iter().collect()),
+        Ty::Box(inner) => json_sample(api, inner, depth + 1)?,
+        Ty::Named(name) => match &api.find_type(name)?.kind {
+            TypeKind::Struct(s) if s.flattened.is_empty() => {
+                let mut object = serde_json::Map::new();
+                for f in &s.fields {
+                    let value = match f.repr {
+                        FieldRepr::Plain => json_sample(api, &f.ty, depth + 1)?,
+                        FieldRepr::Nullable => Value::Null,
+                        FieldRepr::Optional | FieldRepr::Patch => continue,
+                    };
+                    object.insert(f.wire_name.clone(), value);
+                }
+                Value::Object(object)
+            }
+            TypeKind::Enum(e) => match &e.variants.first()?.value {
+                EnumValue::String(s) => Value::from(s.as_str()),
+                EnumValue::Integer(n) => Value::from(*n),
+            },
+            TypeKind::Alias(inner) => json_sample(api, inner, depth + 1)?,
+            TypeKind::Struct(_)
+            | TypeKind::Newtype(_)
+            | TypeKind::Union(_)
+            | TypeKind::Outcome(_) => {
+                return None;
+            }
+        },
+    })
 }

@@ -82,6 +82,8 @@ const CRATES: &[Crate] = &[
         on_demand: &[
             ("main", "macros"),
             ("main", "rt-multi-thread"),
+            ("test", "macros"),
+            ("test", "rt"),
             ("time", "time"),
         ],
         optional: None,
@@ -178,6 +180,17 @@ impl Dependencies {
         self
     }
 
+    /// These and `other`, each crate with the features either asks for.
+    pub(crate) fn union(mut self, other: Dependencies) -> Self {
+        for (name, features) in other.0 {
+            let ours = self.0.entry(name).or_default();
+            ours.extend(features);
+            ours.sort_unstable();
+            ours.dedup();
+        }
+        self
+    }
+
     /// The `[dependencies]` lines: `name = "version"` or `name = { ... }`.
     pub(crate) fn lines(&self) -> Vec<String> {
         self.0
@@ -268,8 +281,10 @@ pub(crate) struct ManifestOptions<'a> {
     pub version: Option<&'a str>,
     /// What the library's code needs.
     pub dependencies: Dependencies,
-    /// What the examples need besides.
+    /// What the examples and tests need besides.
     pub dev_dependencies: Dependencies,
+    /// The crate's own features its tests need, turned on by a dev-dependency on itself.
+    pub test_features: Vec<&'static str>,
 }
 
 fn toml_string(s: &str) -> String {
@@ -335,7 +350,20 @@ pub(crate) fn manifest(api: &ir::Api, options: &ManifestOptions<'_>) -> String {
         ("dependencies", &options.dependencies),
         ("dev-dependencies", &options.dev_dependencies),
     ] {
-        let lines = dependencies.lines();
+        let mut lines = dependencies.lines();
+        if section == "dev-dependencies" && !options.test_features.is_empty() {
+            let features: Vec<String> = options
+                .test_features
+                .iter()
+                .map(|f| toml_string(f))
+                .collect();
+            lines.push(format!(
+                "{} = {{ path = \".\", features = [{}] }}",
+                options.name,
+                features.join(", ")
+            ));
+            lines.sort();
+        }
         if !lines.is_empty() {
             let _ = writeln!(out, "\n[{section}]");
             for line in lines {

@@ -5,11 +5,13 @@
 //! read line by line. It then checks that
 //!
 //! 1. every external crate a source names is a dependency: `[dependencies]` for `src/`,
-//!    `[dependencies]` or `[dev-dependencies]` for `examples/`; and that the features a few
+//!    `[dependencies]` or `[dev-dependencies]` for `examples/` and `tests/`; and that the
+//!    features a few
 //!    well-known paths need are asked for (`reqwest::multipart`, `#[tokio::main]`, serde's
 //!    derive macros, and `chrono` and `uuid` in types that derive serde's traits);
 //! 2. every dependency is used: each crate of `[dependencies]` is named by `src/`, each of
-//!    `[dev-dependencies]` by an example;
+//!    `[dev-dependencies]` by an example or a test (the crate itself, a dev-dependency
+//!    that turns on its own features for them, by naming it);
 //! 3. every runtime item the crate names (`runtime::X`, in paths and `use` trees) is a
 //!    top-level item of `src/runtime.rs`, visible where it is named (`pub` when
 //!    `src/lib.rs` re-exports it), and every `pub` runtime item is re-exported; and the
@@ -225,6 +227,7 @@ enum Place {
     Runtime,
     /// Another module of the library, in `src/`.
     Module,
+    /// An example or an integration test: built with the dev-dependencies too.
     Example,
     Other,
 }
@@ -735,7 +738,7 @@ impl Source {
             "src/lib.rs" => Place::Lib,
             "src/runtime.rs" => Place::Runtime,
             p if p.starts_with("src/") => Place::Module,
-            p if p.starts_with("examples/") => Place::Example,
+            p if p.starts_with("examples/") || p.starts_with("tests/") => Place::Example,
             _ => Place::Other,
         };
         let mut facts = Facts::default();
@@ -972,6 +975,8 @@ fn crates_named(source: &Source, lib_name: &str) -> BTreeMap<String, String> {
             }
         }
         if source.place == Place::Example && first == lib_name {
+            // Named as the crate's own name: recorded, for a dev-dependency on itself.
+            crates.entry(first.clone()).or_insert_with(|| path.shown());
             continue;
         }
         crates.entry(first.clone()).or_insert_with(|| path.shown());
@@ -1051,7 +1056,8 @@ fn check_dependencies(
             continue;
         }
         for (krate, shown) in crates_named(source, lib_name) {
-            let listed = manifest.dependencies.contains_key(&krate)
+            let listed = krate == lib_name
+                || manifest.dependencies.contains_key(&krate)
                 || (example && manifest.dev_dependencies.contains_key(&krate));
             if !listed {
                 let sections = if example {

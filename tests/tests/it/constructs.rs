@@ -668,6 +668,31 @@ async fn each_operation_sends_the_credentials_its_security_asks_for() {
     assert_eq!(header(&request, "authorization"), None);
 }
 
+/// What [`SeeErrors`] saw.
+static SEEN_BY_HOOK: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+
+/// A hook that keeps how the errors it is handed show, as a logging hook would.
+struct SeeErrors;
+
+impl security::Hook for SeeErrors {
+    fn send<'a>(
+        &'a self,
+        request: reqwest::Request,
+        next: security::Next<'a>,
+    ) -> security::BoxFuture<'a, Result<reqwest::Response, security::SendError>> {
+        Box::pin(async move {
+            let result = next.send(request).await;
+            if let Err(error) = &result {
+                SEEN_BY_HOOK
+                    .lock()
+                    .expect("lock")
+                    .push_str(&format!("{error} {error:?}"));
+            }
+            result
+        })
+    }
+}
+
 #[tokio::test]
 async fn credentials_never_appear_in_debug_output_or_errors() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -680,16 +705,20 @@ async fn credentials_never_appear_in_debug_output_or_errors() {
         .api_key_query(ApiKey::new("query-secret"))
         .basic(BasicAuth::new("user", "pass-secret"))
         .timeout(Duration::from_secs(5))
+        .hook(SeeErrors)
         .build()
         .expect("client");
     let error = client
         .admin_action()
         .await
         .expect_err("nothing listens there");
+    let seen = SEEN_BY_HOOK.lock().expect("lock").clone();
+    assert!(!seen.is_empty(), "the hook saw the failed attempt");
     for text in [
         format!("{client:?}"),
         format!("{error}"),
         format!("{error:?}"),
+        seen,
     ] {
         for secret in ["tok-secret", "query-secret", "pass-secret"] {
             assert!(!text.contains(secret), "{secret} shows in: {text}");

@@ -93,10 +93,11 @@ impl Hook for Recorder {
             );
             let response = next.send(request).await;
             if let Ok(response) = &response {
-                self.seen
-                    .lock()
-                    .expect("lock")
-                    .push(format!("{} after {}", self.label, response.status().as_u16()));
+                self.seen.lock().expect("lock").push(format!(
+                    "{} after {}",
+                    self.label,
+                    response.status().as_u16()
+                ));
             }
             response
         })
@@ -203,7 +204,11 @@ async fn a_429_is_retried_after_the_wait_its_retry_after_asks_for() {
         .build()
         .expect("client");
     let started = Instant::now();
-    let pets = client.list_pets().await.expect("200 in the end").into_body();
+    let pets = client
+        .list_pets()
+        .await
+        .expect("200 in the end")
+        .into_body();
     let waited = started.elapsed();
     assert_eq!(pets.len(), 1);
     assert_eq!(requests(&server).await.len(), 2);
@@ -225,7 +230,10 @@ async fn a_retry_after_date_beyond_the_longest_wait_is_not_waited_for() {
         .retry(quick_pets(3))
         .build()
         .expect("client");
-    let error = client.list_pets().await.expect_err("the server asks for a day");
+    let error = client
+        .list_pets()
+        .await
+        .expect_err("the server asks for a day");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(requests(&server).await.len(), 1);
 }
@@ -263,10 +271,9 @@ fn http_date(time: std::time::SystemTime) -> String {
 
 #[tokio::test]
 async fn a_503_that_persists_is_given_up_on_and_returned() {
-    let server = serve(
-        ResponseTemplate::new(503).set_body_raw(r#"{"message":"down"}"#, "application/json"),
-    )
-    .await;
+    let server =
+        serve(ResponseTemplate::new(503).set_body_raw(r#"{"message":"down"}"#, "application/json"))
+            .await;
     let client = refs_anywhere::Client::builder()
         .base_url(server.uri())
         .retry(quick_pets(3))
@@ -360,10 +367,13 @@ async fn typed_mocks_match_the_operation_and_answer_with_the_specs_types() {
         .await;
     mock::update_contact()
         .id(404)
-        .respond_error(404, &ErrorBody {
-            message: Some("no such contact".to_owned()),
-            ..serde_json::from_value(json!({})).expect("an error body")
-        })
+        .respond_error(
+            404,
+            &ErrorBody {
+                message: Some("no such contact".to_owned()),
+                ..serde_json::from_value(json!({})).expect("an error body")
+            },
+        )
         .mount(&server)
         .await;
     let client = livedesk(&server).build().expect("client");
@@ -387,10 +397,7 @@ async fn typed_mocks_match_the_operation_and_answer_with_the_specs_types() {
         .expect_err("no mock matches");
     assert_eq!(unmatched.status().map(|s| s.as_u16()), Some(404));
 
-    let error = client
-        .update_contact(404, &body)
-        .await
-        .expect_err("404");
+    let error = client.update_contact(404, &body).await.expect_err("404");
     let Error::Status(response) = &error else {
         panic!("{error:?}")
     };
@@ -400,9 +407,12 @@ async fn typed_mocks_match_the_operation_and_answer_with_the_specs_types() {
     );
 }
 
-/// The spans a subscriber saw: each span's name and fields, as `field=value` text.
+/// A span's name and its fields, as `field=value` text.
+type Seen = (String, Vec<String>);
+
+/// The spans a subscriber saw.
 #[derive(Clone, Default)]
-struct Spans(Arc<Mutex<Vec<(String, Vec<String>)>>>);
+struct Spans(Arc<Mutex<Vec<Seen>>>);
 
 struct Fields<'a>(&'a mut Vec<String>);
 
@@ -485,11 +495,25 @@ async fn with_the_tracing_feature_each_request_has_a_span_without_secrets_or_bod
         "attempt=1",
         "status=200",
     ] {
-        assert!(fields.iter().any(|f| f == expected), "{expected} in {fields:?}");
+        assert!(
+            fields.iter().any(|f| f == expected),
+            "{expected} in {fields:?}"
+        );
     }
-    assert!(fields.iter().any(|f| f.starts_with("duration_ms=")), "{fields:?}");
+    assert!(
+        fields.iter().any(|f| f.starts_with("duration_ms=")),
+        "{fields:?}"
+    );
     let everything = format!("{seen:?}");
-    for secret in ["s3cret-password", "a2V5OnMzY3JldC1wYXNzd29yZA", "Private Name", "318763"] {
-        assert!(!everything.contains(secret), "{secret} leaked into {everything}");
+    for secret in [
+        "s3cret-password",
+        "a2V5OnMzY3JldC1wYXNzd29yZA",
+        "Private Name",
+        "318763",
+    ] {
+        assert!(
+            !everything.contains(secret),
+            "{secret} leaked into {everything}"
+        );
     }
 }
