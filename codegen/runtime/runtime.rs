@@ -817,6 +817,13 @@ fn http_date(text: &str) -> Option<std::time::SystemTime> {
     let [hours, minutes, seconds] = clock.as_slice() else {
         return None;
     };
+    let in_range = (1..=31).contains(&day)
+        && (0..24).contains(hours)
+        && (0..60).contains(minutes)
+        && (0..=60).contains(seconds);
+    if !in_range {
+        return None;
+    }
     // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
     let shifted = if month <= 2 { year - 1 } else { year };
     let era = shifted.div_euclid(400);
@@ -1910,6 +1917,135 @@ pub(crate) fn mock_empty(mock: MockRequest, status: u16) -> wiremock::Mock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn http_dates_are_read_in_their_preferred_form_only() {
+        let seconds = |text: &str| {
+            http_date(text).map(|at| {
+                at.duration_since(std::time::UNIX_EPOCH)
+                    .expect("after 1970")
+                    .as_secs()
+            })
+        };
+        assert_eq!(seconds("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777));
+        assert_eq!(
+            seconds("Thu, 29 Feb 2024 00:00:00 GMT"),
+            Some(1_709_164_800)
+        );
+        assert_eq!(seconds("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        for text in [
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+            "Sun, 06 Nov 1994 08:49 GMT",
+            "Wed, 31 Dec 1969 23:59:59 GMT",
+            "",
+        ] {
+            assert_eq!(seconds(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn retry_after_is_seconds_or_a_date() {
+        let asked = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                reqwest::header::RETRY_AFTER,
+                HeaderValue::from_str(value).expect("a header value"),
+            );
+            retry_after(&headers)
+        };
+        assert_eq!(asked("3"), Some(std::time::Duration::from_secs(3)));
+        assert_eq!(asked(" 120 "), Some(std::time::Duration::from_secs(120)));
+        assert_eq!(
+            asked("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(Default::default())
+        );
+        let later = asked("Fri, 01 Jan 2100 00:00:00 GMT").expect("a date");
+        assert!(
+            later > std::time::Duration::from_secs(365 * 86_400),
+            "{later:?}"
+        );
+        assert_eq!(asked("-1"), None);
+        assert_eq!(asked("soon"), None);
+        assert_eq!(retry_after(&HeaderMap::new()), None);
+    }
+
+    /// A response with `status` and, if given, a `Retry-After` header.
+    fn answer(status: u16, retry_after: Option<&str>) -> Result<reqwest::Response, SendError> {
+        let mut built = http::Response::builder().status(status);
+        if let Some(value) = retry_after {
+            built = built.header("retry-after", value);
+        }
+        Ok(reqwest::Response::from(built.body("").expect("a response")))
+    }
+
+    #[test]
+    fn retries_wait_longer_each_time_within_their_bounds() {
+        let ms = std::time::Duration::from_millis;
+        let retry = Retry::new(4).initial_delay(ms(100)).max_delay(ms(300));
+        let delay = |number: u32| retry_delay(&retry, &answer(503, None), true, number, ms(0));
+        for _ in 0..20 {
+            let first = delay(1).expect("a second attempt");
+            assert!((ms(50)..=ms(100)).contains(&first), "{first:?}");
+            let second = delay(2).expect("a third attempt");
+            assert!((ms(100)..=ms(200)).contains(&second), "{second:?}");
+            // Doubled again, then held to `max_delay`.
+            let third = delay(3).expect("a fourth attempt");
+            assert!((ms(150)..=ms(300)).contains(&third), "{third:?}");
+        }
+        assert_eq!(delay(4), None, "four attempts in all");
+        assert_eq!(
+            retry_delay(&retry, &answer(503, None), true, 1, ms(29_990)),
+            None,
+            "the next attempt would start past the total time"
+        );
+    }
+
+    #[test]
+    fn only_throttling_and_unavailability_are_retried_and_not_every_method() {
+        let retry = Retry::new(3);
+        let decide =
+            |outcome, idempotent| retry_delay(&retry, &outcome, idempotent, 1, Default::default());
+        assert!(decide(answer(429, None), true).is_some());
+        assert!(decide(answer(503, None), true).is_some());
+        for status in [200, 400, 404, 500, 502] {
+            assert_eq!(decide(answer(status, None), true), None, "{status}");
+        }
+        assert_eq!(
+            decide(answer(429, None), false),
+            None,
+            "PATCH is not repeated"
+        );
+        let allowed = Retry::new(3).non_idempotent(true);
+        assert!(retry_delay(&allowed, &answer(429, None), false, 1, Default::default()).is_some());
+        let stopped = Err(SendError::Hook("no".into()));
+        assert_eq!(decide(stopped, true), None, "a hook's refusal is final");
+    }
+
+    #[test]
+    fn retry_after_sets_the_wait_unless_it_asks_too_much() {
+        let retry = Retry::new(3).max_delay(std::time::Duration::from_secs(5));
+        let decide = |value| {
+            retry_delay(
+                &retry,
+                &answer(429, Some(value)),
+                true,
+                1,
+                Default::default(),
+            )
+        };
+        assert_eq!(decide("2"), Some(std::time::Duration::from_secs(2)));
+        assert_eq!(decide("6"), None, "longer than the longest wait: given up");
+        // A wait shorter than the backoff's is lengthened to it.
+        let short = Retry::new(3).initial_delay(std::time::Duration::from_secs(4));
+        let waited = retry_delay(&short, &answer(429, Some("0")), true, 1, Default::default())
+            .expect("a second attempt");
+        assert!(waited >= std::time::Duration::from_secs(2), "{waited:?}");
+    }
 
     #[test]
     fn base64_reads_either_alphabet_with_or_without_padding() {

@@ -1368,6 +1368,13 @@ pub mod runtime {
         let [hours, minutes, seconds] = clock.as_slice() else {
             return None;
         };
+        let in_range = (1..=31).contains(&day)
+            && (0..24).contains(hours)
+            && (0..60).contains(minutes)
+            && (0..=60).contains(seconds);
+        if !in_range {
+            return None;
+        }
         // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
         let shifted = if month <= 2 { year - 1 } else { year };
         let era = shifted.div_euclid(400);
