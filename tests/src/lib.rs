@@ -31,6 +31,13 @@ pub mod corpus {
     include!(concat!(env!("OUT_DIR"), "/corpus.rs"));
 }
 
+/// The LiveDesk client's own sources, compiled as a module of this crate, whose `tracing`
+/// and `mock` features are on: the benchmark measures what spans cost against the
+/// `livedesk-client` crate, built without them.
+#[rustfmt::skip]
+#[path = "../../generated/src/lib.rs"]
+pub mod livedesk_traced;
+
 /// The README's code, compiled as a doctest so that it cannot drift from the client.
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]

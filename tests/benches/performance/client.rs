@@ -1,6 +1,8 @@
 //! Client overhead: the generated LiveDesk client against equivalent hand-written reqwest and
 //! serde_json code, sending the same update-contact request to a server on 127.0.0.1 in
-//! another process, so that the CPU time measured here is the client's alone.
+//! another process, so that the CPU time measured here is the client's alone. Also with a
+//! hook that passes requests on, and with the `tracing` feature (the same sources compiled
+//! with it, as `livedesk_tests::livedesk_traced`), without and with a subscriber.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -8,7 +10,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use livedesk_client::types::{ContactResponse, ContactUpdate};
-use livedesk_client::{BasicAuth, Client};
+use livedesk_client::{BasicAuth, BoxFuture, Client, Hook, Next, SendError};
+use livedesk_tests::livedesk_traced as traced;
 use serde::{Deserialize, Serialize};
 
 const KEY: &str = "bench-key";
@@ -236,6 +239,19 @@ async fn hand_written(http: &reqwest::Client, base: &str, body: &HandUpdate) -> 
     serde_json::from_slice(&bytes).expect("decodes")
 }
 
+/// A hook that does nothing but pass the request on: what the hook point itself costs.
+struct PassOn;
+
+impl Hook for PassOn {
+    fn send<'a>(
+        &'a self,
+        request: reqwest::Request,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<reqwest::Response, SendError>> {
+        next.send(request)
+    }
+}
+
 // ---- Measurement ------------------------------------------------------------------------
 
 /// CPU time the calling thread spends in `f` (the thread's CPU clock, to the nanosecond).
@@ -279,53 +295,103 @@ pub fn run(quick: bool) {
         .build()
         .expect("reqwest client");
 
-    // Warm both: connections, allocator, caches.
+    let hooked = Client::builder(BasicAuth::new(KEY, SECRET))
+        .base_url(&base)
+        .hook(PassOn)
+        .build()
+        .expect("client");
+    let traced_client = traced::Client::builder(traced::BasicAuth::new(KEY, SECRET))
+        .base_url(&base)
+        .build()
+        .expect("client");
+    let traced_body: traced::types::ContactUpdate =
+        serde_json::from_str(&request_json).expect("example fits");
+
+    // Warm them all: connections, allocator, caches.
     runtime.block_on(async {
         for _ in 0..200 {
-            client
-                .update_contact(318763, &generated_body)
+            for client in [&client, &hooked] {
+                client
+                    .update_contact(318763, &generated_body)
+                    .include_contact_inboxes(true)
+                    .await
+                    .expect("warm");
+            }
+            traced_client
+                .update_contact(318763, &traced_body)
                 .include_contact_inboxes(true)
                 .await
                 .expect("warm");
             hand_written(&http, &base, &hand_body).await;
         }
     });
-    let (mut generated, mut hand) = (Vec::new(), Vec::new());
+    // Each variant sends `per_round` requests and returns the CPU time they took.
+    let generated = |client: &Client| {
+        cpu_of(|| {
+            runtime.block_on(async {
+                for _ in 0..per_round {
+                    let response = client
+                        .update_contact(318763, &generated_body)
+                        .include_contact_inboxes(true)
+                        .await
+                        .expect("success");
+                    std::hint::black_box(response);
+                }
+            });
+        })
+    };
+    let traced = |client: &traced::Client| {
+        cpu_of(|| {
+            runtime.block_on(async {
+                for _ in 0..per_round {
+                    let response = client
+                        .update_contact(318763, &traced_body)
+                        .include_contact_inboxes(true)
+                        .await
+                        .expect("success");
+                    std::hint::black_box(response);
+                }
+            });
+        })
+    };
+    let hand = || {
+        cpu_of(|| {
+            runtime.block_on(async {
+                for _ in 0..per_round {
+                    std::hint::black_box(hand_written(&http, &base, &hand_body).await);
+                }
+            });
+        })
+    };
+    // A subscriber keeping the client's spans, as an application filtering to its own
+    // crates has: one that takes everything also turns on the HTTP stack's own events.
+    let subscriber = {
+        use tracing_subscriber::layer::SubscriberExt as _;
+        let ours = tracing_subscriber::filter::Targets::new()
+            .with_target("livedesk_tests", tracing::Level::INFO);
+        tracing::Dispatch::new(tracing_subscriber::registry().with(ours))
+    };
+    let variants: [&dyn Fn() -> Duration; 5] = [
+        &hand,
+        &|| generated(&client),
+        &|| generated(&hooked),
+        &|| traced(&traced_client),
+        &|| tracing::dispatcher::with_default(&subscriber, || traced(&traced_client)),
+    ];
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); variants.len()];
     for round in 0..rounds {
-        let run_generated = || {
-            cpu_of(|| {
-                runtime.block_on(async {
-                    for _ in 0..per_round {
-                        let response = client
-                            .update_contact(318763, &generated_body)
-                            .include_contact_inboxes(true)
-                            .await
-                            .expect("success");
-                        std::hint::black_box(response);
-                    }
-                });
-            })
-        };
-        let run_hand = || {
-            cpu_of(|| {
-                runtime.block_on(async {
-                    for _ in 0..per_round {
-                        std::hint::black_box(hand_written(&http, &base, &hand_body).await);
-                    }
-                });
-            })
-        };
-        // Alternate which goes first, so drift in the machine's load cancels out.
-        if round % 2 == 0 {
-            generated.push(run_generated());
-            hand.push(run_hand());
-        } else {
-            hand.push(run_hand());
-            generated.push(run_generated());
+        // Rotate which goes first, so drift in the machine's load cancels out.
+        for i in 0..variants.len() {
+            let which = (i + round) % variants.len();
+            times[which].push(variants[which]());
         }
     }
     drop(server);
-    let (request_ratio, g, h) = ratio(&mut generated, &mut hand);
+    let [hand_times, plain, hook, spans, subscribed] = times.try_into().expect("five variants");
+    let (request_ratio, g, h) = ratio(&mut plain.clone(), &mut hand_times.clone());
+    let (hook_ratio, hg, _) = ratio(&mut hook.clone(), &mut hand_times.clone());
+    let (spans_ratio, sg, _) = ratio(&mut spans.clone(), &mut hand_times.clone());
+    let (subscribed_ratio, tg, _) = ratio(&mut subscribed.clone(), &mut hand_times.clone());
 
     let encode = |iterations: usize| {
         let (mut generated, mut hand) = (Vec::new(), Vec::new());
@@ -381,6 +447,21 @@ pub fn run(quick: bool) {
     println!(
         "| update contact over HTTP on 127.0.0.1, per request | {} | {} | **{request_ratio:.3}** |",
         per(g, per_round),
+        per(h, per_round)
+    );
+    println!(
+        "| the same, with a hook that passes each request on | {} | {} | {hook_ratio:.3} |",
+        per(hg, per_round),
+        per(h, per_round)
+    );
+    println!(
+        "| the same, with the `tracing` feature, no subscriber | {} | {} | {spans_ratio:.3} |",
+        per(sg, per_round),
+        per(h, per_round)
+    );
+    println!(
+        "| the same, with the `tracing` feature and a subscriber keeping its spans | {} | {} | {subscribed_ratio:.3} |",
+        per(tg, per_round),
         per(h, per_round)
     );
     println!(
