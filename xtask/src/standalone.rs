@@ -1,7 +1,8 @@
 //! Generated crates built on their own, as users build them: each with exactly its own
 //! manifest (no feature of another crate of a workspace helps it compile), under
 //! `cargo clippy --all-targets -- -D warnings`, in edition 2024 and (one of them) 2021,
-//! and their generated tests run.
+//! and their generated tests run; and the crates of every document of the public corpus,
+//! as members of one workspace, likewise.
 //! Snapshot modules compiled inside the test crate cannot see a missing dependency or
 //! feature; this can. Then the tool as users install it: `cargo install`, and a crate it
 //! generates as a member of a workspace of theirs, built with an application using it.
@@ -84,7 +85,81 @@ pub fn run() -> Result<(), String> {
             failed.join(", ")
         ));
     }
+    corpus_crates(&root, &target, &lock)?;
     installed_tool_generates_a_workspace_member(&root, &target, &lock)
+}
+
+/// Generates every document of the public corpus (`CORPUS_DIR`, by default `../shared`
+/// beside the repository) as a member of one workspace, and checks the crates with clippy,
+/// warnings denied, and runs their generated tests: real documents, sloppy ones included,
+/// must give crates whose examples and tests build and pass too. Without the corpus this
+/// is skipped with one line, and fails under `CI=true`.
+fn corpus_crates(root: &Path, target: &Path, lock: &[u8]) -> Result<(), String> {
+    let corpus =
+        std::env::var_os("CORPUS_DIR").map_or_else(|| root.join("../shared"), PathBuf::from);
+    let mut specs: Vec<PathBuf> = ["specs", "specs31"]
+        .iter()
+        .filter_map(|dir| fs::read_dir(corpus.join(dir)).ok())
+        .flat_map(|entries| entries.flatten().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+        .collect();
+    specs.sort();
+    if specs.is_empty() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            return Err(format!("no corpus at {}", corpus.display()));
+        }
+        eprintln!(
+            "skipping the corpus crates: no corpus at {}",
+            corpus.display()
+        );
+        return Ok(());
+    }
+    let workspace = target.join("corpus-crates");
+    if workspace.exists() {
+        fs::remove_dir_all(&workspace).map_err(|e| format!("{}: {e}", workspace.display()))?;
+    }
+    let mut members = Vec::new();
+    for spec in &specs {
+        let stem = spec
+            .file_stem()
+            .map(|s| s.to_string_lossy().replace('.', "-"))
+            .unwrap_or_default();
+        let name = format!("{stem}-client");
+        write_member(spec, &name, &workspace.join(&stem))?;
+        members.push(format!("{stem:?}"));
+    }
+    let manifest = format!(
+        "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+        members.join(", ")
+    );
+    fs::write(workspace.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    fs::write(workspace.join("Cargo.lock"), lock).map_err(|e| e.to_string())?;
+    eprintln!(
+        "checking and testing the crates of {} corpus documents",
+        specs.len()
+    );
+    let manifest_path = workspace.join("Cargo.toml");
+    for args in [
+        &["clippy", "--workspace", "--all-targets"][..],
+        &["test", "--workspace"][..],
+    ] {
+        let mut command = Command::new(cargo());
+        command
+            .args(args)
+            .args(["--offline", "--quiet", "--manifest-path"])
+            .arg(&manifest_path)
+            .env("CARGO_TARGET_DIR", target);
+        if args[0] == "clippy" {
+            command.args(["--", "-D", "warnings"]);
+        }
+        let status = command
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        if !status.success() {
+            return Err(format!("the corpus crates fail `cargo {}`", args.join(" ")));
+        }
+    }
+    Ok(())
 }
 
 /// Installs the tool with `cargo install` into a directory of its own, generates the
@@ -191,6 +266,13 @@ fn cargo_in(dir: &Path, target: &Path, command: &str) -> Result<bool, String> {
     Ok(status.success())
 }
 
+/// Writes the crate generated from `spec` to `dir` as a member of the workspace above it.
+fn write_member(spec: &Path, name: &str, dir: &Path) -> Result<(), String> {
+    let mut options = CrateOptions::new(name);
+    options.standalone = false;
+    write_files(spec, &options, dir)
+}
+
 /// Writes the crate generated from `spec` to `dir`, replacing what was there, with the
 /// workspace's lock file so that it builds with the same versions.
 fn write_crate(
@@ -200,13 +282,20 @@ fn write_crate(
     dir: &Path,
     lock: &[u8],
 ) -> Result<(), String> {
-    let text = fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
     let mut options = CrateOptions::new(name);
+    options.edition = edition;
+    write_files(spec, &options, dir)?;
+    fs::write(dir.join("Cargo.lock"), lock).map_err(|e| format!("{}: {e}", dir.display()))
+}
+
+/// Generates from `spec` with `options` into `dir`, replacing what was there.
+fn write_files(spec: &Path, options: &CrateOptions, dir: &Path) -> Result<(), String> {
+    let text = fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let mut options = options.clone();
     options.source = spec
         .file_name()
         .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
     options.command = "cargo xtask ci".to_owned();
-    options.edition = edition;
     let output = openapi_clientgen::generate(&text, &options).map_err(|diagnostics| {
         let shown: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
         format!(
@@ -225,7 +314,7 @@ fn write_crate(
         }
         fs::write(&path, &file.contents).map_err(|e| format!("{}: {e}", path.display()))?;
     }
-    fs::write(dir.join("Cargo.lock"), lock).map_err(|e| format!("{}: {e}", dir.display()))
+    Ok(())
 }
 
 fn cargo() -> PathBuf {
