@@ -6,8 +6,9 @@ use std::time::Duration;
 use livedesk_client::types::{AvailabilityStatus, ContactUpdate, SocialProfiles};
 use livedesk_client::{BasicAuth, Client, Error, Patch};
 use serde_json::{Value, json};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
+
+use crate::support::serve;
 
 const KEY: &str = "key-123";
 const SECRET: &str = "s3cr3t-value";
@@ -42,15 +43,6 @@ fn client(server: &MockServer) -> Client {
         .expect("client builds")
 }
 
-async fn server_answering(template: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(template)
-        .mount(&server)
-        .await;
-    server
-}
-
 fn ok_json(body: Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body.to_string(), "application/json")
 }
@@ -76,7 +68,7 @@ fn minimal_response() -> Value {
 
 #[tokio::test]
 async fn a_body_with_only_name_set_is_exactly_that_one_field() {
-    let server = server_answering(ok_json(minimal_response())).await;
+    let server = serve(ok_json(minimal_response())).await;
     let body = ContactUpdate {
         name: Some("Ada".to_owned()),
         ..Default::default()
@@ -118,7 +110,7 @@ async fn patch_fields_send_absent_null_and_value_as_three_different_bodies() {
         ),
     ];
     for (phone_number, expected) in cases {
-        let server = server_answering(ok_json(minimal_response())).await;
+        let server = serve(ok_json(minimal_response())).await;
         let body = ContactUpdate {
             name: Some("Ada".to_owned()),
             phone_number,
@@ -151,7 +143,7 @@ async fn the_page_request_example_round_trips_through_the_typed_body() {
     );
     assert_eq!(body.availability_status, Some(AvailabilityStatus::Offline));
 
-    let server = server_answering(ok_json(minimal_response())).await;
+    let server = serve(ok_json(minimal_response())).await;
     client(&server)
         .update_contact(318763, &body)
         .await
@@ -165,7 +157,7 @@ async fn the_page_request_example_round_trips_through_the_typed_body() {
 
 #[tokio::test]
 async fn nested_objects_send_only_their_set_fields() {
-    let server = server_answering(ok_json(minimal_response())).await;
+    let server = serve(ok_json(minimal_response())).await;
     let body = ContactUpdate {
         additional_attributes: Some(livedesk_client::types::AdditionalAttributes {
             city: Some("Shenzhen".to_owned()),
@@ -198,7 +190,7 @@ async fn include_contact_inboxes_is_sent_only_when_set() {
         (Some(false), Some("include_contact_inboxes=false")),
         (None, None),
     ] {
-        let server = server_answering(ok_json(minimal_response())).await;
+        let server = serve(ok_json(minimal_response())).await;
         let client = client(&server);
         let body = ContactUpdate::default();
         let request = client.update_contact(5, &body);
@@ -216,8 +208,7 @@ async fn include_contact_inboxes_is_sent_only_when_set() {
 #[tokio::test]
 async fn the_page_response_example_decodes_with_status_and_headers() {
     let example = response_example();
-    let server =
-        server_answering(ok_json(example.clone()).insert_header("x-request-id", "abc")).await;
+    let server = serve(ok_json(example.clone()).insert_header("x-request-id", "abc")).await;
     let response = client(&server)
         .update_contact(318763, &ContactUpdate::default())
         .include_contact_inboxes(true)
@@ -277,7 +268,7 @@ async fn unknown_fields_are_ignored_and_missing_or_null_optionals_accepted() {
         "payload": {"id": 9, "name": null, "brand_new_field": {"nested": [1, 2]}},
         "meta": "ignored"
     });
-    let server = server_answering(ok_json(body)).await;
+    let server = serve(ok_json(body)).await;
     let response = client(&server)
         .update_contact(9, &ContactUpdate::default())
         .await
@@ -290,7 +281,7 @@ async fn unknown_fields_are_ignored_and_missing_or_null_optionals_accepted() {
 #[tokio::test]
 async fn an_unknown_enum_value_is_kept_instead_of_failing() {
     let body = json!({"payload": {"id": 1, "availability_status": "away"}});
-    let server = server_answering(ok_json(body)).await;
+    let server = serve(ok_json(body)).await;
     let response = client(&server)
         .update_contact(1, &ContactUpdate::default())
         .await
@@ -312,8 +303,7 @@ async fn an_unknown_enum_value_is_kept_instead_of_failing() {
 #[tokio::test]
 async fn a_401_with_json_gives_status_decoded_body_and_raw_text() {
     let text = r#"{"errors":["You need to sign in or sign up before continuing."]}"#;
-    let server =
-        server_answering(ResponseTemplate::new(401).set_body_raw(text, "application/json")).await;
+    let server = serve(ResponseTemplate::new(401).set_body_raw(text, "application/json")).await;
     let error = client(&server)
         .update_contact(1, &ContactUpdate::default())
         .await
@@ -333,7 +323,7 @@ async fn a_401_with_json_gives_status_decoded_body_and_raw_text() {
 
 #[tokio::test]
 async fn a_404_decodes_the_error_body() {
-    let server = server_answering(ResponseTemplate::new(404).set_body_raw(
+    let server = serve(ResponseTemplate::new(404).set_body_raw(
         r#"{"error":"Resource could not be found"}"#,
         "application/json",
     ))
@@ -355,7 +345,7 @@ async fn a_404_decodes_the_error_body() {
 #[tokio::test]
 async fn a_500_with_html_keeps_the_text_and_no_body() {
     let html = "<html><body><h1>502 Bad Gateway</h1></body></html>";
-    let server = server_answering(ResponseTemplate::new(500).set_body_raw(html, "text/html")).await;
+    let server = serve(ResponseTemplate::new(500).set_body_raw(html, "text/html")).await;
     let error = client(&server)
         .update_contact(1, &ContactUpdate::default())
         .await
@@ -372,7 +362,7 @@ async fn a_500_with_html_keeps_the_text_and_no_body() {
 #[tokio::test]
 async fn a_huge_error_body_is_cut_to_a_bounded_size() {
     let big = "x".repeat(1024 * 1024);
-    let server = server_answering(ResponseTemplate::new(503).set_body_raw(big, "text/plain")).await;
+    let server = serve(ResponseTemplate::new(503).set_body_raw(big, "text/plain")).await;
     let error = client(&server)
         .update_contact(1, &ContactUpdate::default())
         .await
@@ -389,7 +379,7 @@ async fn a_huge_error_body_is_cut_to_a_bounded_size() {
 
 #[tokio::test]
 async fn malformed_json_on_200_is_a_decode_error_with_an_excerpt() {
-    let server = server_answering(
+    let server = serve(
         ResponseTemplate::new(200).set_body_raw(r#"{"payload": {"id": 1,"#, "application/json"),
     )
     .await;
@@ -410,7 +400,7 @@ async fn malformed_json_on_200_is_a_decode_error_with_an_excerpt() {
 
 #[tokio::test]
 async fn a_200_whose_body_lacks_a_required_field_is_a_decode_error() {
-    let server = server_answering(ok_json(json!({"payload": {"name": "no id"}}))).await;
+    let server = serve(ok_json(json!({"payload": {"name": "no id"}}))).await;
     let error = client(&server)
         .update_contact(1, &ContactUpdate::default())
         .await
@@ -423,7 +413,7 @@ async fn a_200_whose_body_lacks_a_required_field_is_a_decode_error() {
 async fn a_decode_error_names_the_failing_value_with_status_and_excerpt() {
     let mut body = response_example();
     body["payload"]["id"] = json!("318763");
-    let server = server_answering(ok_json(body)).await;
+    let server = serve(ok_json(body)).await;
     let error = client(&server)
         .update_contact(318763, &ContactUpdate::default())
         .await
@@ -451,10 +441,9 @@ async fn a_decode_error_names_the_failing_value_with_status_and_excerpt() {
 async fn binary_garbage_never_panics() {
     let garbage: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
     for status in [200, 400, 500] {
-        let server = server_answering(
-            ResponseTemplate::new(status).set_body_raw(garbage.clone(), "application/json"),
-        )
-        .await;
+        let server =
+            serve(ResponseTemplate::new(status).set_body_raw(garbage.clone(), "application/json"))
+                .await;
         let error = client(&server)
             .update_contact(1, &ContactUpdate::default())
             .await
@@ -466,8 +455,7 @@ async fn binary_garbage_never_panics() {
 
 #[tokio::test]
 async fn a_server_slower_than_the_timeout_gives_a_timeout_error() {
-    let server =
-        server_answering(ok_json(minimal_response()).set_delay(Duration::from_secs(3))).await;
+    let server = serve(ok_json(minimal_response()).set_delay(Duration::from_secs(3))).await;
     let client = Client::builder(BasicAuth::new(KEY, SECRET))
         .base_url(server.uri())
         .timeout(Duration::from_millis(200))
@@ -502,7 +490,7 @@ async fn a_refused_connection_is_a_transport_error() {
 
 #[tokio::test]
 async fn a_base_url_with_a_path_prefix_and_trailing_slash_is_joined_cleanly() {
-    let server = server_answering(ok_json(minimal_response())).await;
+    let server = serve(ok_json(minimal_response())).await;
     let client = Client::builder(BasicAuth::new(KEY, SECRET))
         .base_url(format!("{}/eu/", server.uri()))
         .build()
@@ -534,7 +522,7 @@ fn an_invalid_base_url_is_an_error_not_a_panic() {
 
 #[tokio::test]
 async fn a_custom_reqwest_client_is_used() {
-    let server = server_answering(ok_json(minimal_response())).await;
+    let server = serve(ok_json(minimal_response())).await;
     let http = reqwest::Client::builder()
         .user_agent("custom-agent/1")
         .build()
