@@ -31,9 +31,10 @@ pub mod corpus {
     include!(concat!(env!("OUT_DIR"), "/corpus.rs"));
 }
 
-/// The LiveDesk client's own sources, compiled as a module of this crate, whose `tracing`
-/// and `mock` features are on: the benchmark measures what spans cost against the
-/// `livedesk-client` crate, built without them.
+// The LiveDesk client's own sources, compiled as a module of this crate, whose `tracing`
+// and `mock` features are on: the benchmark measures what spans cost against the
+// `livedesk-client` crate, built without them. The module's documentation is the crate's
+// own (its inner doc comments), so that its links resolve inside the module.
 #[rustfmt::skip]
 #[path = "../../generated/src/lib.rs"]
 pub mod livedesk_traced;
