@@ -292,32 +292,45 @@ pub struct OperationInfo {
 /// An operation of the API. Its parameters, as a [`Request`] carries them, implement it;
 /// the crate implements it for every operation, and code using the crate can be generic
 /// over it (to log `INFO`, say).
-pub trait Operation: Send {
+pub trait Operation: Send + Sized {
     /// What a successful response decodes to.
     type Success: Send;
     /// What an error response's body decodes to.
     type Error: Send;
+    /// The operation's `operationId` (or the name made from its method and path).
+    const ID: &'static str;
+    /// The HTTP method.
+    const METHOD: &'static str;
+    /// The path as the spec writes it, with `{parameter}` placeholders.
+    const PATH: &'static str;
     /// Which operation it is.
-    const INFO: OperationInfo;
+    const INFO: OperationInfo = OperationInfo {
+        id: Self::ID,
+        method: Self::METHOD,
+        path: Self::PATH,
+    };
     /// The alternatives of credentials that authorize it: indices of the client's security
     /// schemes, all of one alternative applied. Empty when it needs none.
     #[doc(hidden)]
-    const SECURITY: &'static [&'static [usize]];
+    const SECURITY: &'static [&'static [usize]] = &[];
     /// The HTTP request, without credentials, to `base_url` (which has no trailing slash);
     /// `http` builds multipart bodies.
     #[doc(hidden)]
-    fn request(
-        &self,
-        base_url: &str,
-        http: &reqwest::Client,
-    ) -> Result<reqwest::Request, Error<Self::Error>>;
+    fn request(&self, base_url: &str, http: &reqwest::Client) -> Built<Self>;
     /// Decodes a successful response.
     #[doc(hidden)]
-    fn decode(response: Received) -> Result<Response<Self::Success>, Error<Self::Error>>;
+    fn decode(response: Received) -> Decoded<Self>;
     /// Decodes the body of an error response, when it is the type the spec documents.
     #[doc(hidden)]
     fn decode_error(status: u16, body: &[u8]) -> Option<Self::Error>;
 }
+
+/// An operation's HTTP request, built, or why it could not be.
+pub(crate) type Built<Op> = Result<reqwest::Request, Error<<Op as Operation>::Error>>;
+
+/// An operation's decoded response, or why it failed.
+pub(crate) type Decoded<Op> =
+    Result<Response<<Op as Operation>::Success>, Error<<Op as Operation>::Error>>;
 
 /// A request to an operation: set its optional parameters and options, then `.await` it
 /// (or call [`send`](Self::send)).

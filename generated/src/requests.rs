@@ -54,18 +54,12 @@ impl<'a> runtime::Request<'_, UpdateContact<'a>> {
 impl<'a> runtime::Operation for UpdateContact<'a> {
     type Success = types::ContactResponse;
     type Error = types::ErrorBody;
-    const INFO: runtime::OperationInfo = runtime::OperationInfo {
-        id: "updateContact",
-        method: "PATCH",
-        path: "/api/v2/accounts/contacts/{id}",
-    };
+    const ID: &'static str = "updateContact";
+    const METHOD: &'static str = "PATCH";
+    const PATH: &'static str = "/api/v2/accounts/contacts/{id}";
     const SECURITY: &'static [&'static [usize]] = &[&[0]];
     #[inline]
-    fn request(
-        &self,
-        base_url: &str,
-        _http: &reqwest::Client,
-    ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+    fn request(&self, base_url: &str, _http: &reqwest::Client) -> runtime::Built<Self> {
         let mut url = runtime::request_url(
             &[
                 base_url,
@@ -83,9 +77,7 @@ impl<'a> runtime::Operation for UpdateContact<'a> {
         Ok(request)
     }
     #[inline]
-    fn decode(
-        response: runtime::Received,
-    ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+    fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
         runtime::json_response(response)
     }
     #[inline]

@@ -190,18 +190,15 @@ pub mod requests {
     impl<'a> runtime::Operation for Classify<'a> {
         type Success = types::ClassifyResult;
         type Error = types::HttpValidationError;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "classify",
-            method: "POST",
-            path: "/classify",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "classify";
+        const METHOD: &'static str = "POST";
+        const PATH: &'static str = "/classify";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/classify"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
@@ -209,9 +206,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -318,18 +313,15 @@ pub mod requests {
     impl<'a> runtime::Operation for Embeddings<'a> {
         type Success = types::OpenAiEmbeddingResult;
         type Error = types::HttpValidationError;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "embeddings",
-            method: "POST",
-            path: "/embeddings",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "embeddings";
+        const METHOD: &'static str = "POST";
+        const PATH: &'static str = "/embeddings";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/embeddings"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
@@ -337,9 +329,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -385,18 +375,15 @@ pub mod requests {
     impl<'a> runtime::Operation for EmbeddingsAudio<'a> {
         type Success = types::OpenAiEmbeddingResult;
         type Error = types::HttpValidationError;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "embeddings_audio",
-            method: "POST",
-            path: "/embeddings_audio",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "embeddings_audio";
+        const METHOD: &'static str = "POST";
+        const PATH: &'static str = "/embeddings_audio";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/embeddings_audio"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
@@ -404,9 +391,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -452,18 +437,15 @@ pub mod requests {
     impl<'a> runtime::Operation for EmbeddingsImage<'a> {
         type Success = types::OpenAiEmbeddingResult;
         type Error = types::HttpValidationError;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "embeddings_image",
-            method: "POST",
-            path: "/embeddings_image",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "embeddings_image";
+        const METHOD: &'static str = "POST";
+        const PATH: &'static str = "/embeddings_image";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/embeddings_image"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
@@ -471,9 +453,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -500,27 +480,22 @@ pub mod requests {
     impl runtime::Operation for Health {
         type Success = std::collections::BTreeMap<String, f64>;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "health",
-            method: "GET",
-            path: "/health",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "health";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/health";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/health"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -546,27 +521,22 @@ pub mod requests {
     impl runtime::Operation for MetricsMetricsGet {
         type Success = serde_json::Value;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "metrics_metrics_get",
-            method: "GET",
-            path: "/metrics",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "metrics_metrics_get";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/metrics";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/metrics"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -590,27 +560,22 @@ pub mod requests {
     impl runtime::Operation for Models {
         type Success = types::OpenAiModelInfo;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "models",
-            method: "GET",
-            path: "/models",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "models";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/models";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/models"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -632,27 +597,22 @@ pub mod requests {
     impl runtime::Operation for RedirectGet {
         type Success = serde_json::Value;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "redirect__get",
-            method: "GET",
-            path: "/",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "redirect__get";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -693,18 +653,15 @@ pub mod requests {
     impl<'a> runtime::Operation for Rerank<'a> {
         type Success = types::ReRankResult;
         type Error = types::HttpValidationError;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "rerank",
-            method: "POST",
-            path: "/rerank",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "rerank";
+        const METHOD: &'static str = "POST";
+        const PATH: &'static str = "/rerank";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/rerank"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
@@ -712,9 +669,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -2006,32 +1961,45 @@ pub mod runtime {
     /// An operation of the API. Its parameters, as a [`Request`] carries them, implement it;
     /// the crate implements it for every operation, and code using the crate can be generic
     /// over it (to log `INFO`, say).
-    pub trait Operation: Send {
+    pub trait Operation: Send + Sized {
         /// What a successful response decodes to.
         type Success: Send;
         /// What an error response's body decodes to.
         type Error: Send;
+        /// The operation's `operationId` (or the name made from its method and path).
+        const ID: &'static str;
+        /// The HTTP method.
+        const METHOD: &'static str;
+        /// The path as the spec writes it, with `{parameter}` placeholders.
+        const PATH: &'static str;
         /// Which operation it is.
-        const INFO: OperationInfo;
+        const INFO: OperationInfo = OperationInfo {
+            id: Self::ID,
+            method: Self::METHOD,
+            path: Self::PATH,
+        };
         /// The alternatives of credentials that authorize it: indices of the client's security
         /// schemes, all of one alternative applied. Empty when it needs none.
         #[doc(hidden)]
-        const SECURITY: &'static [&'static [usize]];
+        const SECURITY: &'static [&'static [usize]] = &[];
         /// The HTTP request, without credentials, to `base_url` (which has no trailing slash);
         /// `http` builds multipart bodies.
         #[doc(hidden)]
-        fn request(
-            &self,
-            base_url: &str,
-            http: &reqwest::Client,
-        ) -> Result<reqwest::Request, Error<Self::Error>>;
+        fn request(&self, base_url: &str, http: &reqwest::Client) -> Built<Self>;
         /// Decodes a successful response.
         #[doc(hidden)]
-        fn decode(response: Received) -> Result<Response<Self::Success>, Error<Self::Error>>;
+        fn decode(response: Received) -> Decoded<Self>;
         /// Decodes the body of an error response, when it is the type the spec documents.
         #[doc(hidden)]
         fn decode_error(status: u16, body: &[u8]) -> Option<Self::Error>;
     }
+
+    /// An operation's HTTP request, built, or why it could not be.
+    pub(crate) type Built<Op> = Result<reqwest::Request, Error<<Op as Operation>::Error>>;
+
+    /// An operation's decoded response, or why it failed.
+    pub(crate) type Decoded<Op> =
+        Result<Response<<Op as Operation>::Success>, Error<<Op as Operation>::Error>>;
 
     /// A request to an operation: set its optional parameters and options, then `.await` it
     /// (or call [`send`](Self::send)).

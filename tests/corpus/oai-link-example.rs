@@ -192,18 +192,15 @@ pub mod requests {
     impl<'a> runtime::Operation for GetPullRequestsById<'a> {
         type Success = types::Pullrequest;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "getPullRequestsById",
-            method: "GET",
-            path: "/2.0/repositories/{username}/{slug}/pullrequests/{pid}",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "getPullRequestsById";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/2.0/repositories/{username}/{slug}/pullrequests/{pid}";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(
                 &[
                     base_url,
@@ -220,9 +217,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -267,18 +262,15 @@ pub mod requests {
     impl<'a> runtime::Operation for GetPullRequestsByRepository<'a> {
         type Success = Vec<types::Pullrequest>;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "getPullRequestsByRepository",
-            method: "GET",
-            path: "/2.0/repositories/{username}/{slug}/pullrequests",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "getPullRequestsByRepository";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/2.0/repositories/{username}/{slug}/pullrequests";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let mut url = runtime::request_url(
                 &[
                     base_url,
@@ -297,9 +289,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -326,18 +316,15 @@ pub mod requests {
     impl<'a> runtime::Operation for GetRepositoriesByOwner<'a> {
         type Success = Vec<types::Repository>;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "getRepositoriesByOwner",
-            method: "GET",
-            path: "/2.0/repositories/{username}",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "getRepositoriesByOwner";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/2.0/repositories/{username}";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(
                 &[
                     base_url,
@@ -350,9 +337,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -382,18 +367,15 @@ pub mod requests {
     impl<'a> runtime::Operation for GetRepository<'a> {
         type Success = types::Repository;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "getRepository",
-            method: "GET",
-            path: "/2.0/repositories/{username}/{slug}",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "getRepository";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/2.0/repositories/{username}/{slug}";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(
                 &[
                     base_url,
@@ -408,9 +390,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -437,18 +417,15 @@ pub mod requests {
     impl<'a> runtime::Operation for GetUserByName<'a> {
         type Success = types::User;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "getUserByName",
-            method: "GET",
-            path: "/2.0/users/{username}",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "getUserByName";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/2.0/users/{username}";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(
                 &[
                     base_url,
@@ -461,9 +438,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -503,18 +478,15 @@ pub mod requests {
     impl<'a> runtime::Operation for MergePullRequest<'a> {
         type Success = ();
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "mergePullRequest",
-            method: "POST",
-            path: "/2.0/repositories/{username}/{slug}/pullrequests/{pid}/merge",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "mergePullRequest";
+        const METHOD: &'static str = "POST";
+        const PATH: &'static str = "/2.0/repositories/{username}/{slug}/pullrequests/{pid}/merge";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(
                 &[
                     base_url,
@@ -531,9 +503,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::empty_response(response)
         }
         #[inline]
@@ -935,32 +905,45 @@ pub mod runtime {
     /// An operation of the API. Its parameters, as a [`Request`] carries them, implement it;
     /// the crate implements it for every operation, and code using the crate can be generic
     /// over it (to log `INFO`, say).
-    pub trait Operation: Send {
+    pub trait Operation: Send + Sized {
         /// What a successful response decodes to.
         type Success: Send;
         /// What an error response's body decodes to.
         type Error: Send;
+        /// The operation's `operationId` (or the name made from its method and path).
+        const ID: &'static str;
+        /// The HTTP method.
+        const METHOD: &'static str;
+        /// The path as the spec writes it, with `{parameter}` placeholders.
+        const PATH: &'static str;
         /// Which operation it is.
-        const INFO: OperationInfo;
+        const INFO: OperationInfo = OperationInfo {
+            id: Self::ID,
+            method: Self::METHOD,
+            path: Self::PATH,
+        };
         /// The alternatives of credentials that authorize it: indices of the client's security
         /// schemes, all of one alternative applied. Empty when it needs none.
         #[doc(hidden)]
-        const SECURITY: &'static [&'static [usize]];
+        const SECURITY: &'static [&'static [usize]] = &[];
         /// The HTTP request, without credentials, to `base_url` (which has no trailing slash);
         /// `http` builds multipart bodies.
         #[doc(hidden)]
-        fn request(
-            &self,
-            base_url: &str,
-            http: &reqwest::Client,
-        ) -> Result<reqwest::Request, Error<Self::Error>>;
+        fn request(&self, base_url: &str, http: &reqwest::Client) -> Built<Self>;
         /// Decodes a successful response.
         #[doc(hidden)]
-        fn decode(response: Received) -> Result<Response<Self::Success>, Error<Self::Error>>;
+        fn decode(response: Received) -> Decoded<Self>;
         /// Decodes the body of an error response, when it is the type the spec documents.
         #[doc(hidden)]
         fn decode_error(status: u16, body: &[u8]) -> Option<Self::Error>;
     }
+
+    /// An operation's HTTP request, built, or why it could not be.
+    pub(crate) type Built<Op> = Result<reqwest::Request, Error<<Op as Operation>::Error>>;
+
+    /// An operation's decoded response, or why it failed.
+    pub(crate) type Decoded<Op> =
+        Result<Response<<Op as Operation>::Success>, Error<<Op as Operation>::Error>>;
 
     /// A request to an operation: set its optional parameters and options, then `.await` it
     /// (or call [`send`](Self::send)).

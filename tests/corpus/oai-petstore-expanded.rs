@@ -181,18 +181,15 @@ pub mod requests {
     impl<'a> runtime::Operation for AddPet<'a> {
         type Success = types::Pet;
         type Error = types::Error;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "addPet",
-            method: "POST",
-            path: "/pets",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "addPet";
+        const METHOD: &'static str = "POST";
+        const PATH: &'static str = "/pets";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/pets"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
@@ -200,9 +197,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -228,18 +223,15 @@ pub mod requests {
     impl runtime::Operation for DeletePet {
         type Success = ();
         type Error = types::Error;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "deletePet",
-            method: "DELETE",
-            path: "/pets/{id}",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "deletePet";
+        const METHOD: &'static str = "DELETE";
+        const PATH: &'static str = "/pets/{id}";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(
                 &[base_url, "/pets/", &runtime::path_param("id", &self.id)?],
             )?;
@@ -247,9 +239,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::empty_response(response)
         }
         #[inline]
@@ -278,18 +268,15 @@ pub mod requests {
     impl runtime::Operation for FindPetById {
         type Success = types::Pet;
         type Error = types::Error;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "find pet by id",
-            method: "GET",
-            path: "/pets/{id}",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "find pet by id";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/pets/{id}";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(
                 &[base_url, "/pets/", &runtime::path_param("id", &self.id)?],
             )?;
@@ -298,9 +285,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -346,18 +331,15 @@ pub mod requests {
     impl<'a> runtime::Operation for FindPets<'a> {
         type Success = Vec<types::Pet>;
         type Error = types::Error;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "findPets",
-            method: "GET",
-            path: "/pets",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "findPets";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/pets";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let mut url = runtime::request_url(&[base_url, "/pets"])?;
             if let Some(value) = &self.tags {
                 runtime::query_exploded(&mut url, "tags", value)?;
@@ -370,9 +352,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -710,32 +690,45 @@ pub mod runtime {
     /// An operation of the API. Its parameters, as a [`Request`] carries them, implement it;
     /// the crate implements it for every operation, and code using the crate can be generic
     /// over it (to log `INFO`, say).
-    pub trait Operation: Send {
+    pub trait Operation: Send + Sized {
         /// What a successful response decodes to.
         type Success: Send;
         /// What an error response's body decodes to.
         type Error: Send;
+        /// The operation's `operationId` (or the name made from its method and path).
+        const ID: &'static str;
+        /// The HTTP method.
+        const METHOD: &'static str;
+        /// The path as the spec writes it, with `{parameter}` placeholders.
+        const PATH: &'static str;
         /// Which operation it is.
-        const INFO: OperationInfo;
+        const INFO: OperationInfo = OperationInfo {
+            id: Self::ID,
+            method: Self::METHOD,
+            path: Self::PATH,
+        };
         /// The alternatives of credentials that authorize it: indices of the client's security
         /// schemes, all of one alternative applied. Empty when it needs none.
         #[doc(hidden)]
-        const SECURITY: &'static [&'static [usize]];
+        const SECURITY: &'static [&'static [usize]] = &[];
         /// The HTTP request, without credentials, to `base_url` (which has no trailing slash);
         /// `http` builds multipart bodies.
         #[doc(hidden)]
-        fn request(
-            &self,
-            base_url: &str,
-            http: &reqwest::Client,
-        ) -> Result<reqwest::Request, Error<Self::Error>>;
+        fn request(&self, base_url: &str, http: &reqwest::Client) -> Built<Self>;
         /// Decodes a successful response.
         #[doc(hidden)]
-        fn decode(response: Received) -> Result<Response<Self::Success>, Error<Self::Error>>;
+        fn decode(response: Received) -> Decoded<Self>;
         /// Decodes the body of an error response, when it is the type the spec documents.
         #[doc(hidden)]
         fn decode_error(status: u16, body: &[u8]) -> Option<Self::Error>;
     }
+
+    /// An operation's HTTP request, built, or why it could not be.
+    pub(crate) type Built<Op> = Result<reqwest::Request, Error<<Op as Operation>::Error>>;
+
+    /// An operation's decoded response, or why it failed.
+    pub(crate) type Decoded<Op> =
+        Result<Response<<Op as Operation>::Success>, Error<<Op as Operation>::Error>>;
 
     /// A request to an operation: set its optional parameters and options, then `.await` it
     /// (or call [`send`](Self::send)).

@@ -172,27 +172,22 @@ pub mod requests {
     impl runtime::Operation for ControlHold {
         type Success = serde_json::Value;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "control_hold",
-            method: "POST",
-            path: "/v1/control/hold",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "control_hold";
+        const METHOD: &'static str = "POST";
+        const PATH: &'static str = "/v1/control/hold";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/v1/control/hold"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -212,26 +207,21 @@ pub mod requests {
     impl runtime::Operation for ControlResume {
         type Success = ();
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "control_resume",
-            method: "POST",
-            path: "/v1/control/resume",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "control_resume";
+        const METHOD: &'static str = "POST";
+        const PATH: &'static str = "/v1/control/resume";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/v1/control/resume"])?;
             let request = reqwest::Request::new(reqwest::Method::POST, url);
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::empty_response(response)
         }
         #[inline]
@@ -262,18 +252,15 @@ pub mod requests {
     impl<'a> runtime::Operation for GetThingOrThings<'a> {
         type Success = String;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "get_thing_or_things",
-            method: "GET",
-            path: "/v1/things",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "get_thing_or_things";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/v1/things";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let mut url = runtime::request_url(&[base_url, "/v1/things"])?;
             if let Some(value) = &self.id {
                 runtime::query_exploded(&mut url, "id", value)?;
@@ -283,9 +270,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -314,18 +299,15 @@ pub mod requests {
     impl runtime::Operation for HeaderArg {
         type Success = ();
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "header-arg",
-            method: "GET",
-            path: "/v1/header-arg",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "header-arg";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/v1/header-arg";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/v1/header-arg"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             if let Some(value) = &self.accept_language {
@@ -338,9 +320,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::empty_response(response)
         }
         #[inline]
@@ -381,18 +361,15 @@ pub mod requests {
     impl<'a> runtime::Operation for TaskEventsGet<'a> {
         type Success = Vec<types::TaskEvent>;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "task_events_get",
-            method: "GET",
-            path: "/v1/tasks/{task}/events",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "task_events_get";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/v1/tasks/{task}/events";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let mut url = runtime::request_url(
                 &[
                     base_url,
@@ -409,9 +386,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -438,18 +413,15 @@ pub mod requests {
     impl<'a> runtime::Operation for TaskGet<'a> {
         type Success = types::Task;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "task_get",
-            method: "GET",
-            path: "/v1/task/{Task}",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "task_get";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/v1/task/{Task}";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(
                 &[base_url, "/v1/task/", &runtime::path_param("Task", &self.task)?],
             )?;
@@ -458,9 +430,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -490,18 +460,15 @@ pub mod requests {
     impl<'a> runtime::Operation for TaskOutputDownload<'a> {
         type Success = ();
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "task_output_download",
-            method: "GET",
-            path: "/v1/tasks/{task}/outputs/{output}",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "task_output_download";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/v1/tasks/{task}/outputs/{output}";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(
                 &[
                     base_url,
@@ -515,9 +482,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::empty_response(response)
         }
         #[inline]
@@ -544,18 +509,15 @@ pub mod requests {
     impl<'a> runtime::Operation for TaskOutputsGet<'a> {
         type Success = Vec<types::TaskOutput>;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "task_outputs_get",
-            method: "GET",
-            path: "/v1/tasks/{task}/outputs",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "task_outputs_get";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/v1/tasks/{task}/outputs";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(
                 &[
                     base_url,
@@ -569,9 +531,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -598,18 +558,15 @@ pub mod requests {
     impl<'a> runtime::Operation for TaskSubmit<'a> {
         type Success = types::TaskSubmitResult;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "task_submit",
-            method: "POST",
-            path: "/v1/tasks",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "task_submit";
+        const METHOD: &'static str = "POST";
+        const PATH: &'static str = "/v1/tasks";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/v1/tasks"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
@@ -621,9 +578,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -643,27 +598,22 @@ pub mod requests {
     impl runtime::Operation for TasksGet {
         type Success = Vec<types::Task>;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "tasks_get",
-            method: "GET",
-            path: "/v1/tasks",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "tasks_get";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/v1/tasks";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/v1/tasks"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -690,18 +640,15 @@ pub mod requests {
     impl<'a> runtime::Operation for UserCreate<'a> {
         type Success = types::UserCreateResult;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "user_create",
-            method: "POST",
-            path: "/v1/users",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "user_create";
+        const METHOD: &'static str = "POST";
+        const PATH: &'static str = "/v1/users";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/v1/users"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
@@ -713,9 +660,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -735,27 +680,22 @@ pub mod requests {
     impl runtime::Operation for Whoami {
         type Success = types::WhoamiResult;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "whoami",
-            method: "GET",
-            path: "/v1/whoami",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "whoami";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/v1/whoami";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/v1/whoami"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -784,18 +724,15 @@ pub mod requests {
     impl<'a> runtime::Operation for WhoamiPutName<'a> {
         type Success = ();
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "whoami_put_name",
-            method: "PUT",
-            path: "/v1/whoami/name",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "whoami_put_name";
+        const METHOD: &'static str = "PUT";
+        const PATH: &'static str = "/v1/whoami/name";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/v1/whoami/name"])?;
             let mut request = reqwest::Request::new(reqwest::Method::PUT, url);
             if let Some(body) = self.body {
@@ -804,9 +741,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::empty_response(response)
         }
         #[inline]
@@ -833,18 +768,15 @@ pub mod requests {
     impl<'a> runtime::Operation for WorkerBootstrap<'a> {
         type Success = types::WorkerBootstrapResult;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "worker_bootstrap",
-            method: "POST",
-            path: "/v1/worker/bootstrap",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "worker_bootstrap";
+        const METHOD: &'static str = "POST";
+        const PATH: &'static str = "/v1/worker/bootstrap";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/v1/worker/bootstrap"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
@@ -856,9 +788,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -878,27 +808,22 @@ pub mod requests {
     impl runtime::Operation for WorkerPing {
         type Success = types::WorkerPingResult;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "worker_ping",
-            method: "GET",
-            path: "/v1/worker/ping",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "worker_ping";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/v1/worker/ping";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/v1/worker/ping"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -928,18 +853,15 @@ pub mod requests {
     impl<'a> runtime::Operation for WorkerTaskAddOutput<'a> {
         type Success = ();
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "worker_task_add_output",
-            method: "POST",
-            path: "/v1/worker/task/{task}/output",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "worker_task_add_output";
+        const METHOD: &'static str = "POST";
+        const PATH: &'static str = "/v1/worker/task/{task}/output";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(
                 &[
                     base_url,
@@ -957,9 +879,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::empty_response(response)
         }
         #[inline]
@@ -989,18 +909,15 @@ pub mod requests {
     impl<'a> runtime::Operation for WorkerTaskAppend<'a> {
         type Success = ();
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "worker_task_append",
-            method: "POST",
-            path: "/v1/worker/task/{task}/append",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "worker_task_append";
+        const METHOD: &'static str = "POST";
+        const PATH: &'static str = "/v1/worker/task/{task}/append";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(
                 &[
                     base_url,
@@ -1018,9 +935,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::empty_response(response)
         }
         #[inline]
@@ -1050,18 +965,15 @@ pub mod requests {
     impl<'a> runtime::Operation for WorkerTaskComplete<'a> {
         type Success = ();
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "worker_task_complete",
-            method: "POST",
-            path: "/v1/worker/task/{task}/complete",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "worker_task_complete";
+        const METHOD: &'static str = "POST";
+        const PATH: &'static str = "/v1/worker/task/{task}/complete";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(
                 &[
                     base_url,
@@ -1079,9 +991,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::empty_response(response)
         }
         #[inline]
@@ -1117,18 +1027,15 @@ pub mod requests {
     impl<'a> runtime::Operation for WorkerTaskUploadChunk<'a> {
         type Success = types::UploadedChunk;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "worker_task_upload_chunk",
-            method: "POST",
-            path: "/v1/worker/task/{task}/chunk",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "worker_task_upload_chunk";
+        const METHOD: &'static str = "POST";
+        const PATH: &'static str = "/v1/worker/task/{task}/chunk";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(
                 &[
                     base_url,
@@ -1147,9 +1054,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -1169,27 +1074,22 @@ pub mod requests {
     impl runtime::Operation for WorkersList {
         type Success = types::WorkersResult;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "workers_list",
-            method: "GET",
-            path: "/v1/workers",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "workers_list";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/v1/workers";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/v1/workers"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -1209,26 +1109,21 @@ pub mod requests {
     impl runtime::Operation for WorkersRecycle {
         type Success = ();
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "workers_recycle",
-            method: "POST",
-            path: "/v1/workers/recycle",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "workers_recycle";
+        const METHOD: &'static str = "POST";
+        const PATH: &'static str = "/v1/workers/recycle";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/v1/workers/recycle"])?;
             let request = reqwest::Request::new(reqwest::Method::POST, url);
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::empty_response(response)
         }
         #[inline]
@@ -1791,32 +1686,45 @@ pub mod runtime {
     /// An operation of the API. Its parameters, as a [`Request`] carries them, implement it;
     /// the crate implements it for every operation, and code using the crate can be generic
     /// over it (to log `INFO`, say).
-    pub trait Operation: Send {
+    pub trait Operation: Send + Sized {
         /// What a successful response decodes to.
         type Success: Send;
         /// What an error response's body decodes to.
         type Error: Send;
+        /// The operation's `operationId` (or the name made from its method and path).
+        const ID: &'static str;
+        /// The HTTP method.
+        const METHOD: &'static str;
+        /// The path as the spec writes it, with `{parameter}` placeholders.
+        const PATH: &'static str;
         /// Which operation it is.
-        const INFO: OperationInfo;
+        const INFO: OperationInfo = OperationInfo {
+            id: Self::ID,
+            method: Self::METHOD,
+            path: Self::PATH,
+        };
         /// The alternatives of credentials that authorize it: indices of the client's security
         /// schemes, all of one alternative applied. Empty when it needs none.
         #[doc(hidden)]
-        const SECURITY: &'static [&'static [usize]];
+        const SECURITY: &'static [&'static [usize]] = &[];
         /// The HTTP request, without credentials, to `base_url` (which has no trailing slash);
         /// `http` builds multipart bodies.
         #[doc(hidden)]
-        fn request(
-            &self,
-            base_url: &str,
-            http: &reqwest::Client,
-        ) -> Result<reqwest::Request, Error<Self::Error>>;
+        fn request(&self, base_url: &str, http: &reqwest::Client) -> Built<Self>;
         /// Decodes a successful response.
         #[doc(hidden)]
-        fn decode(response: Received) -> Result<Response<Self::Success>, Error<Self::Error>>;
+        fn decode(response: Received) -> Decoded<Self>;
         /// Decodes the body of an error response, when it is the type the spec documents.
         #[doc(hidden)]
         fn decode_error(status: u16, body: &[u8]) -> Option<Self::Error>;
     }
+
+    /// An operation's HTTP request, built, or why it could not be.
+    pub(crate) type Built<Op> = Result<reqwest::Request, Error<<Op as Operation>::Error>>;
+
+    /// An operation's decoded response, or why it failed.
+    pub(crate) type Decoded<Op> =
+        Result<Response<<Op as Operation>::Success>, Error<<Op as Operation>::Error>>;
 
     /// A request to an operation: set its optional parameters and options, then `.await` it
     /// (or call [`send`](Self::send)).

@@ -179,27 +179,22 @@ pub mod requests {
     impl<'a> runtime::Operation for Enrol<'a> {
         type Success = ();
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "enrol",
-            method: "POST",
-            path: "/enrol",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "enrol";
+        const METHOD: &'static str = "POST";
+        const PATH: &'static str = "/enrol";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/enrol"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::json_body(&mut request, "application/json", self.body)?;
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::empty_response(response)
         }
         #[inline]
@@ -219,27 +214,22 @@ pub mod requests {
     impl runtime::Operation for GlobalJobs {
         type Success = types::GlobalJobsResponse;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "global_jobs",
-            method: "GET",
-            path: "/global/jobs",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "global_jobs";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/global/jobs";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/global/jobs"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -259,27 +249,22 @@ pub mod requests {
     impl runtime::Operation for Ping {
         type Success = types::PingResponse;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "ping",
-            method: "GET",
-            path: "/ping",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "ping";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/ping";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/ping"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -306,18 +291,15 @@ pub mod requests {
     impl<'a> runtime::Operation for ReportFinish<'a> {
         type Success = types::ReportFinishResponse;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "report_finish",
-            method: "POST",
-            path: "/report/finish",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "report_finish";
+        const METHOD: &'static str = "POST";
+        const PATH: &'static str = "/report/finish";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/report/finish"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
@@ -325,9 +307,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -354,18 +334,15 @@ pub mod requests {
     impl<'a> runtime::Operation for ReportOutput<'a> {
         type Success = types::ReportOutputResponse;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "report_output",
-            method: "POST",
-            path: "/report/output",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "report_output";
+        const METHOD: &'static str = "POST";
+        const PATH: &'static str = "/report/output";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/report/output"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
@@ -373,9 +350,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -402,18 +377,15 @@ pub mod requests {
     impl<'a> runtime::Operation for ReportStart<'a> {
         type Success = types::ReportStartResponse;
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "report_start",
-            method: "POST",
-            path: "/report/start",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "report_start";
+        const METHOD: &'static str = "POST";
+        const PATH: &'static str = "/report/start";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/report/start"])?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
@@ -421,9 +393,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -843,32 +813,45 @@ pub mod runtime {
     /// An operation of the API. Its parameters, as a [`Request`] carries them, implement it;
     /// the crate implements it for every operation, and code using the crate can be generic
     /// over it (to log `INFO`, say).
-    pub trait Operation: Send {
+    pub trait Operation: Send + Sized {
         /// What a successful response decodes to.
         type Success: Send;
         /// What an error response's body decodes to.
         type Error: Send;
+        /// The operation's `operationId` (or the name made from its method and path).
+        const ID: &'static str;
+        /// The HTTP method.
+        const METHOD: &'static str;
+        /// The path as the spec writes it, with `{parameter}` placeholders.
+        const PATH: &'static str;
         /// Which operation it is.
-        const INFO: OperationInfo;
+        const INFO: OperationInfo = OperationInfo {
+            id: Self::ID,
+            method: Self::METHOD,
+            path: Self::PATH,
+        };
         /// The alternatives of credentials that authorize it: indices of the client's security
         /// schemes, all of one alternative applied. Empty when it needs none.
         #[doc(hidden)]
-        const SECURITY: &'static [&'static [usize]];
+        const SECURITY: &'static [&'static [usize]] = &[];
         /// The HTTP request, without credentials, to `base_url` (which has no trailing slash);
         /// `http` builds multipart bodies.
         #[doc(hidden)]
-        fn request(
-            &self,
-            base_url: &str,
-            http: &reqwest::Client,
-        ) -> Result<reqwest::Request, Error<Self::Error>>;
+        fn request(&self, base_url: &str, http: &reqwest::Client) -> Built<Self>;
         /// Decodes a successful response.
         #[doc(hidden)]
-        fn decode(response: Received) -> Result<Response<Self::Success>, Error<Self::Error>>;
+        fn decode(response: Received) -> Decoded<Self>;
         /// Decodes the body of an error response, when it is the type the spec documents.
         #[doc(hidden)]
         fn decode_error(status: u16, body: &[u8]) -> Option<Self::Error>;
     }
+
+    /// An operation's HTTP request, built, or why it could not be.
+    pub(crate) type Built<Op> = Result<reqwest::Request, Error<<Op as Operation>::Error>>;
+
+    /// An operation's decoded response, or why it failed.
+    pub(crate) type Decoded<Op> =
+        Result<Response<<Op as Operation>::Success>, Error<<Op as Operation>::Error>>;
 
     /// A request to an operation: set its optional parameters and options, then `.await` it
     /// (or call [`send`](Self::send)).

@@ -205,18 +205,15 @@ pub mod requests {
     impl runtime::Operation for KeyGet {
         type Success = ();
         type Error = serde_json::Value;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "key.get",
-            method: "GET",
-            path: "/key/{query}",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "key.get";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/key/{query}";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let mut url = runtime::request_url(
                 &[base_url, "/key/", &runtime::path_param("query", &self.query)?],
             )?;
@@ -229,9 +226,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::empty_response(response)
         }
         #[inline]
@@ -540,32 +535,45 @@ pub mod runtime {
     /// An operation of the API. Its parameters, as a [`Request`] carries them, implement it;
     /// the crate implements it for every operation, and code using the crate can be generic
     /// over it (to log `INFO`, say).
-    pub trait Operation: Send {
+    pub trait Operation: Send + Sized {
         /// What a successful response decodes to.
         type Success: Send;
         /// What an error response's body decodes to.
         type Error: Send;
+        /// The operation's `operationId` (or the name made from its method and path).
+        const ID: &'static str;
+        /// The HTTP method.
+        const METHOD: &'static str;
+        /// The path as the spec writes it, with `{parameter}` placeholders.
+        const PATH: &'static str;
         /// Which operation it is.
-        const INFO: OperationInfo;
+        const INFO: OperationInfo = OperationInfo {
+            id: Self::ID,
+            method: Self::METHOD,
+            path: Self::PATH,
+        };
         /// The alternatives of credentials that authorize it: indices of the client's security
         /// schemes, all of one alternative applied. Empty when it needs none.
         #[doc(hidden)]
-        const SECURITY: &'static [&'static [usize]];
+        const SECURITY: &'static [&'static [usize]] = &[];
         /// The HTTP request, without credentials, to `base_url` (which has no trailing slash);
         /// `http` builds multipart bodies.
         #[doc(hidden)]
-        fn request(
-            &self,
-            base_url: &str,
-            http: &reqwest::Client,
-        ) -> Result<reqwest::Request, Error<Self::Error>>;
+        fn request(&self, base_url: &str, http: &reqwest::Client) -> Built<Self>;
         /// Decodes a successful response.
         #[doc(hidden)]
-        fn decode(response: Received) -> Result<Response<Self::Success>, Error<Self::Error>>;
+        fn decode(response: Received) -> Decoded<Self>;
         /// Decodes the body of an error response, when it is the type the spec documents.
         #[doc(hidden)]
         fn decode_error(status: u16, body: &[u8]) -> Option<Self::Error>;
     }
+
+    /// An operation's HTTP request, built, or why it could not be.
+    pub(crate) type Built<Op> = Result<reqwest::Request, Error<<Op as Operation>::Error>>;
+
+    /// An operation's decoded response, or why it failed.
+    pub(crate) type Decoded<Op> =
+        Result<Response<<Op as Operation>::Success>, Error<<Op as Operation>::Error>>;
 
     /// A request to an operation: set its optional parameters and options, then `.await` it
     /// (or call [`send`](Self::send)).

@@ -179,18 +179,15 @@ pub mod requests {
     impl<'a> runtime::Operation for InstanceEnsure<'a> {
         type Success = types::InstanceEnsureResponse;
         type Error = types::Error;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "instance_ensure",
-            method: "PUT",
-            path: "/instance",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "instance_ensure";
+        const METHOD: &'static str = "PUT";
+        const PATH: &'static str = "/instance";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/instance"])?;
             let mut request = reqwest::Request::new(reqwest::Method::PUT, url);
             runtime::accept_json(&mut request);
@@ -198,9 +195,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -220,27 +215,22 @@ pub mod requests {
     impl runtime::Operation for InstanceGet {
         type Success = types::InstanceGetResponse;
         type Error = types::Error;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "instance_get",
-            method: "GET",
-            path: "/instance",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "instance_get";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/instance";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/instance"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -278,18 +268,15 @@ pub mod requests {
     impl runtime::Operation for InstanceIssueCrucibleSnapshotRequest {
         type Success = serde_json::Value;
         type Error = types::Error;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "instance_issue_crucible_snapshot_request",
-            method: "POST",
-            path: "/instance/disk/{id}/snapshot/{snapshot_id}",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "instance_issue_crucible_snapshot_request";
+        const METHOD: &'static str = "POST";
+        const PATH: &'static str = "/instance/disk/{id}/snapshot/{snapshot_id}";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(
                 &[
                     base_url,
@@ -304,9 +291,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -333,18 +318,15 @@ pub mod requests {
     impl<'a> runtime::Operation for InstanceMigrateStatus<'a> {
         type Success = types::InstanceMigrateStatusResponse;
         type Error = types::Error;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "instance_migrate_status",
-            method: "GET",
-            path: "/instance/migrate/status",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "instance_migrate_status";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/instance/migrate/status";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/instance/migrate/status"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
@@ -352,9 +334,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -374,26 +354,21 @@ pub mod requests {
     impl runtime::Operation for InstanceSerial {
         type Success = ();
         type Error = types::InstanceSerialError;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "instance_serial",
-            method: "GET",
-            path: "/instance/serial",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "instance_serial";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/instance/serial";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/instance/serial"])?;
             let request = reqwest::Request::new(reqwest::Method::GET, url);
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::empty_response(response)
         }
         #[inline]
@@ -434,18 +409,15 @@ pub mod requests {
     impl<'a> runtime::Operation for InstanceStateMonitor<'a> {
         type Success = types::InstanceStateMonitorResponse;
         type Error = types::Error;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "instance_state_monitor",
-            method: "GET",
-            path: "/instance/state-monitor",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "instance_state_monitor";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/instance/state-monitor";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/instance/state-monitor"])?;
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
@@ -453,9 +425,7 @@ pub mod requests {
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::json_response(response)
         }
         #[inline]
@@ -482,27 +452,22 @@ pub mod requests {
     impl<'a> runtime::Operation for InstanceStatePut<'a> {
         type Success = ();
         type Error = types::Error;
-        const INFO: runtime::OperationInfo = runtime::OperationInfo {
-            id: "instance_state_put",
-            method: "PUT",
-            path: "/instance/state",
-        };
-        const SECURITY: &'static [&'static [usize]] = &[];
+        const ID: &'static str = "instance_state_put";
+        const METHOD: &'static str = "PUT";
+        const PATH: &'static str = "/instance/state";
         #[inline]
         fn request(
             &self,
             base_url: &str,
             _http: &reqwest::Client,
-        ) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+        ) -> runtime::Built<Self> {
             let url = runtime::request_url(&[base_url, "/instance/state"])?;
             let mut request = reqwest::Request::new(reqwest::Method::PUT, url);
             runtime::json_body(&mut request, "application/json", self.body)?;
             Ok(request)
         }
         #[inline]
-        fn decode(
-            response: runtime::Received,
-        ) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+        fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
             runtime::empty_response(response)
         }
         #[inline]
@@ -1483,32 +1448,45 @@ pub mod runtime {
     /// An operation of the API. Its parameters, as a [`Request`] carries them, implement it;
     /// the crate implements it for every operation, and code using the crate can be generic
     /// over it (to log `INFO`, say).
-    pub trait Operation: Send {
+    pub trait Operation: Send + Sized {
         /// What a successful response decodes to.
         type Success: Send;
         /// What an error response's body decodes to.
         type Error: Send;
+        /// The operation's `operationId` (or the name made from its method and path).
+        const ID: &'static str;
+        /// The HTTP method.
+        const METHOD: &'static str;
+        /// The path as the spec writes it, with `{parameter}` placeholders.
+        const PATH: &'static str;
         /// Which operation it is.
-        const INFO: OperationInfo;
+        const INFO: OperationInfo = OperationInfo {
+            id: Self::ID,
+            method: Self::METHOD,
+            path: Self::PATH,
+        };
         /// The alternatives of credentials that authorize it: indices of the client's security
         /// schemes, all of one alternative applied. Empty when it needs none.
         #[doc(hidden)]
-        const SECURITY: &'static [&'static [usize]];
+        const SECURITY: &'static [&'static [usize]] = &[];
         /// The HTTP request, without credentials, to `base_url` (which has no trailing slash);
         /// `http` builds multipart bodies.
         #[doc(hidden)]
-        fn request(
-            &self,
-            base_url: &str,
-            http: &reqwest::Client,
-        ) -> Result<reqwest::Request, Error<Self::Error>>;
+        fn request(&self, base_url: &str, http: &reqwest::Client) -> Built<Self>;
         /// Decodes a successful response.
         #[doc(hidden)]
-        fn decode(response: Received) -> Result<Response<Self::Success>, Error<Self::Error>>;
+        fn decode(response: Received) -> Decoded<Self>;
         /// Decodes the body of an error response, when it is the type the spec documents.
         #[doc(hidden)]
         fn decode_error(status: u16, body: &[u8]) -> Option<Self::Error>;
     }
+
+    /// An operation's HTTP request, built, or why it could not be.
+    pub(crate) type Built<Op> = Result<reqwest::Request, Error<<Op as Operation>::Error>>;
+
+    /// An operation's decoded response, or why it failed.
+    pub(crate) type Decoded<Op> =
+        Result<Response<<Op as Operation>::Success>, Error<<Op as Operation>::Error>>;
 
     /// A request to an operation: set its optional parameters and options, then `.await` it
     /// (or call [`send`](Self::send)).

@@ -230,20 +230,18 @@ pub(crate) fn operation(
         impl #impl_lifetime runtime::Operation for #builder #lifetime {
             type Success = #success;
             type Error = #error;
-            const INFO: runtime::OperationInfo = runtime::OperationInfo {
-                id: #id,
-                method: #http_method,
-                path: #path,
-            };
-            const SECURITY: &'static [&'static [usize]] = #security;
+            const ID: &'static str = #id;
+            const METHOD: &'static str = #http_method;
+            const PATH: &'static str = #path;
+            #security
 
             #[inline]
-            fn request(&self, base_url: &str, #http: &reqwest::Client) -> Result<reqwest::Request, runtime::Error<Self::Error>> {
+            fn request(&self, base_url: &str, #http: &reqwest::Client) -> runtime::Built<Self> {
                 #request
             }
 
             #[inline]
-            fn decode(response: runtime::Received) -> Result<runtime::Response<Self::Success>, runtime::Error<Self::Error>> {
+            fn decode(response: runtime::Received) -> runtime::Decoded<Self> {
                 #decode
             }
 
@@ -255,8 +253,9 @@ pub(crate) fn operation(
     }
 }
 
-/// The operation's alternatives of credentials, as indices of the client's schemes.
-fn security(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> TokenStream {
+/// The operation's alternatives of credentials, as indices of the client's schemes: the
+/// `SECURITY` constant, left to its default (none) when there are none.
+fn security(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> Option<TokenStream> {
     let alternatives: Vec<TokenStream> = match credentials {
         Credentials::None => Vec::new(),
         Credentials::One(_) | Credentials::Several(_) => op
@@ -271,7 +270,8 @@ fn security(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> Tok
             })
             .collect(),
     };
-    quote!(&[#(#alternatives),*])
+    (!alternatives.is_empty())
+        .then(|| quote!(const SECURITY: &'static [&'static [usize]] = &[#(#alternatives),*];))
 }
 
 fn body_tokens(body: &ResponseBody) -> TokenStream {
