@@ -1,0 +1,1 @@
+//! A side-by-side benchmark against progenitor; see `benches/peer` and `cargo xtask bench`.
