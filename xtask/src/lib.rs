@@ -3,7 +3,8 @@
 //! - `codegen [--check]` regenerates `generated/` from `spec/livedesk.yaml`;
 //! - `codegen --spec FILE --out DIR [--name CRATE] [--check]` generates a crate for any spec;
 //! - `api-diff` reports the API changes between two versions of a spec;
-//! - `bench` measures generation, generated code weight and client overhead;
+//! - `bench` measures generation, generated code weight and client overhead, and compares
+//!   the generator with progenitor;
 //! - `ci` runs every check the project has, installing the Node tools it needs.
 
 pub mod api_diff;
@@ -11,7 +12,7 @@ pub mod ci;
 pub mod codegen;
 pub mod standalone;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Runs the task named by the command-line arguments.
@@ -53,9 +54,12 @@ tasks:
                                     (default HEAD), for the pull request
   api-diff --old FILE --new FILE [--format markdown|json] [--deny-breaking]
                                     compare two spec files
-  bench [--quick] [--only generation|weight|client]
+  bench [--quick] [--only generation|weight|client|peer]
                                     measure generation time per stage, generated code
-                                    weight and client overhead; print ratios as Markdown
+                                    weight and client overhead; print ratios as Markdown.
+                                    Then, unless --quick, compare with progenitor (peer/):
+                                    generation, lines, crate and user build times
+                                    (--only peer runs just that)
   standalone                        build the LiveDesk crate and a few fixture crates
                                     alone, as users do, with clippy's warnings denied
   ci                                run every check: format, clippy, freshness, spec lint,
@@ -63,34 +67,69 @@ tasks:
                                     against a validating mock server
 ";
 
-/// Runs the performance benchmark (`tests/benches/performance`) in release mode.
+/// Runs the performance benchmark (`tests/benches/performance`) in release mode, then,
+/// unless `--quick`, the comparison with progenitor (`peer/`).
 fn bench(args: &[String]) -> Result<(), String> {
+    let mut quick = false;
+    let mut only = None;
     let mut options = args.iter();
     while let Some(arg) = options.next() {
         match arg.as_str() {
-            "--quick" => {}
+            "--quick" => quick = true,
             "--only" => match options.next().map(String::as_str) {
-                Some("generation" | "weight" | "client") => {}
+                Some(part @ ("generation" | "weight" | "client" | "peer")) => only = Some(part),
                 _ => {
                     return Err(format!(
-                        "--only takes generation, weight or client\n\n{USAGE}"
+                        "--only takes generation, weight, client or peer\n\n{USAGE}"
                     ));
                 }
             },
             other => return Err(format!("unknown argument `{other}`\n\n{USAGE}")),
         }
     }
-    let mut command = vec![
+    if quick && only == Some("peer") {
+        return Err(format!(
+            "the comparison with progenitor has no quick mode\n\n{USAGE}"
+        ));
+    }
+    let root = root();
+    if only != Some("peer") {
+        let mut command = vec![
+            "bench",
+            "--locked",
+            "-p",
+            "livedesk-tests",
+            "--bench",
+            "performance",
+            "--",
+        ];
+        command.extend(args.iter().map(String::as_str));
+        ci::cargo(&root, &command, &[])?;
+    }
+    if !quick && only.is_none_or(|part| part == "peer") {
+        peer_bench(&root);
+    }
+    Ok(())
+}
+
+/// Runs the comparison with progenitor, a workspace of its own in `peer/` so that the rest
+/// of the project never builds progenitor. It shares the main target directory. A failure
+/// (say, no network to fetch progenitor) is reported and does not fail the benchmark.
+fn peer_bench(root: &Path) {
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let target = target.to_string_lossy();
+    let command = [
         "bench",
         "--locked",
-        "-p",
-        "livedesk-tests",
+        "--manifest-path",
+        "peer/Cargo.toml",
         "--bench",
-        "performance",
-        "--",
+        "peer",
     ];
-    command.extend(args.iter().map(String::as_str));
-    ci::cargo(&root(), &command, &[])
+    if let Err(why) = ci::cargo(root, &command, &[("CARGO_TARGET_DIR", &target)]) {
+        println!("(the comparison with progenitor did not run: {why})");
+    }
 }
 
 /// The workspace root, where `spec/`, `generated/` and `xtask/` live.
