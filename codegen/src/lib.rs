@@ -591,3 +591,51 @@ fn crate_root(
         #exports
     }
 }
+
+pub use emit::conformance::PlannedCall;
+
+/// A program that calls every operation of a generated client: see
+/// [`conformance_harness`].
+#[derive(Clone, Debug)]
+pub struct ConformanceHarness {
+    /// The program's `main.rs`. It takes the base URL as its argument and prints one JSON
+    /// object per call and line: `operation`, `method`, `path`, `call` (`required` or
+    /// `all`), `outcome` (`passed`, `rejected`, `undecodable`, `argument`, `unmockable`
+    /// or `error`) and `detail`.
+    pub main_rs: String,
+    /// Every call, in the order made, with those the program cannot make and why.
+    pub calls: Vec<PlannedCall>,
+    /// The crates `main_rs` names besides the client, `serde`, `serde_json` and `tokio`
+    /// (`chrono`, `uuid`), for its manifest.
+    pub extra_crates: Vec<&'static str>,
+}
+
+/// The conformance harness of the client that [`generate`] makes from `spec` as the crate
+/// `crate_name`: a program calling each operation once with its required inputs and, where
+/// it has optional ones, once with all of them, with values from the spec's examples and
+/// defaults or made up from its schemas, always the same for the same spec. Pointed at a
+/// validating mock of the spec, it tells which requests the spec rejects and which
+/// responses the client cannot read.
+pub fn conformance_harness(
+    spec: &str,
+    crate_name: &str,
+) -> Result<ConformanceHarness, Vec<Diagnostic>> {
+    let (api, _) = lower_spec(spec)?;
+    let doc = loader::parse_tree(spec).map_err(|d| vec![d])?;
+    let harness = emit::conformance::harness(&api, &doc, crate_name);
+    let main_rs = render::render(
+        harness.tokens,
+        &header("openapi-clientgen conformance", "the spec"),
+        "conformance harness",
+    )
+    .map_err(|d| vec![d])?;
+    let extra_crates = ["chrono", "uuid"]
+        .into_iter()
+        .filter(|krate| main_rs.contains(&format!("{krate}::")))
+        .collect();
+    Ok(ConformanceHarness {
+        main_rs,
+        calls: harness.calls,
+        extra_crates,
+    })
+}

@@ -242,7 +242,7 @@ fn json_depth(text: &str) -> usize {
 
 /// Parses YAML (JSON is YAML too) into a JSON value tree: mapping keys become strings
 /// (`200:` is a status code, not a number), YAML tags and merge keys are resolved.
-fn parse_tree(text: &str) -> Result<Value, Diagnostic> {
+pub(crate) fn parse_tree(text: &str) -> Result<Value, Diagnostic> {
     if text.trim().is_empty() {
         return Err(Diagnostic::error("#", "the document is empty"));
     }

@@ -562,3 +562,40 @@ fn api_diff_compares_with_a_revision_or_a_file() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("broken.yaml: the spec does not load"));
 }
+
+#[test]
+fn conformance_names_a_missing_prism_or_broken_spec_before_building_anything() {
+    let dir = Scratch::new();
+    dir.write("tiny.yaml", SPEC);
+    dir.write("broken.yaml", BROKEN);
+    let missing = tool(
+        &[
+            "conformance",
+            "--spec",
+            "tiny.yaml",
+            "--out",
+            "run",
+            "--prism",
+            "no-such-prism-here",
+        ],
+        &dir.0,
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        stderr.contains("cannot run Prism (no-such-prism-here)"),
+        "{stderr}"
+    );
+    assert!(
+        !dir.path("run").exists(),
+        "nothing is written before Prism is found"
+    );
+
+    let broken = tool(
+        &["conformance", "--spec", "broken.yaml", "--prism", "true"],
+        &dir.0,
+    );
+    assert_eq!(broken.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&broken.stderr);
+    assert!(stderr.contains("error"), "{stderr}");
+}

@@ -72,7 +72,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 "--",
                 "--ignored",
             ])
-            .env("PRISM", prism)
+            .env("PRISM", &prism)
             .output()
             .map_err(|e| format!("cannot run cargo test: {e}"))?;
         let stdout = String::from_utf8_lossy(&output.stdout);
@@ -81,7 +81,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         if !output.status.success() || !stdout.contains("test result: ok. 1 passed") {
             return Err("the Prism conformance test did not run and pass".to_owned());
         }
-        Ok(())
+        // Every operation of the spec, both response modes, through the generator's own
+        // conformance run.
+        crate::conformance::run(&["--prism".to_owned(), prism.display().to_string()])
     })?;
     // Figures from a shared machine prove nothing; this only keeps the benchmark working.
     step("benchmark runs (--quick)", || {
@@ -130,7 +132,7 @@ pub(crate) fn run_command(command: &mut Command) -> Result<(), String> {
 }
 
 /// Installs the pinned tools with `npm ci` unless exactly those versions are installed.
-fn install_node_tools(node: &Path) -> Result<(), String> {
+pub(crate) fn install_node_tools(node: &Path) -> Result<(), String> {
     let manifest = std::fs::read_to_string(node.join("package.json"))
         .map_err(|e| format!("xtask/node/package.json: {e}"))?;
     let installed = ["@stoplight/spectral-cli", "@stoplight/prism-cli"]

@@ -5,11 +5,13 @@
 //! - `api-diff` reports the API changes between two versions of a spec;
 //! - `bench` measures generation, generated code weight and client overhead, and compares
 //!   the generator with progenitor;
+//! - `conformance` calls every operation of a spec's client against Prism mocking the spec;
 //! - `ci` runs every check the project has, installing the Node tools it needs.
 
 pub mod api_diff;
 pub mod ci;
 pub mod codegen;
+pub mod conformance;
 pub mod standalone;
 
 use std::path::{Path, PathBuf};
@@ -23,6 +25,7 @@ pub fn main() -> ExitCode {
         Some("ci") => ci::run(&args[1..]),
         Some("api-diff") => api_diff::run(&args[1..]),
         Some("bench") => bench(&args[1..]),
+        Some("conformance") => conformance::run(&args[1..]),
         Some("standalone") if args.len() == 1 => standalone::run(),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
@@ -60,6 +63,13 @@ tasks:
                                     Then, unless --quick, compare with progenitor (peer/):
                                     generation, lines, crate and user build times
                                     (--only peer runs just that)
+  conformance [--spec FILE] [--mode static|dynamic|both] [--report-only] [--format markdown|json]
+                                    generate the spec's client (default spec/livedesk.yaml) and
+                                    a program calling every operation, run it against Prism
+                                    mocking the spec, and report per call; fails when a
+                                    request is rejected or a response does not decode
+  conformance --all [--report-only] the same for every document in ../shared, with a
+                                    summary table
   standalone                        build the LiveDesk crate and a few fixture crates
                                     alone, as users do, with clippy's warnings denied
   ci                                run every check: format, clippy, freshness, spec lint,

@@ -4,9 +4,12 @@
 //!
 //! Exit codes: 0 done; 1 the spec has errors (or warnings, with `--deny-warnings`), the
 //! output directory is stale (`--check`), or the API has breaking changes
-//! (`--deny-breaking`); 2 the arguments are wrong or a file cannot be read or written.
+//! (`--deny-breaking`), or a conformance run found a failing call (unless
+//! `--report-only`); 2 the arguments are wrong, a file cannot be read or written, or a tool
+//! (cargo, Prism) cannot be run.
 
 pub mod api_diff;
+pub mod conformance;
 pub mod files;
 
 use std::io::Read;
@@ -45,6 +48,11 @@ pub enum Command {
     /// it, for a pull request: breaking and other changes, and the version bump they call
     /// for.
     ApiDiff(ApiDiffArgs),
+    /// Generates the client and a program calling every operation, runs it against Prism
+    /// mocking the same document (request validation on; the spec's examples, then
+    /// responses made from its schemas), and reports per call whether the request was
+    /// accepted and the response decoded.
+    Conformance(conformance::ConformanceArgs),
 }
 
 /// How diagnostics are printed.
@@ -186,6 +194,7 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Some(Command::Generate(args)) => generate(args, None),
         Some(Command::ApiDiff(args)) => diff(args),
+        Some(Command::Conformance(args)) => conformance::run(args),
         None => generate(&cli.generate, None),
     };
     match result {

@@ -593,7 +593,7 @@ fn param_sample(api: &ir::Api, ty: &Ty) -> Option<TokenStream> {
 
 /// Some JSON value of type `ty`: the required properties of objects, the first value of
 /// enums. `None` for types it does not make up (unions, files, types nested too deep).
-fn json_sample(api: &ir::Api, ty: &Ty, depth: usize) -> Option<Value> {
+pub(super) fn json_sample(api: &ir::Api, ty: &Ty, depth: usize) -> Option<Value> {
     if depth > SAMPLE_DEPTH {
         return None;
     }
