@@ -42,7 +42,11 @@ pub(crate) struct Harness {
 
 /// The harness for `api`, whose raw document is `doc`, calling the crate `crate_name`.
 pub(crate) fn harness<'d>(api: &'d ir::Api, doc: &'d Value, crate_name: &str) -> Harness {
-    let sampler = Sampler { api, doc };
+    let sampler = Sampler {
+        api,
+        doc,
+        notes: std::cell::RefCell::default(),
+    };
     let krate = ident(&crate_name.replace('-', "_"));
     let mut calls = Vec::new();
     let mut functions = Vec::new();
@@ -64,14 +68,14 @@ pub(crate) fn harness<'d>(api: &'d ir::Api, doc: &'d Value, crate_name: &str) ->
                 skipped: None,
             };
             match call(&sampler, op, mode == "all") {
-                Ok((body, values)) => {
+                Ok((body, values, notes)) => {
                     let function = ident(&format!("call_{}", functions.len()));
                     let (id, method, path) = (&op.wire_id, op.method.as_str(), &op.path);
                     let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
                     functions.push(quote! {
                         #allow
                         async fn #function(client: &Client) {
-                            let call = Call { operation: #id, method: #method, path: #path, call: #mode, values: #values };
+                            let call = Call { operation: #id, method: #method, path: #path, call: #mode, values: #values, notes: #notes };
                             #body
                         }
                     });
@@ -87,7 +91,7 @@ pub(crate) fn harness<'d>(api: &'d ir::Api, doc: &'d Value, crate_name: &str) ->
         //! Calls every operation of the client once (and once more with every optional
         //! input set), and prints one JSON line per call: `operation`, `method`, `path`,
         //! `call`, `outcome` and `detail`.
-        #![allow(deprecated, unused_imports, clippy::all)]
+        #![allow(deprecated, dead_code, unused_imports, clippy::all)]
 
         use #krate::*;
 
@@ -99,6 +103,8 @@ pub(crate) fn harness<'d>(api: &'d ir::Api, doc: &'d Value, crate_name: &str) ->
             call: &'static str,
             /// Where its arguments' values come from: `example`, `default`, `synthesized`.
             values: &'static str,
+            /// Defects of the document that bear on this call.
+            notes: &'static str,
         }
 
         fn print(call: &Call, outcome: &str, detail: &str) {
@@ -129,7 +135,8 @@ pub(crate) fn harness<'d>(api: &'d ir::Api, doc: &'d Value, crate_name: &str) ->
         fn prism_problem(text: &str) -> Option<(String, String)> {
             let problem: serde_json::Value = serde_json::from_str(text).ok()?;
             let kind = problem.get("type")?.as_str()?.strip_prefix("https://stoplight.io/prism/errors#")?.to_owned();
-            let mut detail = problem.get("detail").and_then(serde_json::Value::as_str).unwrap_or("").to_owned();
+            let text = |key: &str| problem.get(key).and_then(serde_json::Value::as_str).unwrap_or("").to_owned();
+            let mut detail = [text("title"), text("detail")].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join(": ");
             if let Some(serde_json::Value::Array(items)) = problem.get("validation") {
                 let messages: Vec<String> = items.iter().map(|item| {
                     let location: Vec<String> = item.get("location").and_then(serde_json::Value::as_array)
@@ -150,7 +157,11 @@ pub(crate) fn harness<'d>(api: &'d ir::Api, doc: &'d Value, crate_name: &str) ->
                     Some((kind, detail)) if kind == "UNPROCESSABLE_ENTITY" || kind == "NOT_FOUND"
                         || kind == "NO_PATH_MATCHED_ERROR" || kind == "NO_METHOD_MATCHED_ERROR"
                         || kind == "UNAUTHORIZED" || kind == "INVALID_CONTENT_TYPE" => {
-                        print(call, "rejected", &format!("{kind}: {detail} (values: {})", call.values));
+                        if call.notes.is_empty() {
+                            print(call, "rejected", &format!("{kind}: {detail} (values: {})", call.values));
+                        } else {
+                            print(call, "document", &format!("{}; Prism: {kind}: {detail}", call.notes));
+                        }
                     }
                     // The response Prism would send violates the spec's own schema: the
                     // document's examples and schemas disagree.
@@ -212,7 +223,13 @@ fn client(api: &ir::Api) -> TokenStream {
 }
 
 /// The statements of one call: its arguments bound from JSON, the call, its report.
-fn call(sampler: &Sampler<'_>, op: &Operation, all: bool) -> Result<(TokenStream, String), String> {
+fn call(
+    sampler: &Sampler<'_>,
+    op: &Operation,
+    all: bool,
+) -> Result<(TokenStream, String, String), String> {
+    sampler.notes.borrow_mut().clear();
+    sampler.ignored_headers(&op.pointer);
     let mut lets = Vec::new();
     let mut sources: Vec<&'static str> = Vec::new();
     let mut args = Vec::new();
@@ -302,12 +319,14 @@ fn call(sampler: &Sampler<'_>, op: &Operation, all: bool) -> Result<(TokenStream
     } else {
         sources.join(", ")
     };
+    let notes = sampler.notes.borrow().join("; ");
     Ok((
         quote! {
             #(#lets)*
             report(&call, client.#method(#(#args),*) #(#setters)* .await);
         },
         values,
+        notes,
     ))
 }
 
@@ -328,6 +347,8 @@ fn owned_param_type(p: &Param) -> TokenStream {
 struct Sampler<'d> {
     api: &'d ir::Api,
     doc: &'d Value,
+    /// Defects of the document met while making values, for the report.
+    notes: std::cell::RefCell<Vec<String>>,
 }
 
 impl<'d> Sampler<'d> {
@@ -371,6 +392,33 @@ impl<'d> Sampler<'d> {
             .or_else(|| content.values().next())?;
         self.example_of(media)
             .or_else(|| self.schema_value(media.get("schema")?, all))
+    }
+
+    /// Notes the header parameters of the operation at `pointer` that OpenAPI says to
+    /// ignore (`Accept`, `Content-Type`, `Authorization`): a validator that requires them
+    /// anyway rejects a client that follows the rule.
+    fn ignored_headers(&self, pointer: &str) {
+        let Some(operation) = self.at(pointer) else {
+            return;
+        };
+        let path_item = pointer.rsplit_once('/').and_then(|(path, _)| self.at(path));
+        let params = [operation, path_item.unwrap_or(&Value::Null)]
+            .into_iter()
+            .filter_map(|holder| holder.get("parameters")?.as_array())
+            .flatten()
+            .filter_map(|p| self.resolve(p));
+        for param in params {
+            let header = param.get("in").and_then(Value::as_str) == Some("header");
+            let name = param.get("name").and_then(Value::as_str).unwrap_or("");
+            if header
+                && ["accept", "content-type", "authorization"]
+                    .contains(&name.to_ascii_lowercase().as_str())
+            {
+                self.notes.borrow_mut().push(format!(
+                    "the spec declares the `{name}` header as a parameter, which OpenAPI says to ignore (describe it with a security scheme or a media type)"
+                ));
+            }
+        }
     }
 
     /// `example`, or the first of `examples` that has a value.
@@ -490,6 +538,13 @@ impl<'d> Sampler<'d> {
                 if max == 0 {
                     return Some(Value::Array(Vec::new()));
                 }
+                if let Some(Value::Array(positions)) = schema.get("prefixItems") {
+                    return positions
+                        .iter()
+                        .map(|p| self.sample(p, all, depth + 1))
+                        .collect::<Option<Vec<Value>>>()
+                        .map(Value::Array);
+                }
                 let item =
                     self.sample(schema.get("items").unwrap_or(&Value::Null), all, depth + 1)?;
                 let unique = schema.get("uniqueItems").and_then(Value::as_bool) == Some(true);
@@ -527,7 +582,19 @@ impl<'d> Sampler<'d> {
             .map(|r| r.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
         let mut object = Map::new();
-        if let Some(Value::Object(properties)) = schema.get("properties") {
+        let properties = schema.get("properties").and_then(Value::as_object);
+        let undefined: Vec<&str> = required
+            .iter()
+            .filter(|name| !properties.is_some_and(|p| p.contains_key(**name)))
+            .copied()
+            .collect();
+        if !undefined.is_empty() && schema.get("additionalProperties").is_none() {
+            self.notes.borrow_mut().push(format!(
+                "the schema requires properties it does not define: `{}`",
+                undefined.join("`, `")
+            ));
+        }
+        if let Some(properties) = properties {
             for (name, property) in properties {
                 let is_required = required.contains(&name.as_str());
                 let read_only = self
@@ -679,7 +746,12 @@ mod tests {
     fn sampled(doc: &Value, schema: &Value, all: bool) -> Option<Value> {
         let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
         let (api, _) = crate::lower_spec(spec).expect("an empty API lowers");
-        super::Sampler { api: &api, doc }.sample(schema, all, 0)
+        super::Sampler {
+            api: &api,
+            doc,
+            notes: std::cell::RefCell::default(),
+        }
+        .sample(schema, all, 0)
     }
 
     #[test]
@@ -714,6 +786,9 @@ mod tests {
         assert_eq!(string(&json!({"maxLength": 3})), "exa");
         assert_eq!(type_of(&json!({"type": ["null", "integer"]})), "integer");
         assert_eq!(type_of(&json!({"items": {}})), "array");
+        let pair =
+            json!({"type": "array", "prefixItems": [{"type": "number"}, {"type": "boolean"}]});
+        assert_eq!(sampled(&json!({}), &pair, false), Some(json!([1.5, true])));
     }
 
     #[test]
