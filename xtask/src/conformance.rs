@@ -114,11 +114,15 @@ fn run_all(root: &Path, args: ConformanceArgs) -> Result<(), String> {
                         format!("`{}` ({})", c.call.operation, outcomes.join("/"))
                     })
                     .collect();
+                let shown = if failing.len() > 4 {
+                    format!("{} and {} more", failing[..4].join(", "), failing.len() - 4)
+                } else {
+                    failing.join(", ")
+                };
                 let _ = writeln!(
                     table,
-                    "| {name} | {total} | {passed} | {failed} | {} | {} |",
+                    "| {name} | {total} | {passed} | {failed} | {} | {shown} |",
                     total - passed - failed,
-                    failing.join(", ")
                 );
             }
             Err(failure) => {

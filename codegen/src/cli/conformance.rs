@@ -274,9 +274,12 @@ pub fn check(args: &ConformanceArgs) -> Result<Report, Failure> {
 
     files::write(&out.join("client"), &client).map_err(Failure::Io)?;
     write(&out.join("harness/src/main.rs"), &harness.main_rs)?;
+    // A package name of its own per spec: runs sharing a target directory do not
+    // overwrite each other's program.
+    let package = format!("conformance-{name}");
     write(
         &out.join("harness/Cargo.toml"),
-        &harness_manifest(&name, &harness.extra_crates),
+        &harness_manifest(&package, &name, &harness.extra_crates),
     )?;
     write(
         &out.join("Cargo.toml"),
@@ -286,7 +289,7 @@ pub fn check(args: &ConformanceArgs) -> Result<Report, Failure> {
         std::fs::copy(lockfile, out.join("Cargo.lock"))
             .map_err(|e| Failure::Io(format!("{}: {e}", lockfile.display())))?;
     }
-    let binary = build(&out, args.target_dir.as_deref())?;
+    let binary = build(&out, &package, args.target_dir.as_deref())?;
     let modes: Vec<&'static str> = match args.mode {
         Modes::Static => vec!["static"],
         Modes::Dynamic => vec!["dynamic"],
@@ -333,9 +336,9 @@ fn write(path: &Path, text: &str) -> Result<(), Failure> {
     std::fs::write(path, text).map_err(|e| Failure::Io(format!("{}: {e}", path.display())))
 }
 
-fn harness_manifest(client: &str, extra: &[&str]) -> String {
+fn harness_manifest(package: &str, client: &str, extra: &[&str]) -> String {
     let mut manifest = format!(
-        "[package]\nname = \"conformance-harness\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+        "[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
          [dependencies]\n{client} = {{ path = \"../client\" }}\n\
          serde = \"1\"\nserde_json = \"1\"\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n"
@@ -352,7 +355,7 @@ fn harness_manifest(client: &str, extra: &[&str]) -> String {
 }
 
 /// Builds the harness; returns its executable.
-fn build(out: &Path, target_dir: Option<&Path>) -> Result<PathBuf, Failure> {
+fn build(out: &Path, package: &str, target_dir: Option<&Path>) -> Result<PathBuf, Failure> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let target = target_dir.map(Path::to_path_buf).unwrap_or_else(|| {
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| out.join("target"), PathBuf::from)
@@ -375,7 +378,7 @@ fn build(out: &Path, target_dir: Option<&Path>) -> Result<PathBuf, Failure> {
             out.display()
         )));
     }
-    Ok(target.join("debug").join("conformance-harness"))
+    Ok(target.join("debug").join(package))
 }
 
 /// Stops Prism by its process id however the run ends.
@@ -429,8 +432,14 @@ fn run_mode(
     let deadline = Instant::now() + Duration::from_secs(120);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         if let Ok(Some(status)) = server.0.try_wait() {
+            let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+            let fatal = log
+                .lines()
+                .find(|l| l.contains("fatal"))
+                .map(|l| l.split("fatal").nth(1).unwrap_or(l).trim().to_owned())
+                .unwrap_or_default();
             return Err(Failure::Io(format!(
-                "Prism exited ({status}) before listening; see {}",
+                "Prism could not mock the document ({status}): {fatal}; see {}",
                 log_path.display()
             )));
         }
