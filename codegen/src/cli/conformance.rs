@@ -361,13 +361,7 @@ fn build(out: &Path, package: &str, target_dir: Option<&Path>) -> Result<PathBuf
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| out.join("target"), PathBuf::from)
     });
     let status = Command::new(cargo)
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "conformance-harness",
-            "--manifest-path",
-        ])
+        .args(["build", "--quiet", "-p", package, "--manifest-path"])
         .arg(out.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", &target)
         .status()
