@@ -164,9 +164,10 @@ pub(crate) fn harness<'d>(api: &'d ir::Api, doc: &'d Value, crate_name: &str) ->
                         }
                     }
                     // The response Prism would send violates the spec's own schema: the
-                    // document's examples and schemas disagree.
+                    // document's examples and schemas disagree (or Prism cannot make a
+                    // value of the schema, for a pattern say).
                     Some((kind, detail)) if kind == "VIOLATIONS" => {
-                        print(call, "document", &format!("the spec's response violates its own schema: {detail}"));
+                        print(call, "document", &format!("the response Prism made from the spec (its example, or one Prism made up where it has none) violates the spec's schema: {detail}"));
                     }
                     Some((kind, detail)) => print(call, "unmockable", &format!("{kind}: {detail}")),
                     None if error.body().is_some() || error.text().trim().is_empty() => {
