@@ -71,9 +71,7 @@ pub(crate) fn harness<'d>(api: &'d ir::Api, doc: &'d Value, crate_name: &str) ->
                 Ok((body, values, notes)) => {
                     let function = ident(&format!("call_{}", functions.len()));
                     let (id, method, path) = (&op.wire_id, op.method.as_str(), &op.path);
-                    let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
                     functions.push(quote! {
-                        #allow
                         async fn #function(client: &Client) {
                             let call = Call { operation: #id, method: #method, path: #path, call: #mode, values: #values, notes: #notes };
                             #body
