@@ -1428,6 +1428,25 @@ pub(crate) fn json_error<E: serde::de::DeserializeOwned>(_status: u16, body: &[u
     serde_json::from_slice(body).ok()
 }
 
+/// Decodes an error body as JSON of a type whose properties are all optional, which any
+/// object would decode into: only an object carrying at least one of its `properties` is
+/// taken as one.
+pub(crate) fn json_error_declaring<E: serde::de::DeserializeOwned>(
+    _status: u16,
+    body: &[u8],
+    properties: &[&str],
+) -> Option<E> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let declares = value
+        .as_object()
+        .is_some_and(|map| properties.iter().any(|p| map.contains_key(*p)));
+    if declares {
+        serde_json::from_value(value).ok()
+    } else {
+        None
+    }
+}
+
 /// An error body as text.
 pub(crate) fn text_error(_status: u16, body: &[u8]) -> Option<String> {
     Some(String::from_utf8_lossy(body).into_owned())
@@ -1572,6 +1591,296 @@ pub(crate) fn tagged_variant<T: serde::de::DeserializeOwned, E: serde::de::Error
     value: serde_json::Value,
 ) -> Result<T, E> {
     serde_json::from_value(value).map_err(E::custom)
+}
+
+/// Deserializes a string from a closed list (a constant: a schema that allows one value);
+/// any other value is an error saying what was expected.
+pub(crate) fn deserialize_listed_string<'de, D, T>(
+    deserializer: D,
+    listed: &'static [(&'static str, T)],
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Copy + 'static,
+{
+    struct ListedVisitor<T: 'static>(&'static [(&'static str, T)]);
+
+    impl<T: Copy + 'static> serde::de::Visitor<'_> for ListedVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let wires: Vec<String> = self.0.iter().map(|(wire, _)| format!("{wire:?}")).collect();
+            write!(f, "{}", wires.join(" or "))
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+            match self.0.iter().find(|(wire, _)| *wire == value) {
+                Some((_, found)) => Ok(*found),
+                None => Err(E::invalid_value(serde::de::Unexpected::Str(value), &self)),
+            }
+        }
+    }
+
+    deserializer.deserialize_str(ListedVisitor(listed))
+}
+
+/// Deserializes an integer from a closed list (a constant), like
+/// [`deserialize_listed_string`].
+pub(crate) fn deserialize_listed_integer<'de, D, T>(
+    deserializer: D,
+    listed: &'static [(i64, T)],
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Copy + 'static,
+{
+    let number = <i64 as serde::Deserialize>::deserialize(deserializer)?;
+    match listed.iter().find(|(wire, _)| *wire == number) {
+        Some((_, found)) => Ok(*found),
+        None => {
+            let wires: Vec<String> = listed.iter().map(|(wire, _)| wire.to_string()).collect();
+            Err(<D::Error as serde::de::Error>::invalid_value(
+                serde::de::Unexpected::Signed(number),
+                &wires.join(" or ").as_str(),
+            ))
+        }
+    }
+}
+
+/// What a union variant's JSON looks like: enough to tell the variants apart without
+/// decoding the value into each of them.
+#[derive(Clone, Copy, Debug)]
+#[allow(
+    dead_code,
+    reason = "a crate builds the shapes its unions have, not every one"
+)]
+pub(crate) enum Shape {
+    /// Any value.
+    Any,
+    /// `true` or `false`.
+    Bool,
+    /// An integer.
+    Integer,
+    /// Any number.
+    Number,
+    /// Any string.
+    String,
+    /// One of these strings, and no other value.
+    Strings(&'static [&'static str]),
+    /// One of these integers, and no other value.
+    Integers(&'static [i64]),
+    /// An array.
+    Array,
+    /// An object with these properties (and maybe others), each as its JSON name, whether
+    /// the variant cannot be decoded without it, and what its value looks like (`null`
+    /// fits any property).
+    Object(&'static [(&'static str, bool, Shape)]),
+    /// Any of these shapes: a variant that is itself a union.
+    AnyOf(&'static [Shape]),
+}
+
+/// How well `value` fits `shape`: `None` when it contradicts it (another JSON type, a
+/// value a constant or enum does not list, a required property missing, a property of
+/// another type); otherwise how many of the value's properties the shape declares, then
+/// how narrowly it describes the value (3: a listed value; 2: its type; 1: a number for an
+/// integer; 0: anything).
+fn shape_fit(value: &serde_json::Value, shape: &Shape) -> Option<(usize, u8)> {
+    use serde_json::Value;
+    match (shape, value) {
+        (Shape::Any, _) => Some((0, 0)),
+        (Shape::Bool, Value::Bool(_))
+        | (Shape::String, Value::String(_))
+        | (Shape::Array, Value::Array(_)) => Some((0, 2)),
+        (Shape::Integer, Value::Number(n)) if n.is_i64() || n.is_u64() => Some((0, 2)),
+        (Shape::Number, Value::Number(n)) => Some((0, if n.is_f64() { 2 } else { 1 })),
+        (Shape::Strings(listed), Value::String(s)) if listed.contains(&s.as_str()) => Some((0, 3)),
+        (Shape::Integers(listed), Value::Number(n))
+            if n.as_i64().is_some_and(|n| listed.contains(&n)) =>
+        {
+            Some((0, 3))
+        }
+        (Shape::Object(properties), Value::Object(map)) => {
+            let mut declared = 0;
+            for (name, required, property) in *properties {
+                match map.get(*name) {
+                    None if *required => return None,
+                    None | Some(Value::Null) => {}
+                    Some(found) => {
+                        shape_fit(found, property)?;
+                    }
+                }
+                declared += usize::from(map.contains_key(*name));
+            }
+            Some((declared, 2))
+        }
+        (Shape::AnyOf(shapes), _) => shapes.iter().filter_map(|s| shape_fit(value, s)).max(),
+        _ => None,
+    }
+}
+
+/// The variants `value` may be, best fit first: those whose shapes it does not
+/// contradict, by how many of its properties they declare, then by how narrowly they
+/// describe it, then in the order the spec lists them.
+pub(crate) fn rank_variants(value: &serde_json::Value, shapes: &[Shape]) -> Vec<usize> {
+    let mut fits: Vec<(usize, (usize, u8))> = shapes
+        .iter()
+        .enumerate()
+        .filter_map(|(index, shape)| Some((index, shape_fit(value, shape)?)))
+        .collect();
+    // Stable: equal fits keep the spec's order.
+    fits.sort_by_key(|(_, fit)| std::cmp::Reverse(*fit));
+    fits.into_iter().map(|(index, _)| index).collect()
+}
+
+/// Decodes an untagged union (or a tagged one whose tag is missing): the best-fitting
+/// variant (see [`rank_variants`]) that decodes, tried from the value read once; when
+/// none does, the value is kept as received by `unknown`.
+///
+/// With the `tracing` feature, a value that has some variant's shape but decodes as none
+/// of them (the server and the spec disagree deeper inside) logs a warning naming the type.
+pub(crate) fn decode_union<T>(
+    value: serde_json::Value,
+    shapes: &[Shape],
+    decode: impl Fn(usize, &serde_json::Value) -> Result<T, serde_json::Error>,
+    unknown: fn(serde_json::Value) -> T,
+) -> T {
+    let ranked = rank_variants(&value, shapes);
+    for &index in &ranked {
+        if let Ok(decoded) = decode(index, &value) {
+            return decoded;
+        }
+    }
+    #[cfg(feature = "tracing")]
+    if !ranked.is_empty() {
+        tracing::warn!(
+            union = std::any::type_name::<T>(),
+            "a value has the shape of a variant of this union but decodes as none of them; it is kept as received"
+        );
+    }
+    unknown(value)
+}
+
+/// Timestamps (`format: date-time`) read as servers really send them: RFC 3339 with `T`,
+/// `t` or a space between date and time and `Z` or `z` for UTC, and also without an
+/// offset, as SQLite and naive Python datetimes write them, which is read as UTC. Text
+/// that is not a timestamp stays an error.
+pub(crate) mod lenient {
+    /// A value read more leniently than its `Deserialize` impl reads it.
+    pub(crate) trait Lenient: Sized {
+        /// Reads the value.
+        fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error>;
+    }
+
+    /// A `T` read leniently, where serde needs a `Deserialize` type.
+    struct Read<T>(T);
+
+    impl<'de, T: Lenient> serde::Deserialize<'de> for Read<T> {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            T::deserialize_lenient(deserializer).map(Read)
+        }
+    }
+
+    impl Lenient for chrono::DateTime<chrono::Utc> {
+        fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let text =
+                <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+            parse(&text).ok_or_else(|| {
+                serde::de::Error::invalid_value(
+                    serde::de::Unexpected::Str(&text),
+                    &"an RFC 3339 timestamp",
+                )
+            })
+        }
+    }
+
+    impl<T: Lenient> Lenient for Option<T> {
+        fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let read = <Option<Read<T>> as serde::Deserialize>::deserialize(deserializer)?;
+            Ok(read.map(|Read(value)| value))
+        }
+    }
+
+    impl<T: Lenient> Lenient for Box<T> {
+        fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            T::deserialize_lenient(deserializer).map(Box::new)
+        }
+    }
+
+    impl<T: Lenient> Lenient for Vec<T> {
+        fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let read = <Vec<Read<T>> as serde::Deserialize>::deserialize(deserializer)?;
+            Ok(read.into_iter().map(|Read(value)| value).collect())
+        }
+    }
+
+    impl<T: Lenient> Lenient for std::collections::BTreeMap<String, T> {
+        fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let read =
+                <std::collections::BTreeMap<String, Read<T>> as serde::Deserialize>::deserialize(
+                    deserializer,
+                )?;
+            Ok(read
+                .into_iter()
+                .map(|(key, Read(value))| (key, value))
+                .collect())
+        }
+    }
+
+    /// A timestamp: RFC 3339 as chrono reads it (which allows a space, `t` and `z`), else
+    /// a date and time without an offset, taken as UTC.
+    pub(crate) fn parse(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+        if let Ok(stamped) = text.parse::<chrono::DateTime<chrono::FixedOffset>>() {
+            return Some(stamped.with_timezone(&chrono::Utc));
+        }
+        let mut naive = text.to_owned();
+        if naive.len() > 10 && naive.is_char_boundary(10) && naive.is_char_boundary(11) {
+            naive.replace_range(10..11, "T");
+        }
+        let local = naive.parse::<chrono::NaiveDateTime>().ok()?;
+        Some(local.and_utc())
+    }
+}
+
+/// Reads a value leniently (see [`lenient`]): for `#[serde(deserialize_with = "...")]`.
+pub(crate) fn read_lenient<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: lenient::Lenient,
+{
+    T::deserialize_lenient(deserializer)
+}
+
+/// Reads a value leniently (see [`lenient`]) from JSON read before.
+pub(crate) fn decode_lenient<T: lenient::Lenient>(
+    value: &serde_json::Value,
+) -> Result<T, serde_json::Error> {
+    T::deserialize_lenient(value)
+}
+
+/// Reads a [`Patch`] of a value read leniently (see [`lenient`]).
+pub(crate) fn read_lenient_patch<'de, D, T>(deserializer: D) -> Result<Patch<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: lenient::Lenient,
+{
+    Ok(
+        match <Option<T> as lenient::Lenient>::deserialize_lenient(deserializer)? {
+            Some(value) => Patch::Set(value),
+            None => Patch::Null,
+        },
+    )
 }
 
 /// Base64 with the standard alphabet: written padded, read with or without padding.
@@ -2228,5 +2537,258 @@ mod tests {
             serde_json::to_string(&file).expect("serializes"),
             "[97,98,99]"
         );
+    }
+
+    const CAT: Shape = Shape::Object(&[
+        ("kind", false, Shape::Strings(&["cat"])),
+        ("name", true, Shape::String),
+        ("lives", false, Shape::Integer),
+    ]);
+    const DOG: Shape = Shape::Object(&[
+        ("kind", false, Shape::Strings(&["dog"])),
+        ("name", true, Shape::String),
+        ("barks", false, Shape::Bool),
+    ]);
+    /// Every property optional: any object fits it, declaring none of its properties.
+    const NOTE: Shape = Shape::Object(&[("text", false, Shape::String)]);
+
+    fn ranked(value: serde_json::Value, shapes: &[Shape]) -> Vec<usize> {
+        rank_variants(&value, shapes)
+    }
+
+    #[test]
+    fn objects_go_to_the_variant_declaring_most_of_their_properties() {
+        use serde_json::json;
+        let shapes = [NOTE, CAT, DOG];
+        // Constants rule a variant out; the one declaring most properties comes first.
+        assert_eq!(
+            ranked(json!({"kind": "dog", "name": "Rex"}), &shapes),
+            [2, 0]
+        );
+        assert_eq!(
+            ranked(json!({"name": "Rex", "barks": true}), &shapes),
+            [2, 1, 0]
+        );
+        assert_eq!(
+            ranked(json!({"name": "Tom", "lives": 9}), &shapes),
+            [1, 2, 0]
+        );
+        // A tie keeps the spec's order.
+        assert_eq!(ranked(json!({"name": "Tom"}), &shapes), [1, 2, 0]);
+        // A required property missing, or a property of another type, rules a variant out.
+        assert_eq!(ranked(json!({"text": "hi"}), &shapes), [0]);
+        assert_eq!(
+            ranked(json!({"name": "Rex", "barks": "loud"}), &shapes),
+            [1, 0]
+        );
+        // `null` fits any property.
+        assert_eq!(
+            ranked(json!({"name": "Rex", "barks": null}), &shapes),
+            [2, 1, 0]
+        );
+        // Not an object at all.
+        assert_eq!(ranked(json!("Rex"), &shapes), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn scalars_go_to_the_narrowest_type_that_holds_them() {
+        use serde_json::json;
+        let numbers = [Shape::Number, Shape::Integer];
+        assert_eq!(ranked(json!(3), &numbers), [1, 0]);
+        assert_eq!(ranked(json!(3.5), &numbers), [0]);
+        assert_eq!(ranked(json!(-3), &numbers), [1, 0]);
+        assert_eq!(ranked(json!(u64::MAX), &numbers), [1, 0]);
+        let text_or_object = [Shape::Object(&[]), Shape::String];
+        assert_eq!(ranked(json!("x"), &text_or_object), [1]);
+        assert_eq!(ranked(json!({"x": 1}), &text_or_object), [0]);
+        assert_eq!(ranked(json!(true), &text_or_object), Vec::<usize>::new());
+        // A listed value before any string; an unlisted one is not the enum's.
+        let listed = [Shape::String, Shape::Strings(&["red", "green"])];
+        assert_eq!(ranked(json!("red"), &listed), [1, 0]);
+        assert_eq!(ranked(json!("blue"), &listed), [0]);
+        let codes = [Shape::Integers(&[1, 2]), Shape::Any];
+        assert_eq!(ranked(json!(2), &codes), [0, 1]);
+        assert_eq!(ranked(json!(3), &codes), [1]);
+    }
+
+    #[test]
+    fn a_variant_that_is_a_union_fits_as_its_best_variant() {
+        use serde_json::json;
+        const PET: Shape = Shape::AnyOf(&[CAT, DOG]);
+        let shapes = [NOTE, PET, Shape::String];
+        assert_eq!(
+            ranked(json!({"name": "Rex", "barks": true}), &shapes),
+            [1, 0]
+        );
+        assert_eq!(ranked(json!({"text": "hi"}), &shapes), [0]);
+        assert_eq!(ranked(json!("hi"), &shapes), [2]);
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Cat {
+        name: String,
+        lives: Option<i64>,
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Dog {
+        name: String,
+        barks: Option<bool>,
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Pet {
+        Cat(Cat),
+        Dog(Dog),
+        Count(i64),
+        Other(serde_json::Value),
+    }
+
+    impl<'de> serde::Deserialize<'de> for Pet {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+            Ok(decode_union(
+                value,
+                &[CAT, DOG, Shape::Integer],
+                |index, value| match index {
+                    0 => serde::Deserialize::deserialize(value).map(Pet::Cat),
+                    1 => serde::Deserialize::deserialize(value).map(Pet::Dog),
+                    _ => serde::Deserialize::deserialize(value).map(Pet::Count),
+                },
+                Pet::Other,
+            ))
+        }
+    }
+
+    #[test]
+    fn unions_decode_into_the_best_fitting_variant_that_decodes() {
+        let pets: Vec<Pet> = serde_json::from_str(
+            r#"[{"name": "Tom"}, {"name": "Rex", "barks": true}, {"kind": "dog", "name": "Fido"},
+                7, {"name": "Odd", "lives": "many"}, "text"]"#,
+        )
+        .expect("decodes");
+        assert_eq!(
+            pets,
+            [
+                Pet::Cat(Cat {
+                    name: "Tom".to_owned(),
+                    lives: None
+                }),
+                Pet::Dog(Dog {
+                    name: "Rex".to_owned(),
+                    barks: Some(true)
+                }),
+                Pet::Dog(Dog {
+                    name: "Fido".to_owned(),
+                    barks: None
+                }),
+                Pet::Count(7),
+                // `lives` is not an integer: the cat is out, and the dog (which ignores
+                // `lives`) is the next that fits.
+                Pet::Dog(Dog {
+                    name: "Odd".to_owned(),
+                    barks: None
+                }),
+                Pet::Other(serde_json::json!("text")),
+            ]
+        );
+        // A value that fits a variant's shape but does not decode into it is kept whole.
+        let kept: Pet = serde_json::from_str("1.5").expect("decodes");
+        assert_eq!(kept, Pet::Other(serde_json::json!(1.5)));
+    }
+
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Kind {
+        Abort,
+    }
+
+    #[test]
+    fn constants_accept_their_value_only() {
+        let listed: &[(&str, Kind)] = &[("abort_details", Kind::Abort)];
+        let read = |json: &str| {
+            deserialize_listed_string(&mut serde_json::Deserializer::from_str(json), listed)
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(read(r#""abort_details""#), Ok(Kind::Abort));
+        let refused = read(r#""reject_details""#).expect_err("another value is refused");
+        assert!(refused.contains("\"abort_details\""), "{refused}");
+        let numbers: &[(i64, Kind)] = &[(2, Kind::Abort)];
+        let read = |json: &str| {
+            deserialize_listed_integer(&mut serde_json::Deserializer::from_str(json), numbers)
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(read("2"), Ok(Kind::Abort));
+        assert!(read("3").is_err());
+    }
+
+    #[test]
+    fn timestamps_are_read_as_servers_send_them() {
+        let utc = |text: &str| lenient::parse(text).map(|t| t.to_rfc3339());
+        let expected = Some("2026-12-05T09:51:35+00:00".to_owned());
+        for text in [
+            "2026-12-05T09:51:35Z",
+            "2026-12-05t09:51:35z",
+            "2026-12-05 09:51:35Z",
+            "2026-12-05T10:51:35+01:00",
+            "2026-12-05T09:51:35",
+            "2026-12-05 09:51:35",
+            "2026-12-05t09:51:35",
+        ] {
+            assert_eq!(utc(text), expected, "{text}");
+        }
+        assert_eq!(
+            utc("2026-12-05T09:51:35.123456"),
+            Some("2026-12-05T09:51:35.123456+00:00".to_owned())
+        );
+        for text in [
+            "",
+            "yesterday",
+            "2026-12-05",
+            "2026-13-05T09:51:35",
+            "2026-12-05T09:51",
+            "2026-12-05T09:51:35+",
+        ] {
+            assert_eq!(utc(text), None, "{text}");
+        }
+        #[derive(Debug, serde::Deserialize)]
+        struct Seen {
+            #[serde(deserialize_with = "read_lenient")]
+            at: chrono::DateTime<chrono::Utc>,
+            #[serde(default, deserialize_with = "read_lenient")]
+            log: Option<Vec<Option<chrono::DateTime<chrono::Utc>>>>,
+            #[serde(default, deserialize_with = "read_lenient_patch")]
+            until: Patch<chrono::DateTime<chrono::Utc>>,
+        }
+        let seen: Seen = serde_json::from_str(
+            r#"{"at": "2026-12-05 09:51:35", "log": ["2026-12-05T09:51:35", null], "until": null}"#,
+        )
+        .expect("decodes");
+        assert_eq!(seen.at.to_rfc3339(), "2026-12-05T09:51:35+00:00");
+        assert_eq!(seen.log.map(|l| l.len()), Some(2));
+        assert_eq!(seen.until, Patch::Null);
+        let error = serde_json::from_str::<Seen>(r#"{"at": "soon"}"#).expect_err("not a time");
+        assert!(error.to_string().contains("RFC 3339"), "{error}");
+        let missing: Seen =
+            serde_json::from_str(r#"{"at": "2026-12-05T09:51:35Z"}"#).expect("decodes");
+        assert_eq!(missing.until, Patch::Absent);
+    }
+
+    #[test]
+    fn error_bodies_of_all_optional_types_need_one_of_their_properties() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Problem {
+            detail: Option<String>,
+        }
+        let read = |body: &str| json_error_declaring::<Problem>(422, body.as_bytes(), &["detail"]);
+        assert_eq!(
+            read(r#"{"detail": "bad"}"#),
+            Some(Problem {
+                detail: Some("bad".to_owned())
+            })
+        );
+        assert_eq!(read(r#"{"detail": null}"#), Some(Problem { detail: None }));
+        assert_eq!(read(r#"{"exception_message": "boom"}"#), None);
+        assert_eq!(read("[]"), None);
+        assert_eq!(read("not json"), None);
     }
 }

@@ -347,6 +347,21 @@ impl Differ<'_> {
                 );
             }
             (TypeKind::Enum(oe), TypeKind::Enum(ne)) => {
+                match (&oe.unknown_variant, &ne.unknown_variant) {
+                    (Some(unknown), None) => self.push(
+                        Impact::Breaking,
+                        format!("{item}::{unknown}"),
+                        &n.pointer,
+                        "the enum is now a constant: it refuses values the spec does not list",
+                    ),
+                    (None, Some(unknown)) => self.push(
+                        Impact::Breaking,
+                        format!("{item}::{unknown}"),
+                        &n.pointer,
+                        "variant added: the constant is now an enum that keeps values the spec does not list",
+                    ),
+                    _ => {}
+                }
                 let value = |v: &EnumValue| match v {
                     EnumValue::String(s) => format!("\"{s}\""),
                     EnumValue::Integer(i) => i.to_string(),
@@ -392,10 +407,10 @@ impl Differ<'_> {
                 }
             }
             (TypeKind::Union(ou), TypeKind::Union(nu)) => {
-                if ou.tag != nu.tag {
-                    let tag = |t: &Option<String>| {
-                        t.as_deref()
-                            .map_or_else(|| "none".to_owned(), |t| format!("`{t}`"))
+                let property = |u: &ir::Union| u.tag.as_ref().map(|t| t.property.clone());
+                if property(ou) != property(nu) {
+                    let tag = |t: Option<String>| {
+                        t.map_or_else(|| "none".to_owned(), |t| format!("`{t}`"))
                     };
                     self.push(
                         Impact::Breaking,
@@ -403,8 +418,8 @@ impl Differ<'_> {
                         &n.pointer,
                         format!(
                             "the tag property is now {} (was {})",
-                            tag(&nu.tag),
-                            tag(&ou.tag)
+                            tag(property(nu)),
+                            tag(property(ou))
                         ),
                     );
                 }

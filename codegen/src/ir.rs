@@ -136,7 +136,8 @@ pub struct Usage {
 pub enum TypeKind {
     /// An object with known properties.
     Struct(Struct),
-    /// A string or integer enumeration, open to values the spec does not list.
+    /// A string or integer enumeration, open to values the spec does not list (a constant
+    /// is closed).
     Enum(Enum),
     /// A named alias of another type (a component schema that is an array, map or primitive).
     Alias(Ty),
@@ -153,12 +154,58 @@ pub enum TypeKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Union {
     /// The property whose value says which variant an object is, when there is one;
-    /// otherwise variants are tried in order.
-    pub tag: Option<String>,
+    /// otherwise (and for objects without it) the variant is the one the value fits best.
+    pub tag: Option<UnionTag>,
     /// The shapes, in spec order.
     pub variants: Vec<UnionVariant>,
     /// Name of the variant that keeps values matching none of the others.
     pub unknown_variant: String,
+}
+
+/// The property that tells a union's variants apart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnionTag {
+    /// Its name on the wire.
+    pub property: String,
+    /// Every variant requires it, so an object without it is none of them; otherwise such
+    /// an object is read as the variant it fits best.
+    pub required: bool,
+}
+
+/// What a union variant's JSON looks like: enough to tell the variants apart without
+/// decoding a value into each of them. Filled in by the last lowering pass.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Shape {
+    /// Any value.
+    #[default]
+    Any,
+    /// `true` or `false`.
+    Bool,
+    /// An integer.
+    Integer,
+    /// Any number.
+    Number,
+    /// Any string.
+    String,
+    /// One of these values and nothing else: a constant, or an enum standing as a variant.
+    Values(Vec<EnumValue>),
+    /// An array.
+    Array,
+    /// An object with these properties (it may have others).
+    Object(Vec<ShapeProperty>),
+    /// Any of these shapes: a variant that is a union itself.
+    AnyOf(Vec<Shape>),
+}
+
+/// A property of an object [`Shape`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShapeProperty {
+    /// The JSON property name.
+    pub wire_name: String,
+    /// Whether decoding needs it.
+    pub required: bool,
+    /// What its value looks like, one level deep (nested objects without properties).
+    pub shape: Shape,
 }
 
 /// One shape of a union.
@@ -172,6 +219,8 @@ pub struct UnionVariant {
     pub tag_values: Vec<String>,
     /// Doc text.
     pub docs: Option<String>,
+    /// What the variant's JSON looks like.
+    pub shape: Shape,
 }
 
 /// An object type.
@@ -231,15 +280,16 @@ pub enum FieldRepr {
     Patch,
 }
 
-/// An enumeration.
+/// An enumeration, open to values the spec does not list unless it is a constant.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Enum {
     /// Whether the values are strings or integers.
     pub repr: EnumRepr,
     /// Known values, in spec order.
     pub variants: Vec<Variant>,
-    /// Name of the variant that keeps values the spec does not list.
-    pub unknown_variant: String,
+    /// Name of the variant that keeps values the spec does not list; `None` for a constant
+    /// (a schema allowing exactly one value), which refuses any other value.
+    pub unknown_variant: Option<String>,
     /// Index into `variants` of the schema's `default`.
     pub default: Option<usize>,
 }
@@ -580,6 +630,23 @@ impl Api {
             .binary_search_by(|t| t.name.as_str().cmp(name))
             .ok()
             .map(|i| &self.types[i])
+    }
+
+    /// Whether values of `ty` hold timestamps read as [`Ty::DateTime`] where `ty` stands:
+    /// in it, or in the aliases it names (other named types read their own).
+    pub fn holds_date_time(&self, ty: &Ty) -> bool {
+        self.holds_date_time_within(ty, 0)
+    }
+
+    fn holds_date_time_within(&self, ty: &Ty, depth: usize) -> bool {
+        ty.mentions(&|t| match t {
+            Ty::DateTime => true,
+            Ty::Named(name) if depth < 16 => match self.find_type(name).map(|d| &d.kind) {
+                Some(TypeKind::Alias(inner)) => self.holds_date_time_within(inner, depth + 1),
+                _ => false,
+            },
+            _ => false,
+        })
     }
 
     /// The variants of the outcome type called `name`; empty if there is none.

@@ -281,7 +281,7 @@ fn generate_with(
         "src/types.rs",
         &header,
         api.types.len(),
-        |i| emit::types::type_def(&api.types[i]),
+        |i| emit::types::type_def(&api, &api.types[i]),
         |items| emit::types::preamble(&api, items),
         &mut refs,
     )?);

@@ -82,6 +82,10 @@ impl<'a> runtime::Operation for UpdateContact<'a> {
     }
     #[inline]
     fn decode_error(status: u16, body: &[u8]) -> Option<Self::Error> {
-        runtime::json_error(status, body)
+        runtime::json_error_declaring(
+            status,
+            body,
+            &["error", "errors", "message", "attributes"],
+        )
     }
 }

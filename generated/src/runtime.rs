@@ -1032,9 +1032,23 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned, E>(
     from_json(&received.bytes).map_err(|(path, source)| decode_failure(received, path, source))
 }
 
-/// Decodes an error body as JSON, if it is the expected type.
-pub(crate) fn json_error<E: serde::de::DeserializeOwned>(_status: u16, body: &[u8]) -> Option<E> {
-    serde_json::from_slice(body).ok()
+/// Decodes an error body as JSON of a type whose properties are all optional, which any
+/// object would decode into: only an object carrying at least one of its `properties` is
+/// taken as one.
+pub(crate) fn json_error_declaring<E: serde::de::DeserializeOwned>(
+    _status: u16,
+    body: &[u8],
+    properties: &[&str],
+) -> Option<E> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let declares = value
+        .as_object()
+        .is_some_and(|map| properties.iter().any(|p| map.contains_key(*p)));
+    if declares {
+        serde_json::from_value(value).ok()
+    } else {
+        None
+    }
 }
 
 /// A request field that can be left out, sent as `null`, or sent with a value.

@@ -211,7 +211,7 @@ pub mod requests {
         }
         #[inline]
         fn decode_error(status: u16, body: &[u8]) -> Option<Self::Error> {
-            runtime::json_error(status, body)
+            runtime::json_error_declaring(status, body, &["detail"])
         }
     }
     impl Client {
@@ -334,7 +334,7 @@ pub mod requests {
         }
         #[inline]
         fn decode_error(status: u16, body: &[u8]) -> Option<Self::Error> {
-            runtime::json_error(status, body)
+            runtime::json_error_declaring(status, body, &["detail"])
         }
     }
     impl Client {
@@ -396,7 +396,7 @@ pub mod requests {
         }
         #[inline]
         fn decode_error(status: u16, body: &[u8]) -> Option<Self::Error> {
-            runtime::json_error(status, body)
+            runtime::json_error_declaring(status, body, &["detail"])
         }
     }
     impl Client {
@@ -458,7 +458,7 @@ pub mod requests {
         }
         #[inline]
         fn decode_error(status: u16, body: &[u8]) -> Option<Self::Error> {
-            runtime::json_error(status, body)
+            runtime::json_error_declaring(status, body, &["detail"])
         }
     }
     impl Client {
@@ -674,7 +674,7 @@ pub mod requests {
         }
         #[inline]
         fn decode_error(status: u16, body: &[u8]) -> Option<Self::Error> {
-            runtime::json_error(status, body)
+            runtime::json_error_declaring(status, body, &["detail"])
         }
     }
 }
@@ -706,7 +706,9 @@ pub mod types {
         pub user: runtime::Patch<String>,
     }
     /// Input
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    ///
+    /// Read as the variant the value fits best: see the crate's documentation.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]
     pub enum AudioEmbeddingInputInput {
@@ -719,8 +721,33 @@ pub mod types {
         /// A value matching none of the shapes above, kept as received.
         Unknown(serde_json::Value),
     }
+    impl<'de> Deserialize<'de> for AudioEmbeddingInputInput {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            Ok(
+                runtime::decode_union(
+                    value,
+                    &[
+                        runtime::Shape::Array,
+                        runtime::Shape::String,
+                        runtime::Shape::String,
+                    ],
+                    |variant, value| match variant {
+                        0 => Deserialize::deserialize(value).map(Self::Array),
+                        1 => Deserialize::deserialize(value).map(Self::String),
+                        _ => Deserialize::deserialize(value).map(Self::String2),
+                    },
+                    Self::Unknown,
+                ),
+            )
+        }
+    }
     /// The `AudioEmbeddingInputInputArrayItem` type.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    ///
+    /// Read as the variant the value fits best: see the crate's documentation.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]
     pub enum AudioEmbeddingInputInputArrayItem {
@@ -730,6 +757,24 @@ pub mod types {
         String2(String),
         /// A value matching none of the shapes above, kept as received.
         Unknown(serde_json::Value),
+    }
+    impl<'de> Deserialize<'de> for AudioEmbeddingInputInputArrayItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            Ok(
+                runtime::decode_union(
+                    value,
+                    &[runtime::Shape::String, runtime::Shape::String],
+                    |variant, value| match variant {
+                        0 => Deserialize::deserialize(value).map(Self::String),
+                        _ => Deserialize::deserialize(value).map(Self::String2),
+                    },
+                    Self::Unknown,
+                ),
+            )
+        }
     }
     /// ClassifyInput
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -779,30 +824,19 @@ pub mod types {
         pub created: Option<i64>,
     }
     /// Object
-    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
+    ///
+    /// A constant: any other value is not one of this type.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub enum ClassifyResultObject {
         /// `classify`
         #[default]
         Classify,
-        /// A value the spec does not list, kept as received so that a server adding
-        /// values does not break decoding.
-        Unknown(String),
     }
     impl ClassifyResultObject {
         /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
+        pub fn as_str(&self) -> &'static str {
             match self {
                 Self::Classify => "classify",
-                Self::Unknown(value) => value,
-            }
-        }
-    }
-    impl From<&str> for ClassifyResultObject {
-        fn from(value: &str) -> Self {
-            match value {
-                "classify" => Self::Classify,
-                _ => Self::Unknown(value.to_owned()),
             }
         }
     }
@@ -823,7 +857,10 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            runtime::deserialize_string_enum(deserializer)
+            runtime::deserialize_listed_string(
+                deserializer,
+                &[("classify", Self::Classify)],
+            )
         }
     }
     /// EmbeddingEncodingFormat
@@ -891,7 +928,9 @@ pub mod types {
         pub index: i64,
     }
     /// Embedding
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    ///
+    /// Read as the variant the value fits best: see the crate's documentation.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]
     pub enum EmbeddingObjectEmbedding {
@@ -904,31 +943,43 @@ pub mod types {
         /// A value matching none of the shapes above, kept as received.
         Unknown(serde_json::Value),
     }
+    impl<'de> Deserialize<'de> for EmbeddingObjectEmbedding {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            Ok(
+                runtime::decode_union(
+                    value,
+                    &[
+                        runtime::Shape::Array,
+                        runtime::Shape::Array,
+                        runtime::Shape::Array,
+                    ],
+                    |variant, value| match variant {
+                        0 => Deserialize::deserialize(value).map(Self::Array),
+                        1 => Deserialize::deserialize(value).map(Self::String),
+                        _ => Deserialize::deserialize(value).map(Self::Array2),
+                    },
+                    Self::Unknown,
+                ),
+            )
+        }
+    }
     /// Object
-    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
+    ///
+    /// A constant: any other value is not one of this type.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub enum EmbeddingObjectObject {
         /// `embedding`
         #[default]
         Embedding,
-        /// A value the spec does not list, kept as received so that a server adding
-        /// values does not break decoding.
-        Unknown(String),
     }
     impl EmbeddingObjectObject {
         /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
+        pub fn as_str(&self) -> &'static str {
             match self {
                 Self::Embedding => "embedding",
-                Self::Unknown(value) => value,
-            }
-        }
-    }
-    impl From<&str> for EmbeddingObjectObject {
-        fn from(value: &str) -> Self {
-            match value {
-                "embedding" => Self::Embedding,
-                _ => Self::Unknown(value.to_owned()),
             }
         }
     }
@@ -949,7 +1000,10 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            runtime::deserialize_string_enum(deserializer)
+            runtime::deserialize_listed_string(
+                deserializer,
+                &[("embedding", Self::Embedding)],
+            )
         }
     }
     /// HTTPValidationError
@@ -981,7 +1035,9 @@ pub mod types {
         pub user: runtime::Patch<String>,
     }
     /// Input
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    ///
+    /// Read as the variant the value fits best: see the crate's documentation.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]
     pub enum ImageEmbeddingInputInput {
@@ -994,8 +1050,33 @@ pub mod types {
         /// A value matching none of the shapes above, kept as received.
         Unknown(serde_json::Value),
     }
+    impl<'de> Deserialize<'de> for ImageEmbeddingInputInput {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            Ok(
+                runtime::decode_union(
+                    value,
+                    &[
+                        runtime::Shape::Array,
+                        runtime::Shape::String,
+                        runtime::Shape::String,
+                    ],
+                    |variant, value| match variant {
+                        0 => Deserialize::deserialize(value).map(Self::Array),
+                        1 => Deserialize::deserialize(value).map(Self::String),
+                        _ => Deserialize::deserialize(value).map(Self::String2),
+                    },
+                    Self::Unknown,
+                ),
+            )
+        }
+    }
     /// The `ImageEmbeddingInputInputArrayItem` type.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    ///
+    /// Read as the variant the value fits best: see the crate's documentation.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]
     pub enum ImageEmbeddingInputInputArrayItem {
@@ -1005,6 +1086,24 @@ pub mod types {
         String2(String),
         /// A value matching none of the shapes above, kept as received.
         Unknown(serde_json::Value),
+    }
+    impl<'de> Deserialize<'de> for ImageEmbeddingInputInputArrayItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            Ok(
+                runtime::decode_union(
+                    value,
+                    &[runtime::Shape::String, runtime::Shape::String],
+                    |variant, value| match variant {
+                        0 => Deserialize::deserialize(value).map(Self::String),
+                        _ => Deserialize::deserialize(value).map(Self::String2),
+                    },
+                    Self::Unknown,
+                ),
+            )
+        }
     }
     /// ModelInfo
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1038,30 +1137,19 @@ pub mod types {
         pub capabilities: Option<Vec<String>>,
     }
     /// Object
-    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
+    ///
+    /// A constant: any other value is not one of this type.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub enum ModelInfoObject {
         /// `model`
         #[default]
         Model,
-        /// A value the spec does not list, kept as received so that a server adding
-        /// values does not break decoding.
-        Unknown(String),
     }
     impl ModelInfoObject {
         /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
+        pub fn as_str(&self) -> &'static str {
             match self {
                 Self::Model => "model",
-                Self::Unknown(value) => value,
-            }
-        }
-    }
-    impl From<&str> for ModelInfoObject {
-        fn from(value: &str) -> Self {
-            match value {
-                "model" => Self::Model,
-                _ => Self::Unknown(value.to_owned()),
             }
         }
     }
@@ -1082,34 +1170,23 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            runtime::deserialize_string_enum(deserializer)
+            runtime::deserialize_listed_string(deserializer, &[("model", Self::Model)])
         }
     }
     /// Owned By
-    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
+    ///
+    /// A constant: any other value is not one of this type.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub enum ModelInfoOwnedBy {
         /// `infinity`
         #[default]
         Infinity,
-        /// A value the spec does not list, kept as received so that a server adding
-        /// values does not break decoding.
-        Unknown(String),
     }
     impl ModelInfoOwnedBy {
         /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
+        pub fn as_str(&self) -> &'static str {
             match self {
                 Self::Infinity => "infinity",
-                Self::Unknown(value) => value,
-            }
-        }
-    }
-    impl From<&str> for ModelInfoOwnedBy {
-        fn from(value: &str) -> Self {
-            match value {
-                "infinity" => Self::Infinity,
-                _ => Self::Unknown(value.to_owned()),
             }
         }
     }
@@ -1130,22 +1207,130 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            runtime::deserialize_string_enum(deserializer)
+            runtime::deserialize_listed_string(
+                deserializer,
+                &[("infinity", Self::Infinity)],
+            )
         }
     }
     /// MultiModalOpenAIEmbedding
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-    #[serde(untagged)]
+    ///
+    /// Told apart by the `modality` property; an object without it is read as the variant it fits best.
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub enum MultiModalOpenAiEmbedding {
-        /// The `OpenAiEmbeddingInputText` shape.
-        OpenAiEmbeddingInputText(OpenAiEmbeddingInputText),
-        /// The `OpenAiEmbeddingInputAudio` shape.
-        OpenAiEmbeddingInputAudio(OpenAiEmbeddingInputAudio),
-        /// The `OpenAiEmbeddingInputImage` shape.
-        OpenAiEmbeddingInputImage(OpenAiEmbeddingInputImage),
-        /// A value matching none of the shapes above, kept as received.
+        /// `modality` is `text`.
+        Text(OpenAiEmbeddingInputText),
+        /// `modality` is `audio`.
+        Audio(OpenAiEmbeddingInputAudio),
+        /// `modality` is `image`.
+        Image(OpenAiEmbeddingInputImage),
+        /// A variant this client does not know, kept as received so that a server
+        /// adding variants does not break decoding.
         Unknown(serde_json::Value),
+    }
+    impl Serialize for MultiModalOpenAiEmbedding {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Text(value) => {
+                    runtime::serialize_tagged(serializer, "modality", "text", value)
+                }
+                Self::Audio(value) => {
+                    runtime::serialize_tagged(serializer, "modality", "audio", value)
+                }
+                Self::Image(value) => {
+                    runtime::serialize_tagged(serializer, "modality", "image", value)
+                }
+                Self::Unknown(value) => value.serialize(serializer),
+            }
+        }
+    }
+    impl<'de> Deserialize<'de> for MultiModalOpenAiEmbedding {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let (tag, value) = runtime::deserialize_tagged(deserializer, "modality")?;
+            match tag.as_deref() {
+                Some("text") => runtime::tagged_variant(value).map(Self::Text),
+                Some("audio") => runtime::tagged_variant(value).map(Self::Audio),
+                Some("image") => runtime::tagged_variant(value).map(Self::Image),
+                None => {
+                    Ok(
+                        runtime::decode_union(
+                            value,
+                            &[
+                                runtime::Shape::Object(
+                                    &[
+                                        ("model", false, runtime::Shape::String),
+                                        ("encoding_format", false, runtime::Shape::String),
+                                        ("user", false, runtime::Shape::String),
+                                        ("dimensions", false, runtime::Shape::Integer),
+                                        (
+                                            "input",
+                                            true,
+                                            runtime::Shape::AnyOf(
+                                                &[runtime::Shape::Array, runtime::Shape::String],
+                                            ),
+                                        ),
+                                        ("modality", false, runtime::Shape::Strings(&["text"])),
+                                    ],
+                                ),
+                                runtime::Shape::Object(
+                                    &[
+                                        ("model", false, runtime::Shape::String),
+                                        ("encoding_format", false, runtime::Shape::String),
+                                        ("user", false, runtime::Shape::String),
+                                        ("dimensions", false, runtime::Shape::Integer),
+                                        (
+                                            "input",
+                                            true,
+                                            runtime::Shape::AnyOf(
+                                                &[
+                                                    runtime::Shape::Array,
+                                                    runtime::Shape::String,
+                                                    runtime::Shape::String,
+                                                ],
+                                            ),
+                                        ),
+                                        ("modality", false, runtime::Shape::Strings(&["audio"])),
+                                    ],
+                                ),
+                                runtime::Shape::Object(
+                                    &[
+                                        ("model", false, runtime::Shape::String),
+                                        ("encoding_format", false, runtime::Shape::String),
+                                        ("user", false, runtime::Shape::String),
+                                        ("dimensions", false, runtime::Shape::Integer),
+                                        (
+                                            "input",
+                                            true,
+                                            runtime::Shape::AnyOf(
+                                                &[
+                                                    runtime::Shape::Array,
+                                                    runtime::Shape::String,
+                                                    runtime::Shape::String,
+                                                ],
+                                            ),
+                                        ),
+                                        ("modality", false, runtime::Shape::Strings(&["image"])),
+                                    ],
+                                ),
+                            ],
+                            |variant, value| match variant {
+                                0 => Deserialize::deserialize(value).map(Self::Text),
+                                1 => Deserialize::deserialize(value).map(Self::Audio),
+                                _ => Deserialize::deserialize(value).map(Self::Image),
+                            },
+                            Self::Unknown,
+                        ),
+                    )
+                }
+                _ => Ok(Self::Unknown(value)),
+            }
+        }
     }
     /// OpenAIEmbeddingInput_Audio
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1177,7 +1362,9 @@ pub mod types {
         pub modality: Option<OpenAiEmbeddingInputAudioModality>,
     }
     /// Input
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    ///
+    /// Read as the variant the value fits best: see the crate's documentation.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]
     pub enum OpenAiEmbeddingInputAudioInput {
@@ -1190,8 +1377,33 @@ pub mod types {
         /// A value matching none of the shapes above, kept as received.
         Unknown(serde_json::Value),
     }
+    impl<'de> Deserialize<'de> for OpenAiEmbeddingInputAudioInput {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            Ok(
+                runtime::decode_union(
+                    value,
+                    &[
+                        runtime::Shape::Array,
+                        runtime::Shape::String,
+                        runtime::Shape::String,
+                    ],
+                    |variant, value| match variant {
+                        0 => Deserialize::deserialize(value).map(Self::Array),
+                        1 => Deserialize::deserialize(value).map(Self::String),
+                        _ => Deserialize::deserialize(value).map(Self::String2),
+                    },
+                    Self::Unknown,
+                ),
+            )
+        }
+    }
     /// The `OpenAiEmbeddingInputAudioInputArrayItem` type.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    ///
+    /// Read as the variant the value fits best: see the crate's documentation.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]
     pub enum OpenAiEmbeddingInputAudioInputArrayItem {
@@ -1202,31 +1414,38 @@ pub mod types {
         /// A value matching none of the shapes above, kept as received.
         Unknown(serde_json::Value),
     }
+    impl<'de> Deserialize<'de> for OpenAiEmbeddingInputAudioInputArrayItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            Ok(
+                runtime::decode_union(
+                    value,
+                    &[runtime::Shape::String, runtime::Shape::String],
+                    |variant, value| match variant {
+                        0 => Deserialize::deserialize(value).map(Self::String),
+                        _ => Deserialize::deserialize(value).map(Self::String2),
+                    },
+                    Self::Unknown,
+                ),
+            )
+        }
+    }
     /// Modality
-    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
+    ///
+    /// A constant: any other value is not one of this type.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub enum OpenAiEmbeddingInputAudioModality {
         /// `audio`
         #[default]
         Audio,
-        /// A value the spec does not list, kept as received so that a server adding
-        /// values does not break decoding.
-        Unknown(String),
     }
     impl OpenAiEmbeddingInputAudioModality {
         /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
+        pub fn as_str(&self) -> &'static str {
             match self {
                 Self::Audio => "audio",
-                Self::Unknown(value) => value,
-            }
-        }
-    }
-    impl From<&str> for OpenAiEmbeddingInputAudioModality {
-        fn from(value: &str) -> Self {
-            match value {
-                "audio" => Self::Audio,
-                _ => Self::Unknown(value.to_owned()),
             }
         }
     }
@@ -1247,7 +1466,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            runtime::deserialize_string_enum(deserializer)
+            runtime::deserialize_listed_string(deserializer, &[("audio", Self::Audio)])
         }
     }
     /// OpenAIEmbeddingInput_Image
@@ -1280,7 +1499,9 @@ pub mod types {
         pub modality: Option<OpenAiEmbeddingInputImageModality>,
     }
     /// Input
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    ///
+    /// Read as the variant the value fits best: see the crate's documentation.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]
     pub enum OpenAiEmbeddingInputImageInput {
@@ -1293,8 +1514,33 @@ pub mod types {
         /// A value matching none of the shapes above, kept as received.
         Unknown(serde_json::Value),
     }
+    impl<'de> Deserialize<'de> for OpenAiEmbeddingInputImageInput {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            Ok(
+                runtime::decode_union(
+                    value,
+                    &[
+                        runtime::Shape::Array,
+                        runtime::Shape::String,
+                        runtime::Shape::String,
+                    ],
+                    |variant, value| match variant {
+                        0 => Deserialize::deserialize(value).map(Self::Array),
+                        1 => Deserialize::deserialize(value).map(Self::String),
+                        _ => Deserialize::deserialize(value).map(Self::String2),
+                    },
+                    Self::Unknown,
+                ),
+            )
+        }
+    }
     /// The `OpenAiEmbeddingInputImageInputArrayItem` type.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    ///
+    /// Read as the variant the value fits best: see the crate's documentation.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]
     pub enum OpenAiEmbeddingInputImageInputArrayItem {
@@ -1305,31 +1551,38 @@ pub mod types {
         /// A value matching none of the shapes above, kept as received.
         Unknown(serde_json::Value),
     }
+    impl<'de> Deserialize<'de> for OpenAiEmbeddingInputImageInputArrayItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            Ok(
+                runtime::decode_union(
+                    value,
+                    &[runtime::Shape::String, runtime::Shape::String],
+                    |variant, value| match variant {
+                        0 => Deserialize::deserialize(value).map(Self::String),
+                        _ => Deserialize::deserialize(value).map(Self::String2),
+                    },
+                    Self::Unknown,
+                ),
+            )
+        }
+    }
     /// Modality
-    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
+    ///
+    /// A constant: any other value is not one of this type.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub enum OpenAiEmbeddingInputImageModality {
         /// `image`
         #[default]
         Image,
-        /// A value the spec does not list, kept as received so that a server adding
-        /// values does not break decoding.
-        Unknown(String),
     }
     impl OpenAiEmbeddingInputImageModality {
         /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
+        pub fn as_str(&self) -> &'static str {
             match self {
                 Self::Image => "image",
-                Self::Unknown(value) => value,
-            }
-        }
-    }
-    impl From<&str> for OpenAiEmbeddingInputImageModality {
-        fn from(value: &str) -> Self {
-            match value {
-                "image" => Self::Image,
-                _ => Self::Unknown(value.to_owned()),
             }
         }
     }
@@ -1350,7 +1603,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            runtime::deserialize_string_enum(deserializer)
+            runtime::deserialize_listed_string(deserializer, &[("image", Self::Image)])
         }
     }
     /// _OpenAIEmbeddingInput_Text
@@ -1385,7 +1638,9 @@ pub mod types {
         pub modality: Option<OpenAiEmbeddingInputTextModality>,
     }
     /// Input
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    ///
+    /// Read as the variant the value fits best: see the crate's documentation.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]
     pub enum OpenAiEmbeddingInputTextInput {
@@ -1396,31 +1651,38 @@ pub mod types {
         /// A value matching none of the shapes above, kept as received.
         Unknown(serde_json::Value),
     }
+    impl<'de> Deserialize<'de> for OpenAiEmbeddingInputTextInput {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            Ok(
+                runtime::decode_union(
+                    value,
+                    &[runtime::Shape::Array, runtime::Shape::String],
+                    |variant, value| match variant {
+                        0 => Deserialize::deserialize(value).map(Self::Array),
+                        _ => Deserialize::deserialize(value).map(Self::String),
+                    },
+                    Self::Unknown,
+                ),
+            )
+        }
+    }
     /// Modality
-    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
+    ///
+    /// A constant: any other value is not one of this type.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub enum OpenAiEmbeddingInputTextModality {
         /// `text`
         #[default]
         Text,
-        /// A value the spec does not list, kept as received so that a server adding
-        /// values does not break decoding.
-        Unknown(String),
     }
     impl OpenAiEmbeddingInputTextModality {
         /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
+        pub fn as_str(&self) -> &'static str {
             match self {
                 Self::Text => "text",
-                Self::Unknown(value) => value,
-            }
-        }
-    }
-    impl From<&str> for OpenAiEmbeddingInputTextModality {
-        fn from(value: &str) -> Self {
-            match value {
-                "text" => Self::Text,
-                _ => Self::Unknown(value.to_owned()),
             }
         }
     }
@@ -1441,7 +1703,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            runtime::deserialize_string_enum(deserializer)
+            runtime::deserialize_listed_string(deserializer, &[("text", Self::Text)])
         }
     }
     /// OpenAIEmbeddingResult
@@ -1466,30 +1728,19 @@ pub mod types {
         pub created: Option<i64>,
     }
     /// Object
-    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
+    ///
+    /// A constant: any other value is not one of this type.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub enum OpenAiEmbeddingResultObject {
         /// `list`
         #[default]
         List,
-        /// A value the spec does not list, kept as received so that a server adding
-        /// values does not break decoding.
-        Unknown(String),
     }
     impl OpenAiEmbeddingResultObject {
         /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
+        pub fn as_str(&self) -> &'static str {
             match self {
                 Self::List => "list",
-                Self::Unknown(value) => value,
-            }
-        }
-    }
-    impl From<&str> for OpenAiEmbeddingResultObject {
-        fn from(value: &str) -> Self {
-            match value {
-                "list" => Self::List,
-                _ => Self::Unknown(value.to_owned()),
             }
         }
     }
@@ -1510,7 +1761,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            runtime::deserialize_string_enum(deserializer)
+            runtime::deserialize_listed_string(deserializer, &[("list", Self::List)])
         }
     }
     /// OpenAIModelInfo
@@ -1559,30 +1810,19 @@ pub mod types {
         pub created: Option<i64>,
     }
     /// Object
-    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
+    ///
+    /// A constant: any other value is not one of this type.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub enum ReRankResultObject {
         /// `rerank`
         #[default]
         Rerank,
-        /// A value the spec does not list, kept as received so that a server adding
-        /// values does not break decoding.
-        Unknown(String),
     }
     impl ReRankResultObject {
         /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
+        pub fn as_str(&self) -> &'static str {
             match self {
                 Self::Rerank => "rerank",
-                Self::Unknown(value) => value,
-            }
-        }
-    }
-    impl From<&str> for ReRankResultObject {
-        fn from(value: &str) -> Self {
-            match value {
-                "rerank" => Self::Rerank,
-                _ => Self::Unknown(value.to_owned()),
             }
         }
     }
@@ -1603,7 +1843,7 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            runtime::deserialize_string_enum(deserializer)
+            runtime::deserialize_listed_string(deserializer, &[("rerank", Self::Rerank)])
         }
     }
     /// RerankInput
@@ -1653,7 +1893,9 @@ pub mod types {
         pub r#type: String,
     }
     /// The `ValidationErrorLocItem` type.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    ///
+    /// Read as the variant the value fits best: see the crate's documentation.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]
     pub enum ValidationErrorLocItem {
@@ -1663,6 +1905,24 @@ pub mod types {
         Integer(i64),
         /// A value matching none of the shapes above, kept as received.
         Unknown(serde_json::Value),
+    }
+    impl<'de> Deserialize<'de> for ValidationErrorLocItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            Ok(
+                runtime::decode_union(
+                    value,
+                    &[runtime::Shape::String, runtime::Shape::Integer],
+                    |variant, value| match variant {
+                        0 => Deserialize::deserialize(value).map(Self::String),
+                        _ => Deserialize::deserialize(value).map(Self::Integer),
+                    },
+                    Self::Unknown,
+                ),
+            )
+        }
     }
 }
 
@@ -2659,6 +2919,25 @@ pub mod runtime {
         serde_json::from_slice(body).ok()
     }
 
+    /// Decodes an error body as JSON of a type whose properties are all optional, which any
+    /// object would decode into: only an object carrying at least one of its `properties` is
+    /// taken as one.
+    pub(crate) fn json_error_declaring<E: serde::de::DeserializeOwned>(
+        _status: u16,
+        body: &[u8],
+        properties: &[&str],
+    ) -> Option<E> {
+        let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+        let declares = value
+            .as_object()
+            .is_some_and(|map| properties.iter().any(|p| map.contains_key(*p)));
+        if declares {
+            serde_json::from_value(value).ok()
+        } else {
+            None
+        }
+    }
+
     /// A request field that can be left out, sent as `null`, or sent with a value.
     ///
     /// For a partial update this says exactly what happens to the stored value:
@@ -2742,6 +3021,190 @@ pub mod runtime {
         }
 
         deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
+    }
+
+    /// Writes a variant of a tagged union: its fields with the tag property set.
+    pub(crate) fn serialize_tagged<S: serde::Serializer, T: serde::Serialize>(
+        serializer: S,
+        property: &str,
+        tag: &str,
+        value: &T,
+    ) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error as _;
+        match serde_json::to_value(value).map_err(S::Error::custom)? {
+            serde_json::Value::Object(mut map) => {
+                map.insert(
+                    property.to_owned(),
+                    serde_json::Value::String(tag.to_owned()),
+                );
+                serde::Serialize::serialize(&map, serializer)
+            }
+            _ => Err(S::Error::custom("a tagged union variant must be an object")),
+        }
+    }
+
+    /// Reads a tagged union: the tag, and the whole value to decode the variant from.
+    pub(crate) fn deserialize_tagged<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+        property: &str,
+    ) -> Result<(Option<String>, serde_json::Value), D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        let tag = value
+            .get(property)
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        Ok((tag, value))
+    }
+
+    /// Decodes a union variant from the value read by [`deserialize_tagged`].
+    pub(crate) fn tagged_variant<T: serde::de::DeserializeOwned, E: serde::de::Error>(
+        value: serde_json::Value,
+    ) -> Result<T, E> {
+        serde_json::from_value(value).map_err(E::custom)
+    }
+
+    /// Deserializes a string from a closed list (a constant: a schema that allows one value);
+    /// any other value is an error saying what was expected.
+    pub(crate) fn deserialize_listed_string<'de, D, T>(
+        deserializer: D,
+        listed: &'static [(&'static str, T)],
+    ) -> Result<T, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        T: Copy + 'static,
+    {
+        struct ListedVisitor<T: 'static>(&'static [(&'static str, T)]);
+
+        impl<T: Copy + 'static> serde::de::Visitor<'_> for ListedVisitor<T> {
+            type Value = T;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let wires: Vec<String> = self.0.iter().map(|(wire, _)| format!("{wire:?}")).collect();
+                write!(f, "{}", wires.join(" or "))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+                match self.0.iter().find(|(wire, _)| *wire == value) {
+                    Some((_, found)) => Ok(*found),
+                    None => Err(E::invalid_value(serde::de::Unexpected::Str(value), &self)),
+                }
+            }
+        }
+
+        deserializer.deserialize_str(ListedVisitor(listed))
+    }
+
+    /// What a union variant's JSON looks like: enough to tell the variants apart without
+    /// decoding the value into each of them.
+    #[derive(Clone, Copy, Debug)]
+    #[allow(
+        dead_code,
+        reason = "a crate builds the shapes its unions have, not every one"
+    )]
+    pub(crate) enum Shape {
+        /// Any value.
+        Any,
+        /// `true` or `false`.
+        Bool,
+        /// An integer.
+        Integer,
+        /// Any number.
+        Number,
+        /// Any string.
+        String,
+        /// One of these strings, and no other value.
+        Strings(&'static [&'static str]),
+        /// One of these integers, and no other value.
+        Integers(&'static [i64]),
+        /// An array.
+        Array,
+        /// An object with these properties (and maybe others), each as its JSON name, whether
+        /// the variant cannot be decoded without it, and what its value looks like (`null`
+        /// fits any property).
+        Object(&'static [(&'static str, bool, Shape)]),
+        /// Any of these shapes: a variant that is itself a union.
+        AnyOf(&'static [Shape]),
+    }
+
+    /// How well `value` fits `shape`: `None` when it contradicts it (another JSON type, a
+    /// value a constant or enum does not list, a required property missing, a property of
+    /// another type); otherwise how many of the value's properties the shape declares, then
+    /// how narrowly it describes the value (3: a listed value; 2: its type; 1: a number for an
+    /// integer; 0: anything).
+    fn shape_fit(value: &serde_json::Value, shape: &Shape) -> Option<(usize, u8)> {
+        use serde_json::Value;
+        match (shape, value) {
+            (Shape::Any, _) => Some((0, 0)),
+            (Shape::Bool, Value::Bool(_))
+            | (Shape::String, Value::String(_))
+            | (Shape::Array, Value::Array(_)) => Some((0, 2)),
+            (Shape::Integer, Value::Number(n)) if n.is_i64() || n.is_u64() => Some((0, 2)),
+            (Shape::Number, Value::Number(n)) => Some((0, if n.is_f64() { 2 } else { 1 })),
+            (Shape::Strings(listed), Value::String(s)) if listed.contains(&s.as_str()) => Some((0, 3)),
+            (Shape::Integers(listed), Value::Number(n))
+                if n.as_i64().is_some_and(|n| listed.contains(&n)) =>
+            {
+                Some((0, 3))
+            }
+            (Shape::Object(properties), Value::Object(map)) => {
+                let mut declared = 0;
+                for (name, required, property) in *properties {
+                    match map.get(*name) {
+                        None if *required => return None,
+                        None | Some(Value::Null) => {}
+                        Some(found) => {
+                            shape_fit(found, property)?;
+                        }
+                    }
+                    declared += usize::from(map.contains_key(*name));
+                }
+                Some((declared, 2))
+            }
+            (Shape::AnyOf(shapes), _) => shapes.iter().filter_map(|s| shape_fit(value, s)).max(),
+            _ => None,
+        }
+    }
+
+    /// The variants `value` may be, best fit first: those whose shapes it does not
+    /// contradict, by how many of its properties they declare, then by how narrowly they
+    /// describe it, then in the order the spec lists them.
+    pub(crate) fn rank_variants(value: &serde_json::Value, shapes: &[Shape]) -> Vec<usize> {
+        let mut fits: Vec<(usize, (usize, u8))> = shapes
+            .iter()
+            .enumerate()
+            .filter_map(|(index, shape)| Some((index, shape_fit(value, shape)?)))
+            .collect();
+        // Stable: equal fits keep the spec's order.
+        fits.sort_by_key(|(_, fit)| std::cmp::Reverse(*fit));
+        fits.into_iter().map(|(index, _)| index).collect()
+    }
+
+    /// Decodes an untagged union (or a tagged one whose tag is missing): the best-fitting
+    /// variant (see [`rank_variants`]) that decodes, tried from the value read once; when
+    /// none does, the value is kept as received by `unknown`.
+    ///
+    /// With the `tracing` feature, a value that has some variant's shape but decodes as none
+    /// of them (the server and the spec disagree deeper inside) logs a warning naming the type.
+    pub(crate) fn decode_union<T>(
+        value: serde_json::Value,
+        shapes: &[Shape],
+        decode: impl Fn(usize, &serde_json::Value) -> Result<T, serde_json::Error>,
+        unknown: fn(serde_json::Value) -> T,
+    ) -> T {
+        let ranked = rank_variants(&value, shapes);
+        for &index in &ranked {
+            if let Ok(decoded) = decode(index, &value) {
+                return decoded;
+            }
+        }
+        #[cfg(feature = "tracing")]
+        if !ranked.is_empty() {
+            tracing::warn!(
+                union = std::any::type_name::<T>(),
+                "a value has the shape of a variant of this union but decodes as none of them; it is kept as received"
+            );
+        }
+        unknown(value)
     }
 
     /// Credentials the client holds: each kind puts itself on a request.

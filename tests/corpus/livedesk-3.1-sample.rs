@@ -229,7 +229,7 @@ pub mod requests {
         }
         #[inline]
         fn decode_error(status: u16, body: &[u8]) -> Option<Self::Error> {
-            runtime::json_error(status, body)
+            runtime::json_error_declaring(status, body, &["error"])
         }
     }
 }
@@ -346,29 +346,19 @@ pub mod types {
         pub channel_type: Option<String>,
     }
     /// The `ContactKind` type.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
+    ///
+    /// A constant: any other value is not one of this type.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub enum ContactKind {
         /// `contact`
+        #[default]
         Contact,
-        /// A value the spec does not list, kept as received so that a server adding
-        /// values does not break decoding.
-        Unknown(String),
     }
     impl ContactKind {
         /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
+        pub fn as_str(&self) -> &'static str {
             match self {
                 Self::Contact => "contact",
-                Self::Unknown(value) => value,
-            }
-        }
-    }
-    impl From<&str> for ContactKind {
-        fn from(value: &str) -> Self {
-            match value {
-                "contact" => Self::Contact,
-                _ => Self::Unknown(value.to_owned()),
             }
         }
     }
@@ -389,7 +379,10 @@ pub mod types {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            runtime::deserialize_string_enum(deserializer)
+            runtime::deserialize_listed_string(
+                deserializer,
+                &[("contact", Self::Contact)],
+            )
         }
     }
     /// The `ContactUpdate` schema.
@@ -1523,9 +1516,23 @@ pub mod runtime {
         from_json(&received.bytes).map_err(|(path, source)| decode_failure(received, path, source))
     }
 
-    /// Decodes an error body as JSON, if it is the expected type.
-    pub(crate) fn json_error<E: serde::de::DeserializeOwned>(_status: u16, body: &[u8]) -> Option<E> {
-        serde_json::from_slice(body).ok()
+    /// Decodes an error body as JSON of a type whose properties are all optional, which any
+    /// object would decode into: only an object carrying at least one of its `properties` is
+    /// taken as one.
+    pub(crate) fn json_error_declaring<E: serde::de::DeserializeOwned>(
+        _status: u16,
+        body: &[u8],
+        properties: &[&str],
+    ) -> Option<E> {
+        let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+        let declares = value
+            .as_object()
+            .is_some_and(|map| properties.iter().any(|p| map.contains_key(*p)));
+        if declares {
+            serde_json::from_value(value).ok()
+        } else {
+            None
+        }
     }
 
     /// A request field that can be left out, sent as `null`, or sent with a value.
@@ -1611,6 +1618,37 @@ pub mod runtime {
         }
 
         deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
+    }
+
+    /// Deserializes a string from a closed list (a constant: a schema that allows one value);
+    /// any other value is an error saying what was expected.
+    pub(crate) fn deserialize_listed_string<'de, D, T>(
+        deserializer: D,
+        listed: &'static [(&'static str, T)],
+    ) -> Result<T, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        T: Copy + 'static,
+    {
+        struct ListedVisitor<T: 'static>(&'static [(&'static str, T)]);
+
+        impl<T: Copy + 'static> serde::de::Visitor<'_> for ListedVisitor<T> {
+            type Value = T;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let wires: Vec<String> = self.0.iter().map(|(wire, _)| format!("{wire:?}")).collect();
+                write!(f, "{}", wires.join(" or "))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+                match self.0.iter().find(|(wire, _)| *wire == value) {
+                    Some((_, found)) => Ok(*found),
+                    None => Err(E::invalid_value(serde::de::Unexpected::Str(value), &self)),
+                }
+            }
+        }
+
+        deserializer.deserialize_str(ListedVisitor(listed))
     }
 
     /// Base64 with the standard alphabet: written padded, read with or without padding.

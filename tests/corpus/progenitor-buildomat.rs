@@ -1139,7 +1139,9 @@ pub mod types {
     use serde::{Deserialize, Serialize};
     use super::runtime;
     /// The `GetThingOrThingsId` type.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    ///
+    /// Read as the variant the value fits best: see the crate's documentation.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]
     pub enum GetThingOrThingsId {
@@ -1149,6 +1151,24 @@ pub mod types {
         Array(Vec<String>),
         /// A value matching none of the shapes above, kept as received.
         Unknown(serde_json::Value),
+    }
+    impl<'de> Deserialize<'de> for GetThingOrThingsId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            Ok(
+                runtime::decode_union(
+                    value,
+                    &[runtime::Shape::String, runtime::Shape::Array],
+                    |variant, value| match variant {
+                        0 => Deserialize::deserialize(value).map(Self::String),
+                        _ => Deserialize::deserialize(value).map(Self::Array),
+                    },
+                    Self::Unknown,
+                ),
+            )
+        }
     }
     /// The `HeaderArgAcceptLanguage` type.
     #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -1235,6 +1255,7 @@ pub mod types {
         /// The `stream` property.
         pub stream: String,
         /// The `time` property.
+        #[serde(deserialize_with = "runtime::read_lenient")]
         pub time: chrono::DateTime<chrono::Utc>,
     }
     /// The `TaskOutput` schema.
@@ -1307,7 +1328,11 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// The `lastping` property.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "runtime::read_lenient"
+        )]
         pub lastping: Option<chrono::DateTime<chrono::Utc>>,
         /// The `recycle` property.
         pub recycle: bool,
@@ -1332,6 +1357,7 @@ pub mod types {
         /// The `stream` property.
         pub stream: String,
         /// The `time` property.
+        #[serde(deserialize_with = "runtime::read_lenient")]
         pub time: chrono::DateTime<chrono::Utc>,
     }
     /// The `WorkerBootstrap` schema.
@@ -2527,6 +2553,221 @@ pub mod runtime {
         }
 
         deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
+    }
+
+    /// What a union variant's JSON looks like: enough to tell the variants apart without
+    /// decoding the value into each of them.
+    #[derive(Clone, Copy, Debug)]
+    #[allow(
+        dead_code,
+        reason = "a crate builds the shapes its unions have, not every one"
+    )]
+    pub(crate) enum Shape {
+        /// Any value.
+        Any,
+        /// `true` or `false`.
+        Bool,
+        /// An integer.
+        Integer,
+        /// Any number.
+        Number,
+        /// Any string.
+        String,
+        /// One of these strings, and no other value.
+        Strings(&'static [&'static str]),
+        /// One of these integers, and no other value.
+        Integers(&'static [i64]),
+        /// An array.
+        Array,
+        /// An object with these properties (and maybe others), each as its JSON name, whether
+        /// the variant cannot be decoded without it, and what its value looks like (`null`
+        /// fits any property).
+        Object(&'static [(&'static str, bool, Shape)]),
+        /// Any of these shapes: a variant that is itself a union.
+        AnyOf(&'static [Shape]),
+    }
+
+    /// How well `value` fits `shape`: `None` when it contradicts it (another JSON type, a
+    /// value a constant or enum does not list, a required property missing, a property of
+    /// another type); otherwise how many of the value's properties the shape declares, then
+    /// how narrowly it describes the value (3: a listed value; 2: its type; 1: a number for an
+    /// integer; 0: anything).
+    fn shape_fit(value: &serde_json::Value, shape: &Shape) -> Option<(usize, u8)> {
+        use serde_json::Value;
+        match (shape, value) {
+            (Shape::Any, _) => Some((0, 0)),
+            (Shape::Bool, Value::Bool(_))
+            | (Shape::String, Value::String(_))
+            | (Shape::Array, Value::Array(_)) => Some((0, 2)),
+            (Shape::Integer, Value::Number(n)) if n.is_i64() || n.is_u64() => Some((0, 2)),
+            (Shape::Number, Value::Number(n)) => Some((0, if n.is_f64() { 2 } else { 1 })),
+            (Shape::Strings(listed), Value::String(s)) if listed.contains(&s.as_str()) => Some((0, 3)),
+            (Shape::Integers(listed), Value::Number(n))
+                if n.as_i64().is_some_and(|n| listed.contains(&n)) =>
+            {
+                Some((0, 3))
+            }
+            (Shape::Object(properties), Value::Object(map)) => {
+                let mut declared = 0;
+                for (name, required, property) in *properties {
+                    match map.get(*name) {
+                        None if *required => return None,
+                        None | Some(Value::Null) => {}
+                        Some(found) => {
+                            shape_fit(found, property)?;
+                        }
+                    }
+                    declared += usize::from(map.contains_key(*name));
+                }
+                Some((declared, 2))
+            }
+            (Shape::AnyOf(shapes), _) => shapes.iter().filter_map(|s| shape_fit(value, s)).max(),
+            _ => None,
+        }
+    }
+
+    /// The variants `value` may be, best fit first: those whose shapes it does not
+    /// contradict, by how many of its properties they declare, then by how narrowly they
+    /// describe it, then in the order the spec lists them.
+    pub(crate) fn rank_variants(value: &serde_json::Value, shapes: &[Shape]) -> Vec<usize> {
+        let mut fits: Vec<(usize, (usize, u8))> = shapes
+            .iter()
+            .enumerate()
+            .filter_map(|(index, shape)| Some((index, shape_fit(value, shape)?)))
+            .collect();
+        // Stable: equal fits keep the spec's order.
+        fits.sort_by_key(|(_, fit)| std::cmp::Reverse(*fit));
+        fits.into_iter().map(|(index, _)| index).collect()
+    }
+
+    /// Decodes an untagged union (or a tagged one whose tag is missing): the best-fitting
+    /// variant (see [`rank_variants`]) that decodes, tried from the value read once; when
+    /// none does, the value is kept as received by `unknown`.
+    ///
+    /// With the `tracing` feature, a value that has some variant's shape but decodes as none
+    /// of them (the server and the spec disagree deeper inside) logs a warning naming the type.
+    pub(crate) fn decode_union<T>(
+        value: serde_json::Value,
+        shapes: &[Shape],
+        decode: impl Fn(usize, &serde_json::Value) -> Result<T, serde_json::Error>,
+        unknown: fn(serde_json::Value) -> T,
+    ) -> T {
+        let ranked = rank_variants(&value, shapes);
+        for &index in &ranked {
+            if let Ok(decoded) = decode(index, &value) {
+                return decoded;
+            }
+        }
+        #[cfg(feature = "tracing")]
+        if !ranked.is_empty() {
+            tracing::warn!(
+                union = std::any::type_name::<T>(),
+                "a value has the shape of a variant of this union but decodes as none of them; it is kept as received"
+            );
+        }
+        unknown(value)
+    }
+
+    /// Timestamps (`format: date-time`) read as servers really send them: RFC 3339 with `T`,
+    /// `t` or a space between date and time and `Z` or `z` for UTC, and also without an
+    /// offset, as SQLite and naive Python datetimes write them, which is read as UTC. Text
+    /// that is not a timestamp stays an error.
+    pub(crate) mod lenient {
+        /// A value read more leniently than its `Deserialize` impl reads it.
+        pub(crate) trait Lenient: Sized {
+            /// Reads the value.
+            fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error>;
+        }
+
+        /// A `T` read leniently, where serde needs a `Deserialize` type.
+        struct Read<T>(T);
+
+        impl<'de, T: Lenient> serde::Deserialize<'de> for Read<T> {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                T::deserialize_lenient(deserializer).map(Read)
+            }
+        }
+
+        impl Lenient for chrono::DateTime<chrono::Utc> {
+            fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                let text =
+                    <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                parse(&text).ok_or_else(|| {
+                    serde::de::Error::invalid_value(
+                        serde::de::Unexpected::Str(&text),
+                        &"an RFC 3339 timestamp",
+                    )
+                })
+            }
+        }
+
+        impl<T: Lenient> Lenient for Option<T> {
+            fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                let read = <Option<Read<T>> as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(read.map(|Read(value)| value))
+            }
+        }
+
+        impl<T: Lenient> Lenient for Box<T> {
+            fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                T::deserialize_lenient(deserializer).map(Box::new)
+            }
+        }
+
+        impl<T: Lenient> Lenient for Vec<T> {
+            fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                let read = <Vec<Read<T>> as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(read.into_iter().map(|Read(value)| value).collect())
+            }
+        }
+
+        impl<T: Lenient> Lenient for std::collections::BTreeMap<String, T> {
+            fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                let read =
+                    <std::collections::BTreeMap<String, Read<T>> as serde::Deserialize>::deserialize(
+                        deserializer,
+                    )?;
+                Ok(read
+                    .into_iter()
+                    .map(|(key, Read(value))| (key, value))
+                    .collect())
+            }
+        }
+
+        /// A timestamp: RFC 3339 as chrono reads it (which allows a space, `t` and `z`), else
+        /// a date and time without an offset, taken as UTC.
+        pub(crate) fn parse(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+            if let Ok(stamped) = text.parse::<chrono::DateTime<chrono::FixedOffset>>() {
+                return Some(stamped.with_timezone(&chrono::Utc));
+            }
+            let mut naive = text.to_owned();
+            if naive.len() > 10 && naive.is_char_boundary(10) && naive.is_char_boundary(11) {
+                naive.replace_range(10..11, "T");
+            }
+            let local = naive.parse::<chrono::NaiveDateTime>().ok()?;
+            Some(local.and_utc())
+        }
+    }
+
+    /// Reads a value leniently (see [`lenient`]): for `#[serde(deserialize_with = "...")]`.
+    pub(crate) fn read_lenient<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        T: lenient::Lenient,
+    {
+        T::deserialize_lenient(deserializer)
     }
 
     /// Credentials the client holds: each kind puts itself on a request.

@@ -406,6 +406,7 @@ pub mod requests {
 pub mod types {
     //! Request and response types, one per schema of the spec.
     use serde::{Deserialize, Serialize};
+    use super::runtime;
     /// EnrolBody
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct EnrolBody {
@@ -428,6 +429,7 @@ pub mod types {
         /// The `stream` property.
         pub stream: String,
         /// The `time` property.
+        #[serde(deserialize_with = "runtime::read_lenient")]
         pub time: chrono::DateTime<chrono::Utc>,
     }
     /// PingResult
@@ -444,6 +446,7 @@ pub mod types {
         /// The `duration_millis` property.
         pub duration_millis: i32,
         /// The `end_time` property.
+        #[serde(deserialize_with = "runtime::read_lenient")]
         pub end_time: chrono::DateTime<chrono::Utc>,
         /// The `exit_status` property.
         pub exit_status: i32,
@@ -466,6 +469,7 @@ pub mod types {
         /// The `pid` property.
         pub pid: u64,
         /// The `time` property.
+        #[serde(deserialize_with = "runtime::read_lenient")]
         pub time: chrono::DateTime<chrono::Utc>,
         /// The `uuid` property.
         pub uuid: String,
@@ -492,6 +496,7 @@ pub mod types {
         /// The `script` property.
         pub script: String,
         /// The `start_time` property.
+        #[serde(deserialize_with = "runtime::read_lenient")]
         pub start_time: chrono::DateTime<chrono::Utc>,
     }
     /// ReportResult
@@ -514,6 +519,7 @@ pub mod types {
         /// The `status` property.
         pub status: i32,
         /// The `when` property.
+        #[serde(deserialize_with = "runtime::read_lenient")]
         pub when: chrono::DateTime<chrono::Utc>,
     }
 }
@@ -1514,6 +1520,108 @@ pub mod runtime {
     /// Decodes an error body as JSON, if it is the expected type.
     pub(crate) fn json_error<E: serde::de::DeserializeOwned>(_status: u16, body: &[u8]) -> Option<E> {
         serde_json::from_slice(body).ok()
+    }
+
+    /// Timestamps (`format: date-time`) read as servers really send them: RFC 3339 with `T`,
+    /// `t` or a space between date and time and `Z` or `z` for UTC, and also without an
+    /// offset, as SQLite and naive Python datetimes write them, which is read as UTC. Text
+    /// that is not a timestamp stays an error.
+    pub(crate) mod lenient {
+        /// A value read more leniently than its `Deserialize` impl reads it.
+        pub(crate) trait Lenient: Sized {
+            /// Reads the value.
+            fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error>;
+        }
+
+        /// A `T` read leniently, where serde needs a `Deserialize` type.
+        struct Read<T>(T);
+
+        impl<'de, T: Lenient> serde::Deserialize<'de> for Read<T> {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                T::deserialize_lenient(deserializer).map(Read)
+            }
+        }
+
+        impl Lenient for chrono::DateTime<chrono::Utc> {
+            fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                let text =
+                    <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                parse(&text).ok_or_else(|| {
+                    serde::de::Error::invalid_value(
+                        serde::de::Unexpected::Str(&text),
+                        &"an RFC 3339 timestamp",
+                    )
+                })
+            }
+        }
+
+        impl<T: Lenient> Lenient for Option<T> {
+            fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                let read = <Option<Read<T>> as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(read.map(|Read(value)| value))
+            }
+        }
+
+        impl<T: Lenient> Lenient for Box<T> {
+            fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                T::deserialize_lenient(deserializer).map(Box::new)
+            }
+        }
+
+        impl<T: Lenient> Lenient for Vec<T> {
+            fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                let read = <Vec<Read<T>> as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(read.into_iter().map(|Read(value)| value).collect())
+            }
+        }
+
+        impl<T: Lenient> Lenient for std::collections::BTreeMap<String, T> {
+            fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                let read =
+                    <std::collections::BTreeMap<String, Read<T>> as serde::Deserialize>::deserialize(
+                        deserializer,
+                    )?;
+                Ok(read
+                    .into_iter()
+                    .map(|(key, Read(value))| (key, value))
+                    .collect())
+            }
+        }
+
+        /// A timestamp: RFC 3339 as chrono reads it (which allows a space, `t` and `z`), else
+        /// a date and time without an offset, taken as UTC.
+        pub(crate) fn parse(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+            if let Ok(stamped) = text.parse::<chrono::DateTime<chrono::FixedOffset>>() {
+                return Some(stamped.with_timezone(&chrono::Utc));
+            }
+            let mut naive = text.to_owned();
+            if naive.len() > 10 && naive.is_char_boundary(10) && naive.is_char_boundary(11) {
+                naive.replace_range(10..11, "T");
+            }
+            let local = naive.parse::<chrono::NaiveDateTime>().ok()?;
+            Some(local.and_utc())
+        }
+    }
+
+    /// Reads a value leniently (see [`lenient`]): for `#[serde(deserialize_with = "...")]`.
+    pub(crate) fn read_lenient<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        T: lenient::Lenient,
+    {
+        T::deserialize_lenient(deserializer)
     }
 
     /// Credentials the client holds: each kind puts itself on a request.

@@ -523,7 +523,9 @@ pub mod types {
         pub state: DiskAttachmentState,
     }
     /// The `DiskAttachmentState` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    ///
+    /// Read as the variant the value fits best: see the crate's documentation.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]
     pub enum DiskAttachmentState {
@@ -533,6 +535,29 @@ pub mod types {
         Attached(DiskAttachmentStateAttached),
         /// A value matching none of the shapes above, kept as received.
         Unknown(serde_json::Value),
+    }
+    impl<'de> Deserialize<'de> for DiskAttachmentState {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            Ok(
+                runtime::decode_union(
+                    value,
+                    &[
+                        runtime::Shape::Strings(&["Detached", "Destroyed", "Faulted"]),
+                        runtime::Shape::Object(
+                            &[("Attached", true, runtime::Shape::String)],
+                        ),
+                    ],
+                    |variant, value| match variant {
+                        0 => Deserialize::deserialize(value).map(Self::Enum),
+                        _ => Deserialize::deserialize(value).map(Self::Attached),
+                    },
+                    Self::Unknown,
+                ),
+            )
+        }
     }
     /// The `DiskAttachmentStateAttached` type.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -975,7 +1000,9 @@ pub mod types {
         pub name: String,
     }
     /// The `NetworkInterfaceAttachmentState` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    ///
+    /// Read as the variant the value fits best: see the crate's documentation.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]
     pub enum NetworkInterfaceAttachmentState {
@@ -985,6 +1012,29 @@ pub mod types {
         Attached(NetworkInterfaceAttachmentStateAttached),
         /// A value matching none of the shapes above, kept as received.
         Unknown(serde_json::Value),
+    }
+    impl<'de> Deserialize<'de> for NetworkInterfaceAttachmentState {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            Ok(
+                runtime::decode_union(
+                    value,
+                    &[
+                        runtime::Shape::Strings(&["Detached", "Faulted"]),
+                        runtime::Shape::Object(
+                            &[("Attached", true, runtime::Shape::Integer)],
+                        ),
+                    ],
+                    |variant, value| match variant {
+                        0 => Deserialize::deserialize(value).map(Self::Enum),
+                        _ => Deserialize::deserialize(value).map(Self::Attached),
+                    },
+                    Self::Unknown,
+                ),
+            )
+        }
     }
     /// The `NetworkInterfaceAttachmentStateAttached` type.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -2319,6 +2369,119 @@ pub mod runtime {
         value: serde_json::Value,
     ) -> Result<T, E> {
         serde_json::from_value(value).map_err(E::custom)
+    }
+
+    /// What a union variant's JSON looks like: enough to tell the variants apart without
+    /// decoding the value into each of them.
+    #[derive(Clone, Copy, Debug)]
+    #[allow(
+        dead_code,
+        reason = "a crate builds the shapes its unions have, not every one"
+    )]
+    pub(crate) enum Shape {
+        /// Any value.
+        Any,
+        /// `true` or `false`.
+        Bool,
+        /// An integer.
+        Integer,
+        /// Any number.
+        Number,
+        /// Any string.
+        String,
+        /// One of these strings, and no other value.
+        Strings(&'static [&'static str]),
+        /// One of these integers, and no other value.
+        Integers(&'static [i64]),
+        /// An array.
+        Array,
+        /// An object with these properties (and maybe others), each as its JSON name, whether
+        /// the variant cannot be decoded without it, and what its value looks like (`null`
+        /// fits any property).
+        Object(&'static [(&'static str, bool, Shape)]),
+        /// Any of these shapes: a variant that is itself a union.
+        AnyOf(&'static [Shape]),
+    }
+
+    /// How well `value` fits `shape`: `None` when it contradicts it (another JSON type, a
+    /// value a constant or enum does not list, a required property missing, a property of
+    /// another type); otherwise how many of the value's properties the shape declares, then
+    /// how narrowly it describes the value (3: a listed value; 2: its type; 1: a number for an
+    /// integer; 0: anything).
+    fn shape_fit(value: &serde_json::Value, shape: &Shape) -> Option<(usize, u8)> {
+        use serde_json::Value;
+        match (shape, value) {
+            (Shape::Any, _) => Some((0, 0)),
+            (Shape::Bool, Value::Bool(_))
+            | (Shape::String, Value::String(_))
+            | (Shape::Array, Value::Array(_)) => Some((0, 2)),
+            (Shape::Integer, Value::Number(n)) if n.is_i64() || n.is_u64() => Some((0, 2)),
+            (Shape::Number, Value::Number(n)) => Some((0, if n.is_f64() { 2 } else { 1 })),
+            (Shape::Strings(listed), Value::String(s)) if listed.contains(&s.as_str()) => Some((0, 3)),
+            (Shape::Integers(listed), Value::Number(n))
+                if n.as_i64().is_some_and(|n| listed.contains(&n)) =>
+            {
+                Some((0, 3))
+            }
+            (Shape::Object(properties), Value::Object(map)) => {
+                let mut declared = 0;
+                for (name, required, property) in *properties {
+                    match map.get(*name) {
+                        None if *required => return None,
+                        None | Some(Value::Null) => {}
+                        Some(found) => {
+                            shape_fit(found, property)?;
+                        }
+                    }
+                    declared += usize::from(map.contains_key(*name));
+                }
+                Some((declared, 2))
+            }
+            (Shape::AnyOf(shapes), _) => shapes.iter().filter_map(|s| shape_fit(value, s)).max(),
+            _ => None,
+        }
+    }
+
+    /// The variants `value` may be, best fit first: those whose shapes it does not
+    /// contradict, by how many of its properties they declare, then by how narrowly they
+    /// describe it, then in the order the spec lists them.
+    pub(crate) fn rank_variants(value: &serde_json::Value, shapes: &[Shape]) -> Vec<usize> {
+        let mut fits: Vec<(usize, (usize, u8))> = shapes
+            .iter()
+            .enumerate()
+            .filter_map(|(index, shape)| Some((index, shape_fit(value, shape)?)))
+            .collect();
+        // Stable: equal fits keep the spec's order.
+        fits.sort_by_key(|(_, fit)| std::cmp::Reverse(*fit));
+        fits.into_iter().map(|(index, _)| index).collect()
+    }
+
+    /// Decodes an untagged union (or a tagged one whose tag is missing): the best-fitting
+    /// variant (see [`rank_variants`]) that decodes, tried from the value read once; when
+    /// none does, the value is kept as received by `unknown`.
+    ///
+    /// With the `tracing` feature, a value that has some variant's shape but decodes as none
+    /// of them (the server and the spec disagree deeper inside) logs a warning naming the type.
+    pub(crate) fn decode_union<T>(
+        value: serde_json::Value,
+        shapes: &[Shape],
+        decode: impl Fn(usize, &serde_json::Value) -> Result<T, serde_json::Error>,
+        unknown: fn(serde_json::Value) -> T,
+    ) -> T {
+        let ranked = rank_variants(&value, shapes);
+        for &index in &ranked {
+            if let Ok(decoded) = decode(index, &value) {
+                return decoded;
+            }
+        }
+        #[cfg(feature = "tracing")]
+        if !ranked.is_empty() {
+            tracing::warn!(
+                union = std::any::type_name::<T>(),
+                "a value has the shape of a variant of this union but decodes as none of them; it is kept as received"
+            );
+        }
+        unknown(value)
     }
 
     /// Credentials the client holds: each kind puts itself on a request.

@@ -130,12 +130,18 @@ pub(crate) fn reference(api: &ir::Api, header: &str) -> String {
                             ir::EnumValue::Integer(i) => format!("`{}` = `{i}`", v.rust_name),
                         })
                         .collect();
-                    let _ = writeln!(
-                        out,
-                        "Enum: {}; `{}(_)` keeps other values.",
-                        values.join(", "),
-                        e.unknown_variant
-                    );
+                    match &e.unknown_variant {
+                        Some(unknown) => {
+                            let _ = writeln!(
+                                out,
+                                "Enum: {}; `{unknown}(_)` keeps other values.",
+                                values.join(", ")
+                            );
+                        }
+                        None => {
+                            let _ = writeln!(out, "Constant: {}.", values.join(", "));
+                        }
+                    }
                 }
                 TypeKind::Union(u) => {
                     let variants: Vec<String> = u
@@ -145,8 +151,8 @@ pub(crate) fn reference(api: &ir::Api, header: &str) -> String {
                         .collect();
                     let tag = u
                         .tag
-                        .as_deref()
-                        .map(|t| format!(", told apart by `{}`", cell(t)))
+                        .as_ref()
+                        .map(|t| format!(", told apart by `{}`", cell(&t.property)))
                         .unwrap_or_default();
                     let _ = writeln!(out, "One of {}{tag}.", variants.join(", "));
                 }

@@ -63,7 +63,14 @@ impl Refs {
                         self.paths.insert((ident.to_string(), next));
                     }
                 }
-                TokenTree::Punct(_) | TokenTree::Literal(_) => {}
+                // serde's `with`-style attributes name functions in strings.
+                TokenTree::Literal(literal) => {
+                    let text = literal.to_string();
+                    if let Some((first, next)) = quoted_path(&text) {
+                        self.paths.insert((first.to_owned(), next.to_owned()));
+                    }
+                }
+                TokenTree::Punct(_) => {}
             }
         }
     }
@@ -95,6 +102,21 @@ impl Refs {
     }
 }
 
+/// The first two segments of a string literal that is a path (`"runtime::Patch::is_absent"`).
+fn quoted_path(literal: &str) -> Option<(&str, &str)> {
+    let path = literal.strip_prefix('"')?.strip_suffix('"')?;
+    let mut segments = path.split("::");
+    let first = segments.next()?;
+    let next = segments.next()?;
+    let is_ident = |s: &str| {
+        s.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    (is_ident(first) && is_ident(next) && segments.all(is_ident)).then_some((first, next))
+}
+
 fn is_punct(tree: &TokenTree, c: char) -> bool {
     matches!(tree, TokenTree::Punct(p) if p.as_char() == c)
 }
@@ -117,12 +139,15 @@ mod tests {
             pub struct A {
                 pub b: runtime::Patch<chrono::DateTime<chrono::Utc>>,
                 pub c: types::Pet,
+                #[serde(deserialize_with = "runtime::read_lenient")]
+                #[doc = "not runtime::a path"]
+                pub d: String,
             }
             fn f() { let x = super::runtime::Base64::decode(""); value.serde::not_a_path(); }
             use serde::{Deserialize};
         });
         let items: Vec<&str> = refs.runtime_items().collect();
-        assert_eq!(items, ["Base64", "Patch"]);
+        assert_eq!(items, ["Base64", "Patch", "read_lenient"]);
         assert!(refs.uses("chrono") && refs.uses("types") && refs.uses("serde"));
         assert!(refs.uses("super"));
         assert!(!refs.uses("uuid"));

@@ -750,9 +750,10 @@ fn status_arms(variants: &[ir::OutcomeVariant]) -> Vec<(TokenStream, &ir::Outcom
 /// operation's error type, when it is one.
 fn error_decoder(api: &ir::Api, outcome: Option<&Outcome>) -> TokenStream {
     match outcome {
-        None | Some(Outcome::Single(ResponseBody::Empty | ResponseBody::Json(_))) => {
+        None | Some(Outcome::Single(ResponseBody::Empty)) => {
             quote!(runtime::json_error(status, body))
         }
+        Some(Outcome::Single(ResponseBody::Json(ty))) => json_error(api, ty),
         Some(Outcome::Single(ResponseBody::Text)) => quote!(runtime::text_error(status, body)),
         Some(Outcome::Single(ResponseBody::Binary)) => quote!(runtime::bytes_error(status, body)),
         Some(Outcome::ByStatus(name)) => {
@@ -764,7 +765,10 @@ fn error_decoder(api: &ir::Api, outcome: Option<&Outcome>) -> TokenStream {
                     let variant = ident(&v.rust_name);
                     let value = match &v.body {
                         ResponseBody::Empty => quote!(Some(types::#type_name::#variant)),
-                        ResponseBody::Json(_) => quote!(runtime::json_error(status, body).map(types::#type_name::#variant)),
+                        ResponseBody::Json(ty) => {
+                            let decode = json_error(api, ty);
+                            quote!(#decode.map(types::#type_name::#variant))
+                        }
                         ResponseBody::Text => quote!(runtime::text_error(status, body).map(types::#type_name::#variant)),
                         ResponseBody::Binary => quote!(runtime::bytes_error(status, body).map(types::#type_name::#variant)),
                     };
@@ -781,6 +785,30 @@ fn error_decoder(api: &ir::Api, outcome: Option<&Outcome>) -> TokenStream {
             }
         }
     }
+}
+
+/// Reads an error body as JSON of `ty`. Any object would decode into an object type whose
+/// properties are all optional, so such a body must carry one of them.
+fn json_error(api: &ir::Api, ty: &Ty) -> TokenStream {
+    let mut current = ty;
+    for _ in 0..16 {
+        let Ty::Named(name) = current else { break };
+        match api.find_type(name).map(|t| &t.kind) {
+            Some(TypeKind::Alias(inner)) => current = inner,
+            Some(TypeKind::Struct(s))
+                if !s.fields.is_empty()
+                    && s.flattened.is_empty()
+                    && s.fields
+                        .iter()
+                        .all(|f| matches!(f.repr, FieldRepr::Optional | FieldRepr::Patch)) =>
+            {
+                let properties = s.fields.iter().map(|f| &f.wire_name);
+                return quote!(runtime::json_error_declaring(status, body, &[#(#properties),*]));
+            }
+            _ => break,
+        }
+    }
+    quote!(runtime::json_error(status, body))
 }
 
 fn http_method(m: ir::Method) -> TokenStream {

@@ -47,13 +47,13 @@ pub(crate) fn preamble(api: &ir::Api, refs: &Refs) -> TokenStream {
 
 /// The whole module: preamble and every type.
 pub(crate) fn types(api: &ir::Api) -> TokenStream {
-    let items: TokenStream = api.types.iter().map(type_def).collect();
+    let items: TokenStream = api.types.iter().map(|t| type_def(api, t)).collect();
     let preamble = preamble(api, &Refs::scan(&items));
     quote!(#preamble #items)
 }
 
 /// One type and its impls.
-pub(crate) fn type_def(t: &TypeDef) -> TokenStream {
+pub(crate) fn type_def(api: &ir::Api, t: &TypeDef) -> TokenStream {
     let fallback = match &t.wire_name {
         Some(wire) => format!("The {} schema.", super::docs::code(wire)),
         None => format!("The `{}` type.", t.name),
@@ -62,20 +62,26 @@ pub(crate) fn type_def(t: &TypeDef) -> TokenStream {
     let deprecated = t.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&t.name);
     let body = match &t.kind {
-        TypeKind::Struct(s) => structure(&name, s),
-        TypeKind::Enum(e) => enumeration(&name, e),
+        TypeKind::Struct(s) => structure(api, &name, s),
+        TypeKind::Enum(e) => match &e.unknown_variant {
+            Some(unknown) => enumeration(&name, e, unknown),
+            None => constant(&name, e),
+        },
         TypeKind::Alias(ty) => {
             let ty = ty_tokens(ty, Scope::Types);
             quote!(pub type #name = #ty;)
         }
-        TypeKind::Union(u) => union(&name, u),
+        TypeKind::Union(u) => union(api, &name, u),
         TypeKind::Outcome(variants) => outcome(&name, variants),
         TypeKind::Newtype(ty) => {
+            let lenient = api
+                .holds_date_time(ty)
+                .then(|| quote!(#[serde(deserialize_with = "runtime::read_lenient")]));
             let ty = ty_tokens(ty, Scope::Types);
             quote! {
                 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
                 #[serde(transparent)]
-                pub struct #name(pub #ty);
+                pub struct #name(#lenient pub #ty);
             }
         }
     };
@@ -86,9 +92,9 @@ pub(crate) fn type_def(t: &TypeDef) -> TokenStream {
     }
 }
 
-fn structure(name: &proc_macro2::Ident, s: &ir::Struct) -> TokenStream {
+fn structure(api: &ir::Api, name: &proc_macro2::Ident, s: &ir::Struct) -> TokenStream {
     let derive_default = s.derive_default.then(|| quote!(Default,));
-    let fields = s.fields.iter().map(field);
+    let fields = s.fields.iter().map(|f| field(api, f));
     let flattened = s.flattened.iter().map(|(field_name, ty)| {
         let field_name = ident(field_name);
         let ty = ty_tokens(ty, Scope::Types);
@@ -101,10 +107,15 @@ fn structure(name: &proc_macro2::Ident, s: &ir::Struct) -> TokenStream {
     });
     let additional = s.additional.as_ref().map(|(field_name, ty)| {
         let field_name = ident(field_name);
+        let serde = if api.holds_date_time(ty) {
+            quote!(#[serde(flatten, deserialize_with = "runtime::read_lenient")])
+        } else {
+            quote!(#[serde(flatten)])
+        };
         let ty = ty_tokens(ty, Scope::Types);
         quote! {
             /// Properties the spec does not list, by name.
-            #[serde(flatten)]
+            #serde
             pub #field_name: std::collections::BTreeMap<String, #ty>,
         }
     });
@@ -118,7 +129,7 @@ fn structure(name: &proc_macro2::Ident, s: &ir::Struct) -> TokenStream {
     }
 }
 
-fn field(f: &ir::Field) -> TokenStream {
+fn field(api: &ir::Api, f: &ir::Field) -> TokenStream {
     let fallback = match f.wire_name.as_str() {
         "" => "The property with an empty name.".to_owned(),
         wire => format!("The `{}` property.", wire.replace('`', "'")),
@@ -151,10 +162,15 @@ fn field(f: &ir::Field) -> TokenStream {
         let wire = &f.wire_name;
         serde.push(quote!(rename = #wire));
     }
+    // Timestamps are read as servers send them, which chrono alone does not accept.
+    let lenient = api.holds_date_time(&f.ty);
     let ty = match f.repr {
         FieldRepr::Plain => inner,
         FieldRepr::Nullable => quote!(Option<#inner>),
         FieldRepr::Optional => {
+            if lenient {
+                serde.push(quote!(default));
+            }
             serde.push(quote!(skip_serializing_if = "Option::is_none"));
             quote!(Option<#inner>)
         }
@@ -166,6 +182,13 @@ fn field(f: &ir::Field) -> TokenStream {
             quote!(runtime::Patch<#inner>)
         }
     };
+    if lenient {
+        serde.push(if f.repr == FieldRepr::Patch {
+            quote!(deserialize_with = "runtime::read_lenient_patch")
+        } else {
+            quote!(deserialize_with = "runtime::read_lenient")
+        });
+    }
     let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
     quote! {
         #docs
@@ -175,8 +198,8 @@ fn field(f: &ir::Field) -> TokenStream {
     }
 }
 
-fn enumeration(name: &proc_macro2::Ident, e: &ir::Enum) -> TokenStream {
-    let unknown = ident(&e.unknown_variant);
+fn enumeration(name: &proc_macro2::Ident, e: &ir::Enum, unknown: &str) -> TokenStream {
+    let unknown = ident(unknown);
     let derive_default = e.default.is_some().then(|| quote!(Default,));
     let variants = e.variants.iter().enumerate().map(|(i, v)| {
         let variant = ident(&v.rust_name);
@@ -283,6 +306,85 @@ fn enumeration(name: &proc_macro2::Ident, e: &ir::Enum) -> TokenStream {
     }
 }
 
+/// A schema that allows one value: an enum of that value alone, which refuses any other.
+fn constant(name: &proc_macro2::Ident, e: &ir::Enum) -> TokenStream {
+    let variants = e.variants.iter().enumerate().map(|(i, v)| {
+        let variant = ident(&v.rust_name);
+        let doc = match &v.value {
+            EnumValue::String(s) if s.is_empty() => " `\"\"` (the empty string)".to_owned(),
+            EnumValue::String(s) => format!(" {}", super::docs::code(s)),
+            EnumValue::Integer(n) => format!(" `{n}`"),
+        };
+        let default = (i == 0).then(|| quote!(#[default]));
+        quote! {
+            #[doc = #doc]
+            #default
+            #variant,
+        }
+    });
+    let to_wire = e.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let value = wire_literal(&v.value);
+        quote!(Self::#variant => #value,)
+    });
+    let listed = e.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let value = wire_literal(&v.value);
+        quote!((#value, Self::#variant))
+    });
+    let (accessor, accessor_ret, display, serialize, deserialize) = match e.repr {
+        EnumRepr::String => (
+            quote!(as_str),
+            quote!(&'static str),
+            quote!(f.write_str(self.as_str())),
+            quote!(serializer.serialize_str(self.as_str())),
+            quote!(runtime::deserialize_listed_string(deserializer, &[#(#listed),*])),
+        ),
+        EnumRepr::Integer => (
+            quote!(as_i64),
+            quote!(i64),
+            quote!(write!(f, "{}", self.as_i64())),
+            quote!(serializer.serialize_i64(self.as_i64())),
+            quote!(runtime::deserialize_listed_integer(deserializer, &[#(#listed),*])),
+        ),
+    };
+    quote! {
+        ///
+        /// A constant: any other value is not one of this type.
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn #accessor(&self) -> #accessor_ret {
+                match self {
+                    #(#to_wire)*
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                #display
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #serialize
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #deserialize
+            }
+        }
+    }
+}
+
 fn wire_literal(value: &EnumValue) -> Literal {
     match value {
         EnumValue::String(s) => Literal::string(s),
@@ -290,7 +392,7 @@ fn wire_literal(value: &EnumValue) -> Literal {
     }
 }
 
-fn union(name: &proc_macro2::Ident, u: &ir::Union) -> TokenStream {
+fn union(api: &ir::Api, name: &proc_macro2::Ident, u: &ir::Union) -> TokenStream {
     let unknown = ident(&u.unknown_variant);
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
@@ -305,18 +407,61 @@ fn union(name: &proc_macro2::Ident, u: &ir::Union) -> TokenStream {
             #variant(#ty),
         }
     });
+    // Read the value once, then decode the variant it fits best.
+    let best_fit = || {
+        let shapes = u.variants.iter().map(|v| shape(&v.shape));
+        let count = u.variants.len();
+        let arms = u.variants.iter().enumerate().map(|(i, v)| {
+            let variant = ident(&v.rust_name);
+            let pattern = if i + 1 == count {
+                quote!(_)
+            } else {
+                let i = Literal::usize_unsuffixed(i);
+                quote!(#i)
+            };
+            let decode = if api.holds_date_time(&v.ty) {
+                quote!(runtime::decode_lenient(value))
+            } else {
+                quote!(Deserialize::deserialize(value))
+            };
+            quote!(#pattern => #decode.map(Self::#variant),)
+        });
+        quote! {
+            runtime::decode_union(
+                value,
+                &[#(#shapes),*],
+                |variant, value| match variant {
+                    #(#arms)*
+                },
+                Self::#unknown,
+            )
+        }
+    };
     match &u.tag {
-        None => quote! {
-            #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-            #[serde(untagged)]
-            #[non_exhaustive]
-            pub enum #name {
-                #(#variants)*
-                /// A value matching none of the shapes above, kept as received.
-                #unknown(serde_json::Value),
+        None => {
+            let decode = best_fit();
+            quote! {
+                ///
+                /// Read as the variant the value fits best: see the crate's documentation.
+                #[derive(Clone, Debug, PartialEq, Serialize)]
+                #[serde(untagged)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #(#variants)*
+                    /// A value matching none of the shapes above, kept as received.
+                    #unknown(serde_json::Value),
+                }
+
+                impl<'de> Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let value = serde_json::Value::deserialize(deserializer)?;
+                        Ok(#decode)
+                    }
+                }
             }
-        },
-        Some(property) => {
+        }
+        Some(tag) => {
+            let property = &tag.property;
             let write = u.variants.iter().map(|v| {
                 let variant = ident(&v.rust_name);
                 let tag = v.tag_values.first().cloned().unwrap_or_default();
@@ -327,10 +472,25 @@ fn union(name: &proc_macro2::Ident, u: &ir::Union) -> TokenStream {
                 let tags = &v.tag_values;
                 quote!(Some(#(#tags)|*) => runtime::tagged_variant(value).map(Self::#variant),)
             });
-            let doc = format!(
-                " Told apart by the {} property.",
-                super::docs::code(property)
-            );
+            let (doc, untagged) = if tag.required {
+                (
+                    format!(
+                        " Told apart by the {} property.",
+                        super::docs::code(property)
+                    ),
+                    None,
+                )
+            } else {
+                let decode = best_fit();
+                (
+                    format!(
+                        " Told apart by the {} property; an object without it is read as the \
+                         variant it fits best.",
+                        super::docs::code(property)
+                    ),
+                    Some(quote!(None => Ok(#decode),)),
+                )
+            };
             quote! {
                 ///
                 #[doc = #doc]
@@ -357,11 +517,58 @@ fn union(name: &proc_macro2::Ident, u: &ir::Union) -> TokenStream {
                         let (tag, value) = runtime::deserialize_tagged(deserializer, #property)?;
                         match tag.as_deref() {
                             #(#read)*
+                            #untagged
                             _ => Ok(Self::#unknown(value)),
                         }
                     }
                 }
             }
+        }
+    }
+}
+
+/// A variant's shape, as the runtime's `Shape`.
+fn shape(shape: &ir::Shape) -> TokenStream {
+    match shape {
+        ir::Shape::Any => quote!(runtime::Shape::Any),
+        ir::Shape::Bool => quote!(runtime::Shape::Bool),
+        ir::Shape::Integer => quote!(runtime::Shape::Integer),
+        ir::Shape::Number => quote!(runtime::Shape::Number),
+        ir::Shape::String => quote!(runtime::Shape::String),
+        ir::Shape::Array => quote!(runtime::Shape::Array),
+        ir::Shape::Values(values) => {
+            let strings: Vec<&str> = values
+                .iter()
+                .filter_map(|v| match v {
+                    EnumValue::String(s) => Some(s.as_str()),
+                    EnumValue::Integer(_) => None,
+                })
+                .collect();
+            let integers: Vec<Literal> = values
+                .iter()
+                .filter_map(|v| match v {
+                    EnumValue::Integer(n) => Some(Literal::i64_unsuffixed(*n)),
+                    EnumValue::String(_) => None,
+                })
+                .collect();
+            if integers.is_empty() {
+                quote!(runtime::Shape::Strings(&[#(#strings),*]))
+            } else {
+                quote!(runtime::Shape::Integers(&[#(#integers),*]))
+            }
+        }
+        ir::Shape::Object(properties) => {
+            let properties = properties.iter().map(|p| {
+                let name = &p.wire_name;
+                let required = p.required;
+                let value = self::shape(&p.shape);
+                quote!((#name, #required, #value))
+            });
+            quote!(runtime::Shape::Object(&[#(#properties),*]))
+        }
+        ir::Shape::AnyOf(shapes) => {
+            let shapes = shapes.iter().map(self::shape);
+            quote!(runtime::Shape::AnyOf(&[#(#shapes),*]))
         }
     }
 }

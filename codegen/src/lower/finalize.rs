@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 
 use crate::diagnostics::Diagnostic;
-use crate::ir::{self, BodyEncoding, FieldRepr, Outcome, ResponseBody, Ty, TypeKind};
+use crate::ir::{
+    self, BodyEncoding, FieldRepr, Outcome, ResponseBody, Shape, ShapeProperty, Ty, TypeKind,
+};
 
 pub(crate) fn finalize(api: &mut ir::Api) -> Vec<Diagnostic> {
     api.types.sort_by(|a, b| a.name.cmp(&b.name));
@@ -38,16 +40,123 @@ pub(crate) fn finalize(api: &mut ir::Api) -> Vec<Diagnostic> {
                     (false, _) => FieldRepr::Optional,
                 };
             }
-            s.derive_default = s.flattened.is_empty()
-                && s.fields
-                    .iter()
-                    .all(|f| matches!(f.repr, FieldRepr::Optional | FieldRepr::Patch));
+        }
+    }
+    // A required constant has its one value as its default.
+    let constant = |ty: &Ty| match ty {
+        Ty::Named(name) => index.get(name).is_some_and(
+            |&t| matches!(&api.types[t].kind, TypeKind::Enum(e) if e.unknown_variant.is_none()),
+        ),
+        _ => false,
+    };
+    let defaults: Vec<bool> = api
+        .types
+        .iter()
+        .map(|def| match &def.kind {
+            TypeKind::Struct(s) => {
+                s.flattened.is_empty()
+                    && s.fields.iter().all(|f| match f.repr {
+                        FieldRepr::Optional | FieldRepr::Patch => true,
+                        FieldRepr::Plain => constant(&f.ty),
+                        FieldRepr::Nullable => false,
+                    })
+            }
+            _ => false,
+        })
+        .collect();
+    for (def, default) in api.types.iter_mut().zip(defaults) {
+        if let TypeKind::Struct(s) = &mut def.kind {
+            s.derive_default = default;
         }
     }
 
     break_recursion(api, &index, &mut diagnostics);
     check_nesting(api, &index, &mut diagnostics);
+    union_shapes(api, &index);
     diagnostics
+}
+
+/// How many generated types deep a variant's shape looks (through aliases and unions
+/// standing as variants); deeper, any value fits.
+const MAX_SHAPE_DEPTH: usize = 6;
+
+/// Fills in what each union variant's JSON looks like, from the lowered types.
+fn union_shapes(api: &mut ir::Api, index: &HashMap<String, usize>) {
+    let mut shapes = Vec::new();
+    for (i, def) in api.types.iter().enumerate() {
+        if let TypeKind::Union(u) = &def.kind {
+            for (v, variant) in u.variants.iter().enumerate() {
+                shapes.push((i, v, shape_of(api, index, &variant.ty, 0, true)));
+            }
+        }
+    }
+    for (i, v, shape) in shapes {
+        if let TypeKind::Union(u) = &mut api.types[i].kind {
+            u.variants[v].shape = shape;
+        }
+    }
+}
+
+/// The shape of values of `ty`. `whole`: the value stands as a variant, so an object
+/// lists its properties and an enum its values; inside an object (not `whole`), nested
+/// objects are any object and open enums any string or integer.
+fn shape_of(
+    api: &ir::Api,
+    index: &HashMap<String, usize>,
+    ty: &Ty,
+    depth: usize,
+    whole: bool,
+) -> Shape {
+    match ty {
+        Ty::Bool => Shape::Bool,
+        Ty::I8 | Ty::I16 | Ty::I32 | Ty::I64 | Ty::U8 | Ty::U16 | Ty::U32 | Ty::U64 => {
+            Shape::Integer
+        }
+        Ty::F32 | Ty::F64 => Shape::Number,
+        Ty::String | Ty::DateTime | Ty::Date | Ty::Uuid | Ty::Base64 => Shape::String,
+        Ty::Binary | Ty::Vec(_) => Shape::Array,
+        Ty::JsonObject | Ty::Map(_) => Shape::Object(Vec::new()),
+        Ty::File | Ty::Json => Shape::Any,
+        Ty::Option(inner) | Ty::Box(inner) => shape_of(api, index, inner, depth, whole),
+        Ty::Named(name) => {
+            let Some(def) = index.get(name).map(|&i| &api.types[i]) else {
+                return Shape::Any;
+            };
+            if depth >= MAX_SHAPE_DEPTH {
+                return Shape::Any;
+            }
+            match &def.kind {
+                TypeKind::Struct(s) if whole => Shape::Object(
+                    s.fields
+                        .iter()
+                        .map(|f| ShapeProperty {
+                            wire_name: f.wire_name.clone(),
+                            required: matches!(f.repr, FieldRepr::Plain | FieldRepr::Nullable),
+                            shape: shape_of(api, index, &f.ty, depth + 1, false),
+                        })
+                        .collect(),
+                ),
+                TypeKind::Struct(_) => Shape::Object(Vec::new()),
+                TypeKind::Enum(e) if whole || e.unknown_variant.is_none() => {
+                    Shape::Values(e.variants.iter().map(|v| v.value.clone()).collect())
+                }
+                TypeKind::Enum(e) => match e.repr {
+                    ir::EnumRepr::String => Shape::String,
+                    ir::EnumRepr::Integer => Shape::Integer,
+                },
+                TypeKind::Alias(inner) | TypeKind::Newtype(inner) => {
+                    shape_of(api, index, inner, depth + 1, whole)
+                }
+                TypeKind::Union(u) => Shape::AnyOf(
+                    u.variants
+                        .iter()
+                        .map(|v| shape_of(api, index, &v.ty, depth + 1, whole))
+                        .collect(),
+                ),
+                TypeKind::Outcome(_) => Shape::Any,
+            }
+        }
+    }
 }
 
 /// Chains of nested types longer than this make rustc overflow its default recursion limit

@@ -662,8 +662,11 @@ impl<'a> Lowerer<'a> {
             first_success &= !success;
             let body = match response_media(&response.content) {
                 None => ResponseBody::Empty,
-                Some((_, _, BodyEncoding::Text)) => ResponseBody::Text,
                 Some((_, _, BodyEncoding::Binary)) => ResponseBody::Binary,
+                Some((_, media, _)) if media.schema.as_ref().is_some_and(|s| self.is_binary(s)) => {
+                    ResponseBody::Binary
+                }
+                Some((_, _, BodyEncoding::Text)) => ResponseBody::Text,
                 Some((media_type, media, _)) => match &media.schema {
                     Some(schema) => {
                         let s_at = r_at.push("content").push(media_type).push("schema");

@@ -325,7 +325,7 @@ impl<'a> Lowerer<'a> {
                 FlatUnion::Inline(branches, at) => {
                     let name = self.claim_type_name(&format!("{type_name}Variant"));
                     let union = self.union(&name, branches);
-                    let tag = union.tag.clone();
+                    let tag = union.tag.as_ref().map(|t| t.property.clone());
                     let docs =
                         format!("The shapes a `{type_name}` also takes, one of which it has.");
                     self.types.insert(
@@ -431,6 +431,8 @@ impl<'a> Lowerer<'a> {
                 ty,
                 tag_values,
                 docs,
+                // Known once every type is lowered.
+                shape: ir::Shape::Any,
             });
         }
         let unknown_variant = if namer.is_taken("Unknown") {
@@ -439,7 +441,10 @@ impl<'a> Lowerer<'a> {
             namer.claim("Unknown")
         };
         ir::Union {
-            tag: tagging.map(|t| t.property),
+            tag: tagging.map(|t| ir::UnionTag {
+                property: t.property,
+                required: t.required,
+            }),
             variants,
             unknown_variant,
         }
@@ -489,9 +494,12 @@ impl<'a> Lowerer<'a> {
             return Some(Tagging {
                 property: d.property_name.clone(),
                 values,
+                required: true,
             });
         }
-        // A property that every branch requires, each with its own single string value.
+        // A property that every branch declares with its own single string value (a
+        // constant), whether or not it is required: pydantic's `Literal` fields with a
+        // default are not.
         let objects: Vec<Object<'a>> = branches
             .items
             .iter()
@@ -500,10 +508,9 @@ impl<'a> Lowerer<'a> {
         let first = objects.first()?;
         'candidates: for (candidate, ..) in &first.properties {
             let mut values: Vec<Vec<String>> = Vec::new();
+            let mut required = true;
             for object in &objects {
-                if !object.required.iter().any(|r| r == candidate) {
-                    continue 'candidates;
-                }
+                required &= object.required.iter().any(|r| r == candidate);
                 let Some((_, schema, _)) = object.properties.iter().find(|(p, ..)| p == candidate)
                 else {
                     continue 'candidates;
@@ -519,19 +526,50 @@ impl<'a> Lowerer<'a> {
             return Some(Tagging {
                 property: (*candidate).to_owned(),
                 values,
+                required,
             });
         }
         None
     }
 
+    /// The one string a schema allows (`const`, or an `enum` of one value, `null` aside).
     fn single_string_value(&self, schema: SchemaRef<'a>) -> Option<String> {
         let s = self.resolve(schema)?;
-        match &s.schema_kind {
-            SchemaKind::Type(Type::String(t)) if t.enumeration.len() == 1 => {
-                t.enumeration[0].clone()
+        let mut values: Vec<&str> = match &s.schema_kind {
+            SchemaKind::Type(Type::String(t)) => {
+                t.enumeration.iter().flatten().map(String::as_str).collect()
             }
+            SchemaKind::Any(any) if any.typ.as_deref().is_none_or(|t| t == "string") => {
+                let strings: Option<Vec<&str>> = any
+                    .enumeration
+                    .iter()
+                    .filter(|v| !v.is_null())
+                    .map(serde_json::Value::as_str)
+                    .collect();
+                strings?
+            }
+            _ => return None,
+        };
+        values.dedup();
+        match values.as_slice() {
+            [only] => Some((*only).to_owned()),
             _ => None,
         }
+    }
+
+    /// Whether a schema is `type: string, format: binary`: raw bytes, whatever the media
+    /// type that carries them says.
+    pub(super) fn is_binary(&self, schema: &'a ReferenceOr<Schema>) -> bool {
+        self.resolve(schema.into())
+            .is_some_and(|s| match &s.schema_kind {
+                SchemaKind::Type(Type::String(t)) => {
+                    t.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+                }
+                SchemaKind::Any(any) => {
+                    any.typ.as_deref() == Some("string") && any.format.as_deref() == Some("binary")
+                }
+                _ => false,
+            })
     }
 
     /// The schema a reference points to, following chains of references.
@@ -881,6 +919,8 @@ struct Tagging {
     property: String,
     /// Tag values per branch, in branch order.
     values: Vec<Vec<String>>,
+    /// Whether every branch requires the property.
+    required: bool,
 }
 
 impl<'a> Object<'a> {
@@ -1160,7 +1200,7 @@ fn string_enum(values: Vec<String>, s: &Schema) -> ir::Enum {
         });
     ir::Enum {
         repr: ir::EnumRepr::String,
-        unknown_variant: unknown_variant(&mut namer),
+        unknown_variant: unknown_variant(&mut namer, &variants),
         variants,
         default,
     }
@@ -1198,16 +1238,21 @@ fn integer_enum(values: Vec<i64>, s: &Schema) -> ir::Enum {
         });
     ir::Enum {
         repr: ir::EnumRepr::Integer,
-        unknown_variant: unknown_variant(&mut namer),
+        unknown_variant: unknown_variant(&mut namer, &variants),
         variants,
         default,
     }
 }
 
-fn unknown_variant(namer: &mut Namer) -> String {
-    if namer.is_taken("Unknown") {
+/// The variant that keeps unlisted values, for every enum but a constant: a schema that
+/// allows one value means "this value", and another is not a value of it.
+fn unknown_variant(namer: &mut Namer, variants: &[ir::Variant]) -> Option<String> {
+    if variants.len() == 1 {
+        return None;
+    }
+    Some(if namer.is_taken("Unknown") {
         namer.claim("UnknownValue")
     } else {
         namer.claim("Unknown")
-    }
+    })
 }
