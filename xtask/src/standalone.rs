@@ -16,8 +16,8 @@ use openapi_clientgen::{CrateOptions, Edition};
 /// Fixtures whose crates are built: between them they use every part of the runtime and
 /// every optional dependency (`inline_formats` has dates, UUIDs and bytes only inline, in
 /// responses and bodies; `bodies` needs reqwest's multipart feature; `recursion` has no
-/// operations).
-const FIXTURES: [&str; 8] = [
+/// operations; `union_fit` has constants and every kind of union).
+const FIXTURES: [&str; 9] = [
     "inline_formats",
     "bodies",
     "security",
@@ -26,6 +26,7 @@ const FIXTURES: [&str; 8] = [
     "path_params",
     "refs_anywhere",
     "recursion",
+    "union_fit",
 ];
 
 /// Generates the LiveDesk crate and the fixture crates under the target directory and

@@ -464,7 +464,7 @@ async fn tagged_unions_write_and_read_their_tag() {
 }
 
 #[test]
-fn untagged_unions_try_their_shapes_in_order() {
+fn untagged_unions_pick_the_shape_the_value_fits() {
     use one_of::types::{IdOrName, Pet};
     assert_eq!(
         serde_json::from_value::<IdOrName>(json!(7)).expect("int"),

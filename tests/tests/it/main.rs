@@ -16,4 +16,5 @@ mod generation;
 mod prism;
 mod support;
 mod tolerance;
+mod unions;
 mod wire;
