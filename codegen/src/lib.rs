@@ -14,6 +14,7 @@ mod emit;
 pub mod ir;
 mod loader;
 mod locate;
+pub mod lossless;
 mod lower;
 mod names;
 mod render;
@@ -592,16 +593,21 @@ fn crate_root(
     }
 }
 
+#[cfg(feature = "cli")]
 pub use emit::conformance::PlannedCall;
 
 /// A program that calls every operation of a generated client: see
 /// [`conformance_harness`].
+#[cfg(feature = "cli")]
 #[derive(Clone, Debug)]
 pub struct ConformanceHarness {
     /// The program's `main.rs`. It takes the base URL as its argument and prints one JSON
     /// object per call and line: `operation`, `method`, `path`, `call` (`required` or
     /// `all`), `outcome` (`passed`, `rejected`, `undecodable`, `argument`, `unmockable`
-    /// or `error`) and `detail`.
+    /// or `error`) and `detail`; for a passed call also `status`, `received` and
+    /// `reencoded` (the JSON body and what its decoded value encodes to, when they differ)
+    /// and `unmatched`, which [`lossless::reported_losses`] reads; for an undecodable
+    /// response, `path` (where decoding failed).
     pub main_rs: String,
     /// Every call, in the order made, with those the program cannot make and why.
     pub calls: Vec<PlannedCall>,
@@ -610,19 +616,19 @@ pub struct ConformanceHarness {
     pub extra_crates: Vec<&'static str>,
 }
 
-/// The conformance harness of the client that [`generate`] makes from `spec` as the crate
-/// `crate_name`: a program calling each operation once with its required inputs and, where
-/// it has optional ones, once with all of them, with values from the spec's examples and
+/// The conformance harness of the client that [`generate`] makes from `spec`, which it
+/// depends on as the crate `api_client` (a renamed dependency): a program calling each
+/// operation once with its required inputs and, where it has optional ones, once with all
+/// of them, with values from the spec's examples and
 /// defaults or made up from its schemas, always the same for the same spec. Pointed at a
 /// validating mock of the spec, it tells which requests the spec rejects and which
-/// responses the client cannot read.
-pub fn conformance_harness(
-    spec: &str,
-    crate_name: &str,
-) -> Result<ConformanceHarness, Vec<Diagnostic>> {
+/// responses the client cannot read or loses values of. `seed` chooses the strings made up
+/// for `pattern`s.
+#[cfg(feature = "cli")]
+pub fn conformance_harness(spec: &str, seed: u64) -> Result<ConformanceHarness, Vec<Diagnostic>> {
     let (api, _) = lower_spec(spec)?;
     let doc = loader::parse_tree(spec).map_err(|d| vec![d])?;
-    let harness = emit::conformance::harness(&api, &doc, crate_name);
+    let harness = emit::conformance::harness(&api, &doc, seed);
     let main_rs = render::render(
         harness.tokens,
         &header("openapi-clientgen conformance", "the spec"),

@@ -18,6 +18,18 @@
 #[path = "../../codegen/runtime/runtime.rs"]
 mod runtime;
 
+// Conformance programs know the client they check as `api_client`.
+extern crate livedesk_client as api_client;
+
+/// What conformance programs share, compiled and linted here; `openapi-clientgen
+/// conformance` puts it into each of its programs.
+#[allow(
+    dead_code,
+    reason = "conformance programs use these items; this crate only checks them"
+)]
+#[path = "../../codegen/conformance/support.rs"]
+mod conformance_support;
+
 /// One module per fixture spec.
 #[rustfmt::skip]
 pub mod fixtures {

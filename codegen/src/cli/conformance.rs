@@ -67,7 +67,10 @@ pub enum Modes {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outcome {
     /// `passed`; `rejected` (Prism found the request in violation of the spec);
-    /// `undecodable` (the response did not decode into the client's types); `argument`
+    /// `undecodable` (the response did not decode into the client's types); `lossy` (it
+    /// decoded, but a value the spec declares did not survive: missing or different when
+    /// the decoded value is encoded again, or kept in a union's catch-all variant while one
+    /// of its variants fits); `argument`
     /// (a value from the spec is not one of the client's type); `document` (the response
     /// Prism would send from the spec violates the spec's own schema); `error` (no
     /// response); `unmockable` (Prism cannot answer the operation); `skipped` (the
@@ -270,7 +273,8 @@ pub fn check(args: &ConformanceArgs) -> Result<Report, Failure> {
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let client = crate::generate(&spec, &options).map_err(problems)?;
-    let harness = crate::conformance_harness(&spec, &name).map_err(problems)?;
+    let (api, _) = crate::lower_spec(&spec).map_err(problems)?;
+    let harness = crate::conformance_harness(&spec, args.seed).map_err(problems)?;
 
     files::write(&out.join("client"), &client).map_err(Failure::Io)?;
     write(&out.join("harness/src/main.rs"), &harness.main_rs)?;
@@ -297,7 +301,7 @@ pub fn check(args: &ConformanceArgs) -> Result<Report, Failure> {
     };
     let mut results: Vec<Vec<(&'static str, Outcome)>> = vec![Vec::new(); harness.calls.len()];
     for &mode in &modes {
-        let lines = run_mode(&prism, &spec_path, &binary, &out, mode, args.seed)?;
+        let lines = run_mode(&api, &prism, &spec_path, &binary, &out, mode, args.seed)?;
         let mut made = lines.into_iter();
         for (planned, result) in harness.calls.iter().zip(&mut results) {
             let outcome = match &planned.skipped {
@@ -339,9 +343,10 @@ fn write(path: &Path, text: &str) -> Result<(), Failure> {
 fn harness_manifest(package: &str, client: &str, extra: &[&str]) -> String {
     let mut manifest = format!(
         "[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [dependencies]\n{client} = {{ path = \"../client\" }}\n\
-         serde = \"1\"\nserde_json = \"1\"\n\
-         tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n"
+         [dependencies]\napi_client = {{ package = \"{client}\", path = \"../client\", features = [\"tracing\"] }}\n\
+         http = \"1\"\nserde = \"1\"\nserde_json = \"1\"\n\
+         tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n\
+         tracing = {{ version = \"0.1\", default-features = false, features = [\"std\"] }}\n"
     );
     for krate in extra {
         manifest.push_str(match *krate {
@@ -388,6 +393,7 @@ impl Drop for Prism {
 /// Starts Prism in `mode`, runs the harness against it, and returns the outcomes it
 /// printed, in order.
 fn run_mode(
+    api: &crate::ir::Api,
     prism: &Path,
     spec: &Path,
     binary: &Path,
@@ -454,11 +460,103 @@ fn run_mode(
     Ok(String::from_utf8_lossy(&output)
         .lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .map(|line| Outcome {
-            outcome: line["outcome"].as_str().unwrap_or("error").to_owned(),
-            detail: line["detail"].as_str().unwrap_or("").to_owned(),
-        })
+        .map(|line| outcome(api, &line))
         .collect())
+}
+
+/// A harness line's outcome: a passed call whose body lost a value the spec declares on
+/// its way through the client's types, or kept one in a union's catch-all variant that
+/// fits one of its variants, is `lossy`.
+pub fn outcome(api: &crate::ir::Api, line: &Value) -> Outcome {
+    let outcome = line["outcome"].as_str().unwrap_or("error").to_owned();
+    let detail = line["detail"].as_str().unwrap_or("").to_owned();
+    if outcome == "undecodable" {
+        let recursive = line["operation"].as_str().and_then(|id| {
+            let status = line["status"]
+                .as_u64()
+                .and_then(|s| u16::try_from(s).ok())?;
+            let ty = crate::lossless::response_type(api, id, status)?;
+            recursion_on(api, ty, line["at"].as_str()?)
+        });
+        if let Some(name) = recursive {
+            return Outcome {
+                outcome: "unmockable".to_owned(),
+                detail: format!(
+                    "Prism's response nests the recursive type `{name}` in itself and ends in a value its schema does not allow (a limit of the mock, not of the client): {detail}"
+                ),
+            };
+        }
+    }
+    let lost = crate::lossless::reported_losses(api, line);
+    if outcome != "passed" || lost.is_empty() {
+        return Outcome { outcome, detail };
+    }
+    let shown = lost.len().min(5);
+    let more = lost.len() - shown;
+    let mut detail = lost[..shown].join("; ");
+    if more > 0 {
+        let _ = write!(detail, "; and {more} more");
+    }
+    Outcome {
+        outcome: "lossy".to_owned(),
+        detail,
+    }
+}
+
+/// The generated type that the value at `at` (a path such as `items[0].children[2].name`)
+/// in a body of type `ty` is nested in twice, when there is one: the failing value is part
+/// of a recursive structure.
+fn recursion_on(api: &crate::ir::Api, ty: &crate::ir::Ty, at: &str) -> Option<String> {
+    use crate::ir::{Ty, TypeKind};
+    let mut seen: Vec<&str> = Vec::new();
+    let mut current = ty;
+    let segments = at
+        .split('.')
+        .flat_map(|part| part.split('['))
+        .filter(|s| !s.is_empty());
+    let mut segments = segments.peekable();
+    for _ in 0..256 {
+        match current {
+            Ty::Option(inner) | Ty::Box(inner) => current = inner,
+            Ty::Vec(inner) | Ty::Map(inner) => {
+                segments.next()?;
+                current = inner;
+            }
+            Ty::Named(name) => {
+                if seen.contains(&name.as_str()) {
+                    return Some(name.clone());
+                }
+                seen.push(name);
+                let kind = &api.find_type(name)?.kind;
+                match kind {
+                    TypeKind::Alias(inner) | TypeKind::Newtype(inner) => current = inner,
+                    TypeKind::Struct(s) => {
+                        let key = segments.next()?;
+                        current = &s.fields.iter().find(|f| f.wire_name == key)?.ty;
+                    }
+                    TypeKind::Union(u) => {
+                        // Which variant failed is not known: the first that declares the
+                        // next property.
+                        let key = *segments.peek()?;
+                        let declares = |ty: &Ty| {
+                            let mut ty = ty;
+                            while let Ty::Box(inner) | Ty::Option(inner) = ty {
+                                ty = inner;
+                            }
+                            matches!(ty, Ty::Named(n) if matches!(
+                                api.find_type(n).map(|t| &t.kind),
+                                Some(TypeKind::Struct(s)) if s.fields.iter().any(|f| f.wire_name == key)
+                            ))
+                        };
+                        current = &u.variants.iter().find(|v| declares(&v.ty))?.ty;
+                    }
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// Runs the harness with `base_url`, killing it after `limit`; returns what it printed.

@@ -40,14 +40,16 @@ pub(crate) struct Harness {
     pub(crate) calls: Vec<PlannedCall>,
 }
 
-/// The harness for `api`, whose raw document is `doc`, calling the crate `crate_name`.
-pub(crate) fn harness<'d>(api: &'d ir::Api, doc: &'d Value, crate_name: &str) -> Harness {
+/// The harness for `api`, whose raw document is `doc`, calling the client crate as the
+/// dependency `api_client`; `seed` chooses the strings made up for patterns.
+pub(crate) fn harness<'d>(api: &'d ir::Api, doc: &'d Value, seed: u64) -> Harness {
     let sampler = Sampler {
         api,
         doc,
+        seed,
         notes: std::cell::RefCell::default(),
     };
-    let krate = ident(&crate_name.replace('-', "_"));
+    let support = support();
     let mut calls = Vec::new();
     let mut functions = Vec::new();
     let mut invocations = Vec::new();
@@ -91,7 +93,13 @@ pub(crate) fn harness<'d>(api: &'d ir::Api, doc: &'d Value, crate_name: &str) ->
         //! `call`, `outcome` and `detail`.
         #![allow(deprecated, dead_code, unused_imports, clippy::all)]
 
-        use #krate::*;
+        use api_client::*;
+        use support::{not_json, reencode};
+
+        /// Response bodies as received, and the report of a call that passed.
+        mod support {
+            #support
+        }
 
         /// Which call a line reports.
         struct Call {
@@ -148,9 +156,23 @@ pub(crate) fn harness<'d>(api: &'d ir::Api, doc: &'d Value, crate_name: &str) ->
             Some((kind, detail))
         }
 
-        fn report<S, E>(call: &Call, result: Result<Response<S>, Error<E>>) {
+        fn report<S, E>(call: &Call, result: Result<Response<S>, Error<E>>, json: fn(&S) -> Option<serde_json::Value>) {
+            if let Ok(response) = &result {
+                let serde_json::Value::Object(fields) = serde_json::json!({
+                    "operation": call.operation,
+                    "method": call.method,
+                    "path": call.path,
+                    "call": call.call,
+                    "detail": response.status().as_str(),
+                }) else {
+                    return;
+                };
+                println!("{}", support::passed(fields, response.status().as_u16(), json(response.body())));
+                return;
+            }
+            support::take_unmatched();
             match result {
-                Ok(response) => print(call, "passed", response.status().as_str()),
+                Ok(_) => {}
                 Err(Error::Status(error)) => match prism_problem(error.text()) {
                     Some((kind, detail)) if kind == "UNPROCESSABLE_ENTITY" || kind == "NOT_FOUND"
                         || kind == "NO_PATH_MATCHED_ERROR" || kind == "NO_METHOD_MATCHED_ERROR"
@@ -173,7 +195,19 @@ pub(crate) fn harness<'d>(api: &'d ir::Api, doc: &'d Value, crate_name: &str) ->
                     }
                     None => print(call, "undecodable", &format!("{}: the error body does not decode: {}", error.status().as_str(), error.text())),
                 },
-                Err(Error::Decode(error)) => print(call, "undecodable", &error.to_string()),
+                Err(Error::Decode(error)) => {
+                    let line = serde_json::json!({
+                        "operation": call.operation,
+                        "method": call.method,
+                        "path": call.path,
+                        "call": call.call,
+                        "outcome": "undecodable",
+                        "detail": error.to_string(),
+                        "status": error.status().as_u16(),
+                        "at": error.path(),
+                    });
+                    println!("{line}");
+                }
                 Err(error) => print(call, "error", &error.to_string()),
             }
         }
@@ -183,7 +217,9 @@ pub(crate) fn harness<'d>(api: &'d ir::Api, doc: &'d Value, crate_name: &str) ->
         #[tokio::main(flavor = "current_thread")]
         async fn main() {
             let base_url = std::env::args().nth(1).expect("the base URL as the first argument");
+            support::Unmatched::install();
             let client = #client
+                .hook(support::Capture)
                 .base_url(base_url)
                 .timeout(std::time::Duration::from_secs(60))
                 .build()
@@ -192,6 +228,20 @@ pub(crate) fn harness<'d>(api: &'d ir::Api, doc: &'d Value, crate_name: &str) ->
         }
     };
     Harness { tokens, calls }
+}
+
+/// The code conformance programs share, `conformance/support.rs`, as tokens.
+fn support() -> TokenStream {
+    const SOURCE: &str = include_str!("../../conformance/support.rs");
+    match syn::parse_file(SOURCE) {
+        Ok(file) => {
+            let attrs = &file.attrs;
+            let items = &file.items;
+            quote!(#(#attrs)* #(#items)*)
+        }
+        // The file is compiled by the workspace: it parses.
+        Err(_) => TokenStream::new(),
+    }
 }
 
 /// `Client::builder(...)` with made-up credentials for every scheme (mocks check only that
@@ -280,10 +330,16 @@ fn call(
             sources.push(source);
             let statement = match body.encoding {
                 BodyEncoding::Binary => {
-                    let text = json
-                        .as_str()
-                        .map_or_else(|| json.to_string(), str::to_owned);
-                    quote!(let body: Vec<u8> = #text.as_bytes().to_vec();)
+                    let bytes: Vec<u8> = match &json {
+                        Value::String(text) => text.as_bytes().to_vec(),
+                        Value::Array(items) => items
+                            .iter()
+                            .filter_map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
+                            .collect(),
+                        other => other.to_string().into_bytes(),
+                    };
+                    let bytes = proc_macro2::Literal::byte_string(&bytes);
+                    quote!(let body: Vec<u8> = #bytes.to_vec();)
                 }
                 BodyEncoding::Text => {
                     let text = json
@@ -319,14 +375,47 @@ fn call(
         sources.join(", ")
     };
     let notes = sampler.notes.borrow().join("; ");
+    let json = reencoder(sampler.api, &op.success);
     Ok((
         quote! {
             #(#lets)*
-            report(&call, client.#method(#(#args),*) #(#setters)* .await);
+            report(&call, client.#method(#(#args),*) #(#setters)* .await, #json);
         },
         values,
         notes,
     ))
+}
+
+/// What turns the operation's decoded success body into JSON again: `reencode` for JSON
+/// bodies, a match over the variants of an outcome enum, `not_json` otherwise.
+fn reencoder(api: &ir::Api, success: &ir::Outcome) -> TokenStream {
+    match success {
+        ir::Outcome::Single(ir::ResponseBody::Json(_)) => quote!(reencode),
+        ir::Outcome::Single(_) => quote!(not_json),
+        ir::Outcome::ByStatus(name) => {
+            let type_name = ident(name);
+            let variants = api.outcome_variants(name);
+            let arms = variants.iter().map(|v| {
+                let variant = ident(&v.rust_name);
+                match v.body {
+                    ir::ResponseBody::Json(_) => {
+                        quote!(types::#type_name::#variant(body) => reencode(body),)
+                    }
+                    ir::ResponseBody::Empty => quote!(types::#type_name::#variant => None,),
+                    ir::ResponseBody::Text | ir::ResponseBody::Binary => {
+                        quote!(types::#type_name::#variant(_) => None,)
+                    }
+                }
+            });
+            quote! {
+                |outcome: &types::#type_name| match outcome {
+                    #(#arms)*
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                }
+            }
+        }
+    }
 }
 
 /// Whether the client method takes the parameter by reference.
@@ -346,6 +435,8 @@ fn owned_param_type(p: &Param) -> TokenStream {
 struct Sampler<'d> {
     api: &'d ir::Api,
     doc: &'d Value,
+    /// Chooses the strings made up for patterns.
+    seed: u64,
     /// Defects of the document met while making values, for the report.
     notes: std::cell::RefCell<Vec<String>>,
 }
@@ -556,7 +647,17 @@ impl<'d> Sampler<'d> {
             "number" => Some(number(schema)),
             "boolean" => Some(Value::Bool(true)),
             "null" => Some(Value::Null),
-            _ => Some(Value::from(string(schema))),
+            // Raw bytes (a file, a binary part) are bytes, not text.
+            _ if schema.get("format").and_then(Value::as_str) == Some("binary") => Some(
+                Value::Array(b"example".iter().map(|b| Value::from(*b)).collect()),
+            ),
+            _ => Some(Value::from(
+                schema
+                    .get("pattern")
+                    .and_then(Value::as_str)
+                    .and_then(|pattern| matching(pattern, schema, self.seed))
+                    .unwrap_or_else(|| string(schema)),
+            )),
         }
     }
 
@@ -705,6 +806,64 @@ fn number(schema: &Value) -> Value {
     Value::from(value)
 }
 
+/// A string matching `pattern` (an ECMA-262 regular expression, which matches anywhere in
+/// the text unless anchored) within the schema's length bounds, chosen by `seed`; `None`
+/// when the pattern uses what cannot be generated (lookarounds, backreferences) or no
+/// attempt fits the bounds.
+fn matching(pattern: &str, schema: &Value, seed: u64) -> Option<String> {
+    use rand::SeedableRng as _;
+    use rand::distr::Distribution as _;
+    // ASCII classes first (`\w`, `\d` are ASCII in ECMA-262); Unicode when the pattern needs it.
+    let hir = match regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .build()
+        .parse(pattern)
+    {
+        Ok(hir) => hir,
+        Err(_) => regex_syntax::Parser::new().parse(pattern).ok()?,
+    };
+    let generator = rand_regex::Regex::with_hir(unanchored(hir), 8).ok()?;
+    let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0);
+    let max = schema
+        .get("maxLength")
+        .and_then(Value::as_u64)
+        .unwrap_or(u64::MAX);
+    // The same pattern gives the same strings for the same seed, whatever else changes.
+    let salt = pattern.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let mut rng = rand_xorshift::XorShiftRng::seed_from_u64(seed ^ salt);
+    (0..32).find_map(|_| {
+        let text: String = generator.sample(&mut rng);
+        let length = text.chars().count() as u64;
+        (min..=max).contains(&length).then_some(text)
+    })
+}
+
+/// A pattern without the anchors that say where its match starts and ends: a string that
+/// is exactly one match satisfies it either way.
+fn unanchored(hir: regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
+    use regex_syntax::hir::{Hir, HirKind};
+    match hir.into_kind() {
+        HirKind::Look(_) => Hir::empty(),
+        HirKind::Concat(parts) => Hir::concat(parts.into_iter().map(unanchored).collect()),
+        HirKind::Alternation(parts) => {
+            Hir::alternation(parts.into_iter().map(unanchored).collect())
+        }
+        HirKind::Capture(mut capture) => {
+            capture.sub = Box::new(unanchored(*capture.sub));
+            Hir::capture(capture)
+        }
+        HirKind::Repetition(mut repetition) => {
+            repetition.sub = Box::new(unanchored(*repetition.sub));
+            Hir::repetition(repetition)
+        }
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(literal) => Hir::literal(literal.0),
+        HirKind::Class(class) => Hir::class(class),
+    }
+}
+
 /// A string of the schema's format, padded or cut to its length bounds.
 fn string(schema: &Value) -> String {
     let format = schema.get("format").and_then(Value::as_str).unwrap_or("");
@@ -748,6 +907,7 @@ mod tests {
         super::Sampler {
             api: &api,
             doc,
+            seed: 1,
             notes: std::cell::RefCell::default(),
         }
         .sample(schema, all, 0)
@@ -788,6 +948,29 @@ mod tests {
         let pair =
             json!({"type": "array", "prefixItems": [{"type": "number"}, {"type": "boolean"}]});
         assert_eq!(sampled(&json!({}), &pair, false), Some(json!([1.5, true])));
+    }
+
+    #[test]
+    fn strings_match_their_pattern_and_bytes_are_bytes() {
+        let sid = json!({"type": "string", "pattern": "^VA[0-9a-fA-F]{32}$"});
+        let made = sampled(&json!({}), &sid, false).expect("a value");
+        let text = made.as_str().expect("a string");
+        assert_eq!(text.len(), 34, "{text}");
+        assert!(text.starts_with("VA"), "{text}");
+        assert!(text[2..].chars().all(|c| c.is_ascii_hexdigit()), "{text}");
+        // The same seed, the same string; bounds are kept.
+        assert_eq!(sampled(&json!({}), &sid, false), Some(made));
+        let bounded = json!({"pattern": "[a-z]+", "minLength": 5, "maxLength": 6});
+        let text = super::matching("[a-z]+", &bounded, 7).expect("fits");
+        assert!((5..=6).contains(&text.len()), "{text}");
+        assert!(text.chars().all(|c| c.is_ascii_lowercase()), "{text}");
+        // What cannot be generated falls back to the format's string.
+        assert_eq!(super::matching("(a)\\1", &json!({}), 1), None);
+        let file = json!({"type": "string", "format": "binary"});
+        assert_eq!(
+            sampled(&json!({}), &file, false),
+            Some(json!(b"example".to_vec()))
+        );
     }
 
     #[test]

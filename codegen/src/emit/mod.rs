@@ -2,6 +2,7 @@
 //! and the example. One small function per shape; nothing here looks at `openapiv3`.
 
 pub(crate) mod client;
+#[cfg(feature = "cli")]
 pub(crate) mod conformance;
 pub(crate) mod docs;
 pub(crate) mod example;
