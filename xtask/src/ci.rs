@@ -1,6 +1,7 @@
 //! `cargo xtask ci`: every check the project has, cheapest first, stopping at the first
-//! failure. It installs the pinned Node tools (Spectral, Prism) from `xtask/node` itself,
-//! so a fresh machine needs only Rust, Node.js and npm.
+//! failure. It installs the pinned Node tools (Spectral, Prism) from `xtask/node` and the
+//! pinned Prefect server from PyPI itself, so a fresh machine needs only Rust, Node.js
+//! with npm, and Python 3.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -84,6 +85,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         // Every operation of the spec, both response modes, through the generator's own
         // conformance run.
         crate::conformance::run(&["--prism".to_owned(), prism.display().to_string()])
+    })?;
+    step("end-to-end against a real Prefect server", || {
+        crate::e2e::run(&[])
     })?;
     // Figures from a shared machine prove nothing; this only keeps the benchmark working.
     step("benchmark runs (--quick)", || {

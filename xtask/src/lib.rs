@@ -6,12 +6,15 @@
 //! - `bench` measures generation, generated code weight and client overhead, and compares
 //!   the generator with progenitor;
 //! - `conformance` calls every operation of a spec's client against Prism mocking the spec;
-//! - `ci` runs every check the project has, installing the Node tools it needs.
+//! - `e2e` runs a scenario through a client generated from a real server's document,
+//!   against that server (Prefect, installed from PyPI);
+//! - `ci` runs every check the project has, installing the Node and Python tools it needs.
 
 pub mod api_diff;
 pub mod ci;
 pub mod codegen;
 pub mod conformance;
+pub mod e2e;
 pub mod standalone;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +29,7 @@ pub fn main() -> ExitCode {
         Some("api-diff") => api_diff::run(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
+        Some("e2e") => e2e::run(&args[1..]),
         Some("standalone") if args.len() == 1 => standalone::run(),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
@@ -70,11 +74,16 @@ tasks:
                                     request is rejected or a response does not decode
   conformance --all [--report-only] the same for every document in ../shared, with a
                                     summary table
+  e2e                               install the pinned Prefect server from PyPI, start it on
+                                    127.0.0.1, generate a client from the document it serves
+                                    and run tests/e2e/prefect.rs through it against the server,
+                                    checking that no value the server sends is lost
   standalone                        build the LiveDesk crate and a few fixture crates
                                     alone, as users do, with clippy's warnings denied
   ci                                run every check: format, clippy, freshness, spec lint,
                                     tests, generated crates built alone, conformance
-                                    against a validating mock server
+                                    against a validating mock server, the end-to-end test
+                                    against a real server
 ";
 
 /// Runs the performance benchmark (`tests/benches/performance`) in release mode, then,

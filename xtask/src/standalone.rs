@@ -171,18 +171,7 @@ fn installed_tool_generates_a_workspace_member(
     target: &Path,
     lock: &[u8],
 ) -> Result<(), String> {
-    let install = target.join("install-root");
-    eprintln!("installing the tool into {}", install.display());
-    crate::ci::run_command(
-        Command::new(cargo())
-            .args(["install", "--path"])
-            .arg(root.join("codegen"))
-            .arg("--root")
-            .arg(&install)
-            .args(["--debug", "--locked", "--offline", "--force", "--quiet"])
-            .env("CARGO_TARGET_DIR", target),
-    )?;
-    let tool = install.join("bin").join("openapi-clientgen");
+    let tool = install_tool(root, target)?;
     let workspace = target.join("install-workspace");
     if workspace.exists() {
         fs::remove_dir_all(&workspace).map_err(|e| format!("{}: {e}", workspace.display()))?;
@@ -238,6 +227,23 @@ fn installed_tool_generates_a_workspace_member(
         ));
     }
     Ok(())
+}
+
+/// Installs the tool as users do, with `cargo install`, into `install-root` under the
+/// target directory (whose builds it shares); returns the installed executable.
+pub(crate) fn install_tool(root: &Path, target: &Path) -> Result<PathBuf, String> {
+    let install = target.join("install-root");
+    eprintln!("installing the tool into {}", install.display());
+    crate::ci::run_command(
+        Command::new(cargo())
+            .args(["install", "--path"])
+            .arg(root.join("codegen"))
+            .arg("--root")
+            .arg(&install)
+            .args(["--debug", "--locked", "--offline", "--force", "--quiet"])
+            .env("CARGO_TARGET_DIR", target),
+    )?;
+    Ok(install.join("bin").join("openapi-clientgen"))
 }
 
 /// `cargo clippy` on the crate in `dir` alone, warnings denied; whether it passed. The
@@ -318,6 +324,6 @@ fn write_files(spec: &Path, options: &CrateOptions, dir: &Path) -> Result<(), St
     Ok(())
 }
 
-fn cargo() -> PathBuf {
+pub(crate) fn cargo() -> PathBuf {
     std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from)
 }

@@ -460,30 +460,21 @@ fn run_mode(
     Ok(String::from_utf8_lossy(&output)
         .lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .map(|line| outcome(api, &line))
+        .map(|line| outcome(api, &line, mode))
         .collect())
 }
 
 /// A harness line's outcome: a passed call whose body lost a value the spec declares on
 /// its way through the client's types, or kept one in a union's catch-all variant that
 /// fits one of its variants, is `lossy`.
-pub fn outcome(api: &crate::ir::Api, line: &Value) -> Outcome {
+pub fn outcome(api: &crate::ir::Api, line: &Value, mode: &str) -> Outcome {
     let outcome = line["outcome"].as_str().unwrap_or("error").to_owned();
     let detail = line["detail"].as_str().unwrap_or("").to_owned();
     if outcome == "undecodable" {
-        let recursive = line["operation"].as_str().and_then(|id| {
-            let status = line["status"]
-                .as_u64()
-                .and_then(|s| u16::try_from(s).ok())?;
-            let ty = crate::lossless::response_type(api, id, status)?;
-            recursion_on(api, ty, line["at"].as_str()?)
-        });
-        if let Some(name) = recursive {
+        if let Some(why) = mock_limit(api, line, mode) {
             return Outcome {
                 outcome: "unmockable".to_owned(),
-                detail: format!(
-                    "Prism's response nests the recursive type `{name}` in itself and ends in a value its schema does not allow (a limit of the mock, not of the client): {detail}"
-                ),
+                detail: format!("{why} (a limit of the mock, not of the client): {detail}"),
             };
         }
     }
@@ -503,42 +494,77 @@ pub fn outcome(api: &crate::ir::Api, line: &Value) -> Outcome {
     }
 }
 
-/// The generated type that the value at `at` (a path such as `items[0].children[2].name`)
-/// in a body of type `ty` is nested in twice, when there is one: the failing value is part
-/// of a recursive structure.
-fn recursion_on(api: &crate::ir::Api, ty: &crate::ir::Ty, at: &str) -> Option<String> {
+/// Why a response the client could not decode is the mock's doing, when it is: Prism
+/// builds responses for recursive schemas that end in values the schema does not allow,
+/// and in dynamic mode makes integers of any size for formats such as `uint16` that have no
+/// `maximum`.
+fn mock_limit(api: &crate::ir::Api, line: &Value, mode: &str) -> Option<String> {
+    use crate::ir::Ty;
+    let id = line["operation"].as_str()?;
+    let status = line["status"]
+        .as_u64()
+        .and_then(|s| u16::try_from(s).ok())?;
+    let ty = crate::lossless::response_type(api, id, status)?;
+    let place = place(api, ty, line["at"].as_str()?);
+    if let Some(name) = place.recursive {
+        return Some(format!(
+            "Prism's response nests the recursive type `{name}` in itself and ends in a value its schema does not allow"
+        ));
+    }
+    let sized = matches!(
+        place.leaf,
+        Some(Ty::I8 | Ty::I16 | Ty::I32 | Ty::U8 | Ty::U16 | Ty::U32)
+    );
+    let out_of_range = line["detail"]
+        .as_str()
+        .is_some_and(|d| d.contains("invalid value: integer"));
+    (mode == "dynamic" && sized && out_of_range).then(|| {
+        format!(
+            "Prism's dynamic responses ignore the range of the integer format the client reads as `{}`",
+            place.leaf.map_or_else(String::new, |t| t.rust(""))
+        )
+    })
+}
+
+/// Where the value at `at` (a path such as `items[0].children[2].name`) in a body of
+/// type `ty` stands.
+#[derive(Debug, Default, PartialEq)]
+struct Place<'a> {
+    /// A generated type the value is nested in twice: it is part of a recursive structure.
+    recursive: Option<&'a str>,
+    /// The value's own type, when the path leads to one that is not a generated type.
+    leaf: Option<&'a crate::ir::Ty>,
+}
+
+fn place<'a>(api: &'a crate::ir::Api, ty: &'a crate::ir::Ty, at: &str) -> Place<'a> {
     use crate::ir::{Ty, TypeKind};
     let mut seen: Vec<&str> = Vec::new();
     let mut current = ty;
-    let segments = at
+    let mut segments = at
         .split('.')
         .flat_map(|part| part.split('['))
-        .filter(|s| !s.is_empty());
-    let mut segments = segments.peekable();
+        .filter(|s| !s.is_empty())
+        .peekable();
+    let mut place = Place::default();
     for _ in 0..256 {
-        match current {
-            Ty::Option(inner) | Ty::Box(inner) => current = inner,
-            Ty::Vec(inner) | Ty::Map(inner) => {
-                segments.next()?;
-                current = inner;
-            }
+        let next = match current {
+            Ty::Option(inner) | Ty::Box(inner) => Some(&**inner),
+            Ty::Vec(inner) | Ty::Map(inner) => segments.next().map(|_| &**inner),
             Ty::Named(name) => {
-                if seen.contains(&name.as_str()) {
-                    return Some(name.clone());
+                if seen.contains(&name.as_str()) && place.recursive.is_none() {
+                    place.recursive = Some(name);
                 }
                 seen.push(name);
-                let kind = &api.find_type(name)?.kind;
-                match kind {
-                    TypeKind::Alias(inner) | TypeKind::Newtype(inner) => current = inner,
-                    TypeKind::Struct(s) => {
-                        let key = segments.next()?;
-                        current = &s.fields.iter().find(|f| f.wire_name == key)?.ty;
-                    }
-                    TypeKind::Union(u) => {
+                match api.find_type(name).map(|t| &t.kind) {
+                    Some(TypeKind::Alias(inner) | TypeKind::Newtype(inner)) => Some(inner),
+                    Some(TypeKind::Struct(s)) => segments
+                        .next()
+                        .and_then(|key| s.fields.iter().find(|f| f.wire_name == key))
+                        .map(|f| &f.ty),
+                    Some(TypeKind::Union(u)) => {
                         // Which variant failed is not known: the first that declares the
                         // next property.
-                        let key = *segments.peek()?;
-                        let declares = |ty: &Ty| {
+                        let declares = |ty: &Ty, key: &str| {
                             let mut ty = ty;
                             while let Ty::Box(inner) | Ty::Option(inner) = ty {
                                 ty = inner;
@@ -548,15 +574,26 @@ fn recursion_on(api: &crate::ir::Api, ty: &crate::ir::Ty, at: &str) -> Option<St
                                 Some(TypeKind::Struct(s)) if s.fields.iter().any(|f| f.wire_name == key)
                             ))
                         };
-                        current = &u.variants.iter().find(|v| declares(&v.ty))?.ty;
+                        let key = segments.peek().copied();
+                        key.and_then(|key| u.variants.iter().find(|v| declares(&v.ty, key)))
+                            .map(|v| &v.ty)
                     }
-                    _ => return None,
+                    _ => None,
                 }
             }
-            _ => return None,
+            leaf => {
+                if segments.peek().is_none() {
+                    place.leaf = Some(leaf);
+                }
+                None
+            }
+        };
+        match next {
+            Some(next) => current = next,
+            None => break,
         }
     }
-    None
+    place
 }
 
 /// Runs the harness with `base_url`, killing it after `limit`; returns what it printed.
@@ -595,4 +632,108 @@ fn run_bounded(binary: &Path, base_url: &str, limit: Duration) -> Result<Vec<u8>
     reader
         .join()
         .map_err(|_| Failure::Io("reading the harness's output failed".to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::outcome;
+
+    const SPEC: &str = r##"
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /tree:
+    get:
+      operationId: getTree
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Node'}
+components:
+  schemas:
+    Node:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        weight: {type: integer, format: uint16}
+        kind: {anyOf: [{$ref: '#/components/schemas/Leaf'}, {$ref: '#/components/schemas/Branch'}]}
+        children:
+          type: array
+          items: {$ref: '#/components/schemas/Node'}
+    Leaf:
+      type: object
+      properties:
+        type: {const: leaf}
+        colour: {type: string}
+    Branch:
+      type: object
+      properties:
+        type: {const: branch}
+        fork: {type: integer}
+"##;
+
+    fn line(outcome: &str, fields: serde_json::Value) -> serde_json::Value {
+        let mut line =
+            json!({"operation": "getTree", "outcome": outcome, "detail": "d", "status": 200});
+        for (key, value) in fields.as_object().into_iter().flatten() {
+            line[key] = value.clone();
+        }
+        line
+    }
+
+    #[test]
+    fn lost_values_make_a_passed_call_lossy() {
+        let (api, _) = crate::lower_spec(SPEC).expect("lowers");
+        let received =
+            json!({"name": "root", "kind": {"type": "leaf", "colour": "red"}, "extra": 1});
+        let same = line("passed", json!({"received": null, "reencoded": received}));
+        assert_eq!(outcome(&api, &same, "static").outcome, "passed");
+        let lost = line(
+            "passed",
+            json!({"received": received, "reencoded": {"name": "root", "kind": {"type": "leaf"}}}),
+        );
+        let lost = outcome(&api, &lost, "static");
+        assert_eq!(lost.outcome, "lossy");
+        assert_eq!(lost.detail, r#"$.kind.colour: "red" is lost"#);
+        let kept = line(
+            "passed",
+            json!({"received": null, "reencoded": received, "unmatched": ["t::types::NodeKind"]}),
+        );
+        let kept = outcome(&api, &kept, "static");
+        assert_eq!(kept.outcome, "lossy");
+        assert!(
+            kept.detail.starts_with("`NodeKind` kept a value whole"),
+            "{}",
+            kept.detail
+        );
+    }
+
+    #[test]
+    fn the_mock_s_own_values_are_not_the_client_s_failures() {
+        let (api, _) = crate::lower_spec(SPEC).expect("lowers");
+        let deep = line("undecodable", json!({"at": "children[0].children[1]"}));
+        let deep = outcome(&api, &deep, "dynamic");
+        assert_eq!(deep.outcome, "unmockable");
+        assert!(
+            deep.detail.contains("recursive type `Node`"),
+            "{}",
+            deep.detail
+        );
+        let big = line(
+            "undecodable",
+            json!({"at": "weight", "detail": "invalid value: integer `70000`, expected u16"}),
+        );
+        let dynamic = outcome(&api, &big, "dynamic");
+        assert_eq!(dynamic.outcome, "unmockable", "{}", dynamic.detail);
+        assert!(dynamic.detail.contains("`u16`"), "{}", dynamic.detail);
+        // From the spec's own examples, the same failure is the document's or the client's.
+        assert_eq!(outcome(&api, &big, "static").outcome, "undecodable");
+        let shallow = line("undecodable", json!({"at": "name"}));
+        assert_eq!(outcome(&api, &shallow, "dynamic").outcome, "undecodable");
+    }
 }
