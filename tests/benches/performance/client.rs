@@ -255,14 +255,14 @@ impl Hook for PassOn {
 // ---- Measurement ------------------------------------------------------------------------
 
 /// CPU time the calling thread spends in `f` (the thread's CPU clock, to the nanosecond).
-fn cpu_of(f: impl FnOnce()) -> Duration {
+pub fn cpu_of(f: impl FnOnce()) -> Duration {
     let start = cpu_time::ThreadTime::now();
     f();
     start.elapsed()
 }
 
 /// Ratio of the medians of paired rounds, generated / hand-written.
-fn ratio(generated: &mut [Duration], hand: &mut [Duration]) -> (f64, Duration, Duration) {
+pub fn ratio(generated: &mut [Duration], hand: &mut [Duration]) -> (f64, Duration, Duration) {
     generated.sort();
     hand.sort();
     let (g, h) = (generated[generated.len() / 2], hand[hand.len() / 2]);

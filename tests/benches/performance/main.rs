@@ -4,8 +4,9 @@
 //!
 //! - generation: per-stage times on every corpus document and a synthetic one;
 //! - generated code: lines per operation and the debug build time of the crate alone;
-//! - the client: CPU time per request against hand-written reqwest code, and the cost of
-//!   encoding and decoding bodies against hand-written serde structs.
+//! - the client: CPU time per request against hand-written reqwest code, the cost of
+//!   encoding and decoding bodies against hand-written serde structs, and of reading unions
+//!   against serde's derived enums.
 //!
 //! `--quick` runs each part briefly (a smoke test); `--only generation|weight|client`
 //! runs one part.
@@ -19,6 +20,7 @@
 
 mod client;
 mod generation;
+mod unions;
 mod weight;
 
 fn main() {
@@ -39,6 +41,7 @@ fn main() {
     }
     if run("client") {
         client::run(quick);
+        unions::run(quick);
     }
     if run("weight") {
         weight::run(quick);
