@@ -60,10 +60,11 @@ struct UnionField;
 
 impl tracing::field::Visit for UnionField {
     fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
-        if field.name() == "union" {
-            if let Ok(mut unmatched) = UNMATCHED.lock() {
-                unmatched.push(value.to_owned());
-            }
+        if field.name() != "union" {
+            return;
+        }
+        if let Ok(mut unmatched) = UNMATCHED.lock() {
+            unmatched.push(value.to_owned());
         }
     }
 

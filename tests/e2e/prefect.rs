@@ -5,22 +5,21 @@
 //! database, system block types registered, as `prefect server start` leaves it): the
 //! names it creates must not exist yet, and the counts it checks assume nothing else runs.
 //!
-//! It covers flows, a deployment with interval, cron and rrule schedules and a flow run made
-//! from it, flow-run state transitions the server accepts, aborts, rejects and delays (the
-//! `details` union must decode into the variant the server sent, with its `reason`), task
-//! runs whose `task_inputs` hold every kind of input, automations with event, compound and
-//! sequence triggers and sixteen kinds of action sent back unchanged through the update
-//! operation, variables, block types, work pools, global concurrency limits, and the 403,
-//! 404 and 422 answers the document does not describe.
+//! It covers flows; a deployment with interval, cron and rrule schedules and a flow run
+//! made from it; flow-run state transitions the server accepts, aborts, rejects and delays
+//! (the `details` union must decode into the variant the server sent, with its `reason`);
+//! task runs whose `task_inputs` hold every kind of input; automations with event, compound
+//! and sequence triggers and all seventeen kinds of action, sent back unchanged through the
+//! update operation; variables, block types, work pools, global concurrency limits; and the
+//! 403, 404 and 422 answers the document does not describe.
 //!
 //! Every call prints one JSON line on stdout (see [`call`]); every value that comes back
 //! is checked, and a failed check panics naming its step.
 
 #[path = "../../codegen/conformance/support.rs"]
-#[allow(dead_code, reason = "this program uses only part of the shared support code")]
 #[allow(
-    clippy::collapsible_if,
-    reason = "in the shared support code (`UnionField::record_str`), not this program's"
+    dead_code,
+    reason = "this program uses only part of the shared support code"
 )]
 mod support;
 
@@ -61,8 +60,8 @@ async fn main() {
     server(&client).await;
     let flow = flows(&client).await;
     let deployment = deployments(&client, &flow).await;
-    let runs = flow_runs(&client, flow.id).await;
-    task_runs(&client, flow.id, runs.scheduled).await;
+    let other_run = flow_runs(&client, flow.id).await;
+    task_runs(&client, flow.id, other_run).await;
     automations(&client, deployment.id).await;
     variables(&client).await;
     block_types(&client).await;
@@ -208,7 +207,10 @@ async fn flows(client: &Client) -> Flow {
         name: FLOW.to_owned(),
         tags: Some(strings(&["a", "b"])),
         labels: Patch::Set(BTreeMap::from([
-            ("k".to_owned(), FlowCreateLabelsValue::String("v".to_owned())),
+            (
+                "k".to_owned(),
+                FlowCreateLabelsValue::String("v".to_owned()),
+            ),
             ("n".to_owned(), FlowCreateLabelsValue::Integer(1)),
         ])),
     };
@@ -288,7 +290,11 @@ async fn flows(client: &Client) -> Flow {
         200,
     )
     .await;
-    assert_eq!(updated.tags, Some(strings(&["c"])), "flows.read_updated: tags");
+    assert_eq!(
+        updated.tags,
+        Some(strings(&["c"])),
+        "flows.read_updated: tags"
+    );
     assert_eq!(updated.name, FLOW, "flows.read_updated: name");
     updated
 }
@@ -376,14 +382,21 @@ async fn deployments(client: &Client, flow: &Flow) -> DeploymentResponse {
         Some(object(json!({ "x": 1 }))),
         "deployments.create: parameters"
     );
-    assert_eq!(deployment.tags, Some(strings(&["t"])), "deployments.create: tags");
+    assert_eq!(
+        deployment.tags,
+        Some(strings(&["t"])),
+        "deployments.create: tags"
+    );
     assert_eq!(deployment.paused, Some(false), "deployments.create: paused");
     assert_eq!(
         deployment.status,
         Some(DeploymentStatus::NotReady),
         "deployments.create: status"
     );
-    let labels = deployment.labels.as_ref().expect("deployments.create: labels");
+    let labels = deployment
+        .labels
+        .as_ref()
+        .expect("deployments.create: labels");
     assert_eq!(
         labels.get("prefect.flow.id"),
         Some(&DeploymentResponseLabelsValue::String(flow.id.to_string())),
@@ -505,7 +518,11 @@ fn check_schedules(step: &str, schedules: &[DeploymentSchedule], deployment_id: 
         Some(at("2026-01-01T00:00:00Z")),
         "{step}: anchor_date"
     );
-    assert_eq!(interval.1.timezone.as_deref(), Some("UTC"), "{step}: interval timezone");
+    assert_eq!(
+        interval.1.timezone.as_deref(),
+        Some("UTC"),
+        "{step}: interval timezone"
+    );
     assert_eq!(interval.0.active, Some(true), "{step}: interval active");
 
     let cron = schedules
@@ -535,18 +552,16 @@ fn check_schedules(step: &str, schedules: &[DeploymentSchedule], deployment_id: 
         rrule.1.rrule, "DTSTART:20200101T000000\nFREQ=DAILY;INTERVAL=1",
         "{step}: rrule"
     );
-    assert_eq!(rrule.1.timezone, Patch::Set("UTC".to_owned()), "{step}: rrule timezone");
+    assert_eq!(
+        rrule.1.timezone,
+        Patch::Set("UTC".to_owned()),
+        "{step}: rrule timezone"
+    );
     assert_eq!(rrule.0.active, Some(true), "{step}: rrule active");
 }
 
 // ---------------------------------------------------------------------------------------
 // Flow runs and their state transitions
-
-/// The flow runs later steps use.
-struct Runs {
-    /// A run moved SCHEDULED → PENDING → RUNNING.
-    scheduled: Uuid,
-}
 
 #[allow(
     deprecated,
@@ -602,7 +617,10 @@ fn assert_accepted(step: &str, result: &OrchestrationResult, now: StateType) {
 fn assert_aborted(step: &str, result: &OrchestrationResult, now: StateType, reason: &str) {
     assert_result(step, result, SetStateStatus::Abort, now);
     let OrchestrationResultDetails::AbortDetails(details) = &result.details else {
-        panic!("{step}: details decoded as {:?}, not the abort variant", result.details);
+        panic!(
+            "{step}: details decoded as {:?}, not the abort variant",
+            result.details
+        );
     };
     assert_eq!(details.reason.as_deref(), Some(reason), "{step}: reason");
 }
@@ -627,7 +645,8 @@ async fn set_state(
     .await
 }
 
-async fn flow_runs(client: &Client, flow_id: Uuid) -> Runs {
+/// Returns the id of a run (moved SCHEDULED → PENDING → RUNNING) for task-run inputs.
+async fn flow_runs(client: &Client, flow_id: Uuid) -> Uuid {
     // Document defect: `create_flow_run` declares 200; a created run is answered with 201.
     let run = expect(
         "flow_runs.create",
@@ -639,7 +658,11 @@ async fn flow_runs(client: &Client, flow_id: Uuid) -> Runs {
         201,
     )
     .await;
-    assert_eq!(run.name.as_deref(), Some("e2e-run-1"), "flow_runs.create: name");
+    assert_eq!(
+        run.name.as_deref(),
+        Some("e2e-run-1"),
+        "flow_runs.create: name"
+    );
     assert_eq!(run.flow_id, flow_id, "flow_runs.create: flow_id");
     assert_eq!(
         run.parameters,
@@ -652,7 +675,14 @@ async fn flow_runs(client: &Client, flow_id: Uuid) -> Runs {
         "flow_runs.create: a run created without a state is PENDING"
     );
 
-    let result = set_state(client, "flow_runs.pending_to_pending", run.id, &propose(StateType::Pending), 200).await;
+    let result = set_state(
+        client,
+        "flow_runs.pending_to_pending",
+        run.id,
+        &propose(StateType::Pending),
+        200,
+    )
+    .await;
     assert_aborted(
         "flow_runs.pending_to_pending",
         &result,
@@ -669,27 +699,68 @@ async fn flow_runs(client: &Client, flow_id: Uuid) -> Runs {
     };
     let result = set_state(client, "flow_runs.running_accepted", run.id, &running, 201).await;
     assert_accepted("flow_runs.running_accepted", &result, StateType::Running);
-    let new_state = result.state.as_ref().expect("an accepted result carries the new state");
-    assert_eq!(new_state.message.as_deref(), Some("go"), "flow_runs.running_accepted: message");
+    let new_state = result
+        .state
+        .as_ref()
+        .expect("an accepted result carries the new state");
+    assert_eq!(
+        new_state.message.as_deref(),
+        Some("go"),
+        "flow_runs.running_accepted: message"
+    );
 
-    let result = set_state(client, "flow_runs.running_to_pending", run.id, &propose(StateType::Pending), 200).await;
+    let result = set_state(
+        client,
+        "flow_runs.running_to_pending",
+        run.id,
+        &propose(StateType::Pending),
+        200,
+    )
+    .await;
     assert_aborted(
         "flow_runs.running_to_pending",
         &result,
         StateType::Running,
         "This run is in a RUNNING state and cannot transition to a PENDING state.",
     );
-    let result = set_state(client, "flow_runs.completed_accepted", run.id, &propose(StateType::Completed), 201).await;
-    assert_accepted("flow_runs.completed_accepted", &result, StateType::Completed);
-    let result = set_state(client, "flow_runs.completed_to_cancelling", run.id, &propose(StateType::Cancelling), 200).await;
+    let result = set_state(
+        client,
+        "flow_runs.completed_accepted",
+        run.id,
+        &propose(StateType::Completed),
+        201,
+    )
+    .await;
+    assert_accepted(
+        "flow_runs.completed_accepted",
+        &result,
+        StateType::Completed,
+    );
+    let result = set_state(
+        client,
+        "flow_runs.completed_to_cancelling",
+        run.id,
+        &propose(StateType::Cancelling),
+        200,
+    )
+    .await;
     assert_aborted(
         "flow_runs.completed_to_cancelling",
         &result,
         StateType::Completed,
         "Run is already in terminal state COMPLETED.",
     );
-    let read = expect("flow_runs.read", client.read_flow_run_flow_runs_id_get(run.id), 200).await;
-    assert_eq!(read.state_type, Some(StateType::Completed), "flow_runs.read: state_type");
+    let read = expect(
+        "flow_runs.read",
+        client.read_flow_run_flow_runs_id_get(run.id),
+        200,
+    )
+    .await;
+    assert_eq!(
+        read.state_type,
+        Some(StateType::Completed),
+        "flow_runs.read: state_type"
+    );
     assert_eq!(read.id, run.id, "flow_runs.read: id");
 
     // A run scheduled in the future: RUNNING is delayed (WAIT) until then.
@@ -722,8 +793,20 @@ async fn flow_runs(client: &Client, flow_id: Uuid) -> Runs {
         "flow_runs.create_scheduled: scheduled_time"
     );
 
-    let result = set_state(client, "flow_runs.running_too_early", scheduled.id, &propose(StateType::Running), 200).await;
-    assert_result("flow_runs.running_too_early", &result, SetStateStatus::Wait, StateType::Scheduled);
+    let result = set_state(
+        client,
+        "flow_runs.running_too_early",
+        scheduled.id,
+        &propose(StateType::Running),
+        200,
+    )
+    .await;
+    assert_result(
+        "flow_runs.running_too_early",
+        &result,
+        SetStateStatus::Wait,
+        StateType::Scheduled,
+    );
     let OrchestrationResultDetails::WaitDetails(wait) = &result.details else {
         panic!(
             "flow_runs.running_too_early: details decoded as {:?}, not the wait variant",
@@ -731,7 +814,10 @@ async fn flow_runs(client: &Client, flow_id: Uuid) -> Runs {
         );
     };
     // The delay is the time left until 2030, which depends on the clock.
-    assert!(wait.delay_seconds > 0, "flow_runs.running_too_early: delay_seconds");
+    assert!(
+        wait.delay_seconds > 0,
+        "flow_runs.running_too_early: delay_seconds"
+    );
     assert_eq!(
         wait.reason.as_deref(),
         Some("Scheduled time is in the future"),
@@ -749,10 +835,29 @@ async fn flow_runs(client: &Client, flow_id: Uuid) -> Runs {
         },
         force: None,
     };
-    let result = set_state(client, "flow_runs.pending_accepted", scheduled.id, &pending_once(), 201).await;
+    let result = set_state(
+        client,
+        "flow_runs.pending_accepted",
+        scheduled.id,
+        &pending_once(),
+        201,
+    )
+    .await;
     assert_accepted("flow_runs.pending_accepted", &result, StateType::Pending);
-    let result = set_state(client, "flow_runs.pending_again", scheduled.id, &pending_once(), 200).await;
-    assert_result("flow_runs.pending_again", &result, SetStateStatus::Reject, StateType::Pending);
+    let result = set_state(
+        client,
+        "flow_runs.pending_again",
+        scheduled.id,
+        &pending_once(),
+        200,
+    )
+    .await;
+    assert_result(
+        "flow_runs.pending_again",
+        &result,
+        SetStateStatus::Reject,
+        StateType::Pending,
+    );
     let OrchestrationResultDetails::RejectDetails(reject) = &result.details else {
         panic!(
             "flow_runs.pending_again: details decoded as {:?}, not the reject variant",
@@ -768,11 +873,23 @@ async fn flow_runs(client: &Client, flow_id: Uuid) -> Runs {
         state: state(StateType::Running),
         force: Some(true),
     };
-    let result = set_state(client, "flow_runs.forced_accepted", scheduled.id, &forced, 201).await;
+    let result = set_state(
+        client,
+        "flow_runs.forced_accepted",
+        scheduled.id,
+        &forced,
+        201,
+    )
+    .await;
     assert_accepted("flow_runs.forced_accepted", &result, StateType::Running);
 
     // The run made from the deployment, and these two.
-    let count = expect("flow_runs.count", client.count_flow_runs_flow_runs_count_post(), 200).await;
+    let count = expect(
+        "flow_runs.count",
+        client.count_flow_runs_flow_runs_count_post(),
+        200,
+    )
+    .await;
     assert_eq!(count, 3, "flow_runs.count");
     let completed = BodyReadFlowRunsFlowRunsFilterPost {
         flow_runs: Patch::Set(FlowRunFilter {
@@ -791,15 +908,15 @@ async fn flow_runs(client: &Client, flow_id: Uuid) -> Runs {
     };
     let found = expect(
         "flow_runs.filter_completed",
-        client.read_flow_runs_flow_runs_filter_post().body(&completed),
+        client
+            .read_flow_runs_flow_runs_filter_post()
+            .body(&completed),
         200,
     )
     .await;
     let ids: Vec<Uuid> = found.iter().map(|run| run.id).collect();
     assert_eq!(ids, vec![run.id], "flow_runs.filter_completed");
-    Runs {
-        scheduled: scheduled.id,
-    }
+    scheduled.id
 }
 
 // ---------------------------------------------------------------------------------------
@@ -850,7 +967,11 @@ async fn task_runs(client: &Client, flow_id: Uuid, other_flow_run: Uuid) {
         201,
     )
     .await;
-    assert_eq!(upstream.flow_run_id, Some(parent.id), "task_runs.create_upstream: flow_run_id");
+    assert_eq!(
+        upstream.flow_run_id,
+        Some(parent.id),
+        "task_runs.create_upstream: flow_run_id"
+    );
     assert_eq!(
         upstream.state_type,
         Some(StateType::Completed),
@@ -897,7 +1018,12 @@ async fn task_runs(client: &Client, flow_id: Uuid, other_flow_run: Uuid) {
         201,
     )
     .await;
-    check_task_inputs("task_runs.create_with_inputs", &downstream, upstream.id, other_flow_run);
+    check_task_inputs(
+        "task_runs.create_with_inputs",
+        &downstream,
+        upstream.id,
+        other_flow_run,
+    );
     let read = expect(
         "task_runs.read",
         client.read_task_run_task_runs_id_get(downstream.id),
@@ -905,8 +1031,15 @@ async fn task_runs(client: &Client, flow_id: Uuid, other_flow_run: Uuid) {
     )
     .await;
     check_task_inputs("task_runs.read", &read, upstream.id, other_flow_run);
-    assert_eq!(read.task_inputs, downstream.task_inputs, "task_runs.read: inputs as created");
-    assert_eq!(read.name.as_deref(), Some("downstream"), "task_runs.read: name");
+    assert_eq!(
+        read.task_inputs, downstream.task_inputs,
+        "task_runs.read: inputs as created"
+    );
+    assert_eq!(
+        read.name.as_deref(),
+        Some("downstream"),
+        "task_runs.read: name"
+    );
     assert_eq!(read.task_key, "downstream-task", "task_runs.read: task_key");
 
     // Task runs may start only while their flow run is running.
@@ -924,11 +1057,18 @@ async fn task_runs(client: &Client, flow_id: Uuid, other_flow_run: Uuid) {
     assert_accepted("task_runs.running_accepted", &result, StateType::Running);
     let result = expect(
         "task_runs.complete_parent_flow_run",
-        client.set_flow_run_state_flow_runs_id_set_state_post(parent.id, &propose(StateType::Completed)),
+        client.set_flow_run_state_flow_runs_id_set_state_post(
+            parent.id,
+            &propose(StateType::Completed),
+        ),
         201,
     )
     .await;
-    assert_accepted("task_runs.complete_parent_flow_run", &result, StateType::Completed);
+    assert_accepted(
+        "task_runs.complete_parent_flow_run",
+        &result,
+        StateType::Completed,
+    );
     let result = expect(
         "task_runs.running_after_flow_run",
         client.set_task_run_state_task_runs_id_set_state_post(upstream.id, &running),
@@ -941,7 +1081,12 @@ async fn task_runs(client: &Client, flow_id: Uuid, other_flow_run: Uuid) {
         StateType::Completed,
         "The enclosing flow must be running to begin task execution.",
     );
-    let count = expect("task_runs.count", client.count_task_runs_task_runs_count_post(), 200).await;
+    let count = expect(
+        "task_runs.count",
+        client.count_task_runs_task_runs_count_post(),
+        200,
+    )
+    .await;
     assert_eq!(count, 2, "task_runs.count");
 }
 
@@ -972,10 +1117,26 @@ fn check_task_inputs(step: &str, run: &TaskRun, upstream: Uuid, flow_run: Uuid) 
             .get(name)
             .unwrap_or_else(|| panic!("{step}: no input `{name}`"))
     };
-    assert_eq!(input("from_task"), &vec![from_task.clone()], "{step}: from_task");
-    assert_eq!(input("from_flow"), &vec![from_flow.clone()], "{step}: from_flow");
-    assert_eq!(input("from_param"), &vec![parameter.clone()], "{step}: from_param");
-    assert_eq!(input("from_const"), &vec![constant("int")], "{step}: from_const");
+    assert_eq!(
+        input("from_task"),
+        &vec![from_task.clone()],
+        "{step}: from_task"
+    );
+    assert_eq!(
+        input("from_flow"),
+        &vec![from_flow.clone()],
+        "{step}: from_flow"
+    );
+    assert_eq!(
+        input("from_param"),
+        &vec![parameter.clone()],
+        "{step}: from_param"
+    );
+    assert_eq!(
+        input("from_const"),
+        &vec![constant("int")],
+        "{step}: from_const"
+    );
     assert_eq!(
         input("mixed"),
         &vec![from_task, parameter, constant("str"), from_flow],
@@ -1018,21 +1179,25 @@ fn one(value: &str) -> ResourceSpecificationValue {
 /// An event trigger on failed flow runs of the flow, and five kinds of action.
 fn event_automation(deployment_id: Uuid) -> AutomationCreate {
     let trigger = EventTriggerInput {
-        r#match: Some(EventTriggerInputMatch::ResourceSpecification(resources(&[(
-            "prefect.resource.id",
-            one("prefect.flow-run.*"),
-        )]))),
-        match_related: Some(EventTriggerInputMatchRelated::ResourceSpecification(resources(&[
-            ("prefect.resource.role", one("flow")),
-            (
-                "prefect.resource.name",
-                ResourceSpecificationValue::Array(strings(&[FLOW])),
-            ),
+        r#match: Some(EventTriggerInputMatch::ResourceSpecification(resources(&[
+            ("prefect.resource.id", one("prefect.flow-run.*")),
         ]))),
+        match_related: Some(EventTriggerInputMatchRelated::ResourceSpecification(
+            resources(&[
+                ("prefect.resource.role", one("flow")),
+                (
+                    "prefect.resource.name",
+                    ResourceSpecificationValue::Array(strings(&[FLOW])),
+                ),
+            ]),
+        )),
         for_each: Some(strings(&["prefect.resource.id"])),
         threshold: Some(1),
         within: Some(EventTriggerInputWithin::Number(0.0)),
-        ..event_trigger(EventTriggerInputPosture::Reactive, "prefect.flow-run.Failed")
+        ..event_trigger(
+            EventTriggerInputPosture::Reactive,
+            "prefect.flow-run.Failed",
+        )
     };
     AutomationCreate {
         name: "auto-event".to_owned(),
@@ -1074,17 +1239,24 @@ fn event_automation(deployment_id: Uuid) -> AutomationCreate {
 /// action.
 fn compound_automation(deployment_id: Uuid, other_automation: Uuid) -> AutomationCreate {
     let completed = EventTriggerInput {
-        r#match: Some(EventTriggerInputMatch::ResourceSpecification(resources(&[(
-            "prefect.resource.id",
-            one("prefect.flow-run.*"),
-        )]))),
-        ..event_trigger(EventTriggerInputPosture::Reactive, "prefect.flow-run.Completed")
+        r#match: Some(EventTriggerInputMatch::ResourceSpecification(resources(&[
+            ("prefect.resource.id", one("prefect.flow-run.*")),
+        ]))),
+        ..event_trigger(
+            EventTriggerInputPosture::Reactive,
+            "prefect.flow-run.Completed",
+        )
     };
     let not_running = EventTriggerInput {
-        r#match: Some(EventTriggerInputMatch::ResourceSpecification(BTreeMap::new())),
+        r#match: Some(EventTriggerInputMatch::ResourceSpecification(
+            BTreeMap::new(),
+        )),
         after: Some(strings(&["prefect.flow-run.Pending"])),
         within: Some(EventTriggerInputWithin::String("PT5M".to_owned())),
-        ..event_trigger(EventTriggerInputPosture::Proactive, "prefect.flow-run.Running")
+        ..event_trigger(
+            EventTriggerInputPosture::Proactive,
+            "prefect.flow-run.Running",
+        )
     };
     let trigger = CompoundTriggerInput {
         r#type: None,
@@ -1186,12 +1358,12 @@ fn sequence_automation() -> AutomationCreate {
         actions_on_trigger: Some(vec![AutomationCreateActionsOnTriggerItem::DoNothing(
             DoNothing::default(),
         )]),
-        actions_on_resolve: Some(vec![AutomationCreateActionsOnResolveItem::ResumeAutomation(
-            ResumeAutomation {
+        actions_on_resolve: Some(vec![
+            AutomationCreateActionsOnResolveItem::ResumeAutomation(ResumeAutomation {
                 source: Some(ResumeAutomationSource::Inferred),
                 ..Default::default()
-            },
-        )]),
+            }),
+        ]),
         owner_resource: Patch::Absent,
     }
 }
@@ -1210,7 +1382,12 @@ async fn automations(client: &Client, deployment_id: Uuid) {
         201,
     )
     .await;
-    check_compound_automation("automations.create_compound", &compound, deployment_id, event.id);
+    check_compound_automation(
+        "automations.create_compound",
+        &compound,
+        deployment_id,
+        event.id,
+    );
     let sequence = expect(
         "automations.create_sequence",
         client.create_automation_automations_post(&sequence_automation()),
@@ -1236,7 +1413,12 @@ async fn automations(client: &Client, deployment_id: Uuid) {
 async fn round_trip(client: &Client, created: &Automation) {
     let name = created.name.as_str();
     let step = format!("automations.read.{name}");
-    let read = expect(&step, client.read_automation_automations_id_get(created.id), 200).await;
+    let read = expect(
+        &step,
+        client.read_automation_automations_id_get(created.id),
+        200,
+    )
+    .await;
     assert_eq!(&read, created, "{step}: as created");
 
     // Document defect (a round-trip asymmetry): `Automation` has `id`, `created` and
@@ -1269,7 +1451,12 @@ async fn round_trip(client: &Client, created: &Automation) {
     .await;
 
     let step = format!("automations.read_updated.{name}");
-    let again = expect(&step, client.read_automation_automations_id_get(read.id), 200).await;
+    let again = expect(
+        &step,
+        client.read_automation_automations_id_get(read.id),
+        200,
+    )
+    .await;
     assert_ne!(
         trigger_id(&again.trigger),
         trigger_id(&read.trigger),
@@ -1347,18 +1534,24 @@ fn event_input(event: &EventTriggerOutput) -> EventTriggerInput {
     // `match` and `match_related` are `ResourceSpecification | {string: string | [string]}`
     // (and, for match_related, a list of those): the two object branches have the same
     // shape, so an object is always the first. Only those are expected here.
-    let r#match = event.r#match.as_ref().map(|specification| match specification {
-        EventTriggerOutputMatch::ResourceSpecification(resources) => {
-            EventTriggerInputMatch::ResourceSpecification(resources.clone())
-        }
-        other => panic!("event trigger `match` decoded as {other:?}"),
-    });
-    let match_related = event.match_related.as_ref().map(|specification| match specification {
-        EventTriggerOutputMatchRelated::ResourceSpecification(resources) => {
-            EventTriggerInputMatchRelated::ResourceSpecification(resources.clone())
-        }
-        other => panic!("event trigger `match_related` decoded as {other:?}"),
-    });
+    let r#match = event
+        .r#match
+        .as_ref()
+        .map(|specification| match specification {
+            EventTriggerOutputMatch::ResourceSpecification(resources) => {
+                EventTriggerInputMatch::ResourceSpecification(resources.clone())
+            }
+            other => panic!("event trigger `match` decoded as {other:?}"),
+        });
+    let match_related = event
+        .match_related
+        .as_ref()
+        .map(|specification| match specification {
+            EventTriggerOutputMatchRelated::ResourceSpecification(resources) => {
+                EventTriggerInputMatchRelated::ResourceSpecification(resources.clone())
+            }
+            other => panic!("event trigger `match_related` decoded as {other:?}"),
+        });
     EventTriggerInput {
         r#type: event.r#type.map(|_| EventTriggerInputType::Event),
         id: event.id,
@@ -1391,7 +1584,9 @@ fn compound_input(compound: &CompoundTriggerOutput) -> CompoundTriggerInput {
         })
         .collect();
     let require = match &compound.require {
-        CompoundTriggerOutputRequire::Integer(count) => CompoundTriggerInputRequire::Integer(*count),
+        CompoundTriggerOutputRequire::Integer(count) => {
+            CompoundTriggerInputRequire::Integer(*count)
+        }
         CompoundTriggerOutputRequire::Enum(which) => {
             CompoundTriggerInputRequire::Enum(CompoundTriggerInputRequireEnum::from(which.as_str()))
         }
@@ -1443,7 +1638,10 @@ fn run_deployment_input(action: &RunDeploymentOutput) -> RunDeploymentInput {
             .map(|source| RunDeploymentInputSource::from(source.as_str())),
         deployment_id: action.deployment_id.map_or(Patch::Absent, Patch::Set),
         parameters: action.parameters.clone().map_or(Patch::Absent, Patch::Set),
-        job_variables: action.job_variables.clone().map_or(Patch::Absent, Patch::Set),
+        job_variables: action
+            .job_variables
+            .clone()
+            .map_or(Patch::Absent, Patch::Set),
         schedule_after: action
             .schedule_after
             .map(RunDeploymentInputScheduleAfter::Number),
@@ -1537,7 +1735,9 @@ fn event_output(posture: EventTriggerOutputPosture, expect: &str) -> EventTrigge
     EventTriggerOutput {
         r#type: Some(EventTriggerOutputType::Event),
         id: None,
-        r#match: Some(EventTriggerOutputMatch::ResourceSpecification(BTreeMap::new())),
+        r#match: Some(EventTriggerOutputMatch::ResourceSpecification(
+            BTreeMap::new(),
+        )),
         match_related: Some(EventTriggerOutputMatchRelated::ResourceSpecification(
             BTreeMap::new(),
         )),
@@ -1562,25 +1762,32 @@ fn comparable(automation: &Automation) -> Automation {
 fn check_common(step: &str, automation: &Automation) {
     assert!(automation.created.is_some(), "{step}: created");
     assert!(automation.updated.is_some(), "{step}: updated");
-    assert!(trigger_id(&automation.trigger).is_some(), "{step}: the trigger's id");
+    assert!(
+        trigger_id(&automation.trigger).is_some(),
+        "{step}: the trigger's id"
+    );
 }
 
 fn check_event_automation(step: &str, automation: &Automation, deployment_id: Uuid) {
     check_common(step, automation);
     let trigger = EventTriggerOutput {
-        r#match: Some(EventTriggerOutputMatch::ResourceSpecification(resources(&[(
-            "prefect.resource.id",
-            one("prefect.flow-run.*"),
-        )]))),
-        match_related: Some(EventTriggerOutputMatchRelated::ResourceSpecification(resources(&[
-            ("prefect.resource.role", one("flow")),
-            (
-                "prefect.resource.name",
-                ResourceSpecificationValue::Array(strings(&[FLOW])),
-            ),
-        ]))),
+        r#match: Some(EventTriggerOutputMatch::ResourceSpecification(resources(
+            &[("prefect.resource.id", one("prefect.flow-run.*"))],
+        ))),
+        match_related: Some(EventTriggerOutputMatchRelated::ResourceSpecification(
+            resources(&[
+                ("prefect.resource.role", one("flow")),
+                (
+                    "prefect.resource.name",
+                    ResourceSpecificationValue::Array(strings(&[FLOW])),
+                ),
+            ]),
+        )),
         for_each: Some(strings(&["prefect.resource.id"])),
-        ..event_output(EventTriggerOutputPosture::Reactive, "prefect.flow-run.Failed")
+        ..event_output(
+            EventTriggerOutputPosture::Reactive,
+            "prefect.flow-run.Failed",
+        )
     };
     let expected = Automation {
         name: "auto-event".to_owned(),
@@ -1633,17 +1840,22 @@ fn check_compound_automation(
 ) {
     check_common(step, automation);
     let completed = EventTriggerOutput {
-        r#match: Some(EventTriggerOutputMatch::ResourceSpecification(resources(&[(
-            "prefect.resource.id",
-            one("prefect.flow-run.*"),
-        )]))),
-        ..event_output(EventTriggerOutputPosture::Reactive, "prefect.flow-run.Completed")
+        r#match: Some(EventTriggerOutputMatch::ResourceSpecification(resources(
+            &[("prefect.resource.id", one("prefect.flow-run.*"))],
+        ))),
+        ..event_output(
+            EventTriggerOutputPosture::Reactive,
+            "prefect.flow-run.Completed",
+        )
     };
     let not_running = EventTriggerOutput {
         after: Some(strings(&["prefect.flow-run.Pending"])),
         // "PT5M" comes back in seconds.
         within: Some(300.0),
-        ..event_output(EventTriggerOutputPosture::Proactive, "prefect.flow-run.Running")
+        ..event_output(
+            EventTriggerOutputPosture::Proactive,
+            "prefect.flow-run.Running",
+        )
     };
     let trigger = CompoundTriggerOutput {
         r#type: Some(CompoundTriggerOutputType::Compound),
@@ -1794,7 +2006,11 @@ async fn variables(client: &Client) {
         Some(VariableValue::Object(value)),
         "variables.create: value"
     );
-    assert_eq!(variable.tags, Some(strings(&["t"])), "variables.create: tags");
+    assert_eq!(
+        variable.tags,
+        Some(strings(&["t"])),
+        "variables.create: tags"
+    );
 
     let read = expect(
         "variables.read_by_name",
@@ -1827,7 +2043,11 @@ async fn variables(client: &Client) {
         Some(VariableValue::Integer(42)),
         "variables.read_updated: value"
     );
-    assert_eq!(updated.tags, Some(strings(&["t2"])), "variables.read_updated: tags");
+    assert_eq!(
+        updated.tags,
+        Some(strings(&["t2"])),
+        "variables.read_updated: tags"
+    );
 
     expect(
         "variables.delete_by_name",
@@ -1865,9 +2085,17 @@ async fn block_types(client: &Client) {
     .await;
     assert_eq!(block_type.name, "E2E Block", "block_types.create: name");
     assert_eq!(block_type.slug, "e2e-block", "block_types.create: slug");
-    assert_eq!(block_type.description.as_deref(), Some("test"), "block_types.create: description");
+    assert_eq!(
+        block_type.description.as_deref(),
+        Some("test"),
+        "block_types.create: description"
+    );
     assert_eq!(block_type.logo_url, None, "block_types.create: logo_url");
-    assert_eq!(block_type.is_protected, Some(false), "block_types.create: is_protected");
+    assert_eq!(
+        block_type.is_protected,
+        Some(false),
+        "block_types.create: is_protected"
+    );
 
     let by_id = expect(
         "block_types.read",
@@ -1896,7 +2124,9 @@ async fn block_types(client: &Client) {
     };
     let found = expect(
         "block_types.filter",
-        client.read_block_types_block_types_filter_post().body(&filter),
+        client
+            .read_block_types_block_types_filter_post()
+            .body(&filter),
         200,
     )
     .await;
@@ -1910,7 +2140,11 @@ async fn block_types(client: &Client) {
     )
     .await;
     assert_eq!(secret.name, "Secret", "block_types.read_system: name");
-    assert_eq!(secret.is_protected, Some(true), "block_types.read_system: is_protected");
+    assert_eq!(
+        secret.is_protected,
+        Some(true),
+        "block_types.read_system: is_protected"
+    );
 
     let update = BlockTypeUpdate {
         description: Patch::Set("changed".to_owned()),
@@ -1983,15 +2217,26 @@ async fn work_pools(client: &Client) {
     .await;
     assert_eq!(pool.name, "e2e-pool", "work_pools.create: name");
     assert_eq!(pool.r#type, "process", "work_pools.create: type");
-    assert_eq!(pool.description.as_deref(), Some("pool"), "work_pools.create: description");
-    assert_eq!(pool.concurrency_limit, Some(3), "work_pools.create: concurrency_limit");
+    assert_eq!(
+        pool.description.as_deref(),
+        Some("pool"),
+        "work_pools.create: description"
+    );
+    assert_eq!(
+        pool.concurrency_limit,
+        Some(3),
+        "work_pools.create: concurrency_limit"
+    );
     assert_eq!(pool.is_paused, Some(false), "work_pools.create: is_paused");
     assert_eq!(
         pool.status,
         Some(WorkPoolStatus::NotReady),
         "work_pools.create: status (no worker)"
     );
-    assert!(pool.default_queue_id.is_some(), "work_pools.create: default queue");
+    assert!(
+        pool.default_queue_id.is_some(),
+        "work_pools.create: default queue"
+    );
 
     let read = expect(
         "work_pools.read",
@@ -2025,8 +2270,16 @@ async fn work_pools(client: &Client) {
         Some("changed"),
         "work_pools.read_updated: description"
     );
-    assert_eq!(updated.is_paused, Some(true), "work_pools.read_updated: is_paused");
-    assert_eq!(updated.concurrency_limit, Some(5), "work_pools.read_updated: concurrency_limit");
+    assert_eq!(
+        updated.is_paused,
+        Some(true),
+        "work_pools.read_updated: is_paused"
+    );
+    assert_eq!(
+        updated.concurrency_limit,
+        Some(5),
+        "work_pools.read_updated: concurrency_limit"
+    );
     assert_eq!(
         updated.status,
         Some(WorkPoolStatus::Paused),
@@ -2045,7 +2298,11 @@ async fn work_pools(client: &Client) {
         404,
     )
     .await;
-    assert_detail("work_pools.read_deleted", &missing, "Work pool \"e2e-pool\" not found.");
+    assert_detail(
+        "work_pools.read_deleted",
+        &missing,
+        "Work pool \"e2e-pool\" not found.",
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -2068,8 +2325,16 @@ async fn concurrency_limits(client: &Client) {
     .await;
     assert_eq!(limit.name, "e2e-limit", "concurrency_limits.create: name");
     assert_eq!(limit.limit, 5, "concurrency_limits.create: limit");
-    assert_eq!(limit.active, Some(true), "concurrency_limits.create: active");
-    assert_eq!(limit.active_slots, Some(0), "concurrency_limits.create: active_slots");
+    assert_eq!(
+        limit.active,
+        Some(true),
+        "concurrency_limits.create: active"
+    );
+    assert_eq!(
+        limit.active_slots,
+        Some(0),
+        "concurrency_limits.create: active_slots"
+    );
     assert_eq!(
         limit.slot_decay_per_second,
         Some(0.5),
@@ -2085,24 +2350,38 @@ async fn concurrency_limits(client: &Client) {
         200,
     )
     .await;
-    check_limit("concurrency_limits.read_by_id", &read, &limit, 5, Some(true));
-    let by_name =
-        ReadConcurrencyLimitV2V2ConcurrencyLimitsIdOrNameGetIdOrName::String2("e2e-limit".to_owned());
+    check_limit(
+        "concurrency_limits.read_by_id",
+        &read,
+        &limit,
+        5,
+        Some(true),
+    );
+    let by_name = ReadConcurrencyLimitV2V2ConcurrencyLimitsIdOrNameGetIdOrName::String2(
+        "e2e-limit".to_owned(),
+    );
     let read = expect(
         "concurrency_limits.read_by_name",
         client.read_concurrency_limit_v2_v2_concurrency_limits_id_or_name_get(&by_name),
         200,
     )
     .await;
-    check_limit("concurrency_limits.read_by_name", &read, &limit, 5, Some(true));
+    check_limit(
+        "concurrency_limits.read_by_name",
+        &read,
+        &limit,
+        5,
+        Some(true),
+    );
 
     let update = ConcurrencyLimitV2Update {
         limit: Patch::Set(10),
         active: Patch::Set(false),
         ..Default::default()
     };
-    let name =
-        UpdateConcurrencyLimitV2V2ConcurrencyLimitsIdOrNamePatchIdOrName::String2("e2e-limit".to_owned());
+    let name = UpdateConcurrencyLimitV2V2ConcurrencyLimitsIdOrNamePatchIdOrName::String2(
+        "e2e-limit".to_owned(),
+    );
     expect(
         "concurrency_limits.update_by_name",
         client.update_concurrency_limit_v2_v2_concurrency_limits_id_or_name_patch(&name, &update),
@@ -2115,7 +2394,13 @@ async fn concurrency_limits(client: &Client) {
         200,
     )
     .await;
-    check_limit("concurrency_limits.read_updated", &read, &limit, 10, Some(false));
+    check_limit(
+        "concurrency_limits.read_updated",
+        &read,
+        &limit,
+        10,
+        Some(false),
+    );
 
     let id = DeleteConcurrencyLimitV2V2ConcurrencyLimitsIdOrNameDeleteIdOrName::String(limit.id);
     expect(
@@ -2130,7 +2415,11 @@ async fn concurrency_limits(client: &Client) {
         404,
     )
     .await;
-    assert_detail("concurrency_limits.read_deleted", &missing, "Concurrency Limit not found");
+    assert_detail(
+        "concurrency_limits.read_deleted",
+        &missing,
+        "Concurrency Limit not found",
+    );
 }
 
 fn check_limit(
@@ -2145,7 +2434,11 @@ fn check_limit(
     assert_eq!(read.limit, limit, "{step}: limit");
     assert_eq!(read.active, active, "{step}: active");
     assert_eq!(read.active_slots, 0, "{step}: active_slots");
-    assert_eq!(read.slot_decay_per_second, Some(0.5), "{step}: slot_decay_per_second");
+    assert_eq!(
+        read.slot_decay_per_second,
+        Some(0.5),
+        "{step}: slot_decay_per_second"
+    );
     assert_eq!(read.created, created.created, "{step}: created");
 }
 
@@ -2155,7 +2448,12 @@ fn check_limit(
 async fn errors(client: &Client) {
     // Document defect: only 422 is declared besides 2xx; a missing flow is a 404 with
     // `{"detail": "Flow not found"}`.
-    let missing = expect_status("errors.read_missing_flow", client.read_flow_flows_id_get(MISSING), 404).await;
+    let missing = expect_status(
+        "errors.read_missing_flow",
+        client.read_flow_flows_id_get(MISSING),
+        404,
+    )
+    .await;
     assert_detail("errors.read_missing_flow", &missing, "Flow not found");
 
     // Document defect: 422 is declared as `HTTPValidationError` (`{"detail": [...]}`),
@@ -2174,7 +2472,12 @@ async fn errors(client: &Client) {
         422,
     )
     .await;
-    check_invalid("errors.create_flow_bad_name", &invalid, "string_pattern_mismatch", &["body", "name"]);
+    check_invalid(
+        "errors.create_flow_bad_name",
+        &invalid,
+        "string_pattern_mismatch",
+        &["body", "name"],
+    );
 
     let unknown_state = BodySetFlowRunStateFlowRunsIdSetStatePost {
         state: state(StateType::Unknown("NOPE".to_owned())),
@@ -2186,7 +2489,12 @@ async fn errors(client: &Client) {
         422,
     )
     .await;
-    check_invalid("errors.set_unknown_state", &invalid, "enum", &["body", "state", "type"]);
+    check_invalid(
+        "errors.set_unknown_state",
+        &invalid,
+        "enum",
+        &["body", "state", "type"],
+    );
 }
 
 /// A 422 as Prefect sends it: one error of `kind` at `location`.
@@ -2239,7 +2547,12 @@ async fn cleanup(client: &Client, flow_id: Uuid, deployment_id: Uuid) {
     )
     .await;
     assert_detail("cleanup.read_deleted_flow", &missing, "Flow not found");
-    let count = expect("cleanup.count_flows", client.count_flows_flows_count_post(), 200).await;
+    let count = expect(
+        "cleanup.count_flows",
+        client.count_flows_flows_count_post(),
+        200,
+    )
+    .await;
     assert_eq!(count, 0, "cleanup.count_flows");
     // Deleting a flow deletes its runs.
     let count = expect(
