@@ -497,46 +497,36 @@ pub fn outcome(api: &crate::ir::Api, line: &Value, mode: &str) -> Outcome {
 /// Why a response the client could not decode is the mock's doing, when it is: Prism
 /// builds responses for recursive schemas that end in values the schema does not allow,
 /// and in dynamic mode makes integers of any size for formats such as `uint16` that have no
-/// `maximum`.
+/// `maximum`, which the client's `u16` refuses.
 fn mock_limit(api: &crate::ir::Api, line: &Value, mode: &str) -> Option<String> {
-    use crate::ir::Ty;
+    let detail = line["detail"].as_str().unwrap_or("");
+    let sized = ["u8", "u16", "u32", "i8", "i16", "i32"]
+        .into_iter()
+        .find(|ty| detail.contains(&format!("expected {ty} ")));
+    if let (Some(ty), true, true) = (
+        sized,
+        mode == "dynamic",
+        detail.contains("invalid value: integer"),
+    ) {
+        return Some(format!(
+            "Prism's dynamic responses ignore the range of the integer format the client reads as `{ty}`"
+        ));
+    }
     let id = line["operation"].as_str()?;
     let status = line["status"]
         .as_u64()
         .and_then(|s| u16::try_from(s).ok())?;
     let ty = crate::lossless::response_type(api, id, status)?;
-    let place = place(api, ty, line["at"].as_str()?);
-    if let Some(name) = place.recursive {
-        return Some(format!(
-            "Prism's response nests the recursive type `{name}` in itself and ends in a value its schema does not allow"
-        ));
-    }
-    let sized = matches!(
-        place.leaf,
-        Some(Ty::I8 | Ty::I16 | Ty::I32 | Ty::U8 | Ty::U16 | Ty::U32)
-    );
-    let out_of_range = line["detail"]
-        .as_str()
-        .is_some_and(|d| d.contains("invalid value: integer"));
-    (mode == "dynamic" && sized && out_of_range).then(|| {
-        format!(
-            "Prism's dynamic responses ignore the range of the integer format the client reads as `{}`",
-            place.leaf.map_or_else(String::new, |t| t.rust(""))
-        )
-    })
+    let name = recursion_at(api, ty, line["at"].as_str()?)?;
+    Some(format!(
+        "Prism's response nests the recursive type `{name}` in itself and ends in a value its schema does not allow"
+    ))
 }
 
-/// Where the value at `at` (a path such as `items[0].children[2].name`) in a body of
-/// type `ty` stands.
-#[derive(Debug, Default, PartialEq)]
-struct Place<'a> {
-    /// A generated type the value is nested in twice: it is part of a recursive structure.
-    recursive: Option<&'a str>,
-    /// The value's own type, when the path leads to one that is not a generated type.
-    leaf: Option<&'a crate::ir::Ty>,
-}
-
-fn place<'a>(api: &'a crate::ir::Api, ty: &'a crate::ir::Ty, at: &str) -> Place<'a> {
+/// The generated type that the value at `at` (a path such as `items[0].children[2].name`)
+/// in a body of type `ty` is nested in twice, when there is one: the value is part of a
+/// recursive structure.
+fn recursion_at<'a>(api: &'a crate::ir::Api, ty: &'a crate::ir::Ty, at: &str) -> Option<&'a str> {
     use crate::ir::{Ty, TypeKind};
     let mut seen: Vec<&str> = Vec::new();
     let mut current = ty;
@@ -545,26 +535,29 @@ fn place<'a>(api: &'a crate::ir::Api, ty: &'a crate::ir::Ty, at: &str) -> Place<
         .flat_map(|part| part.split('['))
         .filter(|s| !s.is_empty())
         .peekable();
-    let mut place = Place::default();
     for _ in 0..256 {
-        let next = match current {
-            Ty::Option(inner) | Ty::Box(inner) => Some(&**inner),
-            Ty::Vec(inner) | Ty::Map(inner) => segments.next().map(|_| &**inner),
+        current = match current {
+            Ty::Option(inner) | Ty::Box(inner) => inner,
+            Ty::Vec(inner) | Ty::Map(inner) => {
+                segments.next()?;
+                inner
+            }
             Ty::Named(name) => {
-                if seen.contains(&name.as_str()) && place.recursive.is_none() {
-                    place.recursive = Some(name);
+                if seen.contains(&name.as_str()) {
+                    return Some(name);
                 }
                 seen.push(name);
-                match api.find_type(name).map(|t| &t.kind) {
-                    Some(TypeKind::Alias(inner) | TypeKind::Newtype(inner)) => Some(inner),
-                    Some(TypeKind::Struct(s)) => segments
-                        .next()
-                        .and_then(|key| s.fields.iter().find(|f| f.wire_name == key))
-                        .map(|f| &f.ty),
-                    Some(TypeKind::Union(u)) => {
+                match &api.find_type(name)?.kind {
+                    TypeKind::Alias(inner) | TypeKind::Newtype(inner) => inner,
+                    TypeKind::Struct(s) => {
+                        let key = segments.next()?;
+                        &s.fields.iter().find(|f| f.wire_name == key)?.ty
+                    }
+                    TypeKind::Union(u) => {
                         // Which variant failed is not known: the first that declares the
                         // next property.
-                        let declares = |ty: &Ty, key: &str| {
+                        let key = *segments.peek()?;
+                        let declares = |ty: &Ty| {
                             let mut ty = ty;
                             while let Ty::Box(inner) | Ty::Option(inner) = ty {
                                 ty = inner;
@@ -574,26 +567,15 @@ fn place<'a>(api: &'a crate::ir::Api, ty: &'a crate::ir::Ty, at: &str) -> Place<
                                 Some(TypeKind::Struct(s)) if s.fields.iter().any(|f| f.wire_name == key)
                             ))
                         };
-                        let key = segments.peek().copied();
-                        key.and_then(|key| u.variants.iter().find(|v| declares(&v.ty, key)))
-                            .map(|v| &v.ty)
+                        &u.variants.iter().find(|v| declares(&v.ty))?.ty
                     }
-                    _ => None,
+                    _ => return None,
                 }
             }
-            leaf => {
-                if segments.peek().is_none() {
-                    place.leaf = Some(leaf);
-                }
-                None
-            }
+            _ => return None,
         };
-        match next {
-            Some(next) => current = next,
-            None => break,
-        }
     }
-    place
+    None
 }
 
 /// Runs the harness with `base_url`, killing it after `limit`; returns what it printed.
@@ -726,7 +708,7 @@ components:
         );
         let big = line(
             "undecodable",
-            json!({"at": "weight", "detail": "invalid value: integer `70000`, expected u16"}),
+            json!({"at": "weight", "detail": "invalid value: integer `70000`, expected u16 at line 1 column 9"}),
         );
         let dynamic = outcome(&api, &big, "dynamic");
         assert_eq!(dynamic.outcome, "unmockable", "{}", dynamic.detail);
