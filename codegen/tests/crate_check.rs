@@ -108,6 +108,20 @@ fn a_crate_of_types_alone_passes() {
     assert_passes(&files);
 }
 
+/// A response body whose type is a runtime item (bytes as base64): the generated test,
+/// outside the crate, names it through the crate root.
+#[test]
+fn a_runtime_type_as_a_response_body_passes() {
+    let files = generate(
+        r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"description":"r","content":{"application/json":{"schema":{"type":"string","format":"byte"}}}}}}}},"components":{"securitySchemes":{"basic":{"type":"http","scheme":"basic"}}}}"#,
+    );
+    assert!(
+        file(&mut files.clone(), "tests/mock.rs").contains("Base64"),
+        "the test answers with bytes"
+    );
+    assert_passes(&files);
+}
+
 /// The crate committed in `generated/`, as it is on disk.
 #[test]
 fn the_committed_crate_passes() {

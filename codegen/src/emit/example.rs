@@ -472,6 +472,11 @@ pub(crate) fn mock_test(api: &ir::Api, crate_name: &str) -> Option<TokenStream> 
     let mut imports = vec![quote!(Client), quote!(mock)];
     imports.extend(patch_use);
     imports.extend(made.contains("types ::").then(|| quote!(types)));
+    // Runtime items the answer's type names, from the crate root.
+    if let ir::Outcome::Single(ir::ResponseBody::Json(ty)) = &op.success {
+        imports.extend(ty.mentions(&|t| *t == Ty::Base64).then(|| quote!(Base64)));
+        imports.extend(ty.mentions(&|t| *t == Ty::File).then(|| quote!(File)));
+    }
     imports.extend(credentials_type);
     imports.sort_by_key(ToString::to_string);
     let doc = format!(
@@ -528,7 +533,7 @@ fn success_sample(api: &ir::Api, op: &Operation) -> Option<(u16, Option<TokenStr
         ir::Outcome::Single(ir::ResponseBody::Json(ty)) => {
             let json = json_sample(api, ty, 0)?.to_string();
             let text = raw_string(&json)?;
-            let ty = super::ty_tokens(ty, super::Scope::Sibling);
+            let ty = super::ty_tokens(ty, super::Scope::Dependent);
             let statement = quote! {
                 let answer: #ty = serde_json::from_str(#text).expect("a value of the response type");
             };

@@ -20,11 +20,14 @@ use quote::quote;
 use crate::ir::Ty;
 use crate::names::ident;
 
-/// Where generated types are named from: inside the `types` module, or from a sibling.
+/// Where generated types are named from: inside the `types` module, from a sibling, or
+/// from a crate that depends on the generated one and imports `types` and the runtime
+/// items the crate root re-exports (its tests and examples).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Scope {
     Types,
     Sibling,
+    Dependent,
 }
 
 /// The Rust type for `ty`.
@@ -45,8 +48,10 @@ pub(crate) fn ty_tokens(ty: &Ty, scope: Scope) -> TokenStream {
         Ty::DateTime => quote!(chrono::DateTime<chrono::Utc>),
         Ty::Date => quote!(chrono::NaiveDate),
         Ty::Uuid => quote!(uuid::Uuid),
+        Ty::Base64 if scope == Scope::Dependent => quote!(Base64),
         Ty::Base64 => quote!(runtime::Base64),
         Ty::Binary => quote!(Vec<u8>),
+        Ty::File if scope == Scope::Dependent => quote!(File),
         Ty::File => quote!(runtime::File),
         Ty::Json => quote!(serde_json::Value),
         Ty::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
@@ -54,7 +59,7 @@ pub(crate) fn ty_tokens(ty: &Ty, scope: Scope) -> TokenStream {
             let name = ident(name);
             match scope {
                 Scope::Types => quote!(#name),
-                Scope::Sibling => quote!(types::#name),
+                Scope::Sibling | Scope::Dependent => quote!(types::#name),
             }
         }
         Ty::Option(inner) => {
