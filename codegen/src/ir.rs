@@ -265,6 +265,10 @@ pub struct Field {
     pub write_only: bool,
     /// `default`, documented on the field.
     pub default: Option<serde_json::Value>,
+    /// The method that sets an optional field on a built value (its own name, or
+    /// `set_<name>` where a trait method or the constructor has that name); fixed with the
+    /// representation.
+    pub setter: Option<String>,
 }
 
 /// How a field carries "absent" and "null".
@@ -632,6 +636,15 @@ impl Api {
             .map(|i| &self.types[i])
     }
 
+    /// Whether some type or field is deprecated: code that names them (the other modules,
+    /// examples, tests) allows the lint, since deprecated parts of an API still work.
+    pub fn deprecates_types(&self) -> bool {
+        self.types.iter().any(|t| {
+            t.deprecated
+                || matches!(&t.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.deprecated))
+        })
+    }
+
     /// Whether values of `ty` hold timestamps read as [`Ty::DateTime`] where `ty` stands:
     /// in it, or in the aliases it names (other named types read their own).
     pub fn holds_date_time(&self, ty: &Ty) -> bool {
@@ -659,6 +672,21 @@ impl Api {
 }
 
 impl Ty {
+    /// Renames the generated types it names.
+    pub fn rename(&mut self, renames: &std::collections::HashMap<String, String>) {
+        match self {
+            Ty::Named(name) => {
+                if let Some(new) = renames.get(name) {
+                    name.clone_from(new);
+                }
+            }
+            Ty::Option(inner) | Ty::Vec(inner) | Ty::Map(inner) | Ty::Box(inner) => {
+                inner.rename(renames);
+            }
+            _ => {}
+        }
+    }
+
     /// Whether `wanted` holds for this type or any type inside it.
     pub fn mentions(&self, wanted: &dyn Fn(&Ty) -> bool) -> bool {
         wanted(self)
@@ -722,6 +750,15 @@ impl std::fmt::Display for StatusMatch {
             StatusMatch::Code(c) => write!(f, "{c}"),
             StatusMatch::Range(r) => write!(f, "{r}XX"),
             StatusMatch::Default => f.write_str("default"),
+        }
+    }
+}
+
+impl ResponseBody {
+    /// Renames the generated types it names.
+    pub fn rename(&mut self, renames: &std::collections::HashMap<String, String>) {
+        if let ResponseBody::Json(ty) = self {
+            ty.rename(renames);
         }
     }
 }

@@ -301,7 +301,7 @@ fn generate_with(
             &header,
             api.operations.len(),
             |i| emit::mock::operation(&api.operations[i]),
-            emit::mock::preamble,
+            |items| emit::mock::preamble(&api, items),
             &mut refs,
         )?);
         refs.merge(Refs::scan(&client));
@@ -320,8 +320,12 @@ fn generate_with(
     }
     let dependencies = emit::manifest::Dependencies::of(refs.paths().chain(runtime.paths()));
     let features = emit::manifest::crate_features(&dependencies);
-    let contents = render::render(crate_root(&api, &runtime, &features), &header, "src/lib.rs")
-        .map_err(one)?;
+    let contents = render::render(
+        crate_root(&api, &runtime, &dependencies, &features),
+        &header,
+        "src/lib.rs",
+    )
+    .map_err(one)?;
     files.push(OutputFile {
         path: "src/lib.rs".to_owned(),
         contents,
@@ -432,11 +436,10 @@ pub fn generate_module(spec: &str, options: &ModuleOptions) -> Result<Output, Ve
         }
     });
     let runtime = emit::runtime::runtime().select(refs.runtime_items());
+    let needed = emit::manifest::Dependencies::of(refs.paths().chain(runtime.paths()));
+    let exports = exports(&api, &runtime, &needed);
     // The including crate chooses reqwest's TLS; rustls is the one generated crates pick.
-    let dependencies = emit::manifest::Dependencies::of(refs.paths().chain(runtime.paths()))
-        .with_feature("reqwest", "rustls")
-        .lines();
-    let exports = exports(&api, &runtime);
+    let dependencies = needed.with_feature("reqwest", "rustls").lines();
     let tokens = quote! {
         #exports
 
@@ -469,8 +472,39 @@ pub fn generate_module(spec: &str, options: &ModuleOptions) -> Result<Output, Ve
     })
 }
 
-/// The items re-exported next to `types`: the client and the runtime's public types.
-fn exports(api: &ir::Api, runtime: &emit::runtime::Selection) -> TokenStream {
+/// The crates whose types a generated crate's API can name, which it re-exports when it
+/// depends on them, so that the crate alone is enough to call it.
+const REEXPORTED: [&str; 3] = ["chrono", "serde_json", "uuid"];
+
+/// The items re-exported next to `types`: the client, the runtime's public types, and the
+/// crates whose types the API names.
+fn exports(
+    api: &ir::Api,
+    runtime: &emit::runtime::Selection,
+    dependencies: &emit::manifest::Dependencies,
+) -> TokenStream {
+    let crates = REEXPORTED
+        .into_iter()
+        .filter(|name| dependencies.contains(name))
+        .map(|name| {
+            let krate = proc_macro2::Ident::new(name, proc_macro2::Span::call_site());
+            let doc = format!(
+                " The `{name}` crate, whose types this crate's API names, in the version it uses."
+            );
+            quote! {
+                #[doc = #doc]
+                #[doc(no_inline)]
+                pub use #krate;
+            }
+        });
+    let mock = (!api.operations.is_empty() && dependencies.contains("wiremock")).then(|| {
+        quote! {
+            /// The mock server [`mock`]'s mocks mount on, in the version this crate uses.
+            #[cfg(feature = "mock")]
+            #[doc(no_inline)]
+            pub use wiremock;
+        }
+    });
     let client = (!api.operations.is_empty()).then(|| {
         quote! {
             #[rustfmt::skip]
@@ -493,7 +527,7 @@ fn exports(api: &ir::Api, runtime: &emit::runtime::Selection) -> TokenStream {
             pub use runtime::{#(#names),*};
         }
     });
-    quote!(#client #runtime)
+    quote!(#client #runtime #(#crates)* #mock)
 }
 
 /// The crate root: documentation (with the crate's features and what each is for), lints,
@@ -501,6 +535,7 @@ fn exports(api: &ir::Api, runtime: &emit::runtime::Selection) -> TokenStream {
 fn crate_root(
     api: &ir::Api,
     runtime: &emit::runtime::Selection,
+    dependencies: &emit::manifest::Dependencies,
     features: &[(&str, &str)],
 ) -> TokenStream {
     let title = format!(
@@ -554,7 +589,7 @@ fn crate_root(
             quote!(),
         )
     };
-    let exports = exports(api, runtime);
+    let exports = exports(api, runtime, dependencies);
     let features = (!features.is_empty()).then(|| {
         let items = features.iter().map(|(name, about)| {
             let line = format!(" - `{name}`: {about}");

@@ -146,7 +146,7 @@ fn cases() -> Vec<Case> {
             "a type array of several types",
             "    T:\n      type: [string, integer, 'null']\n      maxLength: 3\n      minimum: 1\n      description: Text or number.\n",
             "    T:\n      description: Text or number.\n      nullable: true\n      oneOf:\n        - {type: string, maxLength: 3}\n        - {type: integer, minimum: 1}\n",
-            &["pub enum T", "String(String)", "Integer(i64)"],
+            &["pub enum T", "Text(String)", "Integer(i64)"],
         ),
         schema_case(
             "anyOf and oneOf with a null branch",

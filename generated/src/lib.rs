@@ -51,3 +51,10 @@ pub use runtime::{
     BasicAuth, BoxFuture, DecodeError, Error, ErrorResponse, Hook, Next, Operation,
     OperationInfo, Patch, Received, Request, RequestInfo, Response, Retry, SendError,
 };
+/// The `serde_json` crate, whose types this crate's API names, in the version it uses.
+#[doc(no_inline)]
+pub use serde_json;
+/// The mock server [`mock`]'s mocks mount on, in the version this crate uses.
+#[cfg(feature = "mock")]
+#[doc(no_inline)]
+pub use wiremock;

@@ -32,6 +32,51 @@ pub struct AdditionalAttributes {
     pub social_profiles: Option<SocialProfiles>,
 }
 
+impl AdditionalAttributes {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `company_name`.
+    #[must_use]
+    pub fn company_name(mut self, value: impl Into<String>) -> Self {
+        self.company_name = Some(value.into());
+        self
+    }
+    /// Sets `city`.
+    #[must_use]
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `telegram`.
+    #[must_use]
+    pub fn telegram(mut self, value: impl Into<String>) -> Self {
+        self.telegram = Some(value.into());
+        self
+    }
+    /// Sets `country`.
+    #[must_use]
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `country_code`.
+    #[must_use]
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+    /// Sets `social_profiles`.
+    #[must_use]
+    pub fn social_profiles(mut self, value: impl Into<SocialProfiles>) -> Self {
+        self.social_profiles = Some(value.into());
+        self
+    }
+}
+
 /// Whether the contact is reachable. Defaults to `offline`. The server may add values;
 /// clients must accept values not listed here.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -138,6 +183,106 @@ pub struct Contact {
     pub contact_inboxes: Option<Vec<ContactInbox>>,
 }
 
+impl Contact {
+    /// Makes a value from its required fields; the optional ones are left unset (the
+    /// method named after each sets it).
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self {
+            additional_attributes: None,
+            availability_status: None,
+            email: None,
+            id: id.into(),
+            name: None,
+            phone_number: None,
+            blocked: None,
+            identifier: None,
+            thumbnail: None,
+            custom_attributes: None,
+            created_at: None,
+            last_activity_at: None,
+            contact_inboxes: None,
+        }
+    }
+    /// Sets `additional_attributes`.
+    #[must_use]
+    pub fn additional_attributes(
+        mut self,
+        value: impl Into<AdditionalAttributes>,
+    ) -> Self {
+        self.additional_attributes = Some(value.into());
+        self
+    }
+    /// Sets `availability_status`.
+    #[must_use]
+    pub fn availability_status(mut self, value: impl Into<AvailabilityStatus>) -> Self {
+        self.availability_status = Some(value.into());
+        self
+    }
+    /// Sets `email`.
+    #[must_use]
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `phone_number`.
+    #[must_use]
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+    /// Sets `blocked`.
+    #[must_use]
+    pub fn blocked(mut self, value: impl Into<bool>) -> Self {
+        self.blocked = Some(value.into());
+        self
+    }
+    /// Sets `identifier`.
+    #[must_use]
+    pub fn identifier(mut self, value: impl Into<String>) -> Self {
+        self.identifier = Some(value.into());
+        self
+    }
+    /// Sets `thumbnail`.
+    #[must_use]
+    pub fn thumbnail(mut self, value: impl Into<String>) -> Self {
+        self.thumbnail = Some(value.into());
+        self
+    }
+    /// Sets `custom_attributes`.
+    #[must_use]
+    pub fn custom_attributes(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `last_activity_at`.
+    #[must_use]
+    pub fn last_activity_at(mut self, value: impl Into<i64>) -> Self {
+        self.last_activity_at = Some(value.into());
+        self
+    }
+    /// Sets `contact_inboxes`.
+    #[must_use]
+    pub fn contact_inboxes(mut self, value: impl Into<Vec<ContactInbox>>) -> Self {
+        self.contact_inboxes = Some(value.into());
+        self
+    }
+}
+
 /// A link between the contact and one inbox.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ContactInbox {
@@ -149,11 +294,34 @@ pub struct ContactInbox {
     pub inbox: Option<Inbox>,
 }
 
+impl ContactInbox {
+    /// Sets `source_id`.
+    #[must_use]
+    pub fn source_id(mut self, value: impl Into<String>) -> Self {
+        self.source_id = Some(value.into());
+        self
+    }
+    /// Sets `inbox`.
+    #[must_use]
+    pub fn inbox(mut self, value: impl Into<Inbox>) -> Self {
+        self.inbox = Some(value.into());
+        self
+    }
+}
+
 /// The body of a successful response about one contact.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ContactResponse {
     /// A contact as the server stores it.
     pub payload: Contact,
+}
+
+impl ContactResponse {
+    /// Makes a value from its required fields; the optional ones are left unset (the
+    /// method named after each sets it).
+    pub fn new(payload: impl Into<Contact>) -> Self {
+        Self { payload: payload.into() }
+    }
 }
 
 /// The fields to change. Every field is optional: a field left out keeps its stored value.
@@ -205,6 +373,93 @@ pub struct ContactUpdate {
     pub last_name: Option<String>,
 }
 
+impl ContactUpdate {
+    /// Sets `additional_attributes`.
+    #[must_use]
+    pub fn additional_attributes(
+        mut self,
+        value: impl Into<AdditionalAttributes>,
+    ) -> Self {
+        self.additional_attributes = Some(value.into());
+        self
+    }
+    /// Sets `availability_status`.
+    #[must_use]
+    pub fn availability_status(mut self, value: impl Into<AvailabilityStatus>) -> Self {
+        self.availability_status = Some(value.into());
+        self
+    }
+    /// Sets `email`.
+    #[must_use]
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `phone_number`.
+    #[must_use]
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = runtime::Patch::Set(value.into());
+        self
+    }
+    /// Sets `blocked`.
+    #[must_use]
+    pub fn blocked(mut self, value: impl Into<bool>) -> Self {
+        self.blocked = Some(value.into());
+        self
+    }
+    /// Sets `identifier`.
+    #[must_use]
+    pub fn identifier(mut self, value: impl Into<String>) -> Self {
+        self.identifier = Some(value.into());
+        self
+    }
+    /// Sets `thumbnail`.
+    #[must_use]
+    pub fn thumbnail(mut self, value: impl Into<String>) -> Self {
+        self.thumbnail = Some(value.into());
+        self
+    }
+    /// Sets `last_activity_at`.
+    #[must_use]
+    pub fn last_activity_at(mut self, value: impl Into<i64>) -> Self {
+        self.last_activity_at = Some(value.into());
+        self
+    }
+    /// Sets `custom_attributes`.
+    #[must_use]
+    pub fn custom_attributes(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `first_name`.
+    #[must_use]
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`.
+    #[must_use]
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+}
+
 /// The body of an error response. The vendor's page documents no error responses; this
 /// schema models the shapes that APIs of this family return: `error` for a missing
 /// resource, `errors` for failed authentication, and `message` with `attributes` for a
@@ -225,6 +480,33 @@ pub struct ErrorBody {
     pub attributes: Option<Vec<String>>,
 }
 
+impl ErrorBody {
+    /// Sets `error`.
+    #[must_use]
+    pub fn error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+    /// Sets `errors`.
+    #[must_use]
+    pub fn errors(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.errors = Some(value.into());
+        self
+    }
+    /// Sets `message`.
+    #[must_use]
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+    /// Sets `attributes`.
+    #[must_use]
+    pub fn attributes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.attributes = Some(value.into());
+        self
+    }
+}
+
 /// An inbox, the channel through which the account talks to contacts.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Inbox {
@@ -237,6 +519,27 @@ pub struct Inbox {
     /// Kind of channel, for example `Channel::Api`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_type: Option<String>,
+}
+
+impl Inbox {
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `channel_type`.
+    #[must_use]
+    pub fn channel_type(mut self, value: impl Into<String>) -> Self {
+        self.channel_type = Some(value.into());
+        self
+    }
 }
 
 /// The contact's handles on social networks.
@@ -257,4 +560,37 @@ pub struct SocialProfiles {
     /// Twitter handle.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub twitter: Option<String>,
+}
+
+impl SocialProfiles {
+    /// Sets `facebook`.
+    #[must_use]
+    pub fn facebook(mut self, value: impl Into<String>) -> Self {
+        self.facebook = Some(value.into());
+        self
+    }
+    /// Sets `github`.
+    #[must_use]
+    pub fn github(mut self, value: impl Into<String>) -> Self {
+        self.github = Some(value.into());
+        self
+    }
+    /// Sets `instagram`.
+    #[must_use]
+    pub fn instagram(mut self, value: impl Into<String>) -> Self {
+        self.instagram = Some(value.into());
+        self
+    }
+    /// Sets `linkedin`.
+    #[must_use]
+    pub fn linkedin(mut self, value: impl Into<String>) -> Self {
+        self.linkedin = Some(value.into());
+        self
+    }
+    /// Sets `twitter`.
+    #[must_use]
+    pub fn twitter(mut self, value: impl Into<String>) -> Self {
+        self.twitter = Some(value.into());
+        self
+    }
 }

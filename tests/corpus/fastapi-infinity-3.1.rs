@@ -14,6 +14,9 @@ pub use runtime::{
     BoxFuture, DecodeError, Error, ErrorResponse, Hook, Next, Operation, OperationInfo,
     Patch, Received, Request, RequestInfo, Response, Retry, SendError,
 };
+/// The `serde_json` crate, whose types this crate's API names, in the version it uses.
+#[doc(no_inline)]
+pub use serde_json;
 
 pub mod client {
     //! The client: base URL, HTTP settings and credentials, shared by every request.
@@ -690,7 +693,7 @@ pub mod types {
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct AudioEmbeddingInput {
         /// Input
-        pub input: AudioEmbeddingInputInput,
+        pub input: Input,
         /// Model
         ///
         /// Defaults to `"default/not-specified"`.
@@ -705,60 +708,54 @@ pub mod types {
         #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
         pub user: runtime::Patch<String>,
     }
-    /// Input
-    ///
-    /// Read as the variant the value fits best: see the crate's documentation.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
-    #[serde(untagged)]
-    #[non_exhaustive]
-    pub enum AudioEmbeddingInputInput {
-        /// The `Array` shape.
-        Array(Vec<AudioEmbeddingInputInputArrayItem>),
-        /// The `String` shape.
-        String(String),
-        /// The `String2` shape.
-        String2(String),
-        /// A value matching none of the shapes above, kept as received.
-        Unknown(serde_json::Value),
-    }
-    impl<'de> Deserialize<'de> for AudioEmbeddingInputInput {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = serde_json::Value::deserialize(deserializer)?;
-            Ok(
-                runtime::decode_union(
-                    value,
-                    &[
-                        runtime::Shape::Array,
-                        runtime::Shape::String,
-                        runtime::Shape::String,
-                    ],
-                    |variant, value| match variant {
-                        0 => Deserialize::deserialize(value).map(Self::Array),
-                        1 => Deserialize::deserialize(value).map(Self::String),
-                        _ => Deserialize::deserialize(value).map(Self::String2),
-                    },
-                    Self::Unknown,
-                ),
-            )
+    impl AudioEmbeddingInput {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(input: impl Into<Input>) -> Self {
+            Self {
+                input: input.into(),
+                model: None,
+                encoding_format: None,
+                user: runtime::Patch::Absent,
+            }
+        }
+        /// Sets `model`.
+        #[must_use]
+        pub fn model(mut self, value: impl Into<String>) -> Self {
+            self.model = Some(value.into());
+            self
+        }
+        /// Sets `encoding_format`.
+        #[must_use]
+        pub fn encoding_format(
+            mut self,
+            value: impl Into<EmbeddingEncodingFormat>,
+        ) -> Self {
+            self.encoding_format = Some(value.into());
+            self
+        }
+        /// Sets `user`.
+        #[must_use]
+        pub fn user(mut self, value: impl Into<String>) -> Self {
+            self.user = runtime::Patch::Set(value.into());
+            self
         }
     }
-    /// The `AudioEmbeddingInputInputArrayItem` type.
+    /// The `AudioEmbeddingInputInputListItem` type.
     ///
     /// Read as the variant the value fits best: see the crate's documentation.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]
-    pub enum AudioEmbeddingInputInputArrayItem {
-        /// The `String` shape.
-        String(String),
-        /// The `String2` shape.
-        String2(String),
+    pub enum AudioEmbeddingInputInputListItem {
+        /// The `Text` shape.
+        Text(String),
+        /// The `Text2` shape.
+        Text2(String),
         /// A value matching none of the shapes above, kept as received.
         Unknown(serde_json::Value),
     }
-    impl<'de> Deserialize<'de> for AudioEmbeddingInputInputArrayItem {
+    impl<'de> Deserialize<'de> for AudioEmbeddingInputInputListItem {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
@@ -768,8 +765,8 @@ pub mod types {
                     value,
                     &[runtime::Shape::String, runtime::Shape::String],
                     |variant, value| match variant {
-                        0 => Deserialize::deserialize(value).map(Self::String),
-                        _ => Deserialize::deserialize(value).map(Self::String2),
+                        0 => Deserialize::deserialize(value).map(Self::Text),
+                        _ => Deserialize::deserialize(value).map(Self::Text2),
                     },
                     Self::Unknown,
                 ),
@@ -792,6 +789,29 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub raw_scores: Option<bool>,
     }
+    impl ClassifyInput {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(input: impl Into<Vec<String>>) -> Self {
+            Self {
+                input: input.into(),
+                model: None,
+                raw_scores: None,
+            }
+        }
+        /// Sets `model`.
+        #[must_use]
+        pub fn model(mut self, value: impl Into<String>) -> Self {
+            self.model = Some(value.into());
+            self
+        }
+        /// Sets `raw_scores`.
+        #[must_use]
+        pub fn raw_scores(mut self, value: impl Into<bool>) -> Self {
+            self.raw_scores = Some(value.into());
+            self
+        }
+    }
     /// _ClassifyObject
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct ClassifyObject {
@@ -799,6 +819,16 @@ pub mod types {
         pub score: f64,
         /// Label
         pub label: String,
+    }
+    impl ClassifyObject {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(score: impl Into<f64>, label: impl Into<String>) -> Self {
+            Self {
+                score: score.into(),
+                label: label.into(),
+            }
+        }
     }
     /// ClassifyResult
     ///
@@ -822,6 +852,42 @@ pub mod types {
         /// Created
         #[serde(skip_serializing_if = "Option::is_none")]
         pub created: Option<i64>,
+    }
+    impl ClassifyResult {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            data: impl Into<Vec<Vec<ClassifyObject>>>,
+            model: impl Into<String>,
+            usage: impl Into<Usage>,
+        ) -> Self {
+            Self {
+                object: None,
+                data: data.into(),
+                model: model.into(),
+                usage: usage.into(),
+                id: None,
+                created: None,
+            }
+        }
+        /// Sets `object`.
+        #[must_use]
+        pub fn object(mut self, value: impl Into<ClassifyResultObject>) -> Self {
+            self.object = Some(value.into());
+            self
+        }
+        /// Sets `id`.
+        #[must_use]
+        pub fn id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `created`.
+        #[must_use]
+        pub fn created(mut self, value: impl Into<i64>) -> Self {
+            self.created = Some(value.into());
+            self
+        }
     }
     /// Object
     ///
@@ -927,6 +993,26 @@ pub mod types {
         /// Index
         pub index: i64,
     }
+    impl EmbeddingObject {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            embedding: impl Into<EmbeddingObjectEmbedding>,
+            index: impl Into<i64>,
+        ) -> Self {
+            Self {
+                object: None,
+                embedding: embedding.into(),
+                index: index.into(),
+            }
+        }
+        /// Sets `object`.
+        #[must_use]
+        pub fn object(mut self, value: impl Into<EmbeddingObjectObject>) -> Self {
+            self.object = Some(value.into());
+            self
+        }
+    }
     /// Embedding
     ///
     /// Read as the variant the value fits best: see the crate's documentation.
@@ -934,12 +1020,12 @@ pub mod types {
     #[serde(untagged)]
     #[non_exhaustive]
     pub enum EmbeddingObjectEmbedding {
-        /// The `Array` shape.
-        Array(Vec<f64>),
-        /// The `String` shape.
-        String(Vec<u8>),
-        /// The `Array2` shape.
-        Array2(Vec<Vec<f64>>),
+        /// The `NumberList` shape.
+        NumberList(Vec<f64>),
+        /// The `Binary` shape.
+        Binary(Vec<u8>),
+        /// The `NumberListList` shape.
+        NumberListList(Vec<Vec<f64>>),
         /// A value matching none of the shapes above, kept as received.
         Unknown(serde_json::Value),
     }
@@ -957,9 +1043,9 @@ pub mod types {
                         runtime::Shape::Array,
                     ],
                     |variant, value| match variant {
-                        0 => Deserialize::deserialize(value).map(Self::Array),
-                        1 => Deserialize::deserialize(value).map(Self::String),
-                        _ => Deserialize::deserialize(value).map(Self::Array2),
+                        0 => Deserialize::deserialize(value).map(Self::NumberList),
+                        1 => Deserialize::deserialize(value).map(Self::Binary),
+                        _ => Deserialize::deserialize(value).map(Self::NumberListList),
                     },
                     Self::Unknown,
                 ),
@@ -1013,13 +1099,21 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub detail: Option<Vec<ValidationError>>,
     }
+    impl HttpValidationError {
+        /// Sets `detail`.
+        #[must_use]
+        pub fn detail(mut self, value: impl Into<Vec<ValidationError>>) -> Self {
+            self.detail = Some(value.into());
+            self
+        }
+    }
     /// ImageEmbeddingInput
     ///
     /// LEGACY, DO NO LONGER UPDATE
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct ImageEmbeddingInput {
         /// Input
-        pub input: ImageEmbeddingInputInput,
+        pub input: Input,
         /// Model
         ///
         /// Defaults to `"default/not-specified"`.
@@ -1034,23 +1128,56 @@ pub mod types {
         #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
         pub user: runtime::Patch<String>,
     }
+    impl ImageEmbeddingInput {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(input: impl Into<Input>) -> Self {
+            Self {
+                input: input.into(),
+                model: None,
+                encoding_format: None,
+                user: runtime::Patch::Absent,
+            }
+        }
+        /// Sets `model`.
+        #[must_use]
+        pub fn model(mut self, value: impl Into<String>) -> Self {
+            self.model = Some(value.into());
+            self
+        }
+        /// Sets `encoding_format`.
+        #[must_use]
+        pub fn encoding_format(
+            mut self,
+            value: impl Into<EmbeddingEncodingFormat>,
+        ) -> Self {
+            self.encoding_format = Some(value.into());
+            self
+        }
+        /// Sets `user`.
+        #[must_use]
+        pub fn user(mut self, value: impl Into<String>) -> Self {
+            self.user = runtime::Patch::Set(value.into());
+            self
+        }
+    }
     /// Input
     ///
     /// Read as the variant the value fits best: see the crate's documentation.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]
-    pub enum ImageEmbeddingInputInput {
-        /// The `Array` shape.
-        Array(Vec<ImageEmbeddingInputInputArrayItem>),
-        /// The `String` shape.
-        String(String),
-        /// The `String2` shape.
-        String2(String),
+    pub enum Input {
+        /// The `List` shape.
+        List(Vec<AudioEmbeddingInputInputListItem>),
+        /// The `Text` shape.
+        Text(String),
+        /// The `Text2` shape.
+        Text2(String),
         /// A value matching none of the shapes above, kept as received.
         Unknown(serde_json::Value),
     }
-    impl<'de> Deserialize<'de> for ImageEmbeddingInputInput {
+    impl<'de> Deserialize<'de> for Input {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
@@ -1064,41 +1191,9 @@ pub mod types {
                         runtime::Shape::String,
                     ],
                     |variant, value| match variant {
-                        0 => Deserialize::deserialize(value).map(Self::Array),
-                        1 => Deserialize::deserialize(value).map(Self::String),
-                        _ => Deserialize::deserialize(value).map(Self::String2),
-                    },
-                    Self::Unknown,
-                ),
-            )
-        }
-    }
-    /// The `ImageEmbeddingInputInputArrayItem` type.
-    ///
-    /// Read as the variant the value fits best: see the crate's documentation.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
-    #[serde(untagged)]
-    #[non_exhaustive]
-    pub enum ImageEmbeddingInputInputArrayItem {
-        /// The `String` shape.
-        String(String),
-        /// The `String2` shape.
-        String2(String),
-        /// A value matching none of the shapes above, kept as received.
-        Unknown(serde_json::Value),
-    }
-    impl<'de> Deserialize<'de> for ImageEmbeddingInputInputArrayItem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = serde_json::Value::deserialize(deserializer)?;
-            Ok(
-                runtime::decode_union(
-                    value,
-                    &[runtime::Shape::String, runtime::Shape::String],
-                    |variant, value| match variant {
-                        0 => Deserialize::deserialize(value).map(Self::String),
-                        _ => Deserialize::deserialize(value).map(Self::String2),
+                        0 => Deserialize::deserialize(value).map(Self::List),
+                        1 => Deserialize::deserialize(value).map(Self::Text),
+                        _ => Deserialize::deserialize(value).map(Self::Text2),
                     },
                     Self::Unknown,
                 ),
@@ -1135,6 +1230,54 @@ pub mod types {
         /// Defaults to `[]`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub capabilities: Option<Vec<String>>,
+    }
+    impl ModelInfo {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            id: impl Into<String>,
+            stats: impl Into<serde_json::Map<String, serde_json::Value>>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                stats: stats.into(),
+                object: None,
+                owned_by: None,
+                created: None,
+                backend: None,
+                capabilities: None,
+            }
+        }
+        /// Sets `object`.
+        #[must_use]
+        pub fn object(mut self, value: impl Into<ModelInfoObject>) -> Self {
+            self.object = Some(value.into());
+            self
+        }
+        /// Sets `owned_by`.
+        #[must_use]
+        pub fn owned_by(mut self, value: impl Into<ModelInfoOwnedBy>) -> Self {
+            self.owned_by = Some(value.into());
+            self
+        }
+        /// Sets `created`.
+        #[must_use]
+        pub fn created(mut self, value: impl Into<i64>) -> Self {
+            self.created = Some(value.into());
+            self
+        }
+        /// Sets `backend`.
+        #[must_use]
+        pub fn backend(mut self, value: impl Into<String>) -> Self {
+            self.backend = Some(value.into());
+            self
+        }
+        /// Sets `capabilities`.
+        #[must_use]
+        pub fn capabilities(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.capabilities = Some(value.into());
+            self
+        }
     }
     /// Object
     ///
@@ -1354,82 +1497,61 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub dimensions: Option<i64>,
         /// Input
-        pub input: OpenAiEmbeddingInputAudioInput,
+        pub input: Input,
         /// Modality
         ///
         /// Defaults to `"audio"`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub modality: Option<OpenAiEmbeddingInputAudioModality>,
     }
-    /// Input
-    ///
-    /// Read as the variant the value fits best: see the crate's documentation.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
-    #[serde(untagged)]
-    #[non_exhaustive]
-    pub enum OpenAiEmbeddingInputAudioInput {
-        /// The `Array` shape.
-        Array(Vec<OpenAiEmbeddingInputAudioInputArrayItem>),
-        /// The `String` shape.
-        String(String),
-        /// The `String2` shape.
-        String2(String),
-        /// A value matching none of the shapes above, kept as received.
-        Unknown(serde_json::Value),
-    }
-    impl<'de> Deserialize<'de> for OpenAiEmbeddingInputAudioInput {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = serde_json::Value::deserialize(deserializer)?;
-            Ok(
-                runtime::decode_union(
-                    value,
-                    &[
-                        runtime::Shape::Array,
-                        runtime::Shape::String,
-                        runtime::Shape::String,
-                    ],
-                    |variant, value| match variant {
-                        0 => Deserialize::deserialize(value).map(Self::Array),
-                        1 => Deserialize::deserialize(value).map(Self::String),
-                        _ => Deserialize::deserialize(value).map(Self::String2),
-                    },
-                    Self::Unknown,
-                ),
-            )
+    impl OpenAiEmbeddingInputAudio {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(input: impl Into<Input>) -> Self {
+            Self {
+                model: None,
+                encoding_format: None,
+                user: runtime::Patch::Absent,
+                dimensions: None,
+                input: input.into(),
+                modality: None,
+            }
         }
-    }
-    /// The `OpenAiEmbeddingInputAudioInputArrayItem` type.
-    ///
-    /// Read as the variant the value fits best: see the crate's documentation.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
-    #[serde(untagged)]
-    #[non_exhaustive]
-    pub enum OpenAiEmbeddingInputAudioInputArrayItem {
-        /// The `String` shape.
-        String(String),
-        /// The `String2` shape.
-        String2(String),
-        /// A value matching none of the shapes above, kept as received.
-        Unknown(serde_json::Value),
-    }
-    impl<'de> Deserialize<'de> for OpenAiEmbeddingInputAudioInputArrayItem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = serde_json::Value::deserialize(deserializer)?;
-            Ok(
-                runtime::decode_union(
-                    value,
-                    &[runtime::Shape::String, runtime::Shape::String],
-                    |variant, value| match variant {
-                        0 => Deserialize::deserialize(value).map(Self::String),
-                        _ => Deserialize::deserialize(value).map(Self::String2),
-                    },
-                    Self::Unknown,
-                ),
-            )
+        /// Sets `model`.
+        #[must_use]
+        pub fn model(mut self, value: impl Into<String>) -> Self {
+            self.model = Some(value.into());
+            self
+        }
+        /// Sets `encoding_format`.
+        #[must_use]
+        pub fn encoding_format(
+            mut self,
+            value: impl Into<EmbeddingEncodingFormat>,
+        ) -> Self {
+            self.encoding_format = Some(value.into());
+            self
+        }
+        /// Sets `user`.
+        #[must_use]
+        pub fn user(mut self, value: impl Into<String>) -> Self {
+            self.user = runtime::Patch::Set(value.into());
+            self
+        }
+        /// Sets `dimensions`.
+        #[must_use]
+        pub fn dimensions(mut self, value: impl Into<i64>) -> Self {
+            self.dimensions = Some(value.into());
+            self
+        }
+        /// Sets `modality`.
+        #[must_use]
+        pub fn modality(
+            mut self,
+            value: impl Into<OpenAiEmbeddingInputAudioModality>,
+        ) -> Self {
+            self.modality = Some(value.into());
+            self
         }
     }
     /// Modality
@@ -1491,82 +1613,61 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub dimensions: Option<i64>,
         /// Input
-        pub input: OpenAiEmbeddingInputImageInput,
+        pub input: Input,
         /// Modality
         ///
         /// Defaults to `"image"`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub modality: Option<OpenAiEmbeddingInputImageModality>,
     }
-    /// Input
-    ///
-    /// Read as the variant the value fits best: see the crate's documentation.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
-    #[serde(untagged)]
-    #[non_exhaustive]
-    pub enum OpenAiEmbeddingInputImageInput {
-        /// The `Array` shape.
-        Array(Vec<OpenAiEmbeddingInputImageInputArrayItem>),
-        /// The `String` shape.
-        String(String),
-        /// The `String2` shape.
-        String2(String),
-        /// A value matching none of the shapes above, kept as received.
-        Unknown(serde_json::Value),
-    }
-    impl<'de> Deserialize<'de> for OpenAiEmbeddingInputImageInput {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = serde_json::Value::deserialize(deserializer)?;
-            Ok(
-                runtime::decode_union(
-                    value,
-                    &[
-                        runtime::Shape::Array,
-                        runtime::Shape::String,
-                        runtime::Shape::String,
-                    ],
-                    |variant, value| match variant {
-                        0 => Deserialize::deserialize(value).map(Self::Array),
-                        1 => Deserialize::deserialize(value).map(Self::String),
-                        _ => Deserialize::deserialize(value).map(Self::String2),
-                    },
-                    Self::Unknown,
-                ),
-            )
+    impl OpenAiEmbeddingInputImage {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(input: impl Into<Input>) -> Self {
+            Self {
+                model: None,
+                encoding_format: None,
+                user: runtime::Patch::Absent,
+                dimensions: None,
+                input: input.into(),
+                modality: None,
+            }
         }
-    }
-    /// The `OpenAiEmbeddingInputImageInputArrayItem` type.
-    ///
-    /// Read as the variant the value fits best: see the crate's documentation.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
-    #[serde(untagged)]
-    #[non_exhaustive]
-    pub enum OpenAiEmbeddingInputImageInputArrayItem {
-        /// The `String` shape.
-        String(String),
-        /// The `String2` shape.
-        String2(String),
-        /// A value matching none of the shapes above, kept as received.
-        Unknown(serde_json::Value),
-    }
-    impl<'de> Deserialize<'de> for OpenAiEmbeddingInputImageInputArrayItem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = serde_json::Value::deserialize(deserializer)?;
-            Ok(
-                runtime::decode_union(
-                    value,
-                    &[runtime::Shape::String, runtime::Shape::String],
-                    |variant, value| match variant {
-                        0 => Deserialize::deserialize(value).map(Self::String),
-                        _ => Deserialize::deserialize(value).map(Self::String2),
-                    },
-                    Self::Unknown,
-                ),
-            )
+        /// Sets `model`.
+        #[must_use]
+        pub fn model(mut self, value: impl Into<String>) -> Self {
+            self.model = Some(value.into());
+            self
+        }
+        /// Sets `encoding_format`.
+        #[must_use]
+        pub fn encoding_format(
+            mut self,
+            value: impl Into<EmbeddingEncodingFormat>,
+        ) -> Self {
+            self.encoding_format = Some(value.into());
+            self
+        }
+        /// Sets `user`.
+        #[must_use]
+        pub fn user(mut self, value: impl Into<String>) -> Self {
+            self.user = runtime::Patch::Set(value.into());
+            self
+        }
+        /// Sets `dimensions`.
+        #[must_use]
+        pub fn dimensions(mut self, value: impl Into<i64>) -> Self {
+            self.dimensions = Some(value.into());
+            self
+        }
+        /// Sets `modality`.
+        #[must_use]
+        pub fn modality(
+            mut self,
+            value: impl Into<OpenAiEmbeddingInputImageModality>,
+        ) -> Self {
+            self.modality = Some(value.into());
+            self
         }
     }
     /// Modality
@@ -1637,6 +1738,56 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub modality: Option<OpenAiEmbeddingInputTextModality>,
     }
+    impl OpenAiEmbeddingInputText {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(input: impl Into<OpenAiEmbeddingInputTextInput>) -> Self {
+            Self {
+                model: None,
+                encoding_format: None,
+                user: runtime::Patch::Absent,
+                dimensions: None,
+                input: input.into(),
+                modality: None,
+            }
+        }
+        /// Sets `model`.
+        #[must_use]
+        pub fn model(mut self, value: impl Into<String>) -> Self {
+            self.model = Some(value.into());
+            self
+        }
+        /// Sets `encoding_format`.
+        #[must_use]
+        pub fn encoding_format(
+            mut self,
+            value: impl Into<EmbeddingEncodingFormat>,
+        ) -> Self {
+            self.encoding_format = Some(value.into());
+            self
+        }
+        /// Sets `user`.
+        #[must_use]
+        pub fn user(mut self, value: impl Into<String>) -> Self {
+            self.user = runtime::Patch::Set(value.into());
+            self
+        }
+        /// Sets `dimensions`.
+        #[must_use]
+        pub fn dimensions(mut self, value: impl Into<i64>) -> Self {
+            self.dimensions = Some(value.into());
+            self
+        }
+        /// Sets `modality`.
+        #[must_use]
+        pub fn modality(
+            mut self,
+            value: impl Into<OpenAiEmbeddingInputTextModality>,
+        ) -> Self {
+            self.modality = Some(value.into());
+            self
+        }
+    }
     /// Input
     ///
     /// Read as the variant the value fits best: see the crate's documentation.
@@ -1644,10 +1795,10 @@ pub mod types {
     #[serde(untagged)]
     #[non_exhaustive]
     pub enum OpenAiEmbeddingInputTextInput {
-        /// The `Array` shape.
-        Array(Vec<String>),
-        /// The `String` shape.
-        String(String),
+        /// The `TextList` shape.
+        TextList(Vec<String>),
+        /// The `Text` shape.
+        Text(String),
         /// A value matching none of the shapes above, kept as received.
         Unknown(serde_json::Value),
     }
@@ -1661,8 +1812,8 @@ pub mod types {
                     value,
                     &[runtime::Shape::Array, runtime::Shape::String],
                     |variant, value| match variant {
-                        0 => Deserialize::deserialize(value).map(Self::Array),
-                        _ => Deserialize::deserialize(value).map(Self::String),
+                        0 => Deserialize::deserialize(value).map(Self::TextList),
+                        _ => Deserialize::deserialize(value).map(Self::Text),
                     },
                     Self::Unknown,
                 ),
@@ -1727,6 +1878,42 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub created: Option<i64>,
     }
+    impl OpenAiEmbeddingResult {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            data: impl Into<Vec<EmbeddingObject>>,
+            model: impl Into<String>,
+            usage: impl Into<Usage>,
+        ) -> Self {
+            Self {
+                object: None,
+                data: data.into(),
+                model: model.into(),
+                usage: usage.into(),
+                id: None,
+                created: None,
+            }
+        }
+        /// Sets `object`.
+        #[must_use]
+        pub fn object(mut self, value: impl Into<OpenAiEmbeddingResultObject>) -> Self {
+            self.object = Some(value.into());
+            self
+        }
+        /// Sets `id`.
+        #[must_use]
+        pub fn id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `created`.
+        #[must_use]
+        pub fn created(mut self, value: impl Into<i64>) -> Self {
+            self.created = Some(value.into());
+            self
+        }
+    }
     /// Object
     ///
     /// A constant: any other value is not one of this type.
@@ -1775,6 +1962,22 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub object: Option<String>,
     }
+    impl OpenAiModelInfo {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(data: impl Into<Vec<ModelInfo>>) -> Self {
+            Self {
+                data: data.into(),
+                object: None,
+            }
+        }
+        /// Sets `object`.
+        #[must_use]
+        pub fn object(mut self, value: impl Into<String>) -> Self {
+            self.object = Some(value.into());
+            self
+        }
+    }
     /// _ReRankObject
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct ReRankObject {
@@ -1785,6 +1988,23 @@ pub mod types {
         /// Document
         #[serde(skip_serializing_if = "Option::is_none")]
         pub document: Option<String>,
+    }
+    impl ReRankObject {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(relevance_score: impl Into<f64>, index: impl Into<i64>) -> Self {
+            Self {
+                relevance_score: relevance_score.into(),
+                index: index.into(),
+                document: None,
+            }
+        }
+        /// Sets `document`.
+        #[must_use]
+        pub fn document(mut self, value: impl Into<String>) -> Self {
+            self.document = Some(value.into());
+            self
+        }
     }
     /// ReRankResult
     ///
@@ -1808,6 +2028,42 @@ pub mod types {
         /// Created
         #[serde(skip_serializing_if = "Option::is_none")]
         pub created: Option<i64>,
+    }
+    impl ReRankResult {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            results: impl Into<Vec<ReRankObject>>,
+            model: impl Into<String>,
+            usage: impl Into<Usage>,
+        ) -> Self {
+            Self {
+                object: None,
+                results: results.into(),
+                model: model.into(),
+                usage: usage.into(),
+                id: None,
+                created: None,
+            }
+        }
+        /// Sets `object`.
+        #[must_use]
+        pub fn object(mut self, value: impl Into<ReRankResultObject>) -> Self {
+            self.object = Some(value.into());
+            self
+        }
+        /// Sets `id`.
+        #[must_use]
+        pub fn id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `created`.
+        #[must_use]
+        pub fn created(mut self, value: impl Into<i64>) -> Self {
+            self.created = Some(value.into());
+            self
+        }
     }
     /// Object
     ///
@@ -1874,6 +2130,44 @@ pub mod types {
         #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
         pub top_n: runtime::Patch<i64>,
     }
+    impl RerankInput {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(query: impl Into<String>, documents: impl Into<Vec<String>>) -> Self {
+            Self {
+                query: query.into(),
+                documents: documents.into(),
+                return_documents: None,
+                raw_scores: None,
+                model: None,
+                top_n: runtime::Patch::Absent,
+            }
+        }
+        /// Sets `return_documents`.
+        #[must_use]
+        pub fn return_documents(mut self, value: impl Into<bool>) -> Self {
+            self.return_documents = Some(value.into());
+            self
+        }
+        /// Sets `raw_scores`.
+        #[must_use]
+        pub fn raw_scores(mut self, value: impl Into<bool>) -> Self {
+            self.raw_scores = Some(value.into());
+            self
+        }
+        /// Sets `model`.
+        #[must_use]
+        pub fn model(mut self, value: impl Into<String>) -> Self {
+            self.model = Some(value.into());
+            self
+        }
+        /// Sets `top_n`.
+        #[must_use]
+        pub fn top_n(mut self, value: impl Into<i64>) -> Self {
+            self.top_n = runtime::Patch::Set(value.into());
+            self
+        }
+    }
     /// _Usage
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct Usage {
@@ -1881,6 +2175,16 @@ pub mod types {
         pub prompt_tokens: i64,
         /// Total Tokens
         pub total_tokens: i64,
+    }
+    impl Usage {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(prompt_tokens: impl Into<i64>, total_tokens: impl Into<i64>) -> Self {
+            Self {
+                prompt_tokens: prompt_tokens.into(),
+                total_tokens: total_tokens.into(),
+            }
+        }
     }
     /// ValidationError
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1892,6 +2196,21 @@ pub mod types {
         /// Error Type
         pub r#type: String,
     }
+    impl ValidationError {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            loc: impl Into<Vec<ValidationErrorLocItem>>,
+            msg: impl Into<String>,
+            r#type: impl Into<String>,
+        ) -> Self {
+            Self {
+                loc: loc.into(),
+                msg: msg.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
     /// The `ValidationErrorLocItem` type.
     ///
     /// Read as the variant the value fits best: see the crate's documentation.
@@ -1899,8 +2218,8 @@ pub mod types {
     #[serde(untagged)]
     #[non_exhaustive]
     pub enum ValidationErrorLocItem {
-        /// The `String` shape.
-        String(String),
+        /// The `Text` shape.
+        Text(String),
         /// The `Integer` shape.
         Integer(i64),
         /// A value matching none of the shapes above, kept as received.
@@ -1916,7 +2235,7 @@ pub mod types {
                     value,
                     &[runtime::Shape::String, runtime::Shape::Integer],
                     |variant, value| match variant {
-                        0 => Deserialize::deserialize(value).map(Self::String),
+                        0 => Deserialize::deserialize(value).map(Self::Text),
                         _ => Deserialize::deserialize(value).map(Self::Integer),
                     },
                     Self::Unknown,

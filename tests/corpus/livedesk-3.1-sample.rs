@@ -14,6 +14,9 @@ pub use runtime::{
     BasicAuth, BoxFuture, DecodeError, Error, ErrorResponse, Hook, Next, Operation,
     OperationInfo, Patch, Received, Request, RequestInfo, Response, Retry, SendError,
 };
+/// The `serde_json` crate, whose types this crate's API names, in the version it uses.
+#[doc(no_inline)]
+pub use serde_json;
 
 pub mod client {
     //! The client: base URL, HTTP settings and credentials, shared by every request.
@@ -196,7 +199,7 @@ pub mod requests {
     }
     impl<'a> runtime::Operation for UpdateContact<'a> {
         type Success = types::UpdateContactResponse;
-        type Error = types::Error;
+        type Error = types::ErrorSchema;
         const ID: &'static str = "updateContact";
         const METHOD: &'static str = "PATCH";
         const PATH: &'static str = "/api/v2/accounts/contacts/{id}";
@@ -238,6 +241,61 @@ pub mod types {
     //! Request and response types, one per schema of the spec.
     use serde::{Deserialize, Serialize};
     use super::runtime;
+    /// The `AvailabilityStatus` type.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum AvailabilityStatus {
+        /// `online`
+        Online,
+        /// `offline`
+        Offline,
+        /// `busy`
+        Busy,
+        /// A value the spec does not list, kept as received so that a server adding
+        /// values does not break decoding.
+        Unknown(String),
+    }
+    impl AvailabilityStatus {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Online => "online",
+                Self::Offline => "offline",
+                Self::Busy => "busy",
+                Self::Unknown(value) => value,
+            }
+        }
+    }
+    impl From<&str> for AvailabilityStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "online" => Self::Online,
+                "offline" => Self::Offline,
+                "busy" => Self::Busy,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl std::fmt::Display for AvailabilityStatus {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl Serialize for AvailabilityStatus {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for AvailabilityStatus {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            runtime::deserialize_string_enum(deserializer)
+        }
+    }
     /// The `Contact` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct Contact {
@@ -259,7 +317,7 @@ pub mod types {
         pub blocked: Option<bool>,
         /// The `availability_status` property.
         #[serde(skip_serializing_if = "Option::is_none")]
-        pub availability_status: Option<ContactAvailabilityStatus>,
+        pub availability_status: Option<AvailabilityStatus>,
         /// The `custom_attributes` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
@@ -267,59 +325,69 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub contact_inboxes: Option<Vec<ContactInbox>>,
     }
-    /// The `ContactAvailabilityStatus` type.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
-    pub enum ContactAvailabilityStatus {
-        /// `online`
-        Online,
-        /// `offline`
-        Offline,
-        /// `busy`
-        Busy,
-        /// A value the spec does not list, kept as received so that a server adding
-        /// values does not break decoding.
-        Unknown(String),
-    }
-    impl ContactAvailabilityStatus {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Online => "online",
-                Self::Offline => "offline",
-                Self::Busy => "busy",
-                Self::Unknown(value) => value,
+    impl Contact {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(id: impl Into<i64>) -> Self {
+            Self {
+                id: id.into(),
+                kind: Default::default(),
+                name: None,
+                email: None,
+                phone_number: None,
+                blocked: None,
+                availability_status: None,
+                custom_attributes: None,
+                contact_inboxes: None,
             }
         }
-    }
-    impl From<&str> for ContactAvailabilityStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "online" => Self::Online,
-                "offline" => Self::Offline,
-                "busy" => Self::Busy,
-                _ => Self::Unknown(value.to_owned()),
-            }
+        /// Sets `name`.
+        #[must_use]
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
         }
-    }
-    impl std::fmt::Display for ContactAvailabilityStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+        /// Sets `email`.
+        #[must_use]
+        pub fn email(mut self, value: impl Into<String>) -> Self {
+            self.email = Some(value.into());
+            self
         }
-    }
-    impl Serialize for ContactAvailabilityStatus {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
+        /// Sets `phone_number`.
+        #[must_use]
+        pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+            self.phone_number = Some(value.into());
+            self
         }
-    }
-    impl<'de> Deserialize<'de> for ContactAvailabilityStatus {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            runtime::deserialize_string_enum(deserializer)
+        /// Sets `blocked`.
+        #[must_use]
+        pub fn blocked(mut self, value: impl Into<bool>) -> Self {
+            self.blocked = Some(value.into());
+            self
+        }
+        /// Sets `availability_status`.
+        #[must_use]
+        pub fn availability_status(
+            mut self,
+            value: impl Into<AvailabilityStatus>,
+        ) -> Self {
+            self.availability_status = Some(value.into());
+            self
+        }
+        /// Sets `custom_attributes`.
+        #[must_use]
+        pub fn custom_attributes(
+            mut self,
+            value: impl Into<serde_json::Map<String, serde_json::Value>>,
+        ) -> Self {
+            self.custom_attributes = Some(value.into());
+            self
+        }
+        /// Sets `contact_inboxes`.
+        #[must_use]
+        pub fn contact_inboxes(mut self, value: impl Into<Vec<ContactInbox>>) -> Self {
+            self.contact_inboxes = Some(value.into());
+            self
         }
     }
     /// The `ContactInbox` schema.
@@ -331,6 +399,20 @@ pub mod types {
         /// The `inbox` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub inbox: Option<ContactInboxInbox>,
+    }
+    impl ContactInbox {
+        /// Sets `source_id`.
+        #[must_use]
+        pub fn source_id(mut self, value: impl Into<String>) -> Self {
+            self.source_id = Some(value.into());
+            self
+        }
+        /// Sets `inbox`.
+        #[must_use]
+        pub fn inbox(mut self, value: impl Into<ContactInboxInbox>) -> Self {
+            self.inbox = Some(value.into());
+            self
+        }
     }
     /// The `ContactInboxInbox` type.
     #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -344,6 +426,26 @@ pub mod types {
         /// The `channel_type` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub channel_type: Option<String>,
+    }
+    impl ContactInboxInbox {
+        /// Sets `id`.
+        #[must_use]
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `name`.
+        #[must_use]
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `channel_type`.
+        #[must_use]
+        pub fn channel_type(mut self, value: impl Into<String>) -> Self {
+            self.channel_type = Some(value.into());
+            self
+        }
     }
     /// The `ContactKind` type.
     ///
@@ -402,7 +504,7 @@ pub mod types {
         pub blocked: Option<bool>,
         /// The `availability_status` property.
         #[serde(skip_serializing_if = "Option::is_none")]
-        pub availability_status: Option<ContactUpdateAvailabilityStatus>,
+        pub availability_status: Option<AvailabilityStatus>,
         /// The `last_activity_at` property.
         #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
         pub last_activity_at: runtime::Patch<i64>,
@@ -413,73 +515,89 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub location: Option<Vec<f64>>,
     }
-    /// The `ContactUpdateAvailabilityStatus` type.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
-    pub enum ContactUpdateAvailabilityStatus {
-        /// `online`
-        Online,
-        /// `offline`
-        Offline,
-        /// `busy`
-        Busy,
-        /// A value the spec does not list, kept as received so that a server adding
-        /// values does not break decoding.
-        Unknown(String),
-    }
-    impl ContactUpdateAvailabilityStatus {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Online => "online",
-                Self::Offline => "offline",
-                Self::Busy => "busy",
-                Self::Unknown(value) => value,
-            }
+    impl ContactUpdate {
+        /// Sets `name`.
+        #[must_use]
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
         }
-    }
-    impl From<&str> for ContactUpdateAvailabilityStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "online" => Self::Online,
-                "offline" => Self::Offline,
-                "busy" => Self::Busy,
-                _ => Self::Unknown(value.to_owned()),
-            }
+        /// Sets `email`.
+        #[must_use]
+        pub fn email(mut self, value: impl Into<String>) -> Self {
+            self.email = runtime::Patch::Set(value.into());
+            self
         }
-    }
-    impl std::fmt::Display for ContactUpdateAvailabilityStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
+        /// Sets `phone_number`.
+        #[must_use]
+        pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+            self.phone_number = runtime::Patch::Set(value.into());
+            self
         }
-    }
-    impl Serialize for ContactUpdateAvailabilityStatus {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
+        /// Sets `blocked`.
+        #[must_use]
+        pub fn blocked(mut self, value: impl Into<bool>) -> Self {
+            self.blocked = Some(value.into());
+            self
         }
-    }
-    impl<'de> Deserialize<'de> for ContactUpdateAvailabilityStatus {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            runtime::deserialize_string_enum(deserializer)
+        /// Sets `availability_status`.
+        #[must_use]
+        pub fn availability_status(
+            mut self,
+            value: impl Into<AvailabilityStatus>,
+        ) -> Self {
+            self.availability_status = Some(value.into());
+            self
+        }
+        /// Sets `last_activity_at`.
+        #[must_use]
+        pub fn last_activity_at(mut self, value: impl Into<i64>) -> Self {
+            self.last_activity_at = runtime::Patch::Set(value.into());
+            self
+        }
+        /// Sets `custom_attributes`.
+        #[must_use]
+        pub fn custom_attributes(
+            mut self,
+            value: impl Into<serde_json::Map<String, serde_json::Value>>,
+        ) -> Self {
+            self.custom_attributes = Some(value.into());
+            self
+        }
+        /// Sets `location`.
+        #[must_use]
+        pub fn location(mut self, value: impl Into<Vec<f64>>) -> Self {
+            self.location = Some(value.into());
+            self
         }
     }
     /// The `Error` schema.
     #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-    pub struct Error {
+    pub struct ErrorSchema {
         /// The `error` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub error: Option<String>,
+    }
+    impl ErrorSchema {
+        /// Sets `error`.
+        #[must_use]
+        pub fn error(mut self, value: impl Into<String>) -> Self {
+            self.error = Some(value.into());
+            self
+        }
     }
     /// The `UpdateContactResponse` type.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct UpdateContactResponse {
         /// The `payload` property.
         pub payload: Contact,
+    }
+    impl UpdateContactResponse {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(payload: impl Into<Contact>) -> Self {
+            Self { payload: payload.into() }
+        }
     }
 }
 

@@ -14,6 +14,9 @@ pub use runtime::{
     BoxFuture, DecodeError, Error, ErrorResponse, Hook, Next, Operation, OperationInfo,
     Received, Request, RequestInfo, Response, Retry, SendError,
 };
+/// The `serde_json` crate, whose types this crate's API names, in the version it uses.
+#[doc(no_inline)]
+pub use serde_json;
 
 pub mod client {
     //! The client: base URL, HTTP settings and credentials, shared by every request.

@@ -14,6 +14,9 @@ pub use runtime::{
     BoxFuture, DecodeError, Error, ErrorResponse, Hook, Next, Operation, OperationInfo,
     Received, Request, RequestInfo, Response, Retry, SendError,
 };
+/// The `serde_json` crate, whose types this crate's API names, in the version it uses.
+#[doc(no_inline)]
+pub use serde_json;
 
 pub mod client {
     //! The client: base URL, HTTP settings and credentials, shared by every request.
@@ -216,6 +219,15 @@ pub mod types {
         /// this unique identifier allows management of the subscription
         #[serde(rename = "subscriptionId")]
         pub subscription_id: String,
+    }
+    impl PostStreamsResponse {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(subscription_id: impl Into<String>) -> Self {
+            Self {
+                subscription_id: subscription_id.into(),
+            }
+        }
     }
 }
 

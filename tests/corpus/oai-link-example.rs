@@ -14,6 +14,9 @@ pub use runtime::{
     BoxFuture, DecodeError, Error, ErrorResponse, Hook, Next, Operation, OperationInfo,
     Received, Request, RequestInfo, Response, Retry, SendError,
 };
+/// The `serde_json` crate, whose types this crate's API names, in the version it uses.
+#[doc(no_inline)]
+pub use serde_json;
 
 pub mod client {
     //! The client: base URL, HTTP settings and credentials, shared by every request.
@@ -588,6 +591,32 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub author: Option<User>,
     }
+    impl Pullrequest {
+        /// Sets `id`.
+        #[must_use]
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `title`.
+        #[must_use]
+        pub fn title(mut self, value: impl Into<String>) -> Self {
+            self.title = Some(value.into());
+            self
+        }
+        /// Sets `repository`.
+        #[must_use]
+        pub fn repository(mut self, value: impl Into<Repository>) -> Self {
+            self.repository = Some(value.into());
+            self
+        }
+        /// Sets `author`.
+        #[must_use]
+        pub fn author(mut self, value: impl Into<User>) -> Self {
+            self.author = Some(value.into());
+            self
+        }
+    }
     /// The `repository` schema.
     #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
     pub struct Repository {
@@ -598,6 +627,20 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub owner: Option<User>,
     }
+    impl Repository {
+        /// Sets `slug`.
+        #[must_use]
+        pub fn slug(mut self, value: impl Into<String>) -> Self {
+            self.slug = Some(value.into());
+            self
+        }
+        /// Sets `owner`.
+        #[must_use]
+        pub fn owner(mut self, value: impl Into<User>) -> Self {
+            self.owner = Some(value.into());
+            self
+        }
+    }
     /// The `user` schema.
     #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
     pub struct User {
@@ -607,6 +650,20 @@ pub mod types {
         /// The `uuid` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub uuid: Option<String>,
+    }
+    impl User {
+        /// Sets `username`.
+        #[must_use]
+        pub fn username(mut self, value: impl Into<String>) -> Self {
+            self.username = Some(value.into());
+            self
+        }
+        /// Sets `uuid`.
+        #[must_use]
+        pub fn uuid(mut self, value: impl Into<String>) -> Self {
+            self.uuid = Some(value.into());
+            self
+        }
     }
 }
 

@@ -14,6 +14,9 @@ pub use runtime::{
     BoxFuture, DecodeError, Error, ErrorResponse, Hook, Next, Operation, OperationInfo,
     Received, Request, RequestInfo, Response, Retry, SendError,
 };
+/// The `serde_json` crate, whose types this crate's API names, in the version it uses.
+#[doc(no_inline)]
+pub use serde_json;
 
 pub mod client {
     //! The client: base URL, HTTP settings and credentials, shared by every request.
@@ -180,7 +183,7 @@ pub mod requests {
     }
     impl<'a> runtime::Operation for AddPet<'a> {
         type Success = types::Pet;
-        type Error = types::Error;
+        type Error = types::ErrorSchema;
         const ID: &'static str = "addPet";
         const METHOD: &'static str = "POST";
         const PATH: &'static str = "/pets";
@@ -222,7 +225,7 @@ pub mod requests {
     }
     impl runtime::Operation for DeletePet {
         type Success = ();
-        type Error = types::Error;
+        type Error = types::ErrorSchema;
         const ID: &'static str = "deletePet";
         const METHOD: &'static str = "DELETE";
         const PATH: &'static str = "/pets/{id}";
@@ -267,7 +270,7 @@ pub mod requests {
     }
     impl runtime::Operation for FindPetById {
         type Success = types::Pet;
-        type Error = types::Error;
+        type Error = types::ErrorSchema;
         const ID: &'static str = "find pet by id";
         const METHOD: &'static str = "GET";
         const PATH: &'static str = "/pets/{id}";
@@ -330,7 +333,7 @@ pub mod requests {
     }
     impl<'a> runtime::Operation for FindPets<'a> {
         type Success = Vec<types::Pet>;
-        type Error = types::Error;
+        type Error = types::ErrorSchema;
         const ID: &'static str = "findPets";
         const METHOD: &'static str = "GET";
         const PATH: &'static str = "/pets";
@@ -367,11 +370,21 @@ pub mod types {
     use serde::{Deserialize, Serialize};
     /// The `Error` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-    pub struct Error {
+    pub struct ErrorSchema {
         /// The `code` property.
         pub code: i32,
         /// The `message` property.
         pub message: String,
+    }
+    impl ErrorSchema {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(code: impl Into<i32>, message: impl Into<String>) -> Self {
+            Self {
+                code: code.into(),
+                message: message.into(),
+            }
+        }
     }
     /// The `NewPet` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -381,6 +394,22 @@ pub mod types {
         /// The `tag` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub tag: Option<String>,
+    }
+    impl NewPet {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(name: impl Into<String>) -> Self {
+            Self {
+                name: name.into(),
+                tag: None,
+            }
+        }
+        /// Sets `tag`.
+        #[must_use]
+        pub fn tag(mut self, value: impl Into<String>) -> Self {
+            self.tag = Some(value.into());
+            self
+        }
     }
     /// The `Pet` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -392,6 +421,23 @@ pub mod types {
         pub tag: Option<String>,
         /// The `id` property.
         pub id: i64,
+    }
+    impl Pet {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(name: impl Into<String>, id: impl Into<i64>) -> Self {
+            Self {
+                name: name.into(),
+                tag: None,
+                id: id.into(),
+            }
+        }
+        /// Sets `tag`.
+        #[must_use]
+        pub fn tag(mut self, value: impl Into<String>) -> Self {
+            self.tag = Some(value.into());
+            self
+        }
     }
 }
 

@@ -14,6 +14,9 @@ pub use runtime::{
     BoxFuture, DecodeError, Error, ErrorResponse, Hook, Next, Operation, OperationInfo,
     Received, Request, RequestInfo, Response, Retry, SendError,
 };
+/// The `serde_json` crate, whose types this crate's API names, in the version it uses.
+#[doc(no_inline)]
+pub use serde_json;
 
 pub mod client {
     //! The client: base URL, HTTP settings and credentials, shared by every request.
@@ -180,7 +183,7 @@ pub mod requests {
     }
     impl<'a> runtime::Operation for CreatePets<'a> {
         type Success = ();
-        type Error = types::Error;
+        type Error = types::ErrorSchema;
         const ID: &'static str = "createPets";
         const METHOD: &'static str = "POST";
         const PATH: &'static str = "/pets";
@@ -226,7 +229,7 @@ pub mod requests {
     }
     impl runtime::Operation for ListPets {
         type Success = types::Pets;
-        type Error = types::Error;
+        type Error = types::ErrorSchema;
         const ID: &'static str = "listPets";
         const METHOD: &'static str = "GET";
         const PATH: &'static str = "/pets";
@@ -273,7 +276,7 @@ pub mod requests {
     }
     impl<'a> runtime::Operation for ShowPetById<'a> {
         type Success = types::Pet;
-        type Error = types::Error;
+        type Error = types::ErrorSchema;
         const ID: &'static str = "showPetById";
         const METHOD: &'static str = "GET";
         const PATH: &'static str = "/pets/{petId}";
@@ -306,11 +309,21 @@ pub mod types {
     use serde::{Deserialize, Serialize};
     /// The `Error` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-    pub struct Error {
+    pub struct ErrorSchema {
         /// The `code` property.
         pub code: i32,
         /// The `message` property.
         pub message: String,
+    }
+    impl ErrorSchema {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(code: impl Into<i32>, message: impl Into<String>) -> Self {
+            Self {
+                code: code.into(),
+                message: message.into(),
+            }
+        }
     }
     /// The `Pet` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -322,6 +335,23 @@ pub mod types {
         /// The `tag` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub tag: Option<String>,
+    }
+    impl Pet {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(id: impl Into<i64>, name: impl Into<String>) -> Self {
+            Self {
+                id: id.into(),
+                name: name.into(),
+                tag: None,
+            }
+        }
+        /// Sets `tag`.
+        #[must_use]
+        pub fn tag(mut self, value: impl Into<String>) -> Self {
+            self.tag = Some(value.into());
+            self
+        }
     }
     /// The `Pets` schema.
     pub type Pets = Vec<Pet>;

@@ -14,6 +14,9 @@ pub use runtime::{
     BoxFuture, DecodeError, Error, ErrorResponse, Hook, Next, Operation, OperationInfo,
     Received, Request, RequestInfo, Response, Retry, SendError,
 };
+/// The `serde_json` crate, whose types this crate's API names, in the version it uses.
+#[doc(no_inline)]
+pub use serde_json;
 
 pub mod client {
     //! The client: base URL, HTTP settings and credentials, shared by every request.
@@ -364,6 +367,20 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub apis: Option<Vec<DataSetListApisItem>>,
     }
+    impl DataSetList {
+        /// Sets `total`.
+        #[must_use]
+        pub fn total(mut self, value: impl Into<i64>) -> Self {
+            self.total = Some(value.into());
+            self
+        }
+        /// Sets `apis`.
+        #[must_use]
+        pub fn apis(mut self, value: impl Into<Vec<DataSetListApisItem>>) -> Self {
+            self.apis = Some(value.into());
+            self
+        }
+    }
     /// The `DataSetListApisItem` type.
     #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
     pub struct DataSetListApisItem {
@@ -380,6 +397,32 @@ pub mod types {
         #[serde(rename = "apiDocumentationUrl", skip_serializing_if = "Option::is_none")]
         pub api_documentation_url: Option<String>,
     }
+    impl DataSetListApisItem {
+        /// Sets `api_key`.
+        #[must_use]
+        pub fn api_key(mut self, value: impl Into<String>) -> Self {
+            self.api_key = Some(value.into());
+            self
+        }
+        /// Sets `api_version_number`.
+        #[must_use]
+        pub fn api_version_number(mut self, value: impl Into<String>) -> Self {
+            self.api_version_number = Some(value.into());
+            self
+        }
+        /// Sets `api_url`.
+        #[must_use]
+        pub fn api_url(mut self, value: impl Into<String>) -> Self {
+            self.api_url = Some(value.into());
+            self
+        }
+        /// Sets `api_documentation_url`.
+        #[must_use]
+        pub fn api_documentation_url(mut self, value: impl Into<String>) -> Self {
+            self.api_documentation_url = Some(value.into());
+            self
+        }
+    }
     /// The `PerformSearchBody` type.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct PerformSearchBody {
@@ -393,6 +436,29 @@ pub mod types {
         /// Specify number of rows to be returned. If you run the search with default values, in the response you will see 'numFound' attribute which will tell the number of records available in the dataset.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub rows: Option<i64>,
+    }
+    impl PerformSearchBody {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(criteria: impl Into<String>) -> Self {
+            Self {
+                criteria: criteria.into(),
+                start: None,
+                rows: None,
+            }
+        }
+        /// Sets `start`.
+        #[must_use]
+        pub fn start(mut self, value: impl Into<i64>) -> Self {
+            self.start = Some(value.into());
+            self
+        }
+        /// Sets `rows`.
+        #[must_use]
+        pub fn rows(mut self, value: impl Into<i64>) -> Self {
+            self.rows = Some(value.into());
+            self
+        }
     }
 }
 

@@ -14,6 +14,12 @@ pub use runtime::{
     BoxFuture, DecodeError, Error, ErrorResponse, Hook, Next, Operation, OperationInfo,
     Received, Request, RequestInfo, Response, Retry, SendError,
 };
+/// The `chrono` crate, whose types this crate's API names, in the version it uses.
+#[doc(no_inline)]
+pub use chrono;
+/// The `serde_json` crate, whose types this crate's API names, in the version it uses.
+#[doc(no_inline)]
+pub use serde_json;
 
 pub mod client {
     //! The client: base URL, HTTP settings and credentials, shared by every request.
@@ -1145,10 +1151,10 @@ pub mod types {
     #[serde(untagged)]
     #[non_exhaustive]
     pub enum GetThingOrThingsId {
-        /// The `String` shape.
-        String(String),
-        /// The `Array` shape.
-        Array(Vec<String>),
+        /// The `Text` shape.
+        Text(String),
+        /// The `TextList` shape.
+        TextList(Vec<String>),
         /// A value matching none of the shapes above, kept as received.
         Unknown(serde_json::Value),
     }
@@ -1162,8 +1168,8 @@ pub mod types {
                     value,
                     &[runtime::Shape::String, runtime::Shape::Array],
                     |variant, value| match variant {
-                        0 => Deserialize::deserialize(value).map(Self::String),
-                        _ => Deserialize::deserialize(value).map(Self::Array),
+                        0 => Deserialize::deserialize(value).map(Self::Text),
+                        _ => Deserialize::deserialize(value).map(Self::TextList),
                     },
                     Self::Unknown,
                 ),
@@ -1231,6 +1237,19 @@ pub mod types {
         #[serde(rename = "stranger-things")]
         pub stranger_things: Vec<Option<Task>>,
     }
+    impl ObjWithOptionArray {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            things: impl Into<Vec<Option<Task>>>,
+            stranger_things: impl Into<Vec<Option<Task>>>,
+        ) -> Self {
+            Self {
+                things: things.into(),
+                stranger_things: stranger_things.into(),
+            }
+        }
+    }
     /// The `Task` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct Task {
@@ -1245,6 +1264,25 @@ pub mod types {
         /// The `state` property.
         pub state: String,
     }
+    impl Task {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            id: impl Into<String>,
+            name: impl Into<String>,
+            output_rules: impl Into<Vec<String>>,
+            script: impl Into<String>,
+            state: impl Into<String>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                name: name.into(),
+                output_rules: output_rules.into(),
+                script: script.into(),
+                state: state.into(),
+            }
+        }
+    }
     /// The `TaskEvent` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct TaskEvent {
@@ -1258,6 +1296,23 @@ pub mod types {
         #[serde(deserialize_with = "runtime::read_lenient")]
         pub time: chrono::DateTime<chrono::Utc>,
     }
+    impl TaskEvent {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            payload: impl Into<String>,
+            seq: impl Into<u64>,
+            stream: impl Into<String>,
+            time: impl Into<chrono::DateTime<chrono::Utc>>,
+        ) -> Self {
+            Self {
+                payload: payload.into(),
+                seq: seq.into(),
+                stream: stream.into(),
+                time: time.into(),
+            }
+        }
+    }
     /// The `TaskOutput` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct TaskOutput {
@@ -1267,6 +1322,21 @@ pub mod types {
         pub path: String,
         /// The `size` property.
         pub size: u64,
+    }
+    impl TaskOutput {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            id: impl Into<String>,
+            path: impl Into<String>,
+            size: impl Into<u64>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                path: path.into(),
+                size: size.into(),
+            }
+        }
     }
     /// The `TaskSubmit` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1281,11 +1351,40 @@ pub mod types {
         /// The `default` property.
         pub default: bool,
     }
+    impl TaskSubmit {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            name: impl Into<String>,
+            script: impl Into<String>,
+            default: impl Into<bool>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                output_rules: None,
+                script: script.into(),
+                default: default.into(),
+            }
+        }
+        /// Sets `output_rules`.
+        #[must_use]
+        pub fn output_rules(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.output_rules = Some(value.into());
+            self
+        }
+    }
     /// The `TaskSubmitResult` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct TaskSubmitResult {
         /// The `id` property.
         pub id: String,
+    }
+    impl TaskSubmitResult {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(id: impl Into<String>) -> Self {
+            Self { id: id.into() }
+        }
     }
     /// The `UploadedChunk` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1293,11 +1392,25 @@ pub mod types {
         /// The `id` property.
         pub id: String,
     }
+    impl UploadedChunk {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(id: impl Into<String>) -> Self {
+            Self { id: id.into() }
+        }
+    }
     /// The `UserCreate` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct UserCreate {
         /// The `name` property.
         pub name: String,
+    }
+    impl UserCreate {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(name: impl Into<String>) -> Self {
+            Self { name: name.into() }
+        }
     }
     /// The `UserCreateResult` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1309,6 +1422,21 @@ pub mod types {
         /// The `token` property.
         pub token: String,
     }
+    impl UserCreateResult {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            id: impl Into<String>,
+            name: impl Into<String>,
+            token: impl Into<String>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                name: name.into(),
+                token: token.into(),
+            }
+        }
+    }
     /// The `WhoamiResult` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct WhoamiResult {
@@ -1316,6 +1444,16 @@ pub mod types {
         pub id: String,
         /// The `name` property.
         pub name: String,
+    }
+    impl WhoamiResult {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+            Self {
+                id: id.into(),
+                name: name.into(),
+            }
+        }
     }
     /// The `Worker` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1339,6 +1477,40 @@ pub mod types {
         /// The `tasks` property.
         pub tasks: Vec<WorkerTask>,
     }
+    impl Worker {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            deleted: impl Into<bool>,
+            id: impl Into<String>,
+            recycle: impl Into<bool>,
+            tasks: impl Into<Vec<WorkerTask>>,
+        ) -> Self {
+            Self {
+                deleted: deleted.into(),
+                id: id.into(),
+                instance_id: None,
+                lastping: None,
+                recycle: recycle.into(),
+                tasks: tasks.into(),
+            }
+        }
+        /// Sets `instance_id`.
+        #[must_use]
+        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+            self.instance_id = Some(value.into());
+            self
+        }
+        /// Sets `lastping`.
+        #[must_use]
+        pub fn lastping(
+            mut self,
+            value: impl Into<chrono::DateTime<chrono::Utc>>,
+        ) -> Self {
+            self.lastping = Some(value.into());
+            self
+        }
+    }
     /// The `WorkerAddOutput` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct WorkerAddOutput {
@@ -1348,6 +1520,21 @@ pub mod types {
         pub path: String,
         /// The `size` property.
         pub size: i64,
+    }
+    impl WorkerAddOutput {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            chunks: impl Into<Vec<String>>,
+            path: impl Into<String>,
+            size: impl Into<i64>,
+        ) -> Self {
+            Self {
+                chunks: chunks.into(),
+                path: path.into(),
+                size: size.into(),
+            }
+        }
     }
     /// The `WorkerAppendTask` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1360,6 +1547,21 @@ pub mod types {
         #[serde(deserialize_with = "runtime::read_lenient")]
         pub time: chrono::DateTime<chrono::Utc>,
     }
+    impl WorkerAppendTask {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            payload: impl Into<String>,
+            stream: impl Into<String>,
+            time: impl Into<chrono::DateTime<chrono::Utc>>,
+        ) -> Self {
+            Self {
+                payload: payload.into(),
+                stream: stream.into(),
+                time: time.into(),
+            }
+        }
+    }
     /// The `WorkerBootstrap` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct WorkerBootstrap {
@@ -1368,17 +1570,41 @@ pub mod types {
         /// The `token` property.
         pub token: String,
     }
+    impl WorkerBootstrap {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(bootstrap: impl Into<String>, token: impl Into<String>) -> Self {
+            Self {
+                bootstrap: bootstrap.into(),
+                token: token.into(),
+            }
+        }
+    }
     /// The `WorkerBootstrapResult` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct WorkerBootstrapResult {
         /// The `id` property.
         pub id: String,
     }
+    impl WorkerBootstrapResult {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(id: impl Into<String>) -> Self {
+            Self { id: id.into() }
+        }
+    }
     /// The `WorkerCompleteTask` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct WorkerCompleteTask {
         /// The `failed` property.
         pub failed: bool,
+    }
+    impl WorkerCompleteTask {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(failed: impl Into<bool>) -> Self {
+            Self { failed: failed.into() }
+        }
     }
     /// The `WorkerPingResult` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1388,6 +1614,22 @@ pub mod types {
         /// The `task` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub task: Option<WorkerPingTask>,
+    }
+    impl WorkerPingResult {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(poweroff: impl Into<bool>) -> Self {
+            Self {
+                poweroff: poweroff.into(),
+                task: None,
+            }
+        }
+        /// Sets `task`.
+        #[must_use]
+        pub fn task(mut self, value: impl Into<WorkerPingTask>) -> Self {
+            self.task = Some(value.into());
+            self
+        }
     }
     /// The `WorkerPingTask` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1399,6 +1641,21 @@ pub mod types {
         /// The `script` property.
         pub script: String,
     }
+    impl WorkerPingTask {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            id: impl Into<String>,
+            output_rules: impl Into<Vec<String>>,
+            script: impl Into<String>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                output_rules: output_rules.into(),
+                script: script.into(),
+            }
+        }
+    }
     /// The `WorkerTask` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct WorkerTask {
@@ -1409,11 +1666,33 @@ pub mod types {
         /// The `owner` property.
         pub owner: String,
     }
+    impl WorkerTask {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            id: impl Into<String>,
+            name: impl Into<String>,
+            owner: impl Into<String>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                name: name.into(),
+                owner: owner.into(),
+            }
+        }
+    }
     /// The `WorkersResult` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct WorkersResult {
         /// The `workers` property.
         pub workers: Vec<Worker>,
+    }
+    impl WorkersResult {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(workers: impl Into<Vec<Worker>>) -> Self {
+            Self { workers: workers.into() }
+        }
     }
 }
 

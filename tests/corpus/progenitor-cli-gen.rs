@@ -14,6 +14,9 @@ pub use runtime::{
     BoxFuture, DecodeError, Error, ErrorResponse, Hook, Next, Operation, OperationInfo,
     Received, Request, RequestInfo, Response, Retry, SendError,
 };
+/// The `serde_json` crate, whose types this crate's API names, in the version it uses.
+#[doc(no_inline)]
+pub use serde_json;
 
 pub mod client {
     //! The client: base URL, HTTP settings and credentials, shared by every request.
@@ -221,6 +224,14 @@ pub mod types {
         /// The `gateway` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub gateway: Option<String>,
+    }
+    impl UnoBody {
+        /// Sets `gateway`.
+        #[must_use]
+        pub fn gateway(mut self, value: impl Into<String>) -> Self {
+            self.gateway = Some(value.into());
+            self
+        }
     }
 }
 

@@ -14,6 +14,12 @@ pub use runtime::{
     BoxFuture, DecodeError, Error, ErrorResponse, Hook, Next, Operation, OperationInfo,
     Received, Request, RequestInfo, Response, Retry, SendError,
 };
+/// The `chrono` crate, whose types this crate's API names, in the version it uses.
+#[doc(no_inline)]
+pub use chrono;
+/// The `serde_json` crate, whose types this crate's API names, in the version it uses.
+#[doc(no_inline)]
+pub use serde_json;
 
 pub mod client {
     //! The client: base URL, HTTP settings and credentials, shared by every request.
@@ -332,7 +338,7 @@ pub mod requests {
         body: &'a types::ReportOutputBody,
     }
     impl<'a> runtime::Operation for ReportOutput<'a> {
-        type Success = types::ReportOutputResponse;
+        type Success = types::ReportFinishResponse;
         type Error = serde_json::Value;
         const ID: &'static str = "report_output";
         const METHOD: &'static str = "POST";
@@ -375,7 +381,7 @@ pub mod requests {
         body: &'a types::ReportStartBody,
     }
     impl<'a> runtime::Operation for ReportStart<'a> {
-        type Success = types::ReportStartResponse;
+        type Success = types::ReportFinishResponse;
         type Error = serde_json::Value;
         const ID: &'static str = "report_start";
         const METHOD: &'static str = "POST";
@@ -415,11 +421,28 @@ pub mod types {
         /// The `key` property.
         pub key: String,
     }
+    impl EnrolBody {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(host: impl Into<String>, key: impl Into<String>) -> Self {
+            Self {
+                host: host.into(),
+                key: key.into(),
+            }
+        }
+    }
     /// GlobalJobsResult
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct GlobalJobsResponse {
         /// The `summary` property.
         pub summary: Vec<ReportSummary>,
+    }
+    impl GlobalJobsResponse {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(summary: impl Into<Vec<ReportSummary>>) -> Self {
+            Self { summary: summary.into() }
+        }
     }
     /// The `OutputRecord` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -432,6 +455,21 @@ pub mod types {
         #[serde(deserialize_with = "runtime::read_lenient")]
         pub time: chrono::DateTime<chrono::Utc>,
     }
+    impl OutputRecord {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            msg: impl Into<String>,
+            stream: impl Into<String>,
+            time: impl Into<chrono::DateTime<chrono::Utc>>,
+        ) -> Self {
+            Self {
+                msg: msg.into(),
+                stream: stream.into(),
+                time: time.into(),
+            }
+        }
+    }
     /// PingResult
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct PingResponse {
@@ -439,6 +477,16 @@ pub mod types {
         pub host: String,
         /// The `ok` property.
         pub ok: bool,
+    }
+    impl PingResponse {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(host: impl Into<String>, ok: impl Into<bool>) -> Self {
+            Self {
+                host: host.into(),
+                ok: ok.into(),
+            }
+        }
     }
     /// ReportFinishBody
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -453,11 +501,37 @@ pub mod types {
         /// The `id` property.
         pub id: ReportId,
     }
+    impl ReportFinishBody {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            duration_millis: impl Into<i32>,
+            end_time: impl Into<chrono::DateTime<chrono::Utc>>,
+            exit_status: impl Into<i32>,
+            id: impl Into<ReportId>,
+        ) -> Self {
+            Self {
+                duration_millis: duration_millis.into(),
+                end_time: end_time.into(),
+                exit_status: exit_status.into(),
+                id: id.into(),
+            }
+        }
+    }
     /// ReportResult
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct ReportFinishResponse {
         /// The `existed_already` property.
         pub existed_already: bool,
+    }
+    impl ReportFinishResponse {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(existed_already: impl Into<bool>) -> Self {
+            Self {
+                existed_already: existed_already.into(),
+            }
+        }
     }
     /// The `ReportId` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -474,6 +548,25 @@ pub mod types {
         /// The `uuid` property.
         pub uuid: String,
     }
+    impl ReportId {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            host: impl Into<String>,
+            job: impl Into<String>,
+            pid: impl Into<u64>,
+            time: impl Into<chrono::DateTime<chrono::Utc>>,
+            uuid: impl Into<String>,
+        ) -> Self {
+            Self {
+                host: host.into(),
+                job: job.into(),
+                pid: pid.into(),
+                time: time.into(),
+                uuid: uuid.into(),
+            }
+        }
+    }
     /// ReportOutputBody
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct ReportOutputBody {
@@ -482,11 +575,15 @@ pub mod types {
         /// The `record` property.
         pub record: OutputRecord,
     }
-    /// ReportResult
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-    pub struct ReportOutputResponse {
-        /// The `existed_already` property.
-        pub existed_already: bool,
+    impl ReportOutputBody {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(id: impl Into<ReportId>, record: impl Into<OutputRecord>) -> Self {
+            Self {
+                id: id.into(),
+                record: record.into(),
+            }
+        }
     }
     /// ReportStartBody
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -499,11 +596,20 @@ pub mod types {
         #[serde(deserialize_with = "runtime::read_lenient")]
         pub start_time: chrono::DateTime<chrono::Utc>,
     }
-    /// ReportResult
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-    pub struct ReportStartResponse {
-        /// The `existed_already` property.
-        pub existed_already: bool,
+    impl ReportStartBody {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            id: impl Into<ReportId>,
+            script: impl Into<String>,
+            start_time: impl Into<chrono::DateTime<chrono::Utc>>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                script: script.into(),
+                start_time: start_time.into(),
+            }
+        }
     }
     /// The `ReportSummary` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -521,6 +627,27 @@ pub mod types {
         /// The `when` property.
         #[serde(deserialize_with = "runtime::read_lenient")]
         pub when: chrono::DateTime<chrono::Utc>,
+    }
+    impl ReportSummary {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            age_seconds: impl Into<i32>,
+            duration_seconds: impl Into<i32>,
+            host: impl Into<String>,
+            job: impl Into<String>,
+            status: impl Into<i32>,
+            when: impl Into<chrono::DateTime<chrono::Utc>>,
+        ) -> Self {
+            Self {
+                age_seconds: age_seconds.into(),
+                duration_seconds: duration_seconds.into(),
+                host: host.into(),
+                job: job.into(),
+                status: status.into(),
+                when: when.into(),
+            }
+        }
     }
 }
 

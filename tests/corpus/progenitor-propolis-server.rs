@@ -14,6 +14,12 @@ pub use runtime::{
     BoxFuture, DecodeError, Error, ErrorResponse, Hook, Next, Operation, OperationInfo,
     Patch, Received, Request, RequestInfo, Response, Retry, SendError,
 };
+/// The `serde_json` crate, whose types this crate's API names, in the version it uses.
+#[doc(no_inline)]
+pub use serde_json;
+/// The `uuid` crate, whose types this crate's API names, in the version it uses.
+#[doc(no_inline)]
+pub use uuid;
 
 pub mod client {
     //! The client: base URL, HTTP settings and credentials, shared by every request.
@@ -178,7 +184,7 @@ pub mod requests {
     }
     impl<'a> runtime::Operation for InstanceEnsure<'a> {
         type Success = types::InstanceEnsureResponse;
-        type Error = types::Error;
+        type Error = types::ErrorSchema;
         const ID: &'static str = "instance_ensure";
         const METHOD: &'static str = "PUT";
         const PATH: &'static str = "/instance";
@@ -214,7 +220,7 @@ pub mod requests {
     pub struct InstanceGet {}
     impl runtime::Operation for InstanceGet {
         type Success = types::InstanceGetResponse;
-        type Error = types::Error;
+        type Error = types::ErrorSchema;
         const ID: &'static str = "instance_get";
         const METHOD: &'static str = "GET";
         const PATH: &'static str = "/instance";
@@ -267,7 +273,7 @@ pub mod requests {
     }
     impl runtime::Operation for InstanceIssueCrucibleSnapshotRequest {
         type Success = serde_json::Value;
-        type Error = types::Error;
+        type Error = types::ErrorSchema;
         const ID: &'static str = "instance_issue_crucible_snapshot_request";
         const METHOD: &'static str = "POST";
         const PATH: &'static str = "/instance/disk/{id}/snapshot/{snapshot_id}";
@@ -317,7 +323,7 @@ pub mod requests {
     }
     impl<'a> runtime::Operation for InstanceMigrateStatus<'a> {
         type Success = types::InstanceMigrateStatusResponse;
-        type Error = types::Error;
+        type Error = types::ErrorSchema;
         const ID: &'static str = "instance_migrate_status";
         const METHOD: &'static str = "GET";
         const PATH: &'static str = "/instance/migrate/status";
@@ -408,7 +414,7 @@ pub mod requests {
     }
     impl<'a> runtime::Operation for InstanceStateMonitor<'a> {
         type Success = types::InstanceStateMonitorResponse;
-        type Error = types::Error;
+        type Error = types::ErrorSchema;
         const ID: &'static str = "instance_state_monitor";
         const METHOD: &'static str = "GET";
         const PATH: &'static str = "/instance/state-monitor";
@@ -451,7 +457,7 @@ pub mod requests {
     }
     impl<'a> runtime::Operation for InstanceStatePut<'a> {
         type Success = ();
-        type Error = types::Error;
+        type Error = types::ErrorSchema;
         const ID: &'static str = "instance_state_put";
         const METHOD: &'static str = "PUT";
         const PATH: &'static str = "/instance/state";
@@ -512,6 +518,65 @@ pub mod types {
         /// The `target` property.
         pub target: Vec<String>,
     }
+    impl CrucibleOpts {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            id: impl Into<uuid::Uuid>,
+            lossy: impl Into<bool>,
+            read_only: impl Into<bool>,
+            target: impl Into<Vec<String>>,
+        ) -> Self {
+            Self {
+                cert_pem: runtime::Patch::Absent,
+                control: runtime::Patch::Absent,
+                flush_timeout: runtime::Patch::Absent,
+                id: id.into(),
+                key: runtime::Patch::Absent,
+                key_pem: runtime::Patch::Absent,
+                lossy: lossy.into(),
+                read_only: read_only.into(),
+                root_cert_pem: runtime::Patch::Absent,
+                target: target.into(),
+            }
+        }
+        /// Sets `cert_pem`.
+        #[must_use]
+        pub fn cert_pem(mut self, value: impl Into<String>) -> Self {
+            self.cert_pem = runtime::Patch::Set(value.into());
+            self
+        }
+        /// Sets `control`.
+        #[must_use]
+        pub fn control(mut self, value: impl Into<String>) -> Self {
+            self.control = runtime::Patch::Set(value.into());
+            self
+        }
+        /// Sets `flush_timeout`.
+        #[must_use]
+        pub fn flush_timeout(mut self, value: impl Into<u32>) -> Self {
+            self.flush_timeout = runtime::Patch::Set(value.into());
+            self
+        }
+        /// Sets `key`.
+        #[must_use]
+        pub fn key(mut self, value: impl Into<String>) -> Self {
+            self.key = runtime::Patch::Set(value.into());
+            self
+        }
+        /// Sets `key_pem`.
+        #[must_use]
+        pub fn key_pem(mut self, value: impl Into<String>) -> Self {
+            self.key_pem = runtime::Patch::Set(value.into());
+            self
+        }
+        /// Sets `root_cert_pem`.
+        #[must_use]
+        pub fn root_cert_pem(mut self, value: impl Into<String>) -> Self {
+            self.root_cert_pem = runtime::Patch::Set(value.into());
+            self
+        }
+    }
     /// The `DiskAttachment` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct DiskAttachment {
@@ -521,6 +586,21 @@ pub mod types {
         pub generation_id: u64,
         /// The `state` property.
         pub state: DiskAttachmentState,
+    }
+    impl DiskAttachment {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            disk_id: impl Into<uuid::Uuid>,
+            generation_id: impl Into<u64>,
+            state: impl Into<DiskAttachmentState>,
+        ) -> Self {
+            Self {
+                disk_id: disk_id.into(),
+                generation_id: generation_id.into(),
+                state: state.into(),
+            }
+        }
     }
     /// The `DiskAttachmentState` schema.
     ///
@@ -565,6 +645,13 @@ pub mod types {
         /// The `Attached` property.
         #[serde(rename = "Attached")]
         pub attached: uuid::Uuid,
+    }
+    impl DiskAttachmentStateAttached {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(attached: impl Into<uuid::Uuid>) -> Self {
+            Self { attached: attached.into() }
+        }
     }
     /// The `DiskAttachmentStateEnum` type.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -637,9 +724,30 @@ pub mod types {
         /// The `volume_construction_request` property.
         pub volume_construction_request: VolumeConstructionRequest,
     }
+    impl DiskRequest {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            device: impl Into<String>,
+            r#gen: impl Into<u64>,
+            name: impl Into<String>,
+            read_only: impl Into<bool>,
+            slot: impl Into<Slot>,
+            volume_construction_request: impl Into<VolumeConstructionRequest>,
+        ) -> Self {
+            Self {
+                device: device.into(),
+                r#gen: r#gen.into(),
+                name: name.into(),
+                read_only: read_only.into(),
+                slot: slot.into(),
+                volume_construction_request: volume_construction_request.into(),
+            }
+        }
+    }
     /// Error information from a response.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-    pub struct Error {
+    pub struct ErrorSchema {
         /// The `error_code` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
@@ -647,6 +755,23 @@ pub mod types {
         pub message: String,
         /// The `request_id` property.
         pub request_id: String,
+    }
+    impl ErrorSchema {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(message: impl Into<String>, request_id: impl Into<String>) -> Self {
+            Self {
+                error_code: None,
+                message: message.into(),
+                request_id: request_id.into(),
+            }
+        }
+        /// Sets `error_code`.
+        #[must_use]
+        pub fn error_code(mut self, value: impl Into<String>) -> Self {
+            self.error_code = Some(value.into());
+            self
+        }
     }
     /// The `Instance` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -659,6 +784,23 @@ pub mod types {
         pub properties: InstanceProperties,
         /// Current state of an Instance.
         pub state: InstanceState,
+    }
+    impl Instance {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            disks: impl Into<Vec<DiskAttachment>>,
+            nics: impl Into<Vec<NetworkInterface>>,
+            properties: impl Into<InstanceProperties>,
+            state: impl Into<InstanceState>,
+        ) -> Self {
+            Self {
+                disks: disks.into(),
+                nics: nics.into(),
+                properties: properties.into(),
+                state: state.into(),
+            }
+        }
     }
     /// The `InstanceEnsureRequest` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -682,6 +824,46 @@ pub mod types {
         /// The `properties` property.
         pub properties: InstanceProperties,
     }
+    impl InstanceEnsureRequest {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(properties: impl Into<InstanceProperties>) -> Self {
+            Self {
+                cloud_init_bytes: runtime::Patch::Absent,
+                disks: None,
+                migrate: runtime::Patch::Absent,
+                nics: None,
+                properties: properties.into(),
+            }
+        }
+        /// Sets `cloud_init_bytes`.
+        #[must_use]
+        pub fn cloud_init_bytes(mut self, value: impl Into<String>) -> Self {
+            self.cloud_init_bytes = runtime::Patch::Set(value.into());
+            self
+        }
+        /// Sets `disks`.
+        #[must_use]
+        pub fn disks(mut self, value: impl Into<Vec<DiskRequest>>) -> Self {
+            self.disks = Some(value.into());
+            self
+        }
+        /// Sets `migrate`.
+        #[must_use]
+        pub fn migrate(
+            mut self,
+            value: impl Into<InstanceMigrateInitiateRequest>,
+        ) -> Self {
+            self.migrate = runtime::Patch::Set(value.into());
+            self
+        }
+        /// Sets `nics`.
+        #[must_use]
+        pub fn nics(mut self, value: impl Into<Vec<NetworkInterfaceRequest>>) -> Self {
+            self.nics = Some(value.into());
+            self
+        }
+    }
     /// The `InstanceEnsureResponse` schema.
     #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
     pub struct InstanceEnsureResponse {
@@ -689,11 +871,29 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub migrate: Option<InstanceMigrateInitiateResponse>,
     }
+    impl InstanceEnsureResponse {
+        /// Sets `migrate`.
+        #[must_use]
+        pub fn migrate(
+            mut self,
+            value: impl Into<InstanceMigrateInitiateResponse>,
+        ) -> Self {
+            self.migrate = Some(value.into());
+            self
+        }
+    }
     /// The `InstanceGetResponse` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct InstanceGetResponse {
         /// The `instance` property.
         pub instance: Instance,
+    }
+    impl InstanceGetResponse {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(instance: impl Into<Instance>) -> Self {
+            Self { instance: instance.into() }
+        }
     }
     /// The `InstanceMigrateInitiateRequest` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -705,11 +905,35 @@ pub mod types {
         /// The `src_uuid` property.
         pub src_uuid: uuid::Uuid,
     }
+    impl InstanceMigrateInitiateRequest {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            migration_id: impl Into<uuid::Uuid>,
+            src_addr: impl Into<String>,
+            src_uuid: impl Into<uuid::Uuid>,
+        ) -> Self {
+            Self {
+                migration_id: migration_id.into(),
+                src_addr: src_addr.into(),
+                src_uuid: src_uuid.into(),
+            }
+        }
+    }
     /// The `InstanceMigrateInitiateResponse` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct InstanceMigrateInitiateResponse {
         /// The `migration_id` property.
         pub migration_id: uuid::Uuid,
+    }
+    impl InstanceMigrateInitiateResponse {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(migration_id: impl Into<uuid::Uuid>) -> Self {
+            Self {
+                migration_id: migration_id.into(),
+            }
+        }
     }
     /// The `InstanceMigrateStatusRequest` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -717,11 +941,27 @@ pub mod types {
         /// The `migration_id` property.
         pub migration_id: uuid::Uuid,
     }
+    impl InstanceMigrateStatusRequest {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(migration_id: impl Into<uuid::Uuid>) -> Self {
+            Self {
+                migration_id: migration_id.into(),
+            }
+        }
+    }
     /// The `InstanceMigrateStatusResponse` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct InstanceMigrateStatusResponse {
         /// The `state` property.
         pub state: MigrationState,
+    }
+    impl InstanceMigrateStatusResponse {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(state: impl Into<MigrationState>) -> Self {
+            Self { state: state.into() }
+        }
     }
     /// The `InstanceProperties` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -741,6 +981,29 @@ pub mod types {
         /// Number of vCPUs to be allocated to the Instance.
         pub vcpus: u8,
     }
+    impl InstanceProperties {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            bootrom_id: impl Into<uuid::Uuid>,
+            description: impl Into<String>,
+            id: impl Into<uuid::Uuid>,
+            image_id: impl Into<uuid::Uuid>,
+            memory: impl Into<u64>,
+            name: impl Into<String>,
+            vcpus: impl Into<u8>,
+        ) -> Self {
+            Self {
+                bootrom_id: bootrom_id.into(),
+                description: description.into(),
+                id: id.into(),
+                image_id: image_id.into(),
+                memory: memory.into(),
+                name: name.into(),
+                vcpus: vcpus.into(),
+            }
+        }
+    }
     /// The error responses of `InstanceSerial`, by status.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -748,9 +1011,9 @@ pub mod types {
         /// `101`: Negotiating protocol upgrade from HTTP/1.1 to WebSocket
         SwitchingProtocols(serde_json::Value),
         /// `4XX`: Error
-        ClientError(Error),
+        ClientError(ErrorSchema),
         /// `5XX`: Error
-        ServerError(Error),
+        ServerError(ErrorSchema),
     }
     /// Current state of an Instance.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -841,6 +1104,13 @@ pub mod types {
         /// The `gen` property.
         pub r#gen: u64,
     }
+    impl InstanceStateMonitorRequest {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(r#gen: impl Into<u64>) -> Self {
+            Self { r#gen: r#gen.into() }
+        }
+    }
     /// The `InstanceStateMonitorResponse` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct InstanceStateMonitorResponse {
@@ -848,6 +1118,16 @@ pub mod types {
         pub r#gen: u64,
         /// Current state of an Instance.
         pub state: InstanceState,
+    }
+    impl InstanceStateMonitorResponse {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(r#gen: impl Into<u64>, state: impl Into<InstanceState>) -> Self {
+            Self {
+                r#gen: r#gen.into(),
+                state: state.into(),
+            }
+        }
     }
     /// The `InstanceStateRequested` schema.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -999,6 +1279,19 @@ pub mod types {
         /// The `name` property.
         pub name: String,
     }
+    impl NetworkInterface {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            attachment: impl Into<NetworkInterfaceAttachmentState>,
+            name: impl Into<String>,
+        ) -> Self {
+            Self {
+                attachment: attachment.into(),
+                name: name.into(),
+            }
+        }
+    }
     /// The `NetworkInterfaceAttachmentState` schema.
     ///
     /// Read as the variant the value fits best: see the crate's documentation.
@@ -1042,6 +1335,13 @@ pub mod types {
         /// A stable index which is translated by Propolis into a PCI BDF, visible to the guest.
         #[serde(rename = "Attached")]
         pub attached: Slot,
+    }
+    impl NetworkInterfaceAttachmentStateAttached {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(attached: impl Into<Slot>) -> Self {
+            Self { attached: attached.into() }
+        }
     }
     /// The `NetworkInterfaceAttachmentStateEnum` type.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1101,6 +1401,16 @@ pub mod types {
         pub name: String,
         /// A stable index which is translated by Propolis into a PCI BDF, visible to the guest.
         pub slot: Slot,
+    }
+    impl NetworkInterfaceRequest {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(name: impl Into<String>, slot: impl Into<Slot>) -> Self {
+            Self {
+                name: name.into(),
+                slot: slot.into(),
+            }
+        }
     }
     /// A stable index which is translated by Propolis into a PCI BDF, visible to the guest.
     pub type Slot = u8;
@@ -1168,6 +1478,21 @@ pub mod types {
         /// The `path` property.
         pub path: String,
     }
+    impl VolumeConstructionRequestFile {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            block_size: impl Into<u64>,
+            id: impl Into<uuid::Uuid>,
+            path: impl Into<String>,
+        ) -> Self {
+            Self {
+                block_size: block_size.into(),
+                id: id.into(),
+                path: path.into(),
+            }
+        }
+    }
     /// The `VolumeConstructionRequestRegion` type.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct VolumeConstructionRequestRegion {
@@ -1178,6 +1503,21 @@ pub mod types {
         /// The `opts` property.
         pub opts: CrucibleOpts,
     }
+    impl VolumeConstructionRequestRegion {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            block_size: impl Into<u64>,
+            r#gen: impl Into<u64>,
+            opts: impl Into<CrucibleOpts>,
+        ) -> Self {
+            Self {
+                block_size: block_size.into(),
+                r#gen: r#gen.into(),
+                opts: opts.into(),
+            }
+        }
+    }
     /// The `VolumeConstructionRequestUrl` type.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct VolumeConstructionRequestUrl {
@@ -1187,6 +1527,21 @@ pub mod types {
         pub id: uuid::Uuid,
         /// The `url` property.
         pub url: String,
+    }
+    impl VolumeConstructionRequestUrl {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            block_size: impl Into<u64>,
+            id: impl Into<uuid::Uuid>,
+            url: impl Into<String>,
+        ) -> Self {
+            Self {
+                block_size: block_size.into(),
+                id: id.into(),
+                url: url.into(),
+            }
+        }
     }
     /// The `VolumeConstructionRequestVolume` type.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1200,6 +1555,31 @@ pub mod types {
         pub read_only_parent: runtime::Patch<Box<VolumeConstructionRequest>>,
         /// The `sub_volumes` property.
         pub sub_volumes: Vec<VolumeConstructionRequest>,
+    }
+    impl VolumeConstructionRequestVolume {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(
+            block_size: impl Into<u64>,
+            id: impl Into<uuid::Uuid>,
+            sub_volumes: impl Into<Vec<VolumeConstructionRequest>>,
+        ) -> Self {
+            Self {
+                block_size: block_size.into(),
+                id: id.into(),
+                read_only_parent: runtime::Patch::Absent,
+                sub_volumes: sub_volumes.into(),
+            }
+        }
+        /// Sets `read_only_parent`.
+        #[must_use]
+        pub fn read_only_parent(
+            mut self,
+            value: impl Into<Box<VolumeConstructionRequest>>,
+        ) -> Self {
+            self.read_only_parent = runtime::Patch::Set(value.into());
+            self
+        }
     }
 }
 

@@ -16,8 +16,9 @@ use openapi_clientgen::{CrateOptions, Edition};
 /// Fixtures whose crates are built: between them they use every part of the runtime and
 /// every optional dependency (`inline_formats` has dates, UUIDs and bytes only inline, in
 /// responses and bodies; `bodies` needs reqwest's multipart feature; `recursion` has no
-/// operations; `union_fit` has constants and every kind of union).
-const FIXTURES: [&str; 9] = [
+/// operations; `union_fit` has constants and every kind of union; `shared_shapes` has a
+/// deprecated schema its mocks answer with).
+const FIXTURES: [&str; 10] = [
     "inline_formats",
     "bodies",
     "security",
@@ -27,6 +28,7 @@ const FIXTURES: [&str; 9] = [
     "refs_anywhere",
     "recursion",
     "union_fit",
+    "shared_shapes",
 ];
 
 /// Generates the LiveDesk crate and the fixture crates under the target directory and

@@ -231,10 +231,7 @@ fn local(op: &Operation, p: &ir::Param) -> proc_macro2::Ident {
 /// example and the test may name them, and deprecated parts of an API still work.
 fn allow_deprecated(api: &ir::Api, op: &Operation) -> Option<TokenStream> {
     let deprecated =
-        op.deprecated || op.params.iter().any(|p| p.deprecated) || api.types.iter().any(|t| {
-            t.deprecated
-                || matches!(&t.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.deprecated))
-        });
+        op.deprecated || op.params.iter().any(|p| p.deprecated) || api.deprecates_types();
     deprecated.then(|| quote!(#![allow(deprecated)]))
 }
 
@@ -252,9 +249,10 @@ fn callable(api: &ir::Api, op: &Operation) -> bool {
     let body_ok = match &op.body {
         Some(b) if b.required && b.encoding != ir::BodyEncoding::Json => false,
         Some(b) if b.required => match &b.ty {
-            Ty::Named(n) => {
-                matches!(api.find_type(n).map(|t| &t.kind), Some(TypeKind::Struct(s)) if s.derive_default)
-            }
+            Ty::Named(n) => matches!(
+                api.find_type(n).map(|t| &t.kind),
+                Some(TypeKind::Struct(s)) if s.derive_default || required_arguments(api, s, None).is_some()
+            ),
             _ => false,
         },
         _ => true,
@@ -332,6 +330,9 @@ fn body(api: &ir::Api, b: &ir::Body) -> (TokenStream, Uses) {
     };
     let type_name = ident(name);
     let example = b.example.as_ref().and_then(Value::as_object);
+    if !s.derive_default {
+        return (constructed(api, &type_name, s, example), uses);
+    }
     let mut shown = 0;
     let mut fields = Vec::new();
     for f in &s.fields {
@@ -380,6 +381,65 @@ fn body(api: &ir::Api, b: &ir::Body) -> (TokenStream, Uses) {
         }
     };
     (stmt, uses)
+}
+
+/// The arguments of the constructor of a struct with required fields: the example's
+/// values where it gives scalars, made-up ones otherwise; `None` when one cannot be made.
+fn required_arguments(
+    api: &ir::Api,
+    s: &ir::Struct,
+    example: Option<&serde_json::Map<String, Value>>,
+) -> Option<Vec<TokenStream>> {
+    if !s.flattened.is_empty() {
+        return None;
+    }
+    let constant = |ty: &Ty| {
+        matches!(ty, Ty::Named(n) if matches!(
+            api.find_type(n).map(|t| &t.kind),
+            Some(TypeKind::Enum(e)) if e.unknown_variant.is_none()
+        ))
+    };
+    s.fields
+        .iter()
+        .filter(|f| matches!(f.repr, FieldRepr::Plain | FieldRepr::Nullable) && !constant(&f.ty))
+        .map(|f| {
+            let given = example
+                .and_then(|e| e.get(&f.wire_name))
+                .and_then(|v| scalar(api, &f.ty, v));
+            let value = given.or_else(|| param_sample(api, &f.ty))?;
+            Some(if f.repr == FieldRepr::Nullable {
+                quote!(Some(#value))
+            } else {
+                value
+            })
+        })
+        .collect()
+}
+
+/// `let body = Type::new(...).field(...);`: the constructor with the required fields, and a
+/// few of the spec example's optional values set by name.
+fn constructed(
+    api: &ir::Api,
+    type_name: &proc_macro2::Ident,
+    s: &ir::Struct,
+    example: Option<&serde_json::Map<String, Value>>,
+) -> TokenStream {
+    let arguments = required_arguments(api, s, example).unwrap_or_default();
+    let setters = s
+        .fields
+        .iter()
+        .filter(|f| !f.deprecated)
+        .filter_map(|f| {
+            let setter = ident(f.setter.as_deref()?);
+            let value = example.and_then(|e| e.get(&f.wire_name))?;
+            let expr = scalar(api, &f.ty, value)?;
+            Some(quote!(.#setter(#expr)))
+        })
+        .take(SHOWN_VALUES);
+    quote! {
+        #[comment = " The required fields, then optional ones by name; the others are left out of the JSON."]
+        let body = types::#type_name::new(#(#arguments),*) #(#setters)*;
+    }
 }
 
 /// A Rust expression for a scalar example value of type `ty`, if it is one.

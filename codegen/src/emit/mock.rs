@@ -12,8 +12,11 @@ use crate::ir::{self, Operation, Outcome, Param, ParamLocation, ParamShape, Resp
 use crate::names::ident;
 
 /// The module's docs and imports: what its items (read into `refs`) use.
-pub(crate) fn preamble(refs: &Refs) -> TokenStream {
+pub(crate) fn preamble(api: &ir::Api, refs: &Refs) -> TokenStream {
     let types_use = refs.uses("types").then(|| quote!(types,));
+    // Mocks answer with the response types, deprecated or not.
+    let allow = (api.deprecates_types() || api.operations.iter().any(|op| op.deprecated))
+        .then(|| quote!(#![allow(deprecated)]));
     quote! {
         //! Typed mocks of the API's operations, for testing code that uses this client
         //! against a [`wiremock::MockServer`] on your machine: each function mocks one
@@ -28,6 +31,7 @@ pub(crate) fn preamble(refs: &Refs) -> TokenStream {
         //!
         //! Header parameters, and path and query parameters that are arrays, objects or
         //! JSON, are not matched.
+        #allow
 
         use super::{requests, runtime, #types_use};
     }

@@ -31,7 +31,8 @@ pub(crate) fn preamble(api: &ir::Api, refs: &Refs) -> TokenStream {
     let deprecated = api
         .operations
         .iter()
-        .any(|op| op.deprecated || op.params.iter().any(|p| p.deprecated));
+        .any(|op| op.deprecated || op.params.iter().any(|p| p.deprecated))
+        || api.deprecates_types();
     let allow = deprecated.then(|| quote!(#![allow(deprecated)]));
     let runtime_use = refs.uses("runtime").then(|| quote!(runtime));
     let types_use = refs.uses("types").then(|| {

@@ -11,11 +11,9 @@ use crate::names::ident;
 
 /// The module's docs and imports: what its items (read into `refs`) use.
 pub(crate) fn preamble(api: &ir::Api, refs: &Refs) -> TokenStream {
-    let deprecated = api.types.iter().any(|t| {
-        t.deprecated
-            || matches!(&t.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.deprecated))
-    });
-    let allow = deprecated.then(|| quote!(#![allow(deprecated)]));
+    let allow = api
+        .deprecates_types()
+        .then(|| quote!(#![allow(deprecated)]));
     // A union or a response enum holds whichever value arrived; boxing its larger variants
     // would make every match on it dereference, for a move that rarely happens.
     let enums = api
@@ -119,6 +117,7 @@ fn structure(api: &ir::Api, name: &proc_macro2::Ident, s: &ir::Struct) -> TokenS
             pub #field_name: std::collections::BTreeMap<String, #ty>,
         }
     });
+    let construction = construction(api, name, s);
     quote! {
         #[derive(Clone, Debug, #derive_default PartialEq, Serialize, Deserialize)]
         pub struct #name {
@@ -126,6 +125,106 @@ fn structure(api: &ir::Api, name: &proc_macro2::Ident, s: &ir::Struct) -> TokenS
             #(#flattened)*
             #additional
         }
+
+        #construction
+    }
+}
+
+/// How a struct is built: a constructor taking its required fields, in declaration order
+/// (when it has any: otherwise it derives `Default`), and a setter per optional field,
+/// which takes the value and gives the struct back, so that one chained expression sets
+/// any of them. A required constant needs no argument: it has one value.
+fn construction(api: &ir::Api, name: &proc_macro2::Ident, s: &ir::Struct) -> TokenStream {
+    let constant = |ty: &ir::Ty| match ty {
+        ir::Ty::Named(n) => matches!(
+            api.find_type(n).map(|t| &t.kind),
+            Some(TypeKind::Enum(e)) if e.unknown_variant.is_none()
+        ),
+        _ => false,
+    };
+    let constructor = (!s.derive_default).then(|| {
+        let mut params = Vec::new();
+        let mut values = Vec::new();
+        for f in &s.fields {
+            let field = ident(&f.rust_name);
+            match f.repr {
+                FieldRepr::Plain if constant(&f.ty) => {
+                    values.push(quote!(#field: Default::default(),));
+                }
+                FieldRepr::Plain | FieldRepr::Nullable => {
+                    let ty = field_type(f);
+                    params.push(quote!(#field: impl Into<#ty>));
+                    values.push(quote!(#field: #field.into(),));
+                }
+                FieldRepr::Optional => values.push(quote!(#field: None,)),
+                FieldRepr::Patch => values.push(quote!(#field: runtime::Patch::Absent,)),
+            }
+        }
+        for (field, ty) in &s.flattened {
+            let field = ident(field);
+            let ty = ty_tokens(ty, Scope::Types);
+            params.push(quote!(#field: impl Into<#ty>));
+            values.push(quote!(#field: #field.into(),));
+        }
+        if let Some((field, _)) = &s.additional {
+            let field = ident(field);
+            values.push(quote!(#field: Default::default(),));
+        }
+        let many = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        quote! {
+            /// Makes a value from its required fields; the optional ones are left unset (the
+            /// method named after each sets it).
+            #many
+            pub fn new(#(#params),*) -> Self {
+                Self {
+                    #(#values)*
+                }
+            }
+        }
+    });
+    let setters: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .filter_map(|f| Some((f, f.setter.as_deref()?)))
+        .map(|(f, setter)| {
+            let field = ident(&f.rust_name);
+            let setter = ident(setter);
+            let ty = ty_tokens(&f.ty, Scope::Types);
+            let set = match f.repr {
+                FieldRepr::Patch => quote!(runtime::Patch::Set(value.into())),
+                _ => quote!(Some(value.into())),
+            };
+            let doc = format!(" Sets `{}`.", f.rust_name);
+            let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+            quote! {
+                #[doc = #doc]
+                #deprecated
+                #[must_use]
+                pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                    self.#field = #set;
+                    self
+                }
+            }
+        })
+        .collect();
+    if constructor.is_none() && setters.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        impl #name {
+            #constructor
+            #(#setters)*
+        }
+    }
+}
+
+/// A field's Rust type, with what carries its absence or `null`.
+fn field_type(f: &ir::Field) -> TokenStream {
+    let inner = ty_tokens(&f.ty, Scope::Types);
+    match f.repr {
+        FieldRepr::Plain => inner,
+        FieldRepr::Nullable | FieldRepr::Optional => quote!(Option<#inner>),
+        FieldRepr::Patch => quote!(runtime::Patch<#inner>),
     }
 }
 

@@ -42,6 +42,11 @@ pub(crate) fn finalize(api: &mut ir::Api) -> Vec<Diagnostic> {
             }
         }
     }
+    for def in &mut api.types {
+        if let TypeKind::Struct(s) = &mut def.kind {
+            name_setters(s);
+        }
+    }
     // A required constant has its one value as its default.
     let constant = |ty: &Ty| match ty {
         Ty::Named(name) => index.get(name).is_some_and(
@@ -74,6 +79,48 @@ pub(crate) fn finalize(api: &mut ir::Api) -> Vec<Diagnostic> {
     check_nesting(api, &index, &mut diagnostics);
     union_shapes(api, &index);
     diagnostics
+}
+
+/// Method names a setter cannot take: the constructor's, and those of the traits the types
+/// implement, which a method of the same name would hide. Such a setter is `set_<field>`.
+const TAKEN_METHODS: &[&str] = &[
+    "as_mut",
+    "as_ref",
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "clone_from",
+    "cmp",
+    "default",
+    "deserialize",
+    "eq",
+    "fmt",
+    "from",
+    "hash",
+    "into",
+    "ne",
+    "new",
+    "partial_cmp",
+    "serialize",
+    "to_owned",
+    "to_string",
+    "try_from",
+    "try_into",
+    "type_id",
+];
+
+/// Names the setter of each optional field.
+fn name_setters(s: &mut ir::Struct) {
+    let mut methods = crate::names::Namer::with_reserved(&["new"]);
+    for f in &mut s.fields {
+        f.setter = matches!(f.repr, FieldRepr::Optional | FieldRepr::Patch).then(|| {
+            if TAKEN_METHODS.contains(&f.rust_name.as_str()) {
+                methods.claim(&format!("set_{}", f.rust_name))
+            } else {
+                methods.claim(&f.rust_name)
+            }
+        });
+    }
 }
 
 /// How many generated types deep a variant's shape looks (through aliases and unions

@@ -16,37 +16,67 @@ use crate::diagnostics::{Diagnostic, Pointer};
 use crate::ir;
 use crate::names::Namer;
 
-/// Names the `types` module uses unqualified; a schema with one of these names is renamed.
+/// Names no generated type takes: those the `types` module uses unqualified, the Rust
+/// prelude's, `std::collections`'s, and the items the crate root exports, so that
+/// `use types::*` beside the crate's and std's own imports shadows nothing. A schema with
+/// one of these names gets [`RESERVED_SUFFIX`] (`Vec` becomes `VecSchema`).
 const TYPES_RESERVED: &[&str] = &[
+    "ApiKey",
     "AsMut",
     "AsRef",
+    "BTreeMap",
+    "BTreeSet",
+    "Base64",
+    "BasicAuth",
+    "BearerToken",
+    "BinaryHeap",
     "Box",
+    "BoxFuture",
+    "Client",
+    "ClientBuilder",
     "Clone",
     "Copy",
     "Debug",
+    "DecodeError",
     "Default",
     "Deserialize",
     "Drop",
     "Eq",
     "Err",
+    "Error",
+    "ErrorResponse",
     "Extend",
+    "File",
     "Fn",
     "FnMut",
     "FnOnce",
     "From",
     "FromIterator",
+    "HashMap",
+    "HashSet",
     "Hash",
+    "Hook",
     "Into",
     "IntoIterator",
     "Iterator",
+    "LinkedList",
+    "Next",
     "None",
     "Ok",
+    "Operation",
+    "OperationInfo",
     "Option",
     "Ord",
     "PartialEq",
     "PartialOrd",
     "Patch",
+    "Received",
+    "Request",
+    "RequestInfo",
+    "Response",
     "Result",
+    "Retry",
+    "SendError",
     "Send",
     "Serialize",
     "Sized",
@@ -59,7 +89,139 @@ const TYPES_RESERVED: &[&str] = &[
     "TryInto",
     "Unpin",
     "Vec",
+    "VecDeque",
 ];
+
+/// What a schema whose name is reserved is called instead: the name and this suffix.
+const RESERVED_SUFFIX: &str = "Schema";
+
+/// Generated names (not the document's own) longer than this lose their leading words.
+const MAX_COMPOSED_NAME: usize = 64;
+
+/// An inline schema's type, and the names made from each place it stands.
+pub(crate) struct SharedType {
+    pub(crate) name: String,
+    pub(crate) hints: Vec<String>,
+}
+
+/// Words the generator appends to names made from places; a name that is only one of
+/// them says nothing.
+const GENERIC_WORDS: &[&str] = &[
+    "Body", "Error", "Field", "Item", "Object", "Param", "Response", "Success", "Value", "Variant",
+];
+
+/// The longest run of `UpperCamelCase` words every name ends with, unless it is empty or
+/// one of [`GENERIC_WORDS`].
+fn common_suffix(names: &[String]) -> Option<String> {
+    let split: Vec<Vec<&str>> = names.iter().map(|n| camel_words(n)).collect();
+    let shortest = split.iter().map(Vec::len).min()?;
+    let first = split.first()?;
+    let mut n = 0;
+    while n < shortest
+        && split
+            .iter()
+            .all(|words| words[words.len() - 1 - n] == first[first.len() - 1 - n])
+    {
+        n += 1;
+    }
+    let suffix = first[first.len() - n..].concat();
+    (!suffix.is_empty() && !GENERIC_WORDS.contains(&suffix.as_str())).then_some(suffix)
+}
+
+/// The words of an `UpperCamelCase` name, each starting at a capital letter.
+fn camel_words(name: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    for (i, c) in name.char_indices().skip(1) {
+        if c.is_ascii_uppercase() {
+            words.push(&name[start..i]);
+            start = i;
+        }
+    }
+    words.push(&name[start..]);
+    words
+}
+
+/// Renames generated types, wherever the API names them.
+fn rename_types(api: &mut ir::Api, renames: &HashMap<String, String>) {
+    if renames.is_empty() {
+        return;
+    }
+    for def in &mut api.types {
+        if let Some(name) = renames.get(&def.name) {
+            def.name.clone_from(name);
+        }
+        match &mut def.kind {
+            ir::TypeKind::Struct(s) => {
+                for f in &mut s.fields {
+                    f.ty.rename(renames);
+                }
+                for (_, ty) in &mut s.flattened {
+                    ty.rename(renames);
+                }
+                if let Some((_, ty)) = &mut s.additional {
+                    ty.rename(renames);
+                }
+            }
+            ir::TypeKind::Alias(ty) | ir::TypeKind::Newtype(ty) => ty.rename(renames),
+            ir::TypeKind::Union(u) => {
+                for v in &mut u.variants {
+                    v.ty.rename(renames);
+                }
+            }
+            ir::TypeKind::Outcome(variants) => {
+                for v in variants {
+                    v.body.rename(renames);
+                }
+            }
+            ir::TypeKind::Enum(_) => {}
+        }
+    }
+    for op in &mut api.operations {
+        for p in &mut op.params {
+            p.ty.rename(renames);
+        }
+        if let Some(body) = &mut op.body {
+            body.ty.rename(renames);
+        }
+        for r in &mut op.responses {
+            r.body.rename(renames);
+        }
+        for outcome in std::iter::once(&mut op.success).chain(op.error.as_mut()) {
+            if let ir::Outcome::Single(body) = outcome {
+                body.rename(renames);
+            }
+        }
+    }
+}
+
+/// `name`, or, when it is reserved, `name` with [`RESERVED_SUFFIX`].
+fn unreserved(name: &str) -> String {
+    if TYPES_RESERVED.contains(&name) {
+        format!("{name}{RESERVED_SUFFIX}")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// A composed `UpperCamelCase` name cut to [`MAX_COMPOSED_NAME`] characters by dropping
+/// whole words from its front: the end says what the type is (`...SchedulesItem`).
+fn shortened(name: &str) -> String {
+    let mut rest = name;
+    while rest.len() > MAX_COMPOSED_NAME {
+        // The next word starts at the next capital letter (or digit run) after the first.
+        let next = rest
+            .char_indices()
+            .skip(1)
+            .find(|(_, c)| c.is_ascii_uppercase())
+            .map(|(i, _)| i);
+        match next {
+            Some(i) if rest.len() - i >= 1 => rest = &rest[i..],
+            _ => break,
+        }
+    }
+    rest.to_owned()
+}
 
 /// Lowers a loaded document. Returns the IR when there are no errors, and every
 /// diagnostic (errors and warnings) found on the way.
@@ -85,6 +247,9 @@ pub(crate) struct Lowerer<'a> {
     component_names: HashMap<&'a str, String>,
     /// Named types made so far, by Rust name.
     types: IndexMap<String, ir::TypeDef>,
+    /// The inline schemas given a type so far, by their shape (the schema without its
+    /// descriptions and examples): one type per shape, wherever it stands.
+    shapes: IndexMap<String, SharedType>,
     type_namer: Namer,
     diagnostics: Vec<Diagnostic>,
 }
@@ -95,7 +260,8 @@ impl<'a> Lowerer<'a> {
         let mut component_names = HashMap::new();
         if let Some(components) = &doc.components {
             for name in components.schemas.keys() {
-                let rust = type_namer.claim(&crate::names::pascal(name, "Schema"));
+                let preferred = crate::names::pascal(name, "Schema");
+                let rust = type_namer.claim(&unreserved(&preferred));
                 component_names.insert(name.as_str(), rust);
             }
         }
@@ -103,6 +269,7 @@ impl<'a> Lowerer<'a> {
             doc,
             component_names,
             types: IndexMap::new(),
+            shapes: IndexMap::new(),
             type_namer,
             diagnostics: Vec::new(),
         }
@@ -116,9 +283,10 @@ impl<'a> Lowerer<'a> {
         self.diagnostics.push(Diagnostic::error(at, message));
     }
 
-    /// Claims a name for an inline type.
+    /// Claims a name for an inline type, made from where it stands: a reserved name gets
+    /// its suffix, and one longer than [`MAX_COMPOSED_NAME`] loses leading words.
     fn claim_type_name(&mut self, preferred: &str) -> String {
-        self.type_namer.claim(preferred)
+        self.type_namer.claim(&unreserved(&shortened(preferred)))
     }
 
     fn finish(&mut self, operations: Vec<ir::Operation>) -> ir::Api {
@@ -126,6 +294,7 @@ impl<'a> Lowerer<'a> {
         let servers = self.lower_servers();
         let (security_schemes, operations) = self.lower_security(operations);
         let types = std::mem::take(&mut self.types).into_values().collect();
+        let renames = self.shared_names();
         let credentials = match security_schemes.len() {
             0 => ir::Credentials::None,
             1 => ir::Credentials::One,
@@ -143,9 +312,31 @@ impl<'a> Lowerer<'a> {
             operations,
             recursion_limit: None,
         };
+        rename_types(&mut api, &renames);
         let found = finalize::finalize(&mut api);
         self.diagnostics.extend(found);
         api
+    }
+
+    /// New names for the types of inline schemas that stand in several places: what the
+    /// names made from those places end with (`IdOrName` for the `id_or_name` parameter of
+    /// three operations), unless that is only a word the generator adds itself (`Item`,
+    /// `Body`, ...) or another type has it; then the type keeps the name of its first place.
+    fn shared_names(&mut self) -> HashMap<String, String> {
+        let mut renames = HashMap::new();
+        let shared: Vec<(String, String)> = self
+            .shapes
+            .values()
+            .filter(|t| t.hints.len() > 1)
+            .filter_map(|t| Some((t.name.clone(), common_suffix(&t.hints)?)))
+            .collect();
+        for (name, common) in shared {
+            let common = unreserved(&common);
+            if common != name && !self.type_namer.is_taken(&common) {
+                renames.insert(name, self.type_namer.claim(&common));
+            }
+        }
+        renames
     }
 
     fn lower_servers(&mut self) -> Vec<ir::Server> {

@@ -121,10 +121,20 @@ impl<'a> Lowerer<'a> {
         let kind = match schema {
             SchemaRef::Ref(_) => ir::TypeKind::Alias(self.schema_ty(schema, at, rust_name).ty),
             SchemaRef::Item(s) => {
-                let shape = self.shape(s, at);
+                let (mut s, mut at) = (s, at.clone());
+                let mut shape = self.shape(s, &at);
+                // A component that only wraps an inline schema (a one-branch `oneOf`, an
+                // `allOf` of one part) is that schema's type, under the component's name.
+                for _ in 0..MAX_ALL_OF_DEPTH {
+                    let Shape::Wrapper(SchemaRef::Item(inner), inner_at, _) = shape else {
+                        break;
+                    };
+                    (s, at) = (inner, inner_at);
+                    shape = self.shape(s, &at);
+                }
                 match self.named_kind(rust_name, s, shape) {
                     Ok(kind) => kind,
-                    Err(shape) => ir::TypeKind::Alias(self.unnamed(shape, at, rust_name).ty),
+                    Err(shape) => ir::TypeKind::Alias(self.unnamed(shape, &at, rust_name).ty),
                 }
             }
         };
@@ -209,10 +219,24 @@ impl<'a> Lowerer<'a> {
                         | Shape::Union(_)
                 );
                 let ty = if needs_name {
-                    let name = self.claim_type_name(hint);
-                    match self.named_kind(&name, s, shape) {
-                        Ok(kind) => self.define(&name, s, at, kind),
-                        Err(shape) => self.unnamed(shape, at, hint).ty,
+                    // One type per shape: the same schema elsewhere is the same type.
+                    let key = shape_key(s);
+                    if let Some(shared) = self.shapes.get_mut(&key) {
+                        shared.hints.push(hint.to_owned());
+                        Ty::Named(shared.name.clone())
+                    } else {
+                        let name = self.claim_type_name(hint);
+                        self.shapes.insert(
+                            key,
+                            super::SharedType {
+                                name: name.clone(),
+                                hints: vec![hint.to_owned()],
+                            },
+                        );
+                        match self.named_kind(&name, s, shape) {
+                            Ok(kind) => self.define(&name, s, at, kind),
+                            Err(shape) => self.unnamed(shape, at, hint).ty,
+                        }
                     }
                 } else {
                     self.unnamed(shape, at, hint).ty
@@ -308,6 +332,7 @@ impl<'a> Lowerer<'a> {
                 read_only,
                 write_only,
                 default,
+                setter: None,
             });
         }
         let additional = match object.additional {
@@ -390,9 +415,16 @@ impl<'a> Lowerer<'a> {
                         },
                         _ => None,
                     };
-                    (wrapped.unwrap_or_else(|| variant_name(s, i)), docs_of(s))
+                    let component = |n: &str| self.component_names.get(n).cloned();
+                    (
+                        wrapped.unwrap_or_else(|| variant_name(s, i, &component)),
+                        docs_of(s),
+                    )
                 }
-                (SchemaRef::Item(s), None) => (variant_name(s, i), docs_of(s)),
+                (SchemaRef::Item(s), None) => {
+                    let component = |n: &str| self.component_names.get(n).cloned();
+                    (variant_name(s, i, &component), docs_of(s))
+                }
             };
             let rust_name = namer.claim(&preferred);
             let hint = format!("{name}{rust_name}");
@@ -945,6 +977,89 @@ impl<'a> Object<'a> {
     }
 }
 
+/// What makes two inline schemas the same type: the schema as JSON without what only
+/// documents it (descriptions, examples) or only concerns where it stands (`nullable`).
+fn shape_key(s: &Schema) -> String {
+    /// Strips a schema object, and the schemas inside it.
+    fn strip(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(schema) => {
+                for key in [
+                    "description",
+                    "example",
+                    "examples",
+                    "externalDocs",
+                    "nullable",
+                ] {
+                    schema.shift_remove(key);
+                }
+                // An `enum` of strings (or integers) says the type whether `type` does or not.
+                if !schema.contains_key("type") {
+                    let values = schema.get("enum").and_then(serde_json::Value::as_array);
+                    let typ = values.and_then(|values| {
+                        let mut values = values.iter().filter(|v| !v.is_null()).peekable();
+                        values.peek()?;
+                        if values.clone().all(serde_json::Value::is_string) {
+                            Some("string")
+                        } else if values.all(serde_json::Value::is_i64) {
+                            Some("integer")
+                        } else {
+                            None
+                        }
+                    });
+                    if let Some(typ) = typ {
+                        schema.insert("type".to_owned(), typ.into());
+                    }
+                }
+                for (key, inner) in schema.iter_mut() {
+                    match key.as_str() {
+                        // Maps from names to schemas: the names stay.
+                        "properties" | "patternProperties" | "$defs" => {
+                            if let serde_json::Value::Object(named) = inner {
+                                named.values_mut().for_each(strip);
+                            }
+                        }
+                        // Values, not schemas; `null` among them only makes it nullable.
+                        "enum" => {
+                            if let serde_json::Value::Array(values) = inner {
+                                values.retain(|v| !v.is_null());
+                            }
+                        }
+                        "default" | "const" => {}
+                        _ => strip(inner),
+                    }
+                }
+            }
+            serde_json::Value::Array(schemas) => schemas.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(s).unwrap_or_default();
+    strip(&mut value);
+    sorted(&value).to_string()
+}
+
+/// `value` with the members of every object in name order: the order a document writes
+/// keywords in says nothing.
+fn sorted(value: &serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut members: Vec<(&String, &serde_json::Value)> = map.iter().collect();
+            members.sort_by(|a, b| a.0.cmp(b.0));
+            serde_json::Value::Object(
+                members
+                    .into_iter()
+                    .map(|(key, value)| (key.clone(), sorted(value)))
+                    .collect(),
+            )
+        }
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.iter().map(sorted).collect())
+        }
+        other => other.clone(),
+    }
+}
+
 /// The branches of a `oneOf`/`anyOf` with where each stands, leaving out branches only
 /// `null` satisfies; and whether there was one.
 fn branch_list<'a>(
@@ -1003,8 +1118,10 @@ fn map_shape<'a>(additional: Option<&'a AdditionalProperties>, at: &Pointer) -> 
     }
 }
 
-/// A variant name for an inline `oneOf` branch: its title, or what kind of value it is.
-fn variant_name(s: &Schema, index: usize) -> String {
+/// A variant name for an inline `oneOf` branch: its title, or what kind of value it is,
+/// named as the type it becomes (`Uuid`, `Text`, `DateTime`, `PetList`), a constant after
+/// its value; `component` names a referenced component's type.
+fn variant_name(s: &Schema, index: usize, component: &dyn Fn(&str) -> Option<String>) -> String {
     if let Some(title) = s
         .schema_data
         .title
@@ -1013,19 +1130,74 @@ fn variant_name(s: &Schema, index: usize) -> String {
     {
         return pascal(title, "Variant");
     }
+    let by_type = |typ: &str, format: Option<&str>| match (typ, format) {
+        ("string", Some("uuid")) => "Uuid",
+        ("string", Some("date-time")) => "DateTime",
+        ("string", Some("date")) => "Date",
+        ("string", Some("byte")) => "Bytes",
+        ("string", Some("binary")) => "Binary",
+        ("string", _) => "Text",
+        ("integer", _) => "Integer",
+        ("number", _) => "Number",
+        ("boolean", _) => "Boolean",
+        ("array", _) => "List",
+        _ => "Object",
+    };
+    let item_name = |items: Option<&ReferenceOr<Box<Schema>>>| match items {
+        Some(ReferenceOr::Reference { reference }) => ref_name(reference, "schemas")
+            .ok()
+            .and_then(|n| component(&n))
+            .map_or_else(|| "List".to_owned(), |n| format!("{n}List")),
+        Some(ReferenceOr::Item(item)) => match variant_name(item, index, component) {
+            // Items without a name of their own make any list.
+            name if name == "Object" || name.starts_with("Variant") => "List".to_owned(),
+            name => format!("{name}List"),
+        },
+        None => "List".to_owned(),
+    };
+    let constant = |values: Vec<String>| match values.as_slice() {
+        [only] => pascal(only, "Enum"),
+        _ => "Enum".to_owned(),
+    };
     match &s.schema_kind {
-        SchemaKind::Type(Type::String(t)) if !t.enumeration.is_empty() => "Enum".to_owned(),
-        SchemaKind::Type(Type::String(_)) => "String".to_owned(),
+        SchemaKind::Type(Type::String(t)) if !t.enumeration.is_empty() => {
+            constant(t.enumeration.iter().flatten().cloned().collect())
+        }
+        SchemaKind::Type(Type::String(t)) => {
+            let format = match &t.format {
+                VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Some("date-time"),
+                VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Some("date"),
+                VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => Some("byte"),
+                VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Some("binary"),
+                VariantOrUnknownOrEmpty::Unknown(f) => Some(f.as_str()),
+                _ => None,
+            };
+            by_type("string", format).to_owned()
+        }
         SchemaKind::Type(Type::Integer(_)) => "Integer".to_owned(),
         SchemaKind::Type(Type::Number(_)) => "Number".to_owned(),
         SchemaKind::Type(Type::Boolean(_)) => "Boolean".to_owned(),
-        SchemaKind::Type(Type::Array(_)) => "Array".to_owned(),
+        SchemaKind::Type(Type::Array(a)) => item_name(a.items.as_ref()),
         SchemaKind::Type(Type::Object(o)) if o.properties.len() == 1 => o
             .properties
             .keys()
             .next()
             .map_or_else(|| "Object".to_owned(), |k| pascal(k, "Object")),
         SchemaKind::Type(Type::Object(_)) => "Object".to_owned(),
+        SchemaKind::Any(any) if !any.enumeration.is_empty() && any.properties.is_empty() => {
+            constant(
+                any.enumeration
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+            )
+        }
+        SchemaKind::Any(any) if any.typ.as_deref() == Some("array") => {
+            item_name(any.items.as_ref())
+        }
+        SchemaKind::Any(any) if any.properties.is_empty() && any.typ.is_some() => {
+            by_type(any.typ.as_deref().unwrap_or(""), any.format.as_deref()).to_owned()
+        }
         _ => format!("Variant{}", index + 1),
     }
 }

@@ -315,7 +315,7 @@ async fn a_body_offered_in_two_media_types_is_sent_as_json() {
 
 #[tokio::test]
 async fn successes_that_differ_by_status_decode_into_their_variants() {
-    use outcomes::types::{Result2 as JobResult, SubmitJobSuccess as Success, Ticket};
+    use outcomes::types::{ResultSchema as JobResult, SubmitJobSuccess as Success, Ticket};
     let cases = [
         (
             json(200, json!({"output": "done"})),
@@ -472,7 +472,7 @@ fn untagged_unions_pick_the_shape_the_value_fits() {
     );
     assert_eq!(
         serde_json::from_value::<IdOrName>(json!("seven")).expect("str"),
-        IdOrName::String("seven".to_owned())
+        IdOrName::Text("seven".to_owned())
     );
     assert_eq!(
         serde_json::from_value::<IdOrName>(json!(true)).expect("kept"),

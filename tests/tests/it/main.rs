@@ -10,6 +10,7 @@
 // The `deep_nesting` fixture's warning asks every crate that holds its types for this.
 #![recursion_limit = "512"]
 
+mod construction;
 mod constructs;
 mod extend;
 mod generation;

@@ -120,10 +120,10 @@ async fn every_union_shape_decodes_into_its_variant_and_goes_back_unchanged() {
     );
     let refs = probe.refs.as_deref().expect("refs");
     assert!(
-        matches!(&refs[0], IdOrName::String(id) if id.to_string() == DEPLOYMENT),
+        matches!(&refs[0], IdOrName::Uuid(id) if id.to_string() == DEPLOYMENT),
         "{refs:?}"
     );
-    assert_eq!(refs[1], IdOrName::String2("by-name".to_owned()));
+    assert_eq!(refs[1], IdOrName::Text("by-name".to_owned()));
     assert_eq!(
         probe.anything.as_deref(),
         Some(
@@ -133,7 +133,7 @@ async fn every_union_shape_decodes_into_its_variant_and_goes_back_unchanged() {
                     ..Company::default()
                 })),
                 Anything::Quantity(Quantity::Integer(4)),
-                Anything::String("text".to_owned()),
+                Anything::Text("text".to_owned()),
                 Anything::Unknown(json!([1, 2])),
             ][..]
         )
