@@ -122,6 +122,16 @@ fn a_runtime_type_as_a_response_body_passes() {
     assert_passes(&files);
 }
 
+/// Control characters in names the docs show (a parameter's, a path's) never end up in a
+/// doc comment, where a bare carriage return does not parse.
+#[test]
+fn control_characters_in_wire_names_stay_out_of_doc_comments() {
+    let files = generate(
+        r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a\r":{"get":{"parameters":[{"name":"\t\rD?\u202e","in":"query","schema":{"type":"integer"}}],"responses":{"204":{"description":"r"}}}}}}"#,
+    );
+    assert_passes(&files);
+}
+
 /// The crate committed in `generated/`, as it is on disk.
 #[test]
 fn the_committed_crate_passes() {

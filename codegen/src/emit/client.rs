@@ -345,8 +345,8 @@ fn server_setter(server: &ir::Server) -> TokenStream {
         quote!(#arg: &str)
     });
     let mut text = format!(
-        "Sends requests to the spec's first server, `{}`, with these values for its variables.",
-        server.template.replace('`', "'")
+        "Sends requests to the spec's first server, {}, with these values for its variables.",
+        super::docs::code(&server.template)
     );
     text.push('\n');
     for v in &server.variables {

@@ -70,11 +70,10 @@ pub(crate) fn operation(op: &Operation) -> TokenStream {
     let name = ident(&op.builder_name);
     let lifetime = super::requests::borrows(op).then(|| quote!(<'static>));
     let summary = format!(
-        " Mocks [`Client::{}`](super::Client::{}): `{} {}`.",
+        " Mocks [`Client::{}`](super::Client::{}): {}.",
         op.rust_name,
         op.rust_name,
-        op.method.as_str(),
-        op.path.replace('`', "'")
+        super::docs::code(&format!("{} {}", op.method.as_str(), op.path))
     );
     let type_doc = format!(
         " A mock of [`Client::{}`](super::Client::{}), matching any of its requests until \
@@ -89,12 +88,12 @@ pub(crate) fn operation(op: &Operation) -> TokenStream {
             let setter = ident(&p.rust_name);
             let ty = setter_type(&p.ty);
             let doc = format!(
-                " Matches only requests whose {} parameter `{}` is `value`.",
+                " Matches only requests whose {} parameter {} is `value`.",
                 match p.location {
                     ParamLocation::Path => "path",
                     _ => "query",
                 },
-                p.wire_name.replace('`', "'")
+                super::docs::code(&p.wire_name)
             );
             Some(quote! {
                 #[doc = #doc]

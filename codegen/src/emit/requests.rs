@@ -318,11 +318,11 @@ fn method_docs(op: &Operation, required: &[&Param], body_required: bool) -> Toke
     if let Some(description) = &op.description {
         push(description);
     }
-    push(&format!(
-        "`{} {}`",
+    push(&super::docs::code(&format!(
+        "{} {}",
         op.method.as_str(),
-        op.path.replace('`', "'")
-    ));
+        op.path
+    )));
     let mut args: Vec<String> = required
         .iter()
         .map(|p| {
