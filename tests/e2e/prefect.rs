@@ -203,40 +203,25 @@ async fn server(client: &Client) {
 // Flows
 
 async fn flows(client: &Client) -> Flow {
-    let create = FlowCreate {
-        name: FLOW.to_owned(),
-        tags: Some(strings(&["a", "b"])),
-        labels: Patch::Set(BTreeMap::from([
-            (
-                "k".to_owned(),
-                FlowCreateLabelsValue::String("v".to_owned()),
-            ),
-            ("n".to_owned(), FlowCreateLabelsValue::Integer(1)),
-        ])),
-    };
+    // Flows and everything else with labels share one `LabelsValue` type.
+    let labels = BTreeMap::from([
+        ("k".to_owned(), LabelsValue::Text("v".to_owned())),
+        ("n".to_owned(), LabelsValue::Integer(1)),
+    ]);
+    let create = FlowCreate::new(FLOW)
+        .tags(strings(&["a", "b"]))
+        .labels(labels.clone());
     // Document defect: `create_flow` declares only 200, but POST /flows/ is an upsert that
     // answers 201 when it creates the flow and 200 when the name exists. Both are 2xx, so
     // the client decodes both as `Flow`.
     let flow = expect("flows.create", client.create_flow_flows_post(&create), 201).await;
     assert_eq!(flow.name, FLOW, "flows.create: name");
     assert_eq!(flow.tags, Some(strings(&["a", "b"])), "flows.create: tags");
-    assert_eq!(
-        flow.labels,
-        Some(BTreeMap::from([
-            ("k".to_owned(), FlowLabelsValue::String("v".to_owned())),
-            ("n".to_owned(), FlowLabelsValue::Integer(1)),
-        ])),
-        "flows.create: labels"
-    );
+    assert_eq!(flow.labels, Some(labels), "flows.create: labels");
 
-    let same_name = FlowCreate {
-        name: FLOW.to_owned(),
-        tags: None,
-        labels: Patch::Absent,
-    };
     let again = expect(
         "flows.create_again",
-        client.create_flow_flows_post(&same_name),
+        client.create_flow_flows_post(&FlowCreate::new(FLOW)),
         200,
     )
     .await;
@@ -252,19 +237,11 @@ async fn flows(client: &Client) -> Flow {
     .await;
     assert_eq!(by_name, flow, "flows.read_by_name");
 
-    let filter = BodyReadFlowsFlowsFilterPost {
-        flows: Some(FlowFilter {
-            name: Patch::Set(FlowFilterName {
-                any: Patch::Set(strings(&[FLOW])),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }),
-        sort: Some(FlowSort::NameAsc),
-        limit: Some(10),
-        offset: Some(0),
-        ..Default::default()
-    };
+    let filter = BodyReadFlowsFlowsFilterPost::default()
+        .flows(FlowFilter::default().name(FlowFilterName::default().any(strings(&[FLOW]))))
+        .sort(FlowSort::NameAsc)
+        .limit(10)
+        .offset(0);
     let found = expect(
         "flows.filter",
         client.read_flows_flows_filter_post().body(&filter),
@@ -275,9 +252,7 @@ async fn flows(client: &Client) -> Flow {
     let count = expect("flows.count", client.count_flows_flows_count_post(), 200).await;
     assert_eq!(count, 1, "flows.count");
 
-    let update = FlowUpdate {
-        tags: Some(strings(&["c"])),
-    };
+    let update = FlowUpdate::default().tags(strings(&["c"]));
     expect(
         "flows.update",
         client.update_flow_flows_id_patch(flow.id, &update),
@@ -302,71 +277,27 @@ async fn flows(client: &Client) -> Flow {
 // ---------------------------------------------------------------------------------------
 // Deployments
 
-fn state(kind: StateType) -> StateCreate {
-    StateCreate {
-        r#type: kind,
-        name: Patch::Absent,
-        message: Patch::Absent,
-        data: Patch::Absent,
-        state_details: None,
-    }
-}
-
-fn schedule(schedule: DeploymentScheduleCreateSchedule, active: bool) -> DeploymentScheduleCreate {
-    DeploymentScheduleCreate {
-        active: Some(active),
-        schedule,
-        max_scheduled_runs: Patch::Absent,
-        parameters: None,
-        slug: Patch::Absent,
-        replaces: Patch::Absent,
-    }
-}
-
 async fn deployments(client: &Client, flow: &Flow) -> DeploymentResponse {
-    let interval = DeploymentScheduleCreateSchedule::IntervalScheduleInput(IntervalScheduleInput {
-        interval: IntervalScheduleInputInterval::Number(3600.0),
-        anchor_date: Some(at("2026-01-01T00:00:00Z")),
-        timezone: Patch::Set("UTC".to_owned()),
-    });
-    let cron = DeploymentScheduleCreateSchedule::CronSchedule(CronSchedule {
-        cron: "0 9 * * 1-5".to_owned(),
-        timezone: Patch::Set("Europe/Paris".to_owned()),
-        day_or: None,
-    });
-    let rrule = DeploymentScheduleCreateSchedule::RRuleSchedule(RRuleSchedule {
-        rrule: "FREQ=DAILY;INTERVAL=1".to_owned(),
-        timezone: Patch::Set("UTC".to_owned()),
-    });
-    let create = DeploymentCreate {
-        name: DEPLOYMENT.to_owned(),
-        flow_id: flow.id,
-        paused: None,
-        schedules: Some(vec![
-            schedule(interval, true),
-            schedule(cron, false),
-            schedule(rrule, true),
-        ]),
-        concurrency_limit: Patch::Absent,
-        concurrency_options: Patch::Absent,
-        global_concurrency_limit_id: Patch::Absent,
-        enforce_parameter_schema: Some(false),
-        parameter_openapi_schema: Patch::Absent,
-        parameters: Some(object(json!({ "x": 1 }))),
-        tags: Some(strings(&["t"])),
-        labels: Patch::Absent,
-        pull_steps: Patch::Absent,
-        work_queue_name: Patch::Absent,
-        work_pool_name: Patch::Absent,
-        storage_document_id: Patch::Absent,
-        infrastructure_document_id: Patch::Absent,
-        description: Patch::Absent,
-        path: Patch::Absent,
-        version: Patch::Absent,
-        entrypoint: Patch::Absent,
-        job_variables: None,
-        version_info: Patch::Absent,
-    };
+    let interval = DeploymentScheduleCreateSchedule::IntervalScheduleInput(
+        IntervalScheduleInput::new(IntervalScheduleInputInterval::Number(3600.0))
+            .anchor_date(at("2026-01-01T00:00:00Z"))
+            .timezone("UTC"),
+    );
+    let cron = DeploymentScheduleCreateSchedule::CronSchedule(
+        CronSchedule::new("0 9 * * 1-5").timezone("Europe/Paris"),
+    );
+    let rrule = DeploymentScheduleCreateSchedule::RRuleSchedule(
+        RRuleSchedule::new("FREQ=DAILY;INTERVAL=1").timezone("UTC"),
+    );
+    let create = DeploymentCreate::new(DEPLOYMENT, flow.id)
+        .schedules(vec![
+            DeploymentScheduleCreate::new(interval).active(true),
+            DeploymentScheduleCreate::new(cron).active(false),
+            DeploymentScheduleCreate::new(rrule).active(true),
+        ])
+        .enforce_parameter_schema(false)
+        .parameters(object(json!({ "x": 1 })))
+        .tags(strings(&["t"]));
     // Document defect: `create_deployment` declares 200 only; the server answers 201 when
     // it creates the deployment (200 when it replaces one of the same flow and name).
     let deployment = expect(
@@ -399,7 +330,7 @@ async fn deployments(client: &Client, flow: &Flow) -> DeploymentResponse {
         .expect("deployments.create: labels");
     assert_eq!(
         labels.get("prefect.flow.id"),
-        Some(&DeploymentResponseLabelsValue::String(flow.id.to_string())),
+        Some(&LabelsValue::Text(flow.id.to_string())),
         "deployments.create: the flow's id among the labels"
     );
     let schedules = deployment
@@ -438,11 +369,9 @@ async fn deployments(client: &Client, flow: &Flow) -> DeploymentResponse {
         "deployments.read_schedules: as the deployment lists them"
     );
 
-    let run_create = DeploymentFlowRunCreate {
-        state: Patch::Set(state(StateType::Scheduled)),
-        parameters: Some(object(json!({ "x": 3 }))),
-        ..Default::default()
-    };
+    let run_create = DeploymentFlowRunCreate::default()
+        .state(StateCreate::new(StateType::Scheduled))
+        .parameters(object(json!({ "x": 3 })));
     // Document defect: declared 200, answered 201.
     let run = expect(
         "deployments.create_flow_run",
@@ -495,104 +424,53 @@ async fn deployments(client: &Client, flow: &Flow) -> DeploymentResponse {
 
 /// The three schedules as the server stores them: the interval as a float, the rrule with
 /// a `DTSTART` prepended, cron's `day_or` filled in. The server lists them last created
-/// first; they are looked up by kind rather than by position.
+/// first; each is looked up by its whole value rather than by position.
 fn check_schedules(step: &str, schedules: &[DeploymentSchedule], deployment_id: Uuid) {
     assert_eq!(schedules.len(), 3, "{step}: count");
-    for schedule in schedules {
+    let expected = [
+        (
+            DeploymentScheduleSchedule::IntervalScheduleOutput(
+                IntervalScheduleOutput::new(3600.0)
+                    .anchor_date(at("2026-01-01T00:00:00Z"))
+                    .timezone("UTC"),
+            ),
+            true,
+        ),
+        (
+            DeploymentScheduleSchedule::CronSchedule(
+                CronSchedule::new("0 9 * * 1-5")
+                    .timezone("Europe/Paris")
+                    .day_or(true),
+            ),
+            false,
+        ),
+        (
+            DeploymentScheduleSchedule::RRuleSchedule(
+                RRuleSchedule::new("DTSTART:20200101T000000\nFREQ=DAILY;INTERVAL=1")
+                    .timezone("UTC"),
+            ),
+            true,
+        ),
+    ];
+    for (schedule, active) in expected {
+        let found = schedules
+            .iter()
+            .find(|s| s.schedule == schedule)
+            .unwrap_or_else(|| panic!("{step}: {schedule:?} not in {schedules:?}"));
+        assert_eq!(found.active, Some(active), "{step}: active of {schedule:?}");
         assert_eq!(
-            schedule.deployment_id,
+            found.deployment_id,
             Some(deployment_id),
             "{step}: deployment_id"
         );
     }
-    let interval = schedules
-        .iter()
-        .find_map(|s| match &s.schedule {
-            DeploymentScheduleSchedule::IntervalScheduleOutput(interval) => Some((s, interval)),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("{step}: no interval schedule in {schedules:?}"));
-    assert_eq!(interval.1.interval, 3600.0, "{step}: interval");
-    assert_eq!(
-        interval.1.anchor_date,
-        Some(at("2026-01-01T00:00:00Z")),
-        "{step}: anchor_date"
-    );
-    assert_eq!(
-        interval.1.timezone.as_deref(),
-        Some("UTC"),
-        "{step}: interval timezone"
-    );
-    assert_eq!(interval.0.active, Some(true), "{step}: interval active");
-
-    let cron = schedules
-        .iter()
-        .find_map(|s| match &s.schedule {
-            DeploymentScheduleSchedule::CronSchedule(cron) => Some((s, cron)),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("{step}: no cron schedule in {schedules:?}"));
-    assert_eq!(cron.1.cron, "0 9 * * 1-5", "{step}: cron");
-    assert_eq!(
-        cron.1.timezone,
-        Patch::Set("Europe/Paris".to_owned()),
-        "{step}: cron timezone"
-    );
-    assert_eq!(cron.1.day_or, Some(true), "{step}: cron day_or");
-    assert_eq!(cron.0.active, Some(false), "{step}: cron active");
-
-    let rrule = schedules
-        .iter()
-        .find_map(|s| match &s.schedule {
-            DeploymentScheduleSchedule::RRuleSchedule(rrule) => Some((s, rrule)),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("{step}: no rrule schedule in {schedules:?}"));
-    assert_eq!(
-        rrule.1.rrule, "DTSTART:20200101T000000\nFREQ=DAILY;INTERVAL=1",
-        "{step}: rrule"
-    );
-    assert_eq!(
-        rrule.1.timezone,
-        Patch::Set("UTC".to_owned()),
-        "{step}: rrule timezone"
-    );
-    assert_eq!(rrule.0.active, Some(true), "{step}: rrule active");
 }
 
 // ---------------------------------------------------------------------------------------
 // Flow runs and their state transitions
 
-#[allow(
-    deprecated,
-    reason = "FlowRunCreate has no Default, so its deprecated `deployment_id` must be named"
-)]
-fn flow_run(flow_id: Uuid, name: &str, state: Option<StateCreate>) -> FlowRunCreate {
-    FlowRunCreate {
-        state: state.map_or(Patch::Absent, Patch::Set),
-        name: Some(name.to_owned()),
-        flow_id,
-        flow_version: Patch::Absent,
-        parameters: None,
-        context: None,
-        parent_task_run_id: Patch::Absent,
-        infrastructure_document_id: Patch::Absent,
-        empirical_policy: None,
-        tags: None,
-        labels: Patch::Absent,
-        idempotency_key: Patch::Absent,
-        work_pool_name: Patch::Absent,
-        work_queue_name: Patch::Absent,
-        job_variables: Patch::Absent,
-        deployment_id: Patch::Absent,
-    }
-}
-
 fn propose(kind: StateType) -> BodySetFlowRunStateFlowRunsIdSetStatePost {
-    BodySetFlowRunStateFlowRunsIdSetStatePost {
-        state: state(kind),
-        force: None,
-    }
+    BodySetFlowRunStateFlowRunsIdSetStatePost::new(StateCreate::new(kind))
 }
 
 /// Checks the status of an orchestration result and the type of the state it carries
@@ -647,14 +525,14 @@ async fn set_state(
 
 /// Returns the id of a run (moved SCHEDULED → PENDING → RUNNING) for task-run inputs.
 async fn flow_runs(client: &Client, flow_id: Uuid) -> Uuid {
+    let create = FlowRunCreate::new(flow_id)
+        .name("e2e-run-1")
+        .parameters(object(json!({ "a": 1 })))
+        .tags(strings(&["x"]));
     // Document defect: `create_flow_run` declares 200; a created run is answered with 201.
     let run = expect(
         "flow_runs.create",
-        client.create_flow_run_flow_runs_post(&FlowRunCreate {
-            parameters: Some(object(json!({ "a": 1 }))),
-            tags: Some(strings(&["x"])),
-            ..flow_run(flow_id, "e2e-run-1", None)
-        }),
+        client.create_flow_run_flow_runs_post(&create),
         201,
     )
     .await;
@@ -689,14 +567,11 @@ async fn flow_runs(client: &Client, flow_id: Uuid) -> Uuid {
         StateType::Pending,
         "This run is in a PENDING state and cannot transition to a PENDING state.",
     );
-    let running = BodySetFlowRunStateFlowRunsIdSetStatePost {
-        state: StateCreate {
-            name: Patch::Set("Running".to_owned()),
-            message: Patch::Set("go".to_owned()),
-            ..state(StateType::Running)
-        },
-        force: None,
-    };
+    let running = BodySetFlowRunStateFlowRunsIdSetStatePost::new(
+        StateCreate::new(StateType::Running)
+            .name("Running")
+            .message("go"),
+    );
     let result = set_state(client, "flow_runs.running_accepted", run.id, &running, 201).await;
     assert_accepted("flow_runs.running_accepted", &result, StateType::Running);
     let new_state = result
@@ -764,16 +639,13 @@ async fn flow_runs(client: &Client, flow_id: Uuid) -> Uuid {
     assert_eq!(read.id, run.id, "flow_runs.read: id");
 
     // A run scheduled in the future: RUNNING is delayed (WAIT) until then.
-    let future = StateCreate {
-        state_details: Some(StateDetails {
-            scheduled_time: Patch::Set(at("2030-01-01T00:00:00Z")),
-            ..Default::default()
-        }),
-        ..state(StateType::Scheduled)
-    };
+    let future = StateCreate::new(StateType::Scheduled)
+        .state_details(StateDetails::default().scheduled_time(at("2030-01-01T00:00:00Z")));
     let scheduled = expect(
         "flow_runs.create_scheduled",
-        client.create_flow_run_flow_runs_post(&flow_run(flow_id, "e2e-run-2", Some(future))),
+        client.create_flow_run_flow_runs_post(
+            &FlowRunCreate::new(flow_id).name("e2e-run-2").state(future),
+        ),
         201,
     )
     .await;
@@ -825,21 +697,15 @@ async fn flow_runs(client: &Client, flow_id: Uuid) -> Uuid {
     );
 
     // The same transition_id twice: the second proposal is rejected.
-    let pending_once = || BodySetFlowRunStateFlowRunsIdSetStatePost {
-        state: StateCreate {
-            state_details: Some(StateDetails {
-                transition_id: Patch::Set(TRANSITION),
-                ..Default::default()
-            }),
-            ..state(StateType::Pending)
-        },
-        force: None,
-    };
+    let pending_once = BodySetFlowRunStateFlowRunsIdSetStatePost::new(
+        StateCreate::new(StateType::Pending)
+            .state_details(StateDetails::default().transition_id(TRANSITION)),
+    );
     let result = set_state(
         client,
         "flow_runs.pending_accepted",
         scheduled.id,
-        &pending_once(),
+        &pending_once,
         201,
     )
     .await;
@@ -848,7 +714,7 @@ async fn flow_runs(client: &Client, flow_id: Uuid) -> Uuid {
         client,
         "flow_runs.pending_again",
         scheduled.id,
-        &pending_once(),
+        &pending_once,
         200,
     )
     .await;
@@ -869,15 +735,11 @@ async fn flow_runs(client: &Client, flow_id: Uuid) -> Uuid {
         Some("This run has already made this state transition."),
         "flow_runs.pending_again: reason"
     );
-    let forced = BodySetFlowRunStateFlowRunsIdSetStatePost {
-        state: state(StateType::Running),
-        force: Some(true),
-    };
     let result = set_state(
         client,
         "flow_runs.forced_accepted",
         scheduled.id,
-        &forced,
+        &propose(StateType::Running).force(true),
         201,
     )
     .await;
@@ -891,21 +753,15 @@ async fn flow_runs(client: &Client, flow_id: Uuid) -> Uuid {
     )
     .await;
     assert_eq!(count, 3, "flow_runs.count");
-    let completed = BodyReadFlowRunsFlowRunsFilterPost {
-        flow_runs: Patch::Set(FlowRunFilter {
-            state: Patch::Set(FlowRunFilterState {
-                r#type: Patch::Set(FlowRunFilterStateType {
-                    any: Patch::Set(vec![StateType::Completed]),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }),
-        sort: Some(FlowRunSort::StartTimeDesc),
-        limit: Some(5),
-        ..Default::default()
-    };
+    let completed = BodyReadFlowRunsFlowRunsFilterPost::default()
+        .flow_runs(
+            FlowRunFilter::default().state(
+                FlowRunFilterState::default()
+                    .r#type(FlowRunFilterStateType::default().any(vec![StateType::Completed])),
+            ),
+        )
+        .sort(FlowRunSort::StartTimeDesc)
+        .limit(5);
     let found = expect(
         "flow_runs.filter_completed",
         client
@@ -923,31 +779,58 @@ async fn flow_runs(client: &Client, flow_id: Uuid) -> Uuid {
 // Task runs and their inputs
 
 fn task_run(flow_run_id: Uuid, key: &str, name: &str) -> TaskRunCreate {
-    TaskRunCreate {
-        id: Patch::Absent,
-        state: Patch::Absent,
-        name: Some(name.to_owned()),
-        flow_run_id: Patch::Set(flow_run_id),
-        task_key: key.to_owned(),
-        dynamic_key: "0".to_owned(),
-        cache_key: Patch::Absent,
-        cache_expiration: Patch::Absent,
-        task_version: Patch::Absent,
-        empirical_policy: None,
-        tags: None,
-        labels: Patch::Absent,
-        task_inputs: None,
-    }
+    TaskRunCreate::new(key, "0")
+        .name(name)
+        .flow_run_id(flow_run_id)
+}
+
+/// Every kind of input, alone and mixed in one list. Sent untagged, the tag (`input_type`)
+/// is left to the variant: the client writes it; the server returns each input `tagged`.
+/// The same type serves the request and the response.
+fn task_inputs(
+    upstream: Uuid,
+    flow_run: Uuid,
+    tagged: bool,
+) -> BTreeMap<String, Vec<TaskInputsValueItem>> {
+    let from_task = TaskInputsValueItem::TaskRun(TaskRunResult {
+        input_type: tagged.then_some(TaskRunResultInputType::TaskRun),
+        id: upstream,
+    });
+    let from_flow = TaskInputsValueItem::FlowRun(FlowRunResult {
+        input_type: tagged.then_some(FlowRunResultInputType::FlowRun),
+        id: flow_run,
+    });
+    let parameter = TaskInputsValueItem::Parameter(Parameter {
+        input_type: tagged.then_some(ParameterInputType::Parameter),
+        name: "a".to_owned(),
+    });
+    let constant = |kind: &str| {
+        TaskInputsValueItem::Constant(Constant {
+            input_type: tagged.then_some(ConstantInputType::Constant),
+            r#type: kind.to_owned(),
+        })
+    };
+    BTreeMap::from([
+        ("from_task".to_owned(), vec![from_task.clone()]),
+        ("from_flow".to_owned(), vec![from_flow.clone()]),
+        ("from_param".to_owned(), vec![parameter.clone()]),
+        ("from_const".to_owned(), vec![constant("int")]),
+        (
+            "mixed".to_owned(),
+            vec![from_task, parameter, constant("str"), from_flow],
+        ),
+        ("empty".to_owned(), Vec::new()),
+    ])
 }
 
 async fn task_runs(client: &Client, flow_id: Uuid, other_flow_run: Uuid) {
     let parent = expect(
         "task_runs.create_parent_flow_run",
-        client.create_flow_run_flow_runs_post(&flow_run(
-            flow_id,
-            "e2e-run-3",
-            Some(state(StateType::Running)),
-        )),
+        client.create_flow_run_flow_runs_post(
+            &FlowRunCreate::new(flow_id)
+                .name("e2e-run-3")
+                .state(StateCreate::new(StateType::Running)),
+        ),
         201,
     )
     .await;
@@ -960,10 +843,10 @@ async fn task_runs(client: &Client, flow_id: Uuid, other_flow_run: Uuid) {
     // Document defect: `create_task_run` declares 200; the server answers 201.
     let upstream = expect(
         "task_runs.create_upstream",
-        client.create_task_run_task_runs_post(&TaskRunCreate {
-            state: Patch::Set(state(StateType::Completed)),
-            ..task_run(parent.id, "upstream-task", "upstream")
-        }),
+        client.create_task_run_task_runs_post(
+            &task_run(parent.id, "upstream-task", "upstream")
+                .state(StateCreate::new(StateType::Completed)),
+        ),
         201,
     )
     .await;
@@ -978,51 +861,24 @@ async fn task_runs(client: &Client, flow_id: Uuid, other_flow_run: Uuid) {
         "task_runs.create_upstream: state_type"
     );
 
-    // Every kind of input, alone and mixed in one list. The tag (`input_type`) is left to
-    // the variant: the client writes it.
-    let from_task = TaskRunCreateTaskInputsValueItem::TaskRun(TaskRunResult {
-        input_type: None,
-        id: upstream.id,
-    });
-    let from_flow = TaskRunCreateTaskInputsValueItem::FlowRun(FlowRunResult {
-        input_type: None,
-        id: other_flow_run,
-    });
-    let parameter = TaskRunCreateTaskInputsValueItem::Parameter(Parameter {
-        input_type: None,
-        name: "a".to_owned(),
-    });
-    let constant = |kind: &str| {
-        TaskRunCreateTaskInputsValueItem::Constant(Constant {
-            input_type: None,
-            r#type: kind.to_owned(),
-        })
-    };
-    let inputs = BTreeMap::from([
-        ("from_task".to_owned(), vec![from_task.clone()]),
-        ("from_flow".to_owned(), vec![from_flow.clone()]),
-        ("from_param".to_owned(), vec![parameter.clone()]),
-        ("from_const".to_owned(), vec![constant("int")]),
-        (
-            "mixed".to_owned(),
-            vec![from_task, parameter, constant("str"), from_flow],
-        ),
-        ("empty".to_owned(), Vec::new()),
-    ]);
     let downstream = expect(
         "task_runs.create_with_inputs",
-        client.create_task_run_task_runs_post(&TaskRunCreate {
-            task_inputs: Some(inputs),
-            ..task_run(parent.id, "downstream-task", "downstream")
-        }),
+        client.create_task_run_task_runs_post(
+            &task_run(parent.id, "downstream-task", "downstream").task_inputs(task_inputs(
+                upstream.id,
+                other_flow_run,
+                false,
+            )),
+        ),
         201,
     )
     .await;
-    check_task_inputs(
-        "task_runs.create_with_inputs",
-        &downstream,
-        upstream.id,
-        other_flow_run,
+    // Each input decoded as its own variant (task_run and flow_run inputs have the same
+    // shape, `{id}`: only the tag tells them apart), with its fields.
+    let expected = Some(task_inputs(upstream.id, other_flow_run, true));
+    assert_eq!(
+        downstream.task_inputs, expected,
+        "task_runs.create_with_inputs: inputs"
     );
     let read = expect(
         "task_runs.read",
@@ -1030,11 +886,7 @@ async fn task_runs(client: &Client, flow_id: Uuid, other_flow_run: Uuid) {
         200,
     )
     .await;
-    check_task_inputs("task_runs.read", &read, upstream.id, other_flow_run);
-    assert_eq!(
-        read.task_inputs, downstream.task_inputs,
-        "task_runs.read: inputs as created"
-    );
+    assert_eq!(read.task_inputs, expected, "task_runs.read: inputs");
     assert_eq!(
         read.name.as_deref(),
         Some("downstream"),
@@ -1043,10 +895,8 @@ async fn task_runs(client: &Client, flow_id: Uuid, other_flow_run: Uuid) {
     assert_eq!(read.task_key, "downstream-task", "task_runs.read: task_key");
 
     // Task runs may start only while their flow run is running.
-    let running = BodySetTaskRunStateTaskRunsIdSetStatePost {
-        state: state(StateType::Running),
-        force: None,
-    };
+    let running =
+        BodySetTaskRunStateTaskRunsIdSetStatePost::new(StateCreate::new(StateType::Running));
     // Document defect: like flow runs, 201 on ACCEPT where the document says 200.
     let result = expect(
         "task_runs.running_accepted",
@@ -1055,12 +905,11 @@ async fn task_runs(client: &Client, flow_id: Uuid, other_flow_run: Uuid) {
     )
     .await;
     assert_accepted("task_runs.running_accepted", &result, StateType::Running);
-    let result = expect(
+    let result = set_state(
+        client,
         "task_runs.complete_parent_flow_run",
-        client.set_flow_run_state_flow_runs_id_set_state_post(
-            parent.id,
-            &propose(StateType::Completed),
-        ),
+        parent.id,
+        &propose(StateType::Completed),
         201,
     )
     .await;
@@ -1090,282 +939,166 @@ async fn task_runs(client: &Client, flow_id: Uuid, other_flow_run: Uuid) {
     assert_eq!(count, 2, "task_runs.count");
 }
 
-/// Each input decoded as its own variant (task_run and flow_run inputs have the same
-/// shape, `{id}`: only the tag tells them apart), with its fields.
-fn check_task_inputs(step: &str, run: &TaskRun, upstream: Uuid, flow_run: Uuid) {
-    let from_task = TaskRunTaskInputsValueItem::TaskRun(TaskRunResult {
-        input_type: Some(TaskRunResultInputType::TaskRun),
-        id: upstream,
-    });
-    let from_flow = TaskRunTaskInputsValueItem::FlowRun(FlowRunResult {
-        input_type: Some(FlowRunResultInputType::FlowRun),
-        id: flow_run,
-    });
-    let parameter = TaskRunTaskInputsValueItem::Parameter(Parameter {
-        input_type: Some(ParameterInputType::Parameter),
-        name: "a".to_owned(),
-    });
-    let constant = |kind: &str| {
-        TaskRunTaskInputsValueItem::Constant(Constant {
-            input_type: Some(ConstantInputType::Constant),
-            r#type: kind.to_owned(),
-        })
-    };
-    let inputs = run.task_inputs.as_ref().expect("the task run has inputs");
-    let input = |name: &str| {
-        inputs
-            .get(name)
-            .unwrap_or_else(|| panic!("{step}: no input `{name}`"))
-    };
-    assert_eq!(
-        input("from_task"),
-        &vec![from_task.clone()],
-        "{step}: from_task"
-    );
-    assert_eq!(
-        input("from_flow"),
-        &vec![from_flow.clone()],
-        "{step}: from_flow"
-    );
-    assert_eq!(
-        input("from_param"),
-        &vec![parameter.clone()],
-        "{step}: from_param"
-    );
-    assert_eq!(
-        input("from_const"),
-        &vec![constant("int")],
-        "{step}: from_const"
-    );
-    assert_eq!(
-        input("mixed"),
-        &vec![from_task, parameter, constant("str"), from_flow],
-        "{step}: mixed"
-    );
-    assert!(input("empty").is_empty(), "{step}: empty");
-    assert_eq!(inputs.len(), 6, "{step}: inputs");
-}
-
 // ---------------------------------------------------------------------------------------
 // Automations
-
-fn event_trigger(posture: EventTriggerInputPosture, expect: &str) -> EventTriggerInput {
-    EventTriggerInput {
-        r#type: None,
-        id: None,
-        r#match: None,
-        match_related: None,
-        after: None,
-        expect: Some(strings(&[expect])),
-        for_each: None,
-        posture,
-        threshold: None,
-        within: None,
-    }
-}
+//
+// The request (`-Input`) and response (`-Output`) triggers share `Match`, `MatchRelated`,
+// `Posture`, `Require` and the `type` constants; the actions but run-deployment are the
+// same types on both sides, and one action type serves `actions`, `actions_on_trigger`
+// and `actions_on_resolve` of both create and update.
 
 /// A resource specification: `{label: value}` or `{label: [values]}`.
-fn resources(pairs: &[(&str, ResourceSpecificationValue)]) -> ResourceSpecification {
+fn resources(pairs: &[(&str, EventTriggerInputMatchObjectValue)]) -> ResourceSpecification {
     pairs
         .iter()
         .map(|(label, value)| ((*label).to_owned(), value.clone()))
         .collect()
 }
 
-fn one(value: &str) -> ResourceSpecificationValue {
-    ResourceSpecificationValue::String(value.to_owned())
+fn one(value: &str) -> EventTriggerInputMatchObjectValue {
+    EventTriggerInputMatchObjectValue::Text(value.to_owned())
+}
+
+/// `match`: any flow run.
+fn flow_runs_match() -> Match {
+    Match::ResourceSpecification(resources(&[(
+        "prefect.resource.id",
+        one("prefect.flow-run.*"),
+    )]))
+}
+
+/// `match_related`: the flow of the scenario, its name as a list.
+fn flow_related() -> MatchRelated {
+    MatchRelated::ResourceSpecification(resources(&[
+        ("prefect.resource.role", one("flow")),
+        (
+            "prefect.resource.name",
+            EventTriggerInputMatchObjectValue::TextList(strings(&[FLOW])),
+        ),
+    ]))
+}
+
+fn event_trigger(posture: Posture, expect: &str) -> EventTriggerInput {
+    EventTriggerInput::new(posture).expect(strings(&[expect]))
 }
 
 /// An event trigger on failed flow runs of the flow, and five kinds of action.
 fn event_automation(deployment_id: Uuid) -> AutomationCreate {
-    let trigger = EventTriggerInput {
-        r#match: Some(EventTriggerInputMatch::ResourceSpecification(resources(&[
-            ("prefect.resource.id", one("prefect.flow-run.*")),
-        ]))),
-        match_related: Some(EventTriggerInputMatchRelated::ResourceSpecification(
-            resources(&[
-                ("prefect.resource.role", one("flow")),
-                (
-                    "prefect.resource.name",
-                    ResourceSpecificationValue::Array(strings(&[FLOW])),
-                ),
-            ]),
-        )),
-        for_each: Some(strings(&["prefect.resource.id"])),
-        threshold: Some(1),
-        within: Some(EventTriggerInputWithin::Number(0.0)),
-        ..event_trigger(
-            EventTriggerInputPosture::Reactive,
-            "prefect.flow-run.Failed",
-        )
-    };
-    AutomationCreate {
-        name: "auto-event".to_owned(),
-        description: Some("reactive event trigger".to_owned()),
-        enabled: Some(true),
-        tags: Some(strings(&["e2e"])),
-        trigger: AutomationCreateTrigger::Event(trigger),
-        actions: vec![
-            AutomationCreateActionsItem::DoNothing(DoNothing::default()),
-            AutomationCreateActionsItem::RunDeployment(RunDeploymentInput {
-                r#type: None,
-                source: Some(RunDeploymentInputSource::Selected),
-                deployment_id: Patch::Set(deployment_id),
-                parameters: Patch::Set(object(json!({ "x": 2 }))),
-                job_variables: Patch::Set(serde_json::Map::new()),
-                schedule_after: None,
-            }),
-            AutomationCreateActionsItem::PauseDeployment(PauseDeployment {
-                source: Some(PauseDeploymentSource::Selected),
-                deployment_id: Patch::Set(deployment_id),
-                ..Default::default()
-            }),
-            AutomationCreateActionsItem::CancelFlowRun(CancelFlowRun::default()),
-            AutomationCreateActionsItem::ChangeFlowRunState(ChangeFlowRunState {
-                r#type: None,
-                name: Patch::Absent,
-                state: StateType::Failed,
-                message: Patch::Set("auto".to_owned()),
-                force: None,
-            }),
-        ],
-        actions_on_trigger: Some(Vec::new()),
-        actions_on_resolve: Some(Vec::new()),
-        owner_resource: Patch::Absent,
-    }
+    let trigger = event_trigger(Posture::Reactive, "prefect.flow-run.Failed")
+        .r#match(flow_runs_match())
+        .match_related(flow_related())
+        .for_each(strings(&["prefect.resource.id"]))
+        .threshold(1)
+        .within(EventTriggerInputWithin::Number(0.0));
+    let actions = vec![
+        AutomationCreateActionsItem::DoNothing(DoNothing::default()),
+        AutomationCreateActionsItem::RunDeployment(
+            RunDeploymentInput::default()
+                .source(Source::Selected)
+                .deployment_id(deployment_id)
+                .parameters(object(json!({ "x": 2 })))
+                .job_variables(serde_json::Map::new()),
+        ),
+        AutomationCreateActionsItem::PauseDeployment(
+            PauseDeployment::default()
+                .source(Source::Selected)
+                .deployment_id(deployment_id),
+        ),
+        AutomationCreateActionsItem::CancelFlowRun(CancelFlowRun::default()),
+        AutomationCreateActionsItem::ChangeFlowRunState(
+            ChangeFlowRunState::new(StateType::Failed).message("auto"),
+        ),
+    ];
+    AutomationCreate::new("auto-event", Trigger::Event(trigger), actions)
+        .description("reactive event trigger")
+        .enabled(true)
+        .tags(strings(&["e2e"]))
+        .actions_on_trigger(Vec::new())
+        .actions_on_resolve(Vec::new())
 }
 
 /// A compound trigger (all of a reactive and a proactive event trigger) and six kinds of
 /// action.
 fn compound_automation(deployment_id: Uuid, other_automation: Uuid) -> AutomationCreate {
-    let completed = EventTriggerInput {
-        r#match: Some(EventTriggerInputMatch::ResourceSpecification(resources(&[
-            ("prefect.resource.id", one("prefect.flow-run.*")),
-        ]))),
-        ..event_trigger(
-            EventTriggerInputPosture::Reactive,
-            "prefect.flow-run.Completed",
-        )
-    };
-    let not_running = EventTriggerInput {
-        r#match: Some(EventTriggerInputMatch::ResourceSpecification(
-            BTreeMap::new(),
-        )),
-        after: Some(strings(&["prefect.flow-run.Pending"])),
-        within: Some(EventTriggerInputWithin::String("PT5M".to_owned())),
-        ..event_trigger(
-            EventTriggerInputPosture::Proactive,
-            "prefect.flow-run.Running",
-        )
-    };
-    let trigger = CompoundTriggerInput {
-        r#type: None,
-        id: None,
-        triggers: vec![
-            CompoundTriggerInputTriggersItem::Event(completed),
-            CompoundTriggerInputTriggersItem::Event(not_running),
+    let completed =
+        event_trigger(Posture::Reactive, "prefect.flow-run.Completed").r#match(flow_runs_match());
+    let not_running = event_trigger(Posture::Proactive, "prefect.flow-run.Running")
+        .r#match(Match::ResourceSpecification(BTreeMap::new()))
+        .after(strings(&["prefect.flow-run.Pending"]))
+        .within(EventTriggerInputWithin::Text("PT5M".to_owned()));
+    let trigger = CompoundTriggerInput::new(
+        vec![
+            TriggerInputTriggersItem::Event(completed),
+            TriggerInputTriggersItem::Event(not_running),
         ],
-        within: Some(CompoundTriggerInputWithin::Number(3600.0)),
-        require: CompoundTriggerInputRequire::Enum(CompoundTriggerInputRequireEnum::All),
-    };
-    AutomationCreate {
-        name: "auto-compound".to_owned(),
-        description: None,
-        enabled: None,
-        tags: None,
-        trigger: AutomationCreateTrigger::Compound(trigger),
-        actions: vec![
-            AutomationCreateActionsItem::PauseAutomation(PauseAutomation {
-                source: Some(PauseAutomationSource::Selected),
-                automation_id: Patch::Set(other_automation),
-                ..Default::default()
-            }),
-            AutomationCreateActionsItem::ResumeDeployment(ResumeDeployment {
-                source: Some(ResumeDeploymentSource::Selected),
-                deployment_id: Patch::Set(deployment_id),
-                ..Default::default()
-            }),
-            AutomationCreateActionsItem::SuspendFlowRun(SuspendFlowRun::default()),
-            AutomationCreateActionsItem::ResumeFlowRun(ResumeFlowRun::default()),
-            AutomationCreateActionsItem::PauseWorkPool(PauseWorkPool {
-                source: Some(PauseWorkPoolSource::Inferred),
-                ..Default::default()
-            }),
-            AutomationCreateActionsItem::ResumeWorkPool(ResumeWorkPool {
-                source: Some(ResumeWorkPoolSource::Inferred),
-                ..Default::default()
-            }),
-        ],
-        actions_on_trigger: None,
-        actions_on_resolve: None,
-        owner_resource: Patch::Absent,
-    }
+        TriggerInputWithin::Number(3600.0),
+        Require::Enum(CompoundTriggerInputRequireEnum::All),
+    );
+    let actions = vec![
+        AutomationCreateActionsItem::PauseAutomation(
+            PauseAutomation::default()
+                .source(Source::Selected)
+                .automation_id(other_automation),
+        ),
+        AutomationCreateActionsItem::ResumeDeployment(
+            ResumeDeployment::default()
+                .source(Source::Selected)
+                .deployment_id(deployment_id),
+        ),
+        AutomationCreateActionsItem::SuspendFlowRun(SuspendFlowRun::default()),
+        AutomationCreateActionsItem::ResumeFlowRun(ResumeFlowRun::default()),
+        AutomationCreateActionsItem::PauseWorkPool(
+            PauseWorkPool::default().source(Source::Inferred),
+        ),
+        AutomationCreateActionsItem::ResumeWorkPool(
+            ResumeWorkPool::default().source(Source::Inferred),
+        ),
+    ];
+    AutomationCreate::new("auto-compound", Trigger::Compound(trigger), actions)
 }
 
 /// A sequence trigger holding an event trigger and a compound one, disabled, with five
 /// kinds of action and one each on trigger and on resolve.
 fn sequence_automation() -> AutomationCreate {
-    let inner = CompoundTriggerInput {
-        r#type: None,
-        id: None,
-        triggers: vec![CompoundTriggerInputTriggersItem::Event(event_trigger(
-            EventTriggerInputPosture::Reactive,
+    let inner = CompoundTriggerInput::new(
+        vec![TriggerInputTriggersItem::Event(event_trigger(
+            Posture::Reactive,
             "prefect.flow-run.Running",
         ))],
-        within: Some(CompoundTriggerInputWithin::Number(60.0)),
-        require: CompoundTriggerInputRequire::Integer(1),
-    };
-    let trigger = SequenceTriggerInput {
-        r#type: None,
-        id: None,
-        triggers: vec![
-            SequenceTriggerInputTriggersItem::Event(event_trigger(
-                EventTriggerInputPosture::Reactive,
+        TriggerInputWithin::Number(60.0),
+        Require::Integer(1),
+    );
+    let trigger = SequenceTriggerInput::new(
+        vec![
+            TriggerInputTriggersItem::Event(event_trigger(
+                Posture::Reactive,
                 "prefect.flow-run.Pending",
             )),
-            SequenceTriggerInputTriggersItem::Compound(inner),
+            TriggerInputTriggersItem::Compound(inner),
         ],
-        within: Some(SequenceTriggerInputWithin::String("PT1H".to_owned())),
-    };
-    AutomationCreate {
-        name: "auto-sequence".to_owned(),
-        description: None,
-        enabled: Some(false),
-        tags: None,
-        trigger: AutomationCreateTrigger::Sequence(trigger),
-        actions: vec![
-            AutomationCreateActionsItem::SendNotification(SendNotification {
-                r#type: None,
-                block_document_id: NOTIFICATION_BLOCK,
-                subject: Some("s".to_owned()),
-                body: "b {{ flow_run.name }}".to_owned(),
-            }),
-            AutomationCreateActionsItem::CallWebhook(CallWebhook {
-                r#type: None,
-                block_document_id: WEBHOOK_BLOCK,
-                payload: Some("{}".to_owned()),
-            }),
-            AutomationCreateActionsItem::DeleteFlowRun(DeleteFlowRun::default()),
-            AutomationCreateActionsItem::PauseWorkQueue(PauseWorkQueue {
-                source: Some(PauseWorkQueueSource::Inferred),
-                ..Default::default()
-            }),
-            AutomationCreateActionsItem::ResumeWorkQueue(ResumeWorkQueue {
-                source: Some(ResumeWorkQueueSource::Inferred),
-                ..Default::default()
-            }),
-        ],
-        actions_on_trigger: Some(vec![AutomationCreateActionsOnTriggerItem::DoNothing(
+        TriggerInputWithin::Text("PT1H".to_owned()),
+    );
+    let actions = vec![
+        AutomationCreateActionsItem::SendNotification(
+            SendNotification::new(NOTIFICATION_BLOCK, "b {{ flow_run.name }}").subject("s"),
+        ),
+        AutomationCreateActionsItem::CallWebhook(CallWebhook::new(WEBHOOK_BLOCK).payload("{}")),
+        AutomationCreateActionsItem::DeleteFlowRun(DeleteFlowRun::default()),
+        AutomationCreateActionsItem::PauseWorkQueue(
+            PauseWorkQueue::default().source(Source::Inferred),
+        ),
+        AutomationCreateActionsItem::ResumeWorkQueue(
+            ResumeWorkQueue::default().source(Source::Inferred),
+        ),
+    ];
+    AutomationCreate::new("auto-sequence", Trigger::Sequence(trigger), actions)
+        .enabled(false)
+        .actions_on_trigger(vec![AutomationCreateActionsItem::DoNothing(
             DoNothing::default(),
-        )]),
-        actions_on_resolve: Some(vec![
-            AutomationCreateActionsOnResolveItem::ResumeAutomation(ResumeAutomation {
-                source: Some(ResumeAutomationSource::Inferred),
-                ..Default::default()
-            }),
-        ]),
-        owner_resource: Patch::Absent,
-    }
+        )])
+        .actions_on_resolve(vec![AutomationCreateActionsItem::ResumeAutomation(
+            ResumeAutomation::default().source(Source::Inferred),
+        )])
 }
 
 async fn automations(client: &Client, deployment_id: Uuid) {
@@ -1423,24 +1156,21 @@ async fn round_trip(client: &Client, created: &Automation) {
 
     // Document defect (a round-trip asymmetry): `Automation` has `id`, `created` and
     // `updated`, which `AutomationUpdate` forbids (`additionalProperties: false`, 422
-    // `extra_forbidden`), and its trigger and actions are the `-Output` schemas where the
-    // update takes the `-Input` ones. So the update is built from the read value field by
-    // field; nothing is changed.
+    // `extra_forbidden`), and its trigger and run-deployment actions are the `-Output`
+    // schemas where the update takes the `-Input` ones. So the update is built from the
+    // read value field by field; nothing is changed.
+    let actions = |actions: &[AutomationActionsItem]| -> Vec<AutomationCreateActionsItem> {
+        actions.iter().map(action_input).collect()
+    };
     let update = AutomationUpdate {
         name: read.name.clone(),
         description: read.description.clone(),
         enabled: read.enabled,
         tags: read.tags.clone(),
-        trigger: trigger_for_update(&read.trigger),
-        actions: read.actions.iter().map(action_for_update).collect(),
-        actions_on_trigger: read
-            .actions_on_trigger
-            .as_ref()
-            .map(|actions| actions.iter().map(on_trigger_for_update).collect()),
-        actions_on_resolve: read
-            .actions_on_resolve
-            .as_ref()
-            .map(|actions| actions.iter().map(on_resolve_for_update).collect()),
+        trigger: trigger_input(&read.trigger),
+        actions: actions(&read.actions),
+        actions_on_trigger: read.actions_on_trigger.as_deref().map(actions),
+        actions_on_resolve: read.actions_on_resolve.as_deref().map(actions),
     };
     let step = format!("automations.update.{name}");
     expect(
@@ -1481,179 +1211,124 @@ fn trigger_id(trigger: &AutomationTrigger) -> Option<Uuid> {
     }
 }
 
+// The top-level trigger (`AutomationTrigger`, `Trigger`) and the nested ones
+// (`TriggerOutputTriggersItem`, `TriggerInputTriggersItem`) are the same unions under two
+// names each, so each function below comes in two forms.
+
 /// Clears the ids of a trigger and of the triggers it holds.
 fn forget_trigger_ids(trigger: &mut AutomationTrigger) {
     match trigger {
         AutomationTrigger::Event(event) => event.id = None,
-        AutomationTrigger::Compound(compound) => forget_compound_ids(compound),
-        AutomationTrigger::Sequence(sequence) => forget_sequence_ids(sequence),
-        other => panic!("trigger decoded as {other:?}"),
-    }
-}
-
-fn forget_compound_ids(compound: &mut CompoundTriggerOutput) {
-    compound.id = None;
-    for item in &mut compound.triggers {
-        match item {
-            CompoundTriggerOutputTriggersItem::Event(event) => event.id = None,
-            CompoundTriggerOutputTriggersItem::Compound(inner) => forget_compound_ids(inner),
-            CompoundTriggerOutputTriggersItem::Sequence(inner) => forget_sequence_ids(inner),
-            other => panic!("nested trigger decoded as {other:?}"),
-        }
-    }
-}
-
-fn forget_sequence_ids(sequence: &mut SequenceTriggerOutput) {
-    sequence.id = None;
-    for item in &mut sequence.triggers {
-        match item {
-            SequenceTriggerOutputTriggersItem::Event(event) => event.id = None,
-            SequenceTriggerOutputTriggersItem::Compound(inner) => forget_compound_ids(inner),
-            SequenceTriggerOutputTriggersItem::Sequence(inner) => forget_sequence_ids(inner),
-            other => panic!("nested trigger decoded as {other:?}"),
-        }
-    }
-}
-
-// The read (`-Output`) trigger as the update (`-Input`) one.
-
-fn trigger_for_update(trigger: &AutomationTrigger) -> AutomationUpdateTrigger {
-    match trigger {
-        AutomationTrigger::Event(event) => AutomationUpdateTrigger::Event(event_input(event)),
         AutomationTrigger::Compound(compound) => {
-            AutomationUpdateTrigger::Compound(compound_input(compound))
+            compound.id = None;
+            forget_nested_ids(&mut compound.triggers);
         }
         AutomationTrigger::Sequence(sequence) => {
-            AutomationUpdateTrigger::Sequence(sequence_input(sequence))
+            sequence.id = None;
+            forget_nested_ids(&mut sequence.triggers);
         }
         other => panic!("trigger decoded as {other:?}"),
     }
+}
+
+fn forget_nested_ids(triggers: &mut [TriggerOutputTriggersItem]) {
+    for trigger in triggers {
+        match trigger {
+            TriggerOutputTriggersItem::Event(event) => event.id = None,
+            TriggerOutputTriggersItem::Compound(compound) => {
+                compound.id = None;
+                forget_nested_ids(&mut compound.triggers);
+            }
+            TriggerOutputTriggersItem::Sequence(sequence) => {
+                sequence.id = None;
+                forget_nested_ids(&mut sequence.triggers);
+            }
+            other => panic!("nested trigger decoded as {other:?}"),
+        }
+    }
+}
+
+// The read (`-Output`) trigger as the update (`-Input`) one: only `within` differs, a
+// number of seconds on the way out and seconds or an ISO 8601 duration on the way in.
+
+fn trigger_input(trigger: &AutomationTrigger) -> Trigger {
+    match trigger {
+        AutomationTrigger::Event(event) => Trigger::Event(event_input(event)),
+        AutomationTrigger::Compound(compound) => Trigger::Compound(compound_input(compound)),
+        AutomationTrigger::Sequence(sequence) => Trigger::Sequence(sequence_input(sequence)),
+        other => panic!("trigger decoded as {other:?}"),
+    }
+}
+
+fn nested_input(triggers: &[TriggerOutputTriggersItem]) -> Vec<TriggerInputTriggersItem> {
+    triggers
+        .iter()
+        .map(|trigger| match trigger {
+            TriggerOutputTriggersItem::Event(event) => {
+                TriggerInputTriggersItem::Event(event_input(event))
+            }
+            TriggerOutputTriggersItem::Compound(compound) => {
+                TriggerInputTriggersItem::Compound(compound_input(compound))
+            }
+            TriggerOutputTriggersItem::Sequence(sequence) => {
+                TriggerInputTriggersItem::Sequence(sequence_input(sequence))
+            }
+            other => panic!("nested trigger decoded as {other:?}"),
+        })
+        .collect()
 }
 
 fn event_input(event: &EventTriggerOutput) -> EventTriggerInput {
-    // `match` and `match_related` are `ResourceSpecification | {string: string | [string]}`
-    // (and, for match_related, a list of those): the two object branches have the same
-    // shape, so an object is always the first. Only those are expected here.
-    let r#match = event
-        .r#match
-        .as_ref()
-        .map(|specification| match specification {
-            EventTriggerOutputMatch::ResourceSpecification(resources) => {
-                EventTriggerInputMatch::ResourceSpecification(resources.clone())
-            }
-            other => panic!("event trigger `match` decoded as {other:?}"),
-        });
-    let match_related = event
-        .match_related
-        .as_ref()
-        .map(|specification| match specification {
-            EventTriggerOutputMatchRelated::ResourceSpecification(resources) => {
-                EventTriggerInputMatchRelated::ResourceSpecification(resources.clone())
-            }
-            other => panic!("event trigger `match_related` decoded as {other:?}"),
-        });
     EventTriggerInput {
-        r#type: event.r#type.map(|_| EventTriggerInputType::Event),
+        r#type: event.r#type,
         id: event.id,
-        r#match,
-        match_related,
+        r#match: event.r#match.clone(),
+        match_related: event.match_related.clone(),
         after: event.after.clone(),
         expect: event.expect.clone(),
         for_each: event.for_each.clone(),
-        posture: EventTriggerInputPosture::from(event.posture.as_str()),
+        posture: event.posture.clone(),
         threshold: event.threshold,
         within: event.within.map(EventTriggerInputWithin::Number),
     }
 }
 
 fn compound_input(compound: &CompoundTriggerOutput) -> CompoundTriggerInput {
-    let triggers = compound
-        .triggers
-        .iter()
-        .map(|item| match item {
-            CompoundTriggerOutputTriggersItem::Event(event) => {
-                CompoundTriggerInputTriggersItem::Event(event_input(event))
-            }
-            CompoundTriggerOutputTriggersItem::Compound(inner) => {
-                CompoundTriggerInputTriggersItem::Compound(compound_input(inner))
-            }
-            CompoundTriggerOutputTriggersItem::Sequence(inner) => {
-                CompoundTriggerInputTriggersItem::Sequence(sequence_input(inner))
-            }
-            other => panic!("nested trigger decoded as {other:?}"),
-        })
-        .collect();
-    let require = match &compound.require {
-        CompoundTriggerOutputRequire::Integer(count) => {
-            CompoundTriggerInputRequire::Integer(*count)
-        }
-        CompoundTriggerOutputRequire::Enum(which) => {
-            CompoundTriggerInputRequire::Enum(CompoundTriggerInputRequireEnum::from(which.as_str()))
-        }
-        other => panic!("compound trigger `require` decoded as {other:?}"),
-    };
     CompoundTriggerInput {
-        r#type: compound.r#type.map(|_| CompoundTriggerInputType::Compound),
+        r#type: compound.r#type,
         id: compound.id,
-        triggers,
-        within: compound.within.map(CompoundTriggerInputWithin::Number),
-        require,
+        triggers: nested_input(&compound.triggers),
+        within: compound.within.map(TriggerInputWithin::Number),
+        require: compound.require.clone(),
     }
 }
 
 fn sequence_input(sequence: &SequenceTriggerOutput) -> SequenceTriggerInput {
-    let triggers = sequence
-        .triggers
-        .iter()
-        .map(|item| match item {
-            SequenceTriggerOutputTriggersItem::Event(event) => {
-                SequenceTriggerInputTriggersItem::Event(event_input(event))
-            }
-            SequenceTriggerOutputTriggersItem::Compound(inner) => {
-                SequenceTriggerInputTriggersItem::Compound(compound_input(inner))
-            }
-            SequenceTriggerOutputTriggersItem::Sequence(inner) => {
-                SequenceTriggerInputTriggersItem::Sequence(sequence_input(inner))
-            }
-            other => panic!("nested trigger decoded as {other:?}"),
-        })
-        .collect();
     SequenceTriggerInput {
-        r#type: sequence.r#type.map(|_| SequenceTriggerInputType::Sequence),
+        r#type: sequence.r#type,
         id: sequence.id,
-        triggers,
-        within: sequence.within.map(SequenceTriggerInputWithin::Number),
+        triggers: nested_input(&sequence.triggers),
+        within: sequence.within.map(TriggerInputWithin::Number),
     }
 }
 
-// The read actions as the update ones: the same types but for run-deployment, whose
-// `-Output` form has `schedule_after` in seconds and plain optional fields.
-
-fn run_deployment_input(action: &RunDeploymentOutput) -> RunDeploymentInput {
-    RunDeploymentInput {
-        r#type: action.r#type.map(|_| RunDeploymentInputType::RunDeployment),
-        source: action
-            .source
-            .as_ref()
-            .map(|source| RunDeploymentInputSource::from(source.as_str())),
-        deployment_id: action.deployment_id.map_or(Patch::Absent, Patch::Set),
-        parameters: action.parameters.clone().map_or(Patch::Absent, Patch::Set),
-        job_variables: action
-            .job_variables
-            .clone()
-            .map_or(Patch::Absent, Patch::Set),
-        schedule_after: action
-            .schedule_after
-            .map(RunDeploymentInputScheduleAfter::Number),
-    }
-}
-
-fn action_for_update(action: &AutomationActionsItem) -> AutomationUpdateActionsItem {
+/// The read action as the update one: the same types but for run-deployment, whose
+/// `-Output` form has `schedule_after` in seconds and plain optional fields.
+fn action_input(action: &AutomationActionsItem) -> AutomationCreateActionsItem {
     use AutomationActionsItem as Read;
-    use AutomationUpdateActionsItem as Update;
+    use AutomationCreateActionsItem as Update;
     match action.clone() {
         Read::DoNothing(a) => Update::DoNothing(a),
-        Read::RunDeployment(a) => Update::RunDeployment(run_deployment_input(&a)),
+        Read::RunDeployment(a) => Update::RunDeployment(RunDeploymentInput {
+            r#type: a.r#type,
+            source: a.source,
+            deployment_id: a.deployment_id.map_or(Patch::Absent, Patch::Set),
+            parameters: a.parameters.map_or(Patch::Absent, Patch::Set),
+            job_variables: a.job_variables.map_or(Patch::Absent, Patch::Set),
+            schedule_after: a
+                .schedule_after
+                .map(RunDeploymentInputScheduleAfter::Number),
+        }),
         Read::PauseDeployment(a) => Update::PauseDeployment(a),
         Read::ResumeDeployment(a) => Update::ResumeDeployment(a),
         Read::CancelFlowRun(a) => Update::CancelFlowRun(a),
@@ -1673,81 +1348,35 @@ fn action_for_update(action: &AutomationActionsItem) -> AutomationUpdateActionsI
     }
 }
 
-fn on_trigger_for_update(
-    action: &AutomationActionsOnTriggerItem,
-) -> AutomationUpdateActionsOnTriggerItem {
-    use AutomationActionsOnTriggerItem as Read;
-    use AutomationUpdateActionsOnTriggerItem as Update;
-    match action.clone() {
-        Read::DoNothing(a) => Update::DoNothing(a),
-        Read::RunDeployment(a) => Update::RunDeployment(run_deployment_input(&a)),
-        Read::PauseDeployment(a) => Update::PauseDeployment(a),
-        Read::ResumeDeployment(a) => Update::ResumeDeployment(a),
-        Read::CancelFlowRun(a) => Update::CancelFlowRun(a),
-        Read::DeleteFlowRun(a) => Update::DeleteFlowRun(a),
-        Read::ChangeFlowRunState(a) => Update::ChangeFlowRunState(a),
-        Read::PauseWorkQueue(a) => Update::PauseWorkQueue(a),
-        Read::ResumeWorkQueue(a) => Update::ResumeWorkQueue(a),
-        Read::SendNotification(a) => Update::SendNotification(a),
-        Read::CallWebhook(a) => Update::CallWebhook(a),
-        Read::PauseAutomation(a) => Update::PauseAutomation(a),
-        Read::ResumeAutomation(a) => Update::ResumeAutomation(a),
-        Read::SuspendFlowRun(a) => Update::SuspendFlowRun(a),
-        Read::ResumeFlowRun(a) => Update::ResumeFlowRun(a),
-        Read::PauseWorkPool(a) => Update::PauseWorkPool(a),
-        Read::ResumeWorkPool(a) => Update::ResumeWorkPool(a),
-        other => panic!("action on trigger decoded as {other:?}"),
-    }
-}
-
-fn on_resolve_for_update(
-    action: &AutomationActionsOnResolveItem,
-) -> AutomationUpdateActionsOnResolveItem {
-    use AutomationActionsOnResolveItem as Read;
-    use AutomationUpdateActionsOnResolveItem as Update;
-    match action.clone() {
-        Read::DoNothing(a) => Update::DoNothing(a),
-        Read::RunDeployment(a) => Update::RunDeployment(run_deployment_input(&a)),
-        Read::PauseDeployment(a) => Update::PauseDeployment(a),
-        Read::ResumeDeployment(a) => Update::ResumeDeployment(a),
-        Read::CancelFlowRun(a) => Update::CancelFlowRun(a),
-        Read::DeleteFlowRun(a) => Update::DeleteFlowRun(a),
-        Read::ChangeFlowRunState(a) => Update::ChangeFlowRunState(a),
-        Read::PauseWorkQueue(a) => Update::PauseWorkQueue(a),
-        Read::ResumeWorkQueue(a) => Update::ResumeWorkQueue(a),
-        Read::SendNotification(a) => Update::SendNotification(a),
-        Read::CallWebhook(a) => Update::CallWebhook(a),
-        Read::PauseAutomation(a) => Update::PauseAutomation(a),
-        Read::ResumeAutomation(a) => Update::ResumeAutomation(a),
-        Read::SuspendFlowRun(a) => Update::SuspendFlowRun(a),
-        Read::ResumeFlowRun(a) => Update::ResumeFlowRun(a),
-        Read::PauseWorkPool(a) => Update::PauseWorkPool(a),
-        Read::ResumeWorkPool(a) => Update::ResumeWorkPool(a),
-        other => panic!("action on resolve decoded as {other:?}"),
-    }
-}
-
 // What the server returns for each automation: what was sent, with defaults filled in
 // (`after: []`, `for_each: []`, `threshold: 1`, `schedule_after: 0.0`, `within` in
 // seconds, ids and timestamps), each trigger and action as the variant its tag names.
 
-fn event_output(posture: EventTriggerOutputPosture, expect: &str) -> EventTriggerOutput {
-    EventTriggerOutput {
-        r#type: Some(EventTriggerOutputType::Event),
-        id: None,
-        r#match: Some(EventTriggerOutputMatch::ResourceSpecification(
-            BTreeMap::new(),
-        )),
-        match_related: Some(EventTriggerOutputMatchRelated::ResourceSpecification(
-            BTreeMap::new(),
-        )),
-        after: Some(Vec::new()),
-        expect: Some(strings(&[expect])),
-        for_each: Some(Vec::new()),
-        posture,
-        threshold: Some(1),
-        within: Some(0.0),
-    }
+fn event_output(posture: Posture, expect: &str) -> EventTriggerOutput {
+    EventTriggerOutput::new(posture)
+        .r#type(EventTriggerInputType::Event)
+        .r#match(Match::ResourceSpecification(BTreeMap::new()))
+        .match_related(MatchRelated::ResourceSpecification(BTreeMap::new()))
+        .after(Vec::new())
+        .expect(strings(&[expect]))
+        .for_each(Vec::new())
+        .threshold(1)
+        .within(0.0)
+}
+
+/// An automation as expected, with the read one's id; no timestamps.
+fn expected_automation(
+    read: &Automation,
+    name: &str,
+    trigger: AutomationTrigger,
+    actions: Vec<AutomationActionsItem>,
+) -> Automation {
+    Automation::new(name, trigger, actions, read.id, None, None)
+        .description("")
+        .enabled(true)
+        .tags(Vec::new())
+        .actions_on_trigger(Vec::new())
+        .actions_on_resolve(Vec::new())
 }
 
 /// An automation as read, its trigger ids and timestamps cleared, for comparing.
@@ -1770,65 +1399,46 @@ fn check_common(step: &str, automation: &Automation) {
 
 fn check_event_automation(step: &str, automation: &Automation, deployment_id: Uuid) {
     check_common(step, automation);
-    let trigger = EventTriggerOutput {
-        r#match: Some(EventTriggerOutputMatch::ResourceSpecification(resources(
-            &[("prefect.resource.id", one("prefect.flow-run.*"))],
-        ))),
-        match_related: Some(EventTriggerOutputMatchRelated::ResourceSpecification(
-            resources(&[
-                ("prefect.resource.role", one("flow")),
-                (
-                    "prefect.resource.name",
-                    ResourceSpecificationValue::Array(strings(&[FLOW])),
-                ),
-            ]),
-        )),
-        for_each: Some(strings(&["prefect.resource.id"])),
-        ..event_output(
-            EventTriggerOutputPosture::Reactive,
-            "prefect.flow-run.Failed",
-        )
-    };
-    let expected = Automation {
-        name: "auto-event".to_owned(),
-        description: Some("reactive event trigger".to_owned()),
-        enabled: Some(true),
-        tags: Some(strings(&["e2e"])),
-        trigger: AutomationTrigger::Event(trigger),
-        actions: vec![
-            AutomationActionsItem::DoNothing(DoNothing {
-                r#type: Some(DoNothingType::DoNothing),
-            }),
-            AutomationActionsItem::RunDeployment(RunDeploymentOutput {
-                r#type: Some(RunDeploymentOutputType::RunDeployment),
-                source: Some(RunDeploymentOutputSource::Selected),
-                deployment_id: Some(deployment_id),
-                parameters: Some(object(json!({ "x": 2 }))),
-                job_variables: Some(serde_json::Map::new()),
-                schedule_after: Some(0.0),
-            }),
-            AutomationActionsItem::PauseDeployment(PauseDeployment {
-                r#type: Some(PauseDeploymentType::PauseDeployment),
-                source: Some(PauseDeploymentSource::Selected),
-                deployment_id: Patch::Set(deployment_id),
-            }),
-            AutomationActionsItem::CancelFlowRun(CancelFlowRun {
-                r#type: Some(CancelFlowRunType::CancelFlowRun),
-            }),
-            AutomationActionsItem::ChangeFlowRunState(ChangeFlowRunState {
-                r#type: Some(ChangeFlowRunStateType::ChangeFlowRunState),
-                name: Patch::Null,
-                state: StateType::Failed,
-                message: Patch::Set("auto".to_owned()),
-                force: Some(false),
-            }),
-        ],
-        actions_on_trigger: Some(Vec::new()),
-        actions_on_resolve: Some(Vec::new()),
-        id: automation.id,
-        created: None,
-        updated: None,
-    };
+    let trigger = event_output(Posture::Reactive, "prefect.flow-run.Failed")
+        .r#match(flow_runs_match())
+        .match_related(flow_related())
+        .for_each(strings(&["prefect.resource.id"]));
+    let actions = vec![
+        AutomationActionsItem::DoNothing(DoNothing::default().r#type(DoNothingType::DoNothing)),
+        AutomationActionsItem::RunDeployment(
+            RunDeploymentOutput::default()
+                .r#type(RunDeploymentInputType::RunDeployment)
+                .source(Source::Selected)
+                .deployment_id(deployment_id)
+                .parameters(object(json!({ "x": 2 })))
+                .job_variables(serde_json::Map::new())
+                .schedule_after(0.0),
+        ),
+        AutomationActionsItem::PauseDeployment(
+            PauseDeployment::default()
+                .r#type(PauseDeploymentType::PauseDeployment)
+                .source(Source::Selected)
+                .deployment_id(deployment_id),
+        ),
+        AutomationActionsItem::CancelFlowRun(
+            CancelFlowRun::default().r#type(CancelFlowRunType::CancelFlowRun),
+        ),
+        AutomationActionsItem::ChangeFlowRunState(ChangeFlowRunState {
+            name: Patch::Null,
+            ..ChangeFlowRunState::new(StateType::Failed)
+                .r#type(ChangeFlowRunStateType::ChangeFlowRunState)
+                .message("auto")
+                .force(false)
+        }),
+    ];
+    let expected = expected_automation(
+        automation,
+        "auto-event",
+        AutomationTrigger::Event(trigger),
+        actions,
+    )
+    .description("reactive event trigger")
+    .tags(strings(&["e2e"]));
     assert_eq!(comparable(automation), expected, "{step}");
 }
 
@@ -1839,148 +1449,130 @@ fn check_compound_automation(
     other_automation: Uuid,
 ) {
     check_common(step, automation);
-    let completed = EventTriggerOutput {
-        r#match: Some(EventTriggerOutputMatch::ResourceSpecification(resources(
-            &[("prefect.resource.id", one("prefect.flow-run.*"))],
-        ))),
-        ..event_output(
-            EventTriggerOutputPosture::Reactive,
-            "prefect.flow-run.Completed",
-        )
-    };
-    let not_running = EventTriggerOutput {
-        after: Some(strings(&["prefect.flow-run.Pending"])),
+    let completed =
+        event_output(Posture::Reactive, "prefect.flow-run.Completed").r#match(flow_runs_match());
+    let not_running = event_output(Posture::Proactive, "prefect.flow-run.Running")
+        .after(strings(&["prefect.flow-run.Pending"]))
         // "PT5M" comes back in seconds.
-        within: Some(300.0),
-        ..event_output(
-            EventTriggerOutputPosture::Proactive,
-            "prefect.flow-run.Running",
-        )
-    };
-    let trigger = CompoundTriggerOutput {
-        r#type: Some(CompoundTriggerOutputType::Compound),
-        id: None,
-        triggers: vec![
-            CompoundTriggerOutputTriggersItem::Event(completed),
-            CompoundTriggerOutputTriggersItem::Event(not_running),
+        .within(300.0);
+    let trigger = CompoundTriggerOutput::new(
+        vec![
+            TriggerOutputTriggersItem::Event(completed),
+            TriggerOutputTriggersItem::Event(not_running),
         ],
-        within: Some(3600.0),
-        require: CompoundTriggerOutputRequire::Enum(CompoundTriggerOutputRequireEnum::All),
-    };
-    let expected = Automation {
-        name: "auto-compound".to_owned(),
-        description: Some(String::new()),
-        enabled: Some(true),
-        tags: Some(Vec::new()),
-        trigger: AutomationTrigger::Compound(trigger),
-        actions: vec![
-            AutomationActionsItem::PauseAutomation(PauseAutomation {
-                r#type: Some(PauseAutomationType::PauseAutomation),
-                source: Some(PauseAutomationSource::Selected),
-                automation_id: Patch::Set(other_automation),
-            }),
-            AutomationActionsItem::ResumeDeployment(ResumeDeployment {
-                r#type: Some(ResumeDeploymentType::ResumeDeployment),
-                source: Some(ResumeDeploymentSource::Selected),
-                deployment_id: Patch::Set(deployment_id),
-            }),
-            AutomationActionsItem::SuspendFlowRun(SuspendFlowRun {
-                r#type: Some(SuspendFlowRunType::SuspendFlowRun),
-            }),
-            AutomationActionsItem::ResumeFlowRun(ResumeFlowRun {
-                r#type: Some(ResumeFlowRunType::ResumeFlowRun),
-            }),
-            AutomationActionsItem::PauseWorkPool(PauseWorkPool {
-                r#type: Some(PauseWorkPoolType::PauseWorkPool),
-                source: Some(PauseWorkPoolSource::Inferred),
-                work_pool_id: Patch::Null,
-            }),
-            AutomationActionsItem::ResumeWorkPool(ResumeWorkPool {
-                r#type: Some(ResumeWorkPoolType::ResumeWorkPool),
-                source: Some(ResumeWorkPoolSource::Inferred),
-                work_pool_id: Patch::Null,
-            }),
-        ],
-        actions_on_trigger: Some(Vec::new()),
-        actions_on_resolve: Some(Vec::new()),
-        id: automation.id,
-        created: None,
-        updated: None,
-    };
+        3600.0,
+        Require::Enum(CompoundTriggerInputRequireEnum::All),
+    )
+    .r#type(Type::Compound);
+    let actions = vec![
+        AutomationActionsItem::PauseAutomation(
+            PauseAutomation::default()
+                .r#type(PauseAutomationType::PauseAutomation)
+                .source(Source::Selected)
+                .automation_id(other_automation),
+        ),
+        AutomationActionsItem::ResumeDeployment(
+            ResumeDeployment::default()
+                .r#type(ResumeDeploymentType::ResumeDeployment)
+                .source(Source::Selected)
+                .deployment_id(deployment_id),
+        ),
+        AutomationActionsItem::SuspendFlowRun(
+            SuspendFlowRun::default().r#type(SuspendFlowRunType::SuspendFlowRun),
+        ),
+        AutomationActionsItem::ResumeFlowRun(
+            ResumeFlowRun::default().r#type(ResumeFlowRunType::ResumeFlowRun),
+        ),
+        AutomationActionsItem::PauseWorkPool(PauseWorkPool {
+            work_pool_id: Patch::Null,
+            ..PauseWorkPool::default()
+                .r#type(PauseWorkPoolType::PauseWorkPool)
+                .source(Source::Inferred)
+        }),
+        AutomationActionsItem::ResumeWorkPool(ResumeWorkPool {
+            work_pool_id: Patch::Null,
+            ..ResumeWorkPool::default()
+                .r#type(ResumeWorkPoolType::ResumeWorkPool)
+                .source(Source::Inferred)
+        }),
+    ];
+    let expected = expected_automation(
+        automation,
+        "auto-compound",
+        AutomationTrigger::Compound(trigger),
+        actions,
+    );
     assert_eq!(comparable(automation), expected, "{step}");
 }
 
 fn check_sequence_automation(step: &str, automation: &Automation) {
     check_common(step, automation);
-    let inner = CompoundTriggerOutput {
-        r#type: Some(CompoundTriggerOutputType::Compound),
-        id: None,
-        triggers: vec![CompoundTriggerOutputTriggersItem::Event(event_output(
-            EventTriggerOutputPosture::Reactive,
+    let inner = CompoundTriggerOutput::new(
+        vec![TriggerOutputTriggersItem::Event(event_output(
+            Posture::Reactive,
             "prefect.flow-run.Running",
         ))],
-        within: Some(60.0),
-        require: CompoundTriggerOutputRequire::Integer(1),
-    };
-    let trigger = SequenceTriggerOutput {
-        r#type: Some(SequenceTriggerOutputType::Sequence),
-        id: None,
-        triggers: vec![
-            SequenceTriggerOutputTriggersItem::Event(event_output(
-                EventTriggerOutputPosture::Reactive,
+        60.0,
+        Require::Integer(1),
+    )
+    .r#type(Type::Compound);
+    let trigger = SequenceTriggerOutput::new(
+        vec![
+            TriggerOutputTriggersItem::Event(event_output(
+                Posture::Reactive,
                 "prefect.flow-run.Pending",
             )),
-            SequenceTriggerOutputTriggersItem::Compound(inner),
+            TriggerOutputTriggersItem::Compound(inner),
         ],
         // "PT1H" comes back in seconds.
-        within: Some(3600.0),
-    };
-    let expected = Automation {
-        name: "auto-sequence".to_owned(),
-        description: Some(String::new()),
-        enabled: Some(false),
-        tags: Some(Vec::new()),
-        trigger: AutomationTrigger::Sequence(trigger),
-        actions: vec![
-            AutomationActionsItem::SendNotification(SendNotification {
-                r#type: Some(SendNotificationType::SendNotification),
-                block_document_id: NOTIFICATION_BLOCK,
-                subject: Some("s".to_owned()),
-                body: "b {{ flow_run.name }}".to_owned(),
-            }),
-            AutomationActionsItem::CallWebhook(CallWebhook {
-                r#type: Some(CallWebhookType::CallWebhook),
-                block_document_id: WEBHOOK_BLOCK,
-                payload: Some("{}".to_owned()),
-            }),
-            AutomationActionsItem::DeleteFlowRun(DeleteFlowRun {
-                r#type: Some(DeleteFlowRunType::DeleteFlowRun),
-            }),
-            AutomationActionsItem::PauseWorkQueue(PauseWorkQueue {
-                r#type: Some(PauseWorkQueueType::PauseWorkQueue),
-                source: Some(PauseWorkQueueSource::Inferred),
-                work_queue_id: Patch::Null,
-            }),
-            AutomationActionsItem::ResumeWorkQueue(ResumeWorkQueue {
-                r#type: Some(ResumeWorkQueueType::ResumeWorkQueue),
-                source: Some(ResumeWorkQueueSource::Inferred),
-                work_queue_id: Patch::Null,
-            }),
-        ],
-        actions_on_trigger: Some(vec![AutomationActionsOnTriggerItem::DoNothing(DoNothing {
-            r#type: Some(DoNothingType::DoNothing),
-        })]),
-        actions_on_resolve: Some(vec![AutomationActionsOnResolveItem::ResumeAutomation(
-            ResumeAutomation {
-                r#type: Some(ResumeAutomationType::ResumeAutomation),
-                source: Some(ResumeAutomationSource::Inferred),
-                automation_id: Patch::Null,
-            },
-        )]),
-        id: automation.id,
-        created: None,
-        updated: None,
-    };
+        3600.0,
+    )
+    .r#type(SequenceTriggerInputType::Sequence);
+    let actions = vec![
+        AutomationActionsItem::SendNotification(
+            SendNotification::new(NOTIFICATION_BLOCK, "b {{ flow_run.name }}")
+                .r#type(SendNotificationType::SendNotification)
+                .subject("s"),
+        ),
+        AutomationActionsItem::CallWebhook(
+            CallWebhook::new(WEBHOOK_BLOCK)
+                .r#type(CallWebhookType::CallWebhook)
+                .payload("{}"),
+        ),
+        AutomationActionsItem::DeleteFlowRun(
+            DeleteFlowRun::default().r#type(DeleteFlowRunType::DeleteFlowRun),
+        ),
+        AutomationActionsItem::PauseWorkQueue(PauseWorkQueue {
+            work_queue_id: Patch::Null,
+            ..PauseWorkQueue::default()
+                .r#type(PauseWorkQueueType::PauseWorkQueue)
+                .source(Source::Inferred)
+        }),
+        AutomationActionsItem::ResumeWorkQueue(ResumeWorkQueue {
+            work_queue_id: Patch::Null,
+            ..ResumeWorkQueue::default()
+                .r#type(ResumeWorkQueueType::ResumeWorkQueue)
+                .source(Source::Inferred)
+        }),
+    ];
+    let expected = expected_automation(
+        automation,
+        "auto-sequence",
+        AutomationTrigger::Sequence(trigger),
+        actions,
+    )
+    .enabled(false)
+    .actions_on_trigger(vec![AutomationActionsItem::DoNothing(
+        DoNothing::default().r#type(DoNothingType::DoNothing),
+    )])
+    .actions_on_resolve(vec![AutomationActionsItem::ResumeAutomation(
+        ResumeAutomation {
+            automation_id: Patch::Null,
+            ..ResumeAutomation::default()
+                .r#type(ResumeAutomationType::ResumeAutomation)
+                .source(Source::Inferred)
+        },
+    )]);
     assert_eq!(comparable(automation), expected, "{step}");
 }
 
@@ -1988,12 +1580,9 @@ fn check_sequence_automation(step: &str, automation: &Automation) {
 // Variables
 
 async fn variables(client: &Client) {
-    let value = object(json!({ "a": [1, 2, { "b": null }], "s": "x" }));
-    let create = VariableCreate {
-        name: "e2e_var".to_owned(),
-        value: Some(VariableCreateValue::Object(value.clone())),
-        tags: Some(strings(&["t"])),
-    };
+    // The value is one `VariableValue` type in the create, the update and the response.
+    let value = VariableValue::Object(object(json!({ "a": [1, 2, { "b": null }], "s": "x" })));
+    let create = VariableCreate::new("e2e_var", value.clone()).tags(strings(&["t"]));
     let variable = expect(
         "variables.create",
         client.create_variable_variables_post(&create),
@@ -2001,11 +1590,7 @@ async fn variables(client: &Client) {
     )
     .await;
     assert_eq!(variable.name, "e2e_var", "variables.create: name");
-    assert_eq!(
-        variable.value,
-        Some(VariableValue::Object(value)),
-        "variables.create: value"
-    );
+    assert_eq!(variable.value, Some(value), "variables.create: value");
     assert_eq!(
         variable.tags,
         Some(strings(&["t"])),
@@ -2020,11 +1605,9 @@ async fn variables(client: &Client) {
     .await;
     assert_eq!(read, variable, "variables.read_by_name");
 
-    let update = VariableUpdate {
-        value: Patch::Set(VariableUpdateValue::Integer(42)),
-        tags: Patch::Set(strings(&["t2"])),
-        ..Default::default()
-    };
+    let update = VariableUpdate::default()
+        .value(VariableValue::Integer(42))
+        .tags(strings(&["t2"]));
     expect(
         "variables.update_by_name",
         client.update_variable_by_name_variables_name_name_patch("e2e_var", &update),
@@ -2069,13 +1652,11 @@ async fn variables(client: &Client) {
 // Block types
 
 async fn block_types(client: &Client) {
+    // `logo_url` is sent as an explicit `null`; the setters only set values, so that one is
+    // written as a field.
     let create = BlockTypeCreate {
-        name: "E2E Block".to_owned(),
-        slug: "e2e-block".to_owned(),
         logo_url: Patch::Null,
-        documentation_url: Patch::Absent,
-        description: Patch::Set("test".to_owned()),
-        code_example: Patch::Absent,
+        ..BlockTypeCreate::new("E2E Block", "e2e-block").description("test")
     };
     let block_type = expect(
         "block_types.create",
@@ -2112,16 +1693,9 @@ async fn block_types(client: &Client) {
     .await;
     assert_eq!(by_slug, block_type, "block_types.read_by_slug");
 
-    let filter = BodyReadBlockTypesBlockTypesFilterPost {
-        block_types: Patch::Set(BlockTypeFilter {
-            name: Patch::Set(BlockTypeFilterName {
-                like: Patch::Set("E2E".to_owned()),
-            }),
-            ..Default::default()
-        }),
-        limit: Some(5),
-        ..Default::default()
-    };
+    let filter = BodyReadBlockTypesBlockTypesFilterPost::default()
+        .block_types(BlockTypeFilter::default().name(BlockTypeFilterName::default().like("E2E")))
+        .limit(5);
     let found = expect(
         "block_types.filter",
         client
@@ -2146,10 +1720,7 @@ async fn block_types(client: &Client) {
         "block_types.read_system: is_protected"
     );
 
-    let update = BlockTypeUpdate {
-        description: Patch::Set("changed".to_owned()),
-        ..Default::default()
-    };
+    let update = BlockTypeUpdate::default().description("changed");
     expect(
         "block_types.update",
         client.update_block_type_block_types_id_patch(block_type.id, &update),
@@ -2169,17 +1740,12 @@ async fn block_types(client: &Client) {
     );
 
     // Document defect: 403 is not declared; the body is `{"detail": ...}`.
-    let reserved = BlockTypeCreate {
-        name: "Prefect thing".to_owned(),
-        slug: "prefect-thing".to_owned(),
-        logo_url: Patch::Absent,
-        documentation_url: Patch::Absent,
-        description: Patch::Absent,
-        code_example: Patch::Absent,
-    };
     let forbidden = expect_status(
         "block_types.create_reserved",
-        client.create_block_type_block_types_post(&reserved),
+        client.create_block_type_block_types_post(&BlockTypeCreate::new(
+            "Prefect thing",
+            "prefect-thing",
+        )),
         403,
     )
     .await;
@@ -2200,15 +1766,10 @@ async fn block_types(client: &Client) {
 // Work pools
 
 async fn work_pools(client: &Client) {
-    let create = WorkPoolCreate {
-        name: "e2e-pool".to_owned(),
-        description: Patch::Set("pool".to_owned()),
-        r#type: Some("process".to_owned()),
-        base_job_template: None,
-        is_paused: None,
-        concurrency_limit: Patch::Set(3),
-        storage_configuration: None,
-    };
+    let create = WorkPoolCreate::new("e2e-pool")
+        .description("pool")
+        .r#type("process")
+        .concurrency_limit(3);
     let pool = expect(
         "work_pools.create",
         client.create_work_pool_work_pools_post(&create),
@@ -2246,12 +1807,10 @@ async fn work_pools(client: &Client) {
     .await;
     assert_eq!(read, pool, "work_pools.read");
 
-    let update = WorkPoolUpdate {
-        description: Patch::Set("changed".to_owned()),
-        is_paused: Patch::Set(true),
-        concurrency_limit: Patch::Set(5),
-        ..Default::default()
-    };
+    let update = WorkPoolUpdate::default()
+        .description("changed")
+        .is_paused(true)
+        .concurrency_limit(5);
     expect(
         "work_pools.update",
         client.update_work_pool_work_pools_name_patch("e2e-pool", &update),
@@ -2309,14 +1868,7 @@ async fn work_pools(client: &Client) {
 // Global concurrency limits (v2)
 
 async fn concurrency_limits(client: &Client) {
-    let create = ConcurrencyLimitV2Create {
-        active: None,
-        name: "e2e-limit".to_owned(),
-        limit: 5,
-        active_slots: None,
-        denied_slots: None,
-        slot_decay_per_second: Some(0.5),
-    };
+    let create = ConcurrencyLimitV2Create::new("e2e-limit", 5).slot_decay_per_second(0.5);
     let limit = expect(
         "concurrency_limits.create",
         client.create_concurrency_limit_v2_v2_concurrency_limits_post(&create),
@@ -2341,9 +1893,10 @@ async fn concurrency_limits(client: &Client) {
         "concurrency_limits.create: slot_decay_per_second"
     );
 
-    // `{id_or_name}` is `uuid | string`; the client's variants are `String` (the uuid)
-    // and `String2` (the name), and each operation has its own copy of the type.
-    let by_id = ReadConcurrencyLimitV2V2ConcurrencyLimitsIdOrNameGetIdOrName::String(limit.id);
+    // `{id_or_name}` is `uuid | string`: one `IdOrName` type for the read, update and
+    // delete operations.
+    let by_id = IdOrName::Uuid(limit.id);
+    let by_name = IdOrName::Text("e2e-limit".to_owned());
     let read = expect(
         "concurrency_limits.read_by_id",
         client.read_concurrency_limit_v2_v2_concurrency_limits_id_or_name_get(&by_id),
@@ -2356,9 +1909,6 @@ async fn concurrency_limits(client: &Client) {
         &limit,
         5,
         Some(true),
-    );
-    let by_name = ReadConcurrencyLimitV2V2ConcurrencyLimitsIdOrNameGetIdOrName::String2(
-        "e2e-limit".to_owned(),
     );
     let read = expect(
         "concurrency_limits.read_by_name",
@@ -2374,17 +1924,11 @@ async fn concurrency_limits(client: &Client) {
         Some(true),
     );
 
-    let update = ConcurrencyLimitV2Update {
-        limit: Patch::Set(10),
-        active: Patch::Set(false),
-        ..Default::default()
-    };
-    let name = UpdateConcurrencyLimitV2V2ConcurrencyLimitsIdOrNamePatchIdOrName::String2(
-        "e2e-limit".to_owned(),
-    );
+    let update = ConcurrencyLimitV2Update::default().limit(10).active(false);
     expect(
         "concurrency_limits.update_by_name",
-        client.update_concurrency_limit_v2_v2_concurrency_limits_id_or_name_patch(&name, &update),
+        client
+            .update_concurrency_limit_v2_v2_concurrency_limits_id_or_name_patch(&by_name, &update),
         204,
     )
     .await;
@@ -2402,10 +1946,9 @@ async fn concurrency_limits(client: &Client) {
         Some(false),
     );
 
-    let id = DeleteConcurrencyLimitV2V2ConcurrencyLimitsIdOrNameDeleteIdOrName::String(limit.id);
     expect(
         "concurrency_limits.delete_by_id",
-        client.delete_concurrency_limit_v2_v2_concurrency_limits_id_or_name_delete(&id),
+        client.delete_concurrency_limit_v2_v2_concurrency_limits_id_or_name_delete(&by_id),
         204,
     )
     .await;
@@ -2461,14 +2004,9 @@ async fn errors(client: &Client) {
     // "request_body"}`, without `detail`. The client does not take that for an
     // `HTTPValidationError` (all of whose fields are optional): `body()` is None and the
     // text carries the server's message.
-    let bad_name = FlowCreate {
-        name: "bad/name".to_owned(),
-        tags: None,
-        labels: Patch::Absent,
-    };
     let invalid = expect_status(
         "errors.create_flow_bad_name",
-        client.create_flow_flows_post(&bad_name),
+        client.create_flow_flows_post(&FlowCreate::new("bad/name")),
         422,
     )
     .await;
@@ -2479,10 +2017,7 @@ async fn errors(client: &Client) {
         &["body", "name"],
     );
 
-    let unknown_state = BodySetFlowRunStateFlowRunsIdSetStatePost {
-        state: state(StateType::Unknown("NOPE".to_owned())),
-        force: None,
-    };
+    let unknown_state = propose(StateType::Unknown("NOPE".to_owned()));
     let invalid = expect_status(
         "errors.set_unknown_state",
         client.set_flow_run_state_flow_runs_id_set_state_post(MISSING, &unknown_state),
