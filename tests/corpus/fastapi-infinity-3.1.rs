@@ -741,38 +741,6 @@ pub mod types {
             self
         }
     }
-    /// The `AudioEmbeddingInputInputListItem` type.
-    ///
-    /// Read as the variant the value fits best: see the crate's documentation.
-    #[derive(Clone, Debug, PartialEq, Serialize)]
-    #[serde(untagged)]
-    #[non_exhaustive]
-    pub enum AudioEmbeddingInputInputListItem {
-        /// The `Text` shape.
-        Text(String),
-        /// The `Text2` shape.
-        Text2(String),
-        /// A value matching none of the shapes above, kept as received.
-        Unknown(serde_json::Value),
-    }
-    impl<'de> Deserialize<'de> for AudioEmbeddingInputInputListItem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let value = serde_json::Value::deserialize(deserializer)?;
-            Ok(
-                runtime::decode_union(
-                    value,
-                    &[runtime::Shape::String, runtime::Shape::String],
-                    |variant, value| match variant {
-                        0 => Deserialize::deserialize(value).map(Self::Text),
-                        _ => Deserialize::deserialize(value).map(Self::Text2),
-                    },
-                    Self::Unknown,
-                ),
-            )
-        }
-    }
     /// ClassifyInput
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct ClassifyInput {
@@ -1052,6 +1020,21 @@ pub mod types {
             )
         }
     }
+    impl From<Vec<f64>> for EmbeddingObjectEmbedding {
+        fn from(value: Vec<f64>) -> Self {
+            Self::NumberList(value)
+        }
+    }
+    impl From<Vec<u8>> for EmbeddingObjectEmbedding {
+        fn from(value: Vec<u8>) -> Self {
+            Self::Binary(value)
+        }
+    }
+    impl From<Vec<Vec<f64>>> for EmbeddingObjectEmbedding {
+        fn from(value: Vec<Vec<f64>>) -> Self {
+            Self::NumberListList(value)
+        }
+    }
     /// Object
     ///
     /// A constant: any other value is not one of this type.
@@ -1169,7 +1152,7 @@ pub mod types {
     #[non_exhaustive]
     pub enum Input {
         /// The `List` shape.
-        List(Vec<AudioEmbeddingInputInputListItem>),
+        List(Vec<InputListItem>),
         /// The `Text` shape.
         Text(String),
         /// The `Text2` shape.
@@ -1193,6 +1176,43 @@ pub mod types {
                     |variant, value| match variant {
                         0 => Deserialize::deserialize(value).map(Self::List),
                         1 => Deserialize::deserialize(value).map(Self::Text),
+                        _ => Deserialize::deserialize(value).map(Self::Text2),
+                    },
+                    Self::Unknown,
+                ),
+            )
+        }
+    }
+    impl From<Vec<InputListItem>> for Input {
+        fn from(value: Vec<InputListItem>) -> Self {
+            Self::List(value)
+        }
+    }
+    /// The `InputListItem` type.
+    ///
+    /// Read as the variant the value fits best: see the crate's documentation.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[serde(untagged)]
+    #[non_exhaustive]
+    pub enum InputListItem {
+        /// The `Text` shape.
+        Text(String),
+        /// The `Text2` shape.
+        Text2(String),
+        /// A value matching none of the shapes above, kept as received.
+        Unknown(serde_json::Value),
+    }
+    impl<'de> Deserialize<'de> for InputListItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            Ok(
+                runtime::decode_union(
+                    value,
+                    &[runtime::Shape::String, runtime::Shape::String],
+                    |variant, value| match variant {
+                        0 => Deserialize::deserialize(value).map(Self::Text),
                         _ => Deserialize::deserialize(value).map(Self::Text2),
                     },
                     Self::Unknown,
@@ -1473,6 +1493,21 @@ pub mod types {
                 }
                 _ => Ok(Self::Unknown(value)),
             }
+        }
+    }
+    impl From<OpenAiEmbeddingInputText> for MultiModalOpenAiEmbedding {
+        fn from(value: OpenAiEmbeddingInputText) -> Self {
+            Self::Text(value)
+        }
+    }
+    impl From<OpenAiEmbeddingInputAudio> for MultiModalOpenAiEmbedding {
+        fn from(value: OpenAiEmbeddingInputAudio) -> Self {
+            Self::Audio(value)
+        }
+    }
+    impl From<OpenAiEmbeddingInputImage> for MultiModalOpenAiEmbedding {
+        fn from(value: OpenAiEmbeddingInputImage) -> Self {
+            Self::Image(value)
         }
     }
     /// OpenAIEmbeddingInput_Audio
@@ -1818,6 +1853,16 @@ pub mod types {
                     Self::Unknown,
                 ),
             )
+        }
+    }
+    impl From<Vec<String>> for OpenAiEmbeddingInputTextInput {
+        fn from(value: Vec<String>) -> Self {
+            Self::TextList(value)
+        }
+    }
+    impl From<String> for OpenAiEmbeddingInputTextInput {
+        fn from(value: String) -> Self {
+            Self::Text(value)
         }
     }
     /// Modality
@@ -2241,6 +2286,16 @@ pub mod types {
                     Self::Unknown,
                 ),
             )
+        }
+    }
+    impl From<String> for ValidationErrorLocItem {
+        fn from(value: String) -> Self {
+            Self::Text(value)
+        }
+    }
+    impl From<i64> for ValidationErrorLocItem {
+        fn from(value: i64) -> Self {
+            Self::Integer(value)
         }
     }
 }

@@ -241,61 +241,6 @@ pub mod types {
     //! Request and response types, one per schema of the spec.
     use serde::{Deserialize, Serialize};
     use super::runtime;
-    /// The `AvailabilityStatus` type.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
-    pub enum AvailabilityStatus {
-        /// `online`
-        Online,
-        /// `offline`
-        Offline,
-        /// `busy`
-        Busy,
-        /// A value the spec does not list, kept as received so that a server adding
-        /// values does not break decoding.
-        Unknown(String),
-    }
-    impl AvailabilityStatus {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Online => "online",
-                Self::Offline => "offline",
-                Self::Busy => "busy",
-                Self::Unknown(value) => value,
-            }
-        }
-    }
-    impl From<&str> for AvailabilityStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "online" => Self::Online,
-                "offline" => Self::Offline,
-                "busy" => Self::Busy,
-                _ => Self::Unknown(value.to_owned()),
-            }
-        }
-    }
-    impl std::fmt::Display for AvailabilityStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl Serialize for AvailabilityStatus {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> Deserialize<'de> for AvailabilityStatus {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            runtime::deserialize_string_enum(deserializer)
-        }
-    }
     /// The `Contact` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct Contact {
@@ -317,7 +262,7 @@ pub mod types {
         pub blocked: Option<bool>,
         /// The `availability_status` property.
         #[serde(skip_serializing_if = "Option::is_none")]
-        pub availability_status: Option<AvailabilityStatus>,
+        pub availability_status: Option<ContactAvailabilityStatus>,
         /// The `custom_attributes` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
@@ -369,7 +314,7 @@ pub mod types {
         #[must_use]
         pub fn availability_status(
             mut self,
-            value: impl Into<AvailabilityStatus>,
+            value: impl Into<ContactAvailabilityStatus>,
         ) -> Self {
             self.availability_status = Some(value.into());
             self
@@ -388,6 +333,61 @@ pub mod types {
         pub fn contact_inboxes(mut self, value: impl Into<Vec<ContactInbox>>) -> Self {
             self.contact_inboxes = Some(value.into());
             self
+        }
+    }
+    /// The `ContactAvailabilityStatus` type.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ContactAvailabilityStatus {
+        /// `online`
+        Online,
+        /// `offline`
+        Offline,
+        /// `busy`
+        Busy,
+        /// A value the spec does not list, kept as received so that a server adding
+        /// values does not break decoding.
+        Unknown(String),
+    }
+    impl ContactAvailabilityStatus {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Online => "online",
+                Self::Offline => "offline",
+                Self::Busy => "busy",
+                Self::Unknown(value) => value,
+            }
+        }
+    }
+    impl From<&str> for ContactAvailabilityStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "online" => Self::Online,
+                "offline" => Self::Offline,
+                "busy" => Self::Busy,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl std::fmt::Display for ContactAvailabilityStatus {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl Serialize for ContactAvailabilityStatus {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> Deserialize<'de> for ContactAvailabilityStatus {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            runtime::deserialize_string_enum(deserializer)
         }
     }
     /// The `ContactInbox` schema.
@@ -504,7 +504,7 @@ pub mod types {
         pub blocked: Option<bool>,
         /// The `availability_status` property.
         #[serde(skip_serializing_if = "Option::is_none")]
-        pub availability_status: Option<AvailabilityStatus>,
+        pub availability_status: Option<ContactAvailabilityStatus>,
         /// The `last_activity_at` property.
         #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
         pub last_activity_at: runtime::Patch<i64>,
@@ -544,7 +544,7 @@ pub mod types {
         #[must_use]
         pub fn availability_status(
             mut self,
-            value: impl Into<AvailabilityStatus>,
+            value: impl Into<ContactAvailabilityStatus>,
         ) -> Self {
             self.availability_status = Some(value.into());
             self

@@ -1176,6 +1176,16 @@ pub mod types {
             )
         }
     }
+    impl From<String> for GetThingOrThingsId {
+        fn from(value: String) -> Self {
+            Self::Text(value)
+        }
+    }
+    impl From<Vec<String>> for GetThingOrThingsId {
+        fn from(value: Vec<String>) -> Self {
+            Self::TextList(value)
+        }
+    }
     /// The `HeaderArgAcceptLanguage` type.
     #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
     #[non_exhaustive]

@@ -295,7 +295,7 @@ pub mod requests {
         body: &'a types::ReportFinishBody,
     }
     impl<'a> runtime::Operation for ReportFinish<'a> {
-        type Success = types::ReportFinishResponse;
+        type Success = types::ReportResponse;
         type Error = serde_json::Value;
         const ID: &'static str = "report_finish";
         const METHOD: &'static str = "POST";
@@ -338,7 +338,7 @@ pub mod requests {
         body: &'a types::ReportOutputBody,
     }
     impl<'a> runtime::Operation for ReportOutput<'a> {
-        type Success = types::ReportFinishResponse;
+        type Success = types::ReportResponse;
         type Error = serde_json::Value;
         const ID: &'static str = "report_output";
         const METHOD: &'static str = "POST";
@@ -381,7 +381,7 @@ pub mod requests {
         body: &'a types::ReportStartBody,
     }
     impl<'a> runtime::Operation for ReportStart<'a> {
-        type Success = types::ReportFinishResponse;
+        type Success = types::ReportResponse;
         type Error = serde_json::Value;
         const ID: &'static str = "report_start";
         const METHOD: &'static str = "POST";
@@ -518,21 +518,6 @@ pub mod types {
             }
         }
     }
-    /// ReportResult
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-    pub struct ReportFinishResponse {
-        /// The `existed_already` property.
-        pub existed_already: bool,
-    }
-    impl ReportFinishResponse {
-        /// Makes a value from its required fields; the optional ones are left unset (the
-        /// method named after each sets it).
-        pub fn new(existed_already: impl Into<bool>) -> Self {
-            Self {
-                existed_already: existed_already.into(),
-            }
-        }
-    }
     /// The `ReportId` schema.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct ReportId {
@@ -582,6 +567,21 @@ pub mod types {
             Self {
                 id: id.into(),
                 record: record.into(),
+            }
+        }
+    }
+    /// ReportResult
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    pub struct ReportResponse {
+        /// The `existed_already` property.
+        pub existed_already: bool,
+    }
+    impl ReportResponse {
+        /// Makes a value from its required fields; the optional ones are left unset (the
+        /// method named after each sets it).
+        pub fn new(existed_already: impl Into<bool>) -> Self {
+            Self {
+                existed_already: existed_already.into(),
             }
         }
     }

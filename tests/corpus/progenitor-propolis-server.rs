@@ -639,6 +639,16 @@ pub mod types {
             )
         }
     }
+    impl From<DiskAttachmentStateEnum> for DiskAttachmentState {
+        fn from(value: DiskAttachmentStateEnum) -> Self {
+            Self::Enum(value)
+        }
+    }
+    impl From<DiskAttachmentStateAttached> for DiskAttachmentState {
+        fn from(value: DiskAttachmentStateAttached) -> Self {
+            Self::Attached(value)
+        }
+    }
     /// The `DiskAttachmentStateAttached` type.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct DiskAttachmentStateAttached {
@@ -1329,6 +1339,17 @@ pub mod types {
             )
         }
     }
+    impl From<NetworkInterfaceAttachmentStateEnum> for NetworkInterfaceAttachmentState {
+        fn from(value: NetworkInterfaceAttachmentStateEnum) -> Self {
+            Self::Enum(value)
+        }
+    }
+    impl From<NetworkInterfaceAttachmentStateAttached>
+    for NetworkInterfaceAttachmentState {
+        fn from(value: NetworkInterfaceAttachmentStateAttached) -> Self {
+            Self::Attached(value)
+        }
+    }
     /// The `NetworkInterfaceAttachmentStateAttached` type.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     pub struct NetworkInterfaceAttachmentStateAttached {
@@ -1466,6 +1487,26 @@ pub mod types {
                 Some("file") => runtime::tagged_variant(value).map(Self::File),
                 _ => Ok(Self::Unknown(value)),
             }
+        }
+    }
+    impl From<VolumeConstructionRequestVolume> for VolumeConstructionRequest {
+        fn from(value: VolumeConstructionRequestVolume) -> Self {
+            Self::Volume(value)
+        }
+    }
+    impl From<VolumeConstructionRequestUrl> for VolumeConstructionRequest {
+        fn from(value: VolumeConstructionRequestUrl) -> Self {
+            Self::Url(value)
+        }
+    }
+    impl From<VolumeConstructionRequestRegion> for VolumeConstructionRequest {
+        fn from(value: VolumeConstructionRequestRegion) -> Self {
+            Self::Region(value)
+        }
+    }
+    impl From<VolumeConstructionRequestFile> for VolumeConstructionRequest {
+        fn from(value: VolumeConstructionRequestFile) -> Self {
+            Self::File(value)
         }
     }
     /// The `VolumeConstructionRequestFile` type.

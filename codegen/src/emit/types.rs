@@ -536,6 +536,34 @@ fn union(api: &ir::Api, name: &proc_macro2::Ident, u: &ir::Union) -> TokenStream
             )
         }
     };
+    // A value of a variant's type is that variant, where no other variant has the type.
+    let conversions = u.variants.iter().filter_map(|v| {
+        let same = u.variants.iter().filter(|other| other.ty == v.ty).count();
+        (same == 1).then(|| {
+            let variant = ident(&v.rust_name);
+            let ty = ty_tokens(&v.ty, Scope::Types);
+            quote! {
+                impl From<#ty> for #name {
+                    fn from(value: #ty) -> Self {
+                        Self::#variant(value)
+                    }
+                }
+            }
+        })
+    });
+    let conversions: TokenStream = conversions.collect();
+    let definition = union_definition(name, u, &unknown, variants, best_fit);
+    quote!(#definition #conversions)
+}
+
+/// A union's enum and its serde impls.
+fn union_definition(
+    name: &proc_macro2::Ident,
+    u: &ir::Union,
+    unknown: &proc_macro2::Ident,
+    variants: impl Iterator<Item = TokenStream>,
+    best_fit: impl Fn() -> TokenStream,
+) -> TokenStream {
     match &u.tag {
         None => {
             let decode = best_fit();

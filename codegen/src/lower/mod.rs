@@ -104,28 +104,44 @@ pub(crate) struct SharedType {
     pub(crate) hints: Vec<String>,
 }
 
-/// Words the generator appends to names made from places; a name that is only one of
-/// them says nothing.
+/// Words the generator appends to names made from places, and property names so common
+/// that alone they say nothing.
 const GENERIC_WORDS: &[&str] = &[
-    "Body", "Error", "Field", "Item", "Object", "Param", "Response", "Success", "Value", "Variant",
+    "Body", "Data", "Error", "Field", "Id", "Item", "Kind", "Name", "Object", "Param", "Response",
+    "Success", "Type", "Value", "Variant",
 ];
 
-/// The longest run of `UpperCamelCase` words every name ends with, unless it is empty or
-/// one of [`GENERIC_WORDS`].
-fn common_suffix(names: &[String]) -> Option<String> {
+/// The name of a type that stands in places whose names are `names`: the words they all
+/// begin with and the words they all end with (the differing middle left out), unless
+/// those are only one of [`GENERIC_WORDS`]; then the shortest of the names (the first of
+/// the shortest).
+fn shared_name(names: &[String]) -> String {
     let split: Vec<Vec<&str>> = names.iter().map(|n| camel_words(n)).collect();
-    let shortest = split.iter().map(Vec::len).min()?;
-    let first = split.first()?;
-    let mut n = 0;
-    while n < shortest
-        && split
-            .iter()
-            .all(|words| words[words.len() - 1 - n] == first[first.len() - 1 - n])
-    {
-        n += 1;
+    let shortest = split.iter().map(Vec::len).min().unwrap_or(0);
+    let first = split.first().map(Vec::as_slice).unwrap_or(&[]);
+    let common = |at: &dyn Fn(&[&str], usize) -> usize| {
+        (0..shortest)
+            .take_while(|&n| {
+                split
+                    .iter()
+                    .all(|words| words[at(words, n)] == first[at(first, n)])
+            })
+            .count()
+    };
+    let suffix = common(&|words, n| words.len() - 1 - n);
+    // The prefix stops where the suffix starts in the shortest name.
+    let prefix = common(&|_, n| n).min(shortest - suffix);
+    let name = [&first[..prefix], &first[first.len() - suffix..]]
+        .concat()
+        .concat();
+    if suffix > 0 && !GENERIC_WORDS.contains(&name.as_str()) {
+        return name;
     }
-    let suffix = first[first.len() - n..].concat();
-    (!suffix.is_empty() && !GENERIC_WORDS.contains(&suffix.as_str())).then_some(suffix)
+    names
+        .iter()
+        .min_by_key(|n| n.len())
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// The words of an `UpperCamelCase` name, each starting at a capital letter.
@@ -293,8 +309,8 @@ impl<'a> Lowerer<'a> {
         let info = &self.doc.info;
         let servers = self.lower_servers();
         let (security_schemes, operations) = self.lower_security(operations);
-        let types = std::mem::take(&mut self.types).into_values().collect();
         let renames = self.shared_names();
+        let types = std::mem::take(&mut self.types).into_values().collect();
         let credentials = match security_schemes.len() {
             0 => ir::Credentials::None,
             1 => ir::Credentials::One,
@@ -319,21 +335,44 @@ impl<'a> Lowerer<'a> {
     }
 
     /// New names for the types of inline schemas that stand in several places: what the
-    /// names made from those places end with (`IdOrName` for the `id_or_name` parameter of
-    /// three operations), unless that is only a word the generator adds itself (`Item`,
-    /// `Body`, ...) or another type has it; then the type keeps the name of its first place.
+    /// names made from those places begin and end with (`IdOrName` for the `id_or_name`
+    /// parameter of three operations, `EventTriggerType` for the `type` of
+    /// `EventTriggerInput` and `EventTriggerOutput`), unless that is only a word the
+    /// generator adds itself (`Item`, `Body`, `Type`, ...); then the shortest of those
+    /// names. A name another type has is not taken: the type keeps its first place's name.
     fn shared_names(&mut self) -> HashMap<String, String> {
         let mut renames = HashMap::new();
         let shared: Vec<(String, String)> = self
             .shapes
             .values()
             .filter(|t| t.hints.len() > 1)
-            .filter_map(|t| Some((t.name.clone(), common_suffix(&t.hints)?)))
+            .map(|t| (t.name.clone(), shared_name(&t.hints)))
             .collect();
         for (name, common) in shared {
-            let common = unreserved(&common);
+            let common = unreserved(&shortened(&common));
             if common != name && !self.type_namer.is_taken(&common) {
                 renames.insert(name, self.type_namer.claim(&common));
+            }
+        }
+        // Types named after a renamed one (its inline parts) follow it.
+        let mut parents: Vec<(String, String)> = renames.clone().into_iter().collect();
+        parents.sort();
+        for (old, new) in parents {
+            let parts: Vec<String> = self
+                .types
+                .keys()
+                .filter(|t| {
+                    t.strip_prefix(old.as_str())
+                        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+                        && !renames.contains_key(*t)
+                })
+                .cloned()
+                .collect();
+            for part in parts {
+                let renamed = format!("{new}{}", &part[old.len()..]);
+                if !self.type_namer.is_taken(&renamed) {
+                    renames.insert(part, self.type_namer.claim(&renamed));
+                }
             }
         }
         renames
@@ -613,5 +652,61 @@ mod tests {
         for (info, expected) in cases {
             assert_eq!(crate_version(info), expected, "{info:?}");
         }
+    }
+
+    #[test]
+    fn shared_types_are_named_after_what_their_places_share() {
+        let named = |names: &[&str]| {
+            shared_name(&names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>())
+        };
+        // What they end with.
+        assert_eq!(
+            named(&[
+                "ReadLimitV2IdOrName",
+                "UpdateLimitV2PatchIdOrName",
+                "DeleteIdOrName"
+            ]),
+            "IdOrName"
+        );
+        // What they begin with, too.
+        assert_eq!(
+            named(&["EventTriggerInputType", "EventTriggerOutputType"]),
+            "EventTriggerType"
+        );
+        assert_eq!(
+            named(&["LimitCreateTagsItem", "LimitUpdateTagsItem"]),
+            "LimitTagsItem"
+        );
+        // A word that says nothing alone: the shortest name.
+        assert_eq!(named(&["DeploymentType", "WorkPoolType"]), "WorkPoolType");
+        assert_eq!(
+            named(&["PauseDeploymentType", "PauseWorkPoolType"]),
+            "PauseType"
+        );
+        assert_eq!(
+            named(&[
+                "EventTriggerInputMatchObjectValue",
+                "ResourceSpecificationValue"
+            ]),
+            "ResourceSpecificationValue"
+        );
+        // Nothing in common: the shortest, the first of the shortest.
+        assert_eq!(named(&["Alpha", "Beta", "Gamma"]), "Beta");
+        assert_eq!(named(&["Same", "Same"]), "Same");
+    }
+
+    #[test]
+    fn composed_names_lose_leading_words_and_reserved_ones_get_a_suffix() {
+        let long = "ReadDeploymentByNameDeploymentsNameFlowNameDeploymentNameGetResponseItem";
+        let short = shortened(long);
+        assert!(short.len() <= MAX_COMPOSED_NAME, "{short}");
+        assert!(
+            long.ends_with(&short) && short.starts_with(char::is_uppercase),
+            "{short}"
+        );
+        assert_eq!(shortened("Short"), "Short");
+        assert_eq!(unreserved("HashMap"), "HashMapSchema");
+        assert_eq!(unreserved("Error"), "ErrorSchema");
+        assert_eq!(unreserved("Pet"), "Pet");
     }
 }

@@ -978,7 +978,8 @@ impl<'a> Object<'a> {
 }
 
 /// What makes two inline schemas the same type: the schema as JSON without what only
-/// documents it (descriptions, examples) or only concerns where it stands (`nullable`).
+/// documents it (titles, descriptions, examples) or only concerns where it stands
+/// (`nullable`, a branch only `null` satisfies).
 fn shape_key(s: &Schema) -> String {
     /// Strips a schema object, and the schemas inside it.
     fn strip(value: &mut serde_json::Value) {
@@ -990,8 +991,18 @@ fn shape_key(s: &Schema) -> String {
                     "examples",
                     "externalDocs",
                     "nullable",
+                    "title",
                 ] {
                     schema.shift_remove(key);
+                }
+                // A branch only `null` satisfies makes the union nullable, not another type.
+                for key in ["anyOf", "oneOf"] {
+                    if let Some(serde_json::Value::Array(branches)) = schema.get_mut(key) {
+                        branches.retain(|b| {
+                            b.get("type").and_then(serde_json::Value::as_str) != Some("null")
+                                && b.get("enum") != Some(&serde_json::json!([null]))
+                        });
+                    }
                 }
                 // An `enum` of strings (or integers) says the type whether `type` does or not.
                 if !schema.contains_key("type") {
@@ -1198,6 +1209,7 @@ fn variant_name(s: &Schema, index: usize, component: &dyn Fn(&str) -> Option<Str
         SchemaKind::Any(any) if any.properties.is_empty() && any.typ.is_some() => {
             by_type(any.typ.as_deref().unwrap_or(""), any.format.as_deref()).to_owned()
         }
+        SchemaKind::Any(any) if *any == openapiv3::AnySchema::default() => "Value".to_owned(),
         _ => format!("Variant{}", index + 1),
     }
 }

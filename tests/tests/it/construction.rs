@@ -5,7 +5,7 @@
 
 use livedesk_tests::fixtures::shared_shapes;
 use serde_json::{Value, json};
-use shared_shapes::types::{IdOrName, LimitCreate, LimitUpdate, TagsItem};
+use shared_shapes::types::{IdOrName, LimitCreate, LimitTagsItem, LimitUpdate};
 
 use crate::support::{json, received, requests, serve};
 
@@ -27,7 +27,7 @@ async fn a_request_type_is_built_from_its_required_fields_and_named_setters() {
         .active(true)
         .slot_decay_per_second(0.5)
         .owner("ops")
-        .tags(vec![TagsItem::Cpu, TagsItem::Io]);
+        .tags(vec![LimitTagsItem::Cpu, LimitTagsItem::Io]);
     let created = client(&server)
         .create_limit(&body)
         .await
@@ -64,7 +64,10 @@ async fn one_shape_written_in_several_places_is_one_type() {
     let id = IdOrName::Uuid(uuid::Uuid::nil());
     let name = IdOrName::Text("uploads".to_owned());
     client
-        .update_limit(&id, &LimitUpdate::default().tags(vec![TagsItem::Memory]))
+        .update_limit(
+            &id,
+            &LimitUpdate::default().tags(vec![LimitTagsItem::Memory]),
+        )
         .await
         .expect("204");
     client.delete_limit(&name).await.expect("204");
@@ -75,7 +78,7 @@ async fn one_shape_written_in_several_places_is_one_type() {
     );
     assert_eq!(sent[1].url.path(), "/limits/uploads");
     // The `tags` items of two bodies: one enum, the same in both.
-    let tags: Vec<TagsItem> = vec![TagsItem::Cpu];
+    let tags: Vec<LimitTagsItem> = vec![LimitTagsItem::Cpu];
     let _ = (
         LimitCreate::new("a", 1).tags(tags.clone()),
         LimitUpdate::default().tags(tags),
