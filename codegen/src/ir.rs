@@ -636,6 +636,26 @@ impl Api {
             .map(|i| &self.types[i])
     }
 
+    /// `ty` as Rust sees it: every alias it names replaced by what it stands for.
+    pub fn without_aliases(&self, ty: &Ty) -> Ty {
+        self.without_aliases_within(ty, 0)
+    }
+
+    fn without_aliases_within(&self, ty: &Ty, depth: usize) -> Ty {
+        let inner = |t: &Ty| Box::new(self.without_aliases_within(t, depth + 1));
+        match ty {
+            Ty::Named(name) if depth < 16 => match self.find_type(name).map(|d| &d.kind) {
+                Some(TypeKind::Alias(aliased)) => self.without_aliases_within(aliased, depth + 1),
+                _ => ty.clone(),
+            },
+            Ty::Option(t) => Ty::Option(inner(t)),
+            Ty::Vec(t) => Ty::Vec(inner(t)),
+            Ty::Map(t) => Ty::Map(inner(t)),
+            Ty::Box(t) => Ty::Box(inner(t)),
+            other => other.clone(),
+        }
+    }
+
     /// Whether some type or field is deprecated: code that names them (the other modules,
     /// examples, tests) allows the lint, since deprecated parts of an API still work.
     pub fn deprecates_types(&self) -> bool {

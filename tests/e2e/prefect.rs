@@ -289,12 +289,16 @@ async fn deployments(client: &Client, flow: &Flow) -> DeploymentResponse {
     let rrule = DeploymentScheduleCreateSchedule::RRuleSchedule(
         RRuleSchedule::new("FREQ=DAILY;INTERVAL=1").timezone("UTC"),
     );
+    let schedules = vec![
+        DeploymentScheduleCreate::new(interval).active(true),
+        DeploymentScheduleCreate::new(cron).active(false),
+        DeploymentScheduleCreate::new(rrule).active(true),
+    ];
+    // Eight of the 24 fields, in one expression.
     let create = DeploymentCreate::new(DEPLOYMENT, flow.id)
-        .schedules(vec![
-            DeploymentScheduleCreate::new(interval).active(true),
-            DeploymentScheduleCreate::new(cron).active(false),
-            DeploymentScheduleCreate::new(rrule).active(true),
-        ])
+        .description("Runs the e2e flow")
+        .version("1.0")
+        .schedules(schedules)
         .enforce_parameter_schema(false)
         .parameters(object(json!({ "x": 1 })))
         .tags(strings(&["t"]));
@@ -307,6 +311,16 @@ async fn deployments(client: &Client, flow: &Flow) -> DeploymentResponse {
     )
     .await;
     assert_eq!(deployment.name, DEPLOYMENT, "deployments.create: name");
+    assert_eq!(
+        deployment.description.as_deref(),
+        Some("Runs the e2e flow"),
+        "deployments.create: description"
+    );
+    assert_eq!(
+        deployment.version.as_deref(),
+        Some("1.0"),
+        "deployments.create: version"
+    );
     assert_eq!(deployment.flow_id, flow.id, "deployments.create: flow_id");
     assert_eq!(
         deployment.parameters,
@@ -942,49 +956,50 @@ async fn task_runs(client: &Client, flow_id: Uuid, other_flow_run: Uuid) {
 // ---------------------------------------------------------------------------------------
 // Automations
 //
-// The request (`-Input`) and response (`-Output`) triggers share `Match`, `MatchRelated`,
-// `Posture`, `Require` and the `type` constants; the actions but run-deployment are the
+// The request (`-Input`) and response (`-Output`) triggers share `EventTriggerInputMatch`,
+// `EventTriggerMatchRelated`, `EventTriggerPosture`, `CompoundTriggerRequire` and the
+// `type` constants; the actions but run-deployment are the
 // same types on both sides, and one action type serves `actions`, `actions_on_trigger`
 // and `actions_on_resolve` of both create and update.
 
 /// A resource specification: `{label: value}` or `{label: [values]}`.
-fn resources(pairs: &[(&str, EventTriggerInputMatchObjectValue)]) -> ResourceSpecification {
+fn resources(pairs: &[(&str, ResourceSpecificationValue)]) -> ResourceSpecification {
     pairs
         .iter()
         .map(|(label, value)| ((*label).to_owned(), value.clone()))
         .collect()
 }
 
-fn one(value: &str) -> EventTriggerInputMatchObjectValue {
-    EventTriggerInputMatchObjectValue::Text(value.to_owned())
+fn one(value: &str) -> ResourceSpecificationValue {
+    ResourceSpecificationValue::Text(value.to_owned())
 }
 
 /// `match`: any flow run.
-fn flow_runs_match() -> Match {
-    Match::ResourceSpecification(resources(&[(
+fn flow_runs_match() -> EventTriggerInputMatch {
+    EventTriggerInputMatch::ResourceSpecification(resources(&[(
         "prefect.resource.id",
         one("prefect.flow-run.*"),
     )]))
 }
 
 /// `match_related`: the flow of the scenario, its name as a list.
-fn flow_related() -> MatchRelated {
-    MatchRelated::ResourceSpecification(resources(&[
+fn flow_related() -> EventTriggerMatchRelated {
+    EventTriggerMatchRelated::ResourceSpecification(resources(&[
         ("prefect.resource.role", one("flow")),
         (
             "prefect.resource.name",
-            EventTriggerInputMatchObjectValue::TextList(strings(&[FLOW])),
+            ResourceSpecificationValue::TextList(strings(&[FLOW])),
         ),
     ]))
 }
 
-fn event_trigger(posture: Posture, expect: &str) -> EventTriggerInput {
+fn event_trigger(posture: EventTriggerPosture, expect: &str) -> EventTriggerInput {
     EventTriggerInput::new(posture).expect(strings(&[expect]))
 }
 
 /// An event trigger on failed flow runs of the flow, and five kinds of action.
 fn event_automation(deployment_id: Uuid) -> AutomationCreate {
-    let trigger = event_trigger(Posture::Reactive, "prefect.flow-run.Failed")
+    let trigger = event_trigger(EventTriggerPosture::Reactive, "prefect.flow-run.Failed")
         .r#match(flow_runs_match())
         .match_related(flow_related())
         .for_each(strings(&["prefect.resource.id"]))
@@ -1009,30 +1024,36 @@ fn event_automation(deployment_id: Uuid) -> AutomationCreate {
             ChangeFlowRunState::new(StateType::Failed).message("auto"),
         ),
     ];
-    AutomationCreate::new("auto-event", Trigger::Event(trigger), actions)
-        .description("reactive event trigger")
-        .enabled(true)
-        .tags(strings(&["e2e"]))
-        .actions_on_trigger(Vec::new())
-        .actions_on_resolve(Vec::new())
+    AutomationCreate::new(
+        "auto-event",
+        AutomationCreateTrigger::Event(trigger),
+        actions,
+    )
+    .description("reactive event trigger")
+    .enabled(true)
+    .tags(strings(&["e2e"]))
+    .actions_on_trigger(Vec::new())
+    .actions_on_resolve(Vec::new())
 }
 
 /// A compound trigger (all of a reactive and a proactive event trigger) and six kinds of
 /// action.
 fn compound_automation(deployment_id: Uuid, other_automation: Uuid) -> AutomationCreate {
-    let completed =
-        event_trigger(Posture::Reactive, "prefect.flow-run.Completed").r#match(flow_runs_match());
-    let not_running = event_trigger(Posture::Proactive, "prefect.flow-run.Running")
-        .r#match(Match::ResourceSpecification(BTreeMap::new()))
+    let completed = event_trigger(EventTriggerPosture::Reactive, "prefect.flow-run.Completed")
+        .r#match(flow_runs_match());
+    let not_running = event_trigger(EventTriggerPosture::Proactive, "prefect.flow-run.Running")
+        .r#match(EventTriggerInputMatch::ResourceSpecification(
+            BTreeMap::new(),
+        ))
         .after(strings(&["prefect.flow-run.Pending"]))
         .within(EventTriggerInputWithin::Text("PT5M".to_owned()));
     let trigger = CompoundTriggerInput::new(
         vec![
-            TriggerInputTriggersItem::Event(completed),
-            TriggerInputTriggersItem::Event(not_running),
+            AutomationCreateTrigger::Event(completed),
+            AutomationCreateTrigger::Event(not_running),
         ],
         TriggerInputWithin::Number(3600.0),
-        Require::Enum(CompoundTriggerInputRequireEnum::All),
+        CompoundTriggerRequire::Enum(CompoundTriggerRequireEnum::All),
     );
     let actions = vec![
         AutomationCreateActionsItem::PauseAutomation(
@@ -1054,27 +1075,31 @@ fn compound_automation(deployment_id: Uuid, other_automation: Uuid) -> Automatio
             ResumeWorkPool::default().source(Source::Inferred),
         ),
     ];
-    AutomationCreate::new("auto-compound", Trigger::Compound(trigger), actions)
+    AutomationCreate::new(
+        "auto-compound",
+        AutomationCreateTrigger::Compound(trigger),
+        actions,
+    )
 }
 
 /// A sequence trigger holding an event trigger and a compound one, disabled, with five
 /// kinds of action and one each on trigger and on resolve.
 fn sequence_automation() -> AutomationCreate {
     let inner = CompoundTriggerInput::new(
-        vec![TriggerInputTriggersItem::Event(event_trigger(
-            Posture::Reactive,
+        vec![AutomationCreateTrigger::Event(event_trigger(
+            EventTriggerPosture::Reactive,
             "prefect.flow-run.Running",
         ))],
         TriggerInputWithin::Number(60.0),
-        Require::Integer(1),
+        CompoundTriggerRequire::Integer(1),
     );
     let trigger = SequenceTriggerInput::new(
         vec![
-            TriggerInputTriggersItem::Event(event_trigger(
-                Posture::Reactive,
+            AutomationCreateTrigger::Event(event_trigger(
+                EventTriggerPosture::Reactive,
                 "prefect.flow-run.Pending",
             )),
-            TriggerInputTriggersItem::Compound(inner),
+            AutomationCreateTrigger::Compound(inner),
         ],
         TriggerInputWithin::Text("PT1H".to_owned()),
     );
@@ -1091,14 +1116,18 @@ fn sequence_automation() -> AutomationCreate {
             ResumeWorkQueue::default().source(Source::Inferred),
         ),
     ];
-    AutomationCreate::new("auto-sequence", Trigger::Sequence(trigger), actions)
-        .enabled(false)
-        .actions_on_trigger(vec![AutomationCreateActionsItem::DoNothing(
-            DoNothing::default(),
-        )])
-        .actions_on_resolve(vec![AutomationCreateActionsItem::ResumeAutomation(
-            ResumeAutomation::default().source(Source::Inferred),
-        )])
+    AutomationCreate::new(
+        "auto-sequence",
+        AutomationCreateTrigger::Sequence(trigger),
+        actions,
+    )
+    .enabled(false)
+    .actions_on_trigger(vec![AutomationCreateActionsItem::DoNothing(
+        DoNothing::default(),
+    )])
+    .actions_on_resolve(vec![AutomationCreateActionsItem::ResumeAutomation(
+        ResumeAutomation::default().source(Source::Inferred),
+    )])
 }
 
 async fn automations(client: &Client, deployment_id: Uuid) {
@@ -1211,71 +1240,37 @@ fn trigger_id(trigger: &AutomationTrigger) -> Option<Uuid> {
     }
 }
 
-// The top-level trigger (`AutomationTrigger`, `Trigger`) and the nested ones
-// (`TriggerOutputTriggersItem`, `TriggerInputTriggersItem`) are the same unions under two
-// names each, so each function below comes in two forms.
-
 /// Clears the ids of a trigger and of the triggers it holds.
 fn forget_trigger_ids(trigger: &mut AutomationTrigger) {
     match trigger {
         AutomationTrigger::Event(event) => event.id = None,
         AutomationTrigger::Compound(compound) => {
             compound.id = None;
-            forget_nested_ids(&mut compound.triggers);
+            compound.triggers.iter_mut().for_each(forget_trigger_ids);
         }
         AutomationTrigger::Sequence(sequence) => {
             sequence.id = None;
-            forget_nested_ids(&mut sequence.triggers);
+            sequence.triggers.iter_mut().for_each(forget_trigger_ids);
         }
         other => panic!("trigger decoded as {other:?}"),
-    }
-}
-
-fn forget_nested_ids(triggers: &mut [TriggerOutputTriggersItem]) {
-    for trigger in triggers {
-        match trigger {
-            TriggerOutputTriggersItem::Event(event) => event.id = None,
-            TriggerOutputTriggersItem::Compound(compound) => {
-                compound.id = None;
-                forget_nested_ids(&mut compound.triggers);
-            }
-            TriggerOutputTriggersItem::Sequence(sequence) => {
-                sequence.id = None;
-                forget_nested_ids(&mut sequence.triggers);
-            }
-            other => panic!("nested trigger decoded as {other:?}"),
-        }
     }
 }
 
 // The read (`-Output`) trigger as the update (`-Input`) one: only `within` differs, a
-// number of seconds on the way out and seconds or an ISO 8601 duration on the way in.
+// number of seconds on the way out and seconds or an ISO 8601 duration on the way in. A
+// trigger and the triggers it holds are of the same type, read and written alike.
 
-fn trigger_input(trigger: &AutomationTrigger) -> Trigger {
+fn trigger_input(trigger: &AutomationTrigger) -> AutomationCreateTrigger {
     match trigger {
-        AutomationTrigger::Event(event) => Trigger::Event(event_input(event)),
-        AutomationTrigger::Compound(compound) => Trigger::Compound(compound_input(compound)),
-        AutomationTrigger::Sequence(sequence) => Trigger::Sequence(sequence_input(sequence)),
+        AutomationTrigger::Event(event) => AutomationCreateTrigger::Event(event_input(event)),
+        AutomationTrigger::Compound(compound) => {
+            AutomationCreateTrigger::Compound(compound_input(compound))
+        }
+        AutomationTrigger::Sequence(sequence) => {
+            AutomationCreateTrigger::Sequence(sequence_input(sequence))
+        }
         other => panic!("trigger decoded as {other:?}"),
     }
-}
-
-fn nested_input(triggers: &[TriggerOutputTriggersItem]) -> Vec<TriggerInputTriggersItem> {
-    triggers
-        .iter()
-        .map(|trigger| match trigger {
-            TriggerOutputTriggersItem::Event(event) => {
-                TriggerInputTriggersItem::Event(event_input(event))
-            }
-            TriggerOutputTriggersItem::Compound(compound) => {
-                TriggerInputTriggersItem::Compound(compound_input(compound))
-            }
-            TriggerOutputTriggersItem::Sequence(sequence) => {
-                TriggerInputTriggersItem::Sequence(sequence_input(sequence))
-            }
-            other => panic!("nested trigger decoded as {other:?}"),
-        })
-        .collect()
 }
 
 fn event_input(event: &EventTriggerOutput) -> EventTriggerInput {
@@ -1297,7 +1292,7 @@ fn compound_input(compound: &CompoundTriggerOutput) -> CompoundTriggerInput {
     CompoundTriggerInput {
         r#type: compound.r#type,
         id: compound.id,
-        triggers: nested_input(&compound.triggers),
+        triggers: compound.triggers.iter().map(trigger_input).collect(),
         within: compound.within.map(TriggerInputWithin::Number),
         require: compound.require.clone(),
     }
@@ -1307,7 +1302,7 @@ fn sequence_input(sequence: &SequenceTriggerOutput) -> SequenceTriggerInput {
     SequenceTriggerInput {
         r#type: sequence.r#type,
         id: sequence.id,
-        triggers: nested_input(&sequence.triggers),
+        triggers: sequence.triggers.iter().map(trigger_input).collect(),
         within: sequence.within.map(TriggerInputWithin::Number),
     }
 }
@@ -1352,11 +1347,15 @@ fn action_input(action: &AutomationActionsItem) -> AutomationCreateActionsItem {
 // (`after: []`, `for_each: []`, `threshold: 1`, `schedule_after: 0.0`, `within` in
 // seconds, ids and timestamps), each trigger and action as the variant its tag names.
 
-fn event_output(posture: Posture, expect: &str) -> EventTriggerOutput {
+fn event_output(posture: EventTriggerPosture, expect: &str) -> EventTriggerOutput {
     EventTriggerOutput::new(posture)
-        .r#type(EventTriggerInputType::Event)
-        .r#match(Match::ResourceSpecification(BTreeMap::new()))
-        .match_related(MatchRelated::ResourceSpecification(BTreeMap::new()))
+        .r#type(EventTriggerType::Event)
+        .r#match(EventTriggerInputMatch::ResourceSpecification(
+            BTreeMap::new(),
+        ))
+        .match_related(EventTriggerMatchRelated::ResourceSpecification(
+            BTreeMap::new(),
+        ))
         .after(Vec::new())
         .expect(strings(&[expect]))
         .for_each(Vec::new())
@@ -1399,7 +1398,7 @@ fn check_common(step: &str, automation: &Automation) {
 
 fn check_event_automation(step: &str, automation: &Automation, deployment_id: Uuid) {
     check_common(step, automation);
-    let trigger = event_output(Posture::Reactive, "prefect.flow-run.Failed")
+    let trigger = event_output(EventTriggerPosture::Reactive, "prefect.flow-run.Failed")
         .r#match(flow_runs_match())
         .match_related(flow_related())
         .for_each(strings(&["prefect.resource.id"]));
@@ -1407,7 +1406,7 @@ fn check_event_automation(step: &str, automation: &Automation, deployment_id: Uu
         AutomationActionsItem::DoNothing(DoNothing::default().r#type(DoNothingType::DoNothing)),
         AutomationActionsItem::RunDeployment(
             RunDeploymentOutput::default()
-                .r#type(RunDeploymentInputType::RunDeployment)
+                .r#type(RunDeploymentType::RunDeployment)
                 .source(Source::Selected)
                 .deployment_id(deployment_id)
                 .parameters(object(json!({ "x": 2 })))
@@ -1449,21 +1448,21 @@ fn check_compound_automation(
     other_automation: Uuid,
 ) {
     check_common(step, automation);
-    let completed =
-        event_output(Posture::Reactive, "prefect.flow-run.Completed").r#match(flow_runs_match());
-    let not_running = event_output(Posture::Proactive, "prefect.flow-run.Running")
+    let completed = event_output(EventTriggerPosture::Reactive, "prefect.flow-run.Completed")
+        .r#match(flow_runs_match());
+    let not_running = event_output(EventTriggerPosture::Proactive, "prefect.flow-run.Running")
         .after(strings(&["prefect.flow-run.Pending"]))
         // "PT5M" comes back in seconds.
         .within(300.0);
     let trigger = CompoundTriggerOutput::new(
         vec![
-            TriggerOutputTriggersItem::Event(completed),
-            TriggerOutputTriggersItem::Event(not_running),
+            AutomationTrigger::Event(completed),
+            AutomationTrigger::Event(not_running),
         ],
         3600.0,
-        Require::Enum(CompoundTriggerInputRequireEnum::All),
+        CompoundTriggerRequire::Enum(CompoundTriggerRequireEnum::All),
     )
-    .r#type(Type::Compound);
+    .r#type(CompoundTriggerType::Compound);
     let actions = vec![
         AutomationActionsItem::PauseAutomation(
             PauseAutomation::default()
@@ -1508,26 +1507,26 @@ fn check_compound_automation(
 fn check_sequence_automation(step: &str, automation: &Automation) {
     check_common(step, automation);
     let inner = CompoundTriggerOutput::new(
-        vec![TriggerOutputTriggersItem::Event(event_output(
-            Posture::Reactive,
+        vec![AutomationTrigger::Event(event_output(
+            EventTriggerPosture::Reactive,
             "prefect.flow-run.Running",
         ))],
         60.0,
-        Require::Integer(1),
+        CompoundTriggerRequire::Integer(1),
     )
-    .r#type(Type::Compound);
+    .r#type(CompoundTriggerType::Compound);
     let trigger = SequenceTriggerOutput::new(
         vec![
-            TriggerOutputTriggersItem::Event(event_output(
-                Posture::Reactive,
+            AutomationTrigger::Event(event_output(
+                EventTriggerPosture::Reactive,
                 "prefect.flow-run.Pending",
             )),
-            TriggerOutputTriggersItem::Compound(inner),
+            AutomationTrigger::Compound(inner),
         ],
         // "PT1H" comes back in seconds.
         3600.0,
     )
-    .r#type(SequenceTriggerInputType::Sequence);
+    .r#type(SequenceTriggerType::Sequence);
     let actions = vec![
         AutomationActionsItem::SendNotification(
             SendNotification::new(NOTIFICATION_BLOCK, "b {{ flow_run.name }}")

@@ -536,10 +536,17 @@ fn union(api: &ir::Api, name: &proc_macro2::Ident, u: &ir::Union) -> TokenStream
             )
         }
     };
-    // A value of a variant's type is that variant, where no other variant has the type.
-    let conversions = u.variants.iter().filter_map(|v| {
-        let same = u.variants.iter().filter(|other| other.ty == v.ty).count();
-        (same == 1).then(|| {
+    // A value of a variant's type is that variant, where no other variant has the type (as
+    // Rust sees it, through aliases) and the type is not the union itself.
+    let rust_types: Vec<ir::Ty> = u
+        .variants
+        .iter()
+        .map(|v| api.without_aliases(&v.ty))
+        .collect();
+    let conversions = u.variants.iter().zip(&rust_types).filter_map(|(v, ty)| {
+        let same = rust_types.iter().filter(|other| *other == ty).count();
+        let itself = *ty == ir::Ty::Named(name.to_string());
+        (same == 1 && !itself).then(|| {
             let variant = ident(&v.rust_name);
             let ty = ty_tokens(&v.ty, Scope::Types);
             quote! {

@@ -131,7 +131,19 @@ fn shared_name(names: &[String]) -> String {
     let suffix = common(&|words, n| words.len() - 1 - n);
     // The prefix stops where the suffix starts in the shortest name.
     let prefix = common(&|_, n| n).min(shortest - suffix);
-    let name = [&first[..prefix], &first[first.len() - suffix..]]
+    // A suffix that is only a word the generator adds (`Item`) keeps the words every
+    // differing middle has too (`Actions` of `CreateActions`, `UpdateActionsOnTrigger`).
+    let generic_end = suffix == 1 && GENERIC_WORDS.contains(&first[first.len() - 1]);
+    let middle: Vec<&str> = if generic_end {
+        split
+            .iter()
+            .map(|words| words[prefix..words.len() - suffix].to_vec())
+            .reduce(|kept, words| common_subsequence(&kept, &words))
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let name = [&first[..prefix], &middle, &first[first.len() - suffix..]]
         .concat()
         .concat();
     if suffix > 0 && !GENERIC_WORDS.contains(&name.as_str()) {
@@ -142,6 +154,34 @@ fn shared_name(names: &[String]) -> String {
         .min_by_key(|n| n.len())
         .cloned()
         .unwrap_or_default()
+}
+
+/// The longest run of words both `a` and `b` have in this order, not necessarily
+/// together.
+fn common_subsequence<'w>(a: &[&'w str], b: &[&'w str]) -> Vec<&'w str> {
+    let mut lengths = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lengths[i][j] = if a[i] == b[j] {
+                lengths[i + 1][j + 1] + 1
+            } else {
+                lengths[i + 1][j].max(lengths[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut kept) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        if a[i] == b[j] {
+            kept.push(a[i]);
+            i += 1;
+            j += 1;
+        } else if lengths[i + 1][j] >= lengths[i][j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    kept
 }
 
 /// The words of an `UpperCamelCase` name, each starting at a capital letter.
@@ -676,6 +716,15 @@ mod tests {
         assert_eq!(
             named(&["LimitCreateTagsItem", "LimitUpdateTagsItem"]),
             "LimitTagsItem"
+        );
+        // A generic end keeps what every middle has.
+        assert_eq!(
+            named(&[
+                "AutomationCreateActionsItem",
+                "AutomationCreateActionsOnTriggerItem",
+                "AutomationUpdateActionsOnResolveItem"
+            ]),
+            "AutomationActionsItem"
         );
         // A word that says nothing alone: the shortest name.
         assert_eq!(named(&["DeploymentType", "WorkPoolType"]), "WorkPoolType");
