@@ -356,6 +356,7 @@ fn enumeration(name: &proc_macro2::Ident, e: &ir::Enum, unknown: &str) -> TokenS
             quote!(write!(f, "{}", self.as_i64())),
         ),
     };
+    let traits = value_traits(name, &display, &serialize, &deserialize);
     quote! {
         #[derive(Clone, Debug, #derive_default PartialEq, Eq, Hash)]
         #[non_exhaustive]
@@ -385,23 +386,7 @@ fn enumeration(name: &proc_macro2::Ident, e: &ir::Enum, unknown: &str) -> TokenS
             }
         }
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                #display
-            }
-        }
-
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                #serialize
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #deserialize
-            }
-        }
+        #traits
     }
 }
 
@@ -447,6 +432,7 @@ fn constant(name: &proc_macro2::Ident, e: &ir::Enum) -> TokenStream {
             quote!(runtime::deserialize_listed_integer(deserializer, &[#(#listed),*])),
         ),
     };
+    let traits = value_traits(name, &display, &serialize, &deserialize);
     quote! {
         ///
         /// A constant: any other value is not one of this type.
@@ -464,6 +450,19 @@ fn constant(name: &proc_macro2::Ident, e: &ir::Enum) -> TokenStream {
             }
         }
 
+        #traits
+    }
+}
+
+/// The `Display`, `Serialize` and `Deserialize` impls of an enum of values, from their
+/// bodies.
+fn value_traits(
+    name: &proc_macro2::Ident,
+    display: &TokenStream,
+    serialize: &TokenStream,
+    deserialize: &TokenStream,
+) -> TokenStream {
+    quote! {
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 #display
