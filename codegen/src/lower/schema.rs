@@ -220,7 +220,7 @@ impl<'a> Lowerer<'a> {
                 );
                 let ty = if needs_name {
                     // One type per shape: the same schema elsewhere is the same type.
-                    let key = shape_key(s);
+                    let key = shape_key(s, at);
                     if let Some(shared) = self.shapes.get_mut(&key) {
                         shared.hints.push(hint.to_owned());
                         Ty::Named(shared.name.clone())
@@ -980,7 +980,7 @@ impl<'a> Object<'a> {
 /// What makes two inline schemas the same type: the schema as JSON without what only
 /// documents it (titles, descriptions, examples) or only concerns where it stands
 /// (`nullable`, a branch only `null` satisfies).
-fn shape_key(s: &Schema) -> String {
+fn shape_key(s: &Schema, at: &Pointer) -> String {
     /// Strips a schema object, and the schemas inside it.
     fn strip(value: &mut serde_json::Value) {
         match value {
@@ -1045,9 +1045,14 @@ fn shape_key(s: &Schema) -> String {
             _ => {}
         }
     }
-    let mut value = serde_json::to_value(s).unwrap_or_default();
-    strip(&mut value);
-    sorted(&value).to_string()
+    match serde_json::to_value(s) {
+        Ok(mut value) => {
+            strip(&mut value);
+            sorted(&value).to_string()
+        }
+        // Not comparable: a shape of its own.
+        Err(_) => format!("#{at}"),
+    }
 }
 
 /// `value` with the members of every object in name order: the order a document writes
