@@ -983,7 +983,9 @@ pub mod types {
     }
     /// Embedding
     ///
-    /// Read as the variant the value fits best: see the crate's documentation.
+    /// Read as the variant the value fits best: of those whose constants, required
+    /// properties and types it does not contradict, the one declaring the most of
+    /// its properties, the narrowest, the first.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]
@@ -1146,7 +1148,9 @@ pub mod types {
     }
     /// Input
     ///
-    /// Read as the variant the value fits best: see the crate's documentation.
+    /// Read as the variant the value fits best: of those whose constants, required
+    /// properties and types it does not contradict, the one declaring the most of
+    /// its properties, the narrowest, the first.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]
@@ -1190,7 +1194,9 @@ pub mod types {
     }
     /// The `InputListItem` type.
     ///
-    /// Read as the variant the value fits best: see the crate's documentation.
+    /// Read as the variant the value fits best: of those whose constants, required
+    /// properties and types it does not contradict, the one declaring the most of
+    /// its properties, the narrowest, the first.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]
@@ -1825,7 +1831,9 @@ pub mod types {
     }
     /// Input
     ///
-    /// Read as the variant the value fits best: see the crate's documentation.
+    /// Read as the variant the value fits best: of those whose constants, required
+    /// properties and types it does not contradict, the one declaring the most of
+    /// its properties, the narrowest, the first.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]
@@ -2258,7 +2266,9 @@ pub mod types {
     }
     /// The `ValidationErrorLocItem` type.
     ///
-    /// Read as the variant the value fits best: see the crate's documentation.
+    /// Read as the variant the value fits best: of those whose constants, required
+    /// properties and types it does not contradict, the one declaring the most of
+    /// its properties, the narrowest, the first.
     #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]

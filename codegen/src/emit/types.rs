@@ -575,7 +575,9 @@ fn union_definition(
             let decode = best_fit();
             quote! {
                 ///
-                /// Read as the variant the value fits best: see the crate's documentation.
+                /// Read as the variant the value fits best: of those whose constants, required
+                /// properties and types it does not contradict, the one declaring the most of
+                /// its properties, the narrowest, the first.
                 #[derive(Clone, Debug, PartialEq, Serialize)]
                 #[serde(untagged)]
                 #[non_exhaustive]
