@@ -656,6 +656,15 @@ impl Api {
         }
     }
 
+    /// Whether `ty` is a constant: a generated enum of one allowed value, with no variant
+    /// for others.
+    pub fn is_constant(&self, ty: &Ty) -> bool {
+        matches!(ty, Ty::Named(name) if matches!(
+            self.find_type(name).map(|t| &t.kind),
+            Some(TypeKind::Enum(e)) if e.unknown_variant.is_none()
+        ))
+    }
+
     /// Whether some type or field is deprecated: code that names them (the other modules,
     /// examples, tests) allows the lint, since deprecated parts of an API still work.
     pub fn deprecates_types(&self) -> bool {

@@ -87,6 +87,16 @@ pub fn losses(api: &Api, ty: &Ty, received: &Value, reencoded: &Value) -> Vec<Lo
     out
 }
 
+/// The type of the 2xx JSON body a report line (see [`reported_losses`]) speaks of: its
+/// `operation`'s for its `status`.
+pub fn reported_type<'a>(api: &'a Api, line: &Value) -> Option<&'a Ty> {
+    let id = line["operation"].as_str()?;
+    let status = line["status"]
+        .as_u64()
+        .and_then(|s| u16::try_from(s).ok())?;
+    response_type(api, id, status)
+}
+
 /// What a call's report line says was lost, in words. The line is what conformance
 /// programs print per call: `operation` (its id), `status`, `received` (the JSON body, when
 /// it differs from `reencoded`), `reencoded` (what the decoded body encodes to) and
@@ -105,14 +115,8 @@ pub fn reported_losses(api: &Api, line: &Value) -> Vec<String> {
             )
         })
         .collect();
-    let ty = line["operation"].as_str().and_then(|id| {
-        let status = line["status"]
-            .as_u64()
-            .and_then(|s| u16::try_from(s).ok())?;
-        response_type(api, id, status)
-    });
     if let (Some(ty), false, Some(reencoded)) = (
-        ty,
+        reported_type(api, line),
         line["received"].is_null(),
         line.get("reencoded").filter(|v| !v.is_null()),
     ) {

@@ -512,11 +512,7 @@ fn mock_limit(api: &crate::ir::Api, line: &Value, mode: &str) -> Option<String> 
             "Prism's dynamic responses ignore the range of the integer format the client reads as `{ty}`"
         ));
     }
-    let id = line["operation"].as_str()?;
-    let status = line["status"]
-        .as_u64()
-        .and_then(|s| u16::try_from(s).ok())?;
-    let ty = crate::lossless::response_type(api, id, status)?;
+    let ty = crate::lossless::reported_type(api, line)?;
     let name = recursion_at(api, ty, line["at"].as_str()?)?;
     Some(format!(
         "Prism's response nests the recursive type `{name}` in itself and ends in a value its schema does not allow"

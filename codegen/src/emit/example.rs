@@ -393,15 +393,11 @@ fn required_arguments(
     if !s.flattened.is_empty() {
         return None;
     }
-    let constant = |ty: &Ty| {
-        matches!(ty, Ty::Named(n) if matches!(
-            api.find_type(n).map(|t| &t.kind),
-            Some(TypeKind::Enum(e)) if e.unknown_variant.is_none()
-        ))
-    };
     s.fields
         .iter()
-        .filter(|f| matches!(f.repr, FieldRepr::Plain | FieldRepr::Nullable) && !constant(&f.ty))
+        .filter(|f| {
+            matches!(f.repr, FieldRepr::Plain | FieldRepr::Nullable) && !api.is_constant(&f.ty)
+        })
         .map(|f| {
             let given = example
                 .and_then(|e| e.get(&f.wire_name))

@@ -135,20 +135,13 @@ fn structure(api: &ir::Api, name: &proc_macro2::Ident, s: &ir::Struct) -> TokenS
 /// which takes the value and gives the struct back, so that one chained expression sets
 /// any of them. A required constant needs no argument: it has one value.
 fn construction(api: &ir::Api, name: &proc_macro2::Ident, s: &ir::Struct) -> TokenStream {
-    let constant = |ty: &ir::Ty| match ty {
-        ir::Ty::Named(n) => matches!(
-            api.find_type(n).map(|t| &t.kind),
-            Some(TypeKind::Enum(e)) if e.unknown_variant.is_none()
-        ),
-        _ => false,
-    };
     let constructor = (!s.derive_default).then(|| {
         let mut params = Vec::new();
         let mut values = Vec::new();
         for f in &s.fields {
             let field = ident(&f.rust_name);
             match f.repr {
-                FieldRepr::Plain if constant(&f.ty) => {
+                FieldRepr::Plain if api.is_constant(&f.ty) => {
                     values.push(quote!(#field: Default::default(),));
                 }
                 FieldRepr::Plain | FieldRepr::Nullable => {

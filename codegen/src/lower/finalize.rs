@@ -48,12 +48,6 @@ pub(crate) fn finalize(api: &mut ir::Api) -> Vec<Diagnostic> {
         }
     }
     // A required constant has its one value as its default.
-    let constant = |ty: &Ty| match ty {
-        Ty::Named(name) => index.get(name).is_some_and(
-            |&t| matches!(&api.types[t].kind, TypeKind::Enum(e) if e.unknown_variant.is_none()),
-        ),
-        _ => false,
-    };
     let defaults: Vec<bool> = api
         .types
         .iter()
@@ -62,7 +56,7 @@ pub(crate) fn finalize(api: &mut ir::Api) -> Vec<Diagnostic> {
                 s.flattened.is_empty()
                     && s.fields.iter().all(|f| match f.repr {
                         FieldRepr::Optional | FieldRepr::Patch => true,
-                        FieldRepr::Plain => constant(&f.ty),
+                        FieldRepr::Plain => api.is_constant(&f.ty),
                         FieldRepr::Nullable => false,
                     })
             }
