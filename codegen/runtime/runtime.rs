@@ -38,6 +38,8 @@ pub enum Error<E = serde_json::Value> {
     Decode(Box<DecodeError>),
     /// A [`Hook`] stopped the request.
     Hook(Box<dyn std::error::Error + Send + Sync>),
+    /// The response body is longer than the client (or the request) reads into memory.
+    TooLarge(TooLarge),
 }
 
 impl<E> Error<E> {
@@ -46,6 +48,7 @@ impl<E> Error<E> {
         match self {
             Error::Status(response) => Some(response.status),
             Error::Decode(error) => Some(error.status),
+            Error::TooLarge(error) => Some(error.status),
             Error::InvalidRequest(_) | Error::Timeout(_) | Error::Transport(_) | Error::Hook(_) => {
                 None
             }
@@ -74,6 +77,7 @@ impl<E> fmt::Display for Error<E> {
             }
             Error::Decode(error) => fmt::Display::fmt(error, f),
             Error::Hook(error) => write!(f, "stopped by a hook: {error}"),
+            Error::TooLarge(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -84,7 +88,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             Error::Timeout(error) | Error::Transport(error) => Some(error),
             Error::Decode(error) => Some(&error.source),
             Error::Hook(error) => Some(error.as_ref()),
-            Error::InvalidRequest(_) | Error::Status(_) => None,
+            Error::InvalidRequest(_) | Error::Status(_) | Error::TooLarge(_) => None,
         }
     }
 }
@@ -158,6 +162,49 @@ impl fmt::Display for DecodeError {
             write!(f, "; the body starts with: {}", self.excerpt)?;
         }
         Ok(())
+    }
+}
+
+/// A response body longer than the limit on what is read into memory: the client
+/// builder's `body_limit`, or a request's own [`Request::body_limit`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TooLarge {
+    status: StatusCode,
+    limit: usize,
+    length: Option<u64>,
+}
+
+impl TooLarge {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The limit, in bytes.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// The body's length, when the server announced it in `Content-Length`.
+    pub fn length(&self) -> Option<u64> {
+        self.length
+    }
+}
+
+impl fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.length {
+            Some(length) => write!(
+                f,
+                "the {} response body is {length} bytes, over the limit of {} bytes",
+                self.status, self.limit
+            ),
+            None => write!(
+                f,
+                "the {} response body is longer than the limit of {} bytes",
+                self.status, self.limit
+            ),
+        }
     }
 }
 
@@ -265,6 +312,11 @@ pub(crate) struct Core {
     pub(crate) credentials: Vec<Option<Arc<dyn Authorize>>>,
     pub(crate) hooks: Vec<Arc<dyn Hook>>,
     pub(crate) retry: Option<Retry>,
+    /// How long a request whose response is read whole may take, body included; `None`
+    /// when the HTTP client was given, with its own timeouts.
+    pub(crate) timeout: Option<std::time::Duration>,
+    /// The longest response body read into memory, in bytes.
+    pub(crate) body_limit: usize,
 }
 
 impl fmt::Debug for Core {
@@ -274,6 +326,8 @@ impl fmt::Debug for Core {
             .field("credentials", &self.credentials)
             .field("hooks", &self.hooks.len())
             .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("body_limit", &self.body_limit)
             .finish_non_exhaustive()
     }
 }
@@ -317,6 +371,10 @@ pub trait Operation: Send + Sized {
     /// `http` builds multipart bodies.
     #[doc(hidden)]
     fn request(&self, base_url: &str, http: &reqwest::Client) -> Built<Self>;
+    /// Whether a successful response's body is handed over unread, as a stream, rather
+    /// than read whole before decoding.
+    #[doc(hidden)]
+    const STREAMS: bool = false;
     /// Decodes a successful response.
     #[doc(hidden)]
     fn decode(response: Received) -> Decoded<Self>;
@@ -349,6 +407,7 @@ struct RequestOptions {
     invalid_header: Option<String>,
     timeout: Option<std::time::Duration>,
     retry: Option<Retry>,
+    body_limit: Option<usize>,
 }
 
 /// A request to `operation` through the client `core`.
@@ -384,7 +443,7 @@ impl<Op: Operation> Request<'_, Op> {
     }
 
     /// How long this request may take, response body included, instead of the client's
-    /// timeout.
+    /// timeout. A response that streams has no such deadline unless this sets one.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
         self
@@ -392,9 +451,17 @@ impl<Op: Operation> Request<'_, Op> {
 
     /// Retries this request as `retry` says, instead of as the client does. Retries of
     /// methods that are not idempotent (`POST`, `PATCH`) after the request may have arrived
-    /// happen only when `retry` allows them ([`Retry::non_idempotent`]).
+    /// happen only when `retry` allows them ([`Retry::non_idempotent`]). A request whose
+    /// body streams is never sent twice.
     pub fn retry(mut self, retry: Retry) -> Self {
         self.options.retry = Some(retry);
+        self
+    }
+
+    /// Reads at most `bytes` of a JSON or text response body into memory, instead of the
+    /// client's limit; a longer body fails with [`Error::TooLarge`].
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.options.body_limit = Some(bytes);
         self
     }
 
@@ -405,27 +472,50 @@ impl<Op: Operation> Request<'_, Op> {
 
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Response<Op::Success>, Error<Op::Error>> {
-        let Request {
-            core,
-            operation,
-            options,
-        } = self;
-        let mut request = operation.request(&core.base_url, &core.http)?;
-        if let Some(problem) = options.invalid_header {
-            return Err(Error::InvalidRequest(problem));
-        }
-        for (name, value) in &options.headers {
-            request.headers_mut().insert(name, value.clone());
-        }
-        if let Some(timeout) = options.timeout {
-            *request.timeout_mut() = Some(timeout);
-        }
-        apply_credentials(core, &mut request, Op::SECURITY)?;
-        let retry = options.retry.as_ref().or(core.retry.as_ref());
-        let response = dispatch(core, request, Op::INFO, retry).await?;
-        let received = receive(response, Op::decode_error).await?;
-        Op::decode(received)
+        let request = prepare(self.core, &self.operation, &self.options, None);
+        deliver::<Op>(self.core, request, &self.options).await
     }
+}
+
+/// The HTTP request for `operation` with `options`, to `url` instead of its own when one
+/// is given (the next page a response links to).
+fn prepare<Op: Operation>(
+    core: &Core,
+    operation: &Op,
+    options: &RequestOptions,
+    url: Option<reqwest::Url>,
+) -> Built<Op> {
+    let mut request = operation.request(&core.base_url, &core.http)?;
+    if let Some(problem) = &options.invalid_header {
+        return Err(Error::InvalidRequest(problem.clone()));
+    }
+    if let Some(url) = url {
+        *request.url_mut() = url;
+    }
+    for (name, value) in &options.headers {
+        request.headers_mut().insert(name, value.clone());
+    }
+    // A body read whole has the client's deadline; a stream only the one asked for.
+    let deadline = if Op::STREAMS { None } else { core.timeout };
+    if let Some(timeout) = options.timeout.or(deadline) {
+        *request.timeout_mut() = Some(timeout);
+    }
+    apply_credentials(core, &mut request, Op::SECURITY)?;
+    Ok(request)
+}
+
+/// Sends a prepared request and decodes the response.
+async fn deliver<Op: Operation>(
+    core: &Core,
+    request: Built<Op>,
+    options: &RequestOptions,
+) -> Result<Response<Op::Success>, Error<Op::Error>> {
+    let request = request?;
+    let retry = options.retry.as_ref().or(core.retry.as_ref());
+    let response = dispatch(core, request, Op::INFO, retry).await?;
+    let limit = options.body_limit.unwrap_or(core.body_limit);
+    let received = receive(response, Op::STREAMS, limit, Op::decode_error).await?;
+    Op::decode(received)
 }
 
 impl<'a, Op: Operation + 'a> std::future::IntoFuture for Request<'a, Op> {
@@ -1140,26 +1230,37 @@ pub(crate) fn raw_body(request: &mut reqwest::Request, content_type: &'static st
     *request.body_mut() = Some(body.into());
 }
 
-/// A file to upload in a `multipart/form-data` body: its bytes, and the file name and
-/// content type its part is sent with.
+/// A file to upload in a `multipart/form-data` body: its contents (bytes, a file read as
+/// it is sent, or a stream: see [`Body`]), and the file name and content type its part
+/// is sent with.
 ///
 /// Without a file name the part is named after the property; without a content type it
 /// is sent with the one the spec gives for the property, or `application/octet-stream`.
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct File {
-    contents: Vec<u8>,
+    contents: Body,
     name: Option<String>,
     media_type: Option<String>,
 }
 
 impl File {
-    /// A file with these bytes.
-    pub fn new(contents: impl Into<Vec<u8>>) -> Self {
+    /// A file with these contents: bytes, or a [`Body`] read from a file or a stream.
+    pub fn new(contents: impl Into<Body>) -> Self {
         File {
             contents: contents.into(),
             name: None,
             media_type: None,
         }
+    }
+
+    /// The file at `path`, read as it is sent, named after its last component.
+    pub async fn open(path: impl AsRef<std::path::Path>) -> std::io::Result<Self> {
+        let path = path.as_ref();
+        let file = File::new(Body::open(path).await?);
+        Ok(match path.file_name() {
+            Some(name) => file.with_file_name(name.to_string_lossy()),
+            None => file,
+        })
     }
 
     /// Sends the file under this name (the `filename` of its part).
@@ -1174,9 +1275,9 @@ impl File {
         self
     }
 
-    /// The file's bytes.
-    pub fn contents(&self) -> &[u8] {
-        &self.contents
+    /// The file's bytes, when it was made from bytes rather than a file or a stream.
+    pub fn contents(&self) -> Option<&[u8]> {
+        self.contents.as_bytes()
     }
 
     /// The file name it is sent under, if one is set.
@@ -1196,19 +1297,30 @@ impl From<Vec<u8>> for File {
     }
 }
 
+impl From<Body> for File {
+    fn from(contents: Body) -> Self {
+        File::new(contents)
+    }
+}
+
 impl fmt::Debug for File {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("File")
             .field("file_name", &self.name)
             .field("content_type", &self.media_type)
-            .field("len", &self.contents.len())
+            .field("contents", &self.contents)
             .finish()
     }
 }
 
 impl serde::Serialize for File {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serde::Serialize::serialize(&self.contents, serializer)
+        match self.contents.as_bytes() {
+            Some(held) => serde::Serialize::serialize(held, serializer),
+            None => Err(serde::ser::Error::custom(
+                "a file read as it is sent cannot be serialized",
+            )),
+        }
     }
 }
 
@@ -1255,7 +1367,15 @@ pub(crate) fn multipart_file<E>(
     content_type: &str,
 ) -> Result<reqwest::multipart::Form, Error<E>> {
     let media = file.media_type.as_deref().unwrap_or(content_type);
-    let part = reqwest::multipart::Part::bytes(file.contents.clone())
+    let (sent, length) = body_to_send(&file.contents)
+        .map_err(|problem| Error::InvalidRequest(format!("part `{name}`: {problem}")))?;
+    let part = match (file.contents.length(), length) {
+        (_, Some(length)) | (Some(length), None) => {
+            reqwest::multipart::Part::stream_with_length(sent, length)
+        }
+        (None, None) => reqwest::multipart::Part::stream(sent),
+    };
+    let part = part
         .file_name(file.name.clone().unwrap_or_else(|| name.to_owned()))
         .mime_str(media)
         .map_err(|_| {
@@ -1278,28 +1398,74 @@ pub(crate) fn multipart_body<E>(
         .map_err(|error| Error::InvalidRequest(format!("the body cannot be built: {error}")))
 }
 
-/// A 2xx response whose body has been read, for the operation to decode.
+/// A 2xx response whose body has been read, for the operation to decode, or whose body is
+/// left unread for it to stream.
 pub struct Received {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) bytes: Vec<u8>,
+    /// The response, its body unread, when the operation streams it.
+    pub(crate) unread: Option<reqwest::Response>,
 }
 
-/// Reads a response: a 2xx body in full, anything else as an error whose body (at most
+/// Reads a response: a 2xx body in full (at most `limit` bytes) or, when the operation
+/// `streams`, not at all; anything else as an error whose body (at most
 /// `ERROR_BODY_LIMIT` bytes of it) `decode_error` turns into the spec's error type when
 /// it can.
 pub(crate) async fn receive<E>(
     mut response: reqwest::Response,
+    streams: bool,
+    limit: usize,
     decode_error: fn(u16, &[u8]) -> Option<E>,
 ) -> Result<Received, Error<E>> {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     if status.is_success() {
-        let read = response.bytes().await.map_err(transport_error)?;
+        if streams {
+            return Ok(Received {
+                status,
+                headers,
+                bytes: Vec::new(),
+                unread: Some(response),
+            });
+        }
+        let too_large = |length| {
+            Error::TooLarge(TooLarge {
+                status,
+                limit,
+                length,
+            })
+        };
+        let announced = response.content_length();
+        if announced.is_some_and(|length| length > limit as u64) {
+            return Err(too_large(announced));
+        }
+        let first = response.chunk().await.map_err(transport_error)?;
+        let Some(first) = first else {
+            return Ok(Received {
+                status,
+                headers,
+                bytes: Vec::new(),
+                unread: None,
+            });
+        };
+        let expected = announced.map_or(first.len(), |length| length as usize);
+        let mut read = Vec::with_capacity(expected.max(first.len()));
+        read.extend_from_slice(&first);
+        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+            if read.len() + chunk.len() > limit {
+                return Err(too_large(None));
+            }
+            read.extend_from_slice(&chunk);
+        }
+        if read.len() > limit {
+            return Err(too_large(None));
+        }
         return Ok(Received {
             status,
             headers,
-            bytes: read.into(),
+            bytes: read,
+            unread: None,
         });
     }
     let mut kept = Vec::new();
@@ -1329,8 +1495,9 @@ pub(crate) async fn receive<E>(
 
 /// The response with its decoded body.
 pub(crate) fn with_body<T>(received: Received, body: T) -> Response<T> {
-    // The bytes were decoded into `body`, or are not wanted.
+    // The bytes were decoded into `body`, or are not wanted, and so is a body not read.
     drop(received.bytes);
+    drop(received.unread);
     Response {
         status: received.status,
         headers: received.headers,
@@ -1455,6 +1622,899 @@ pub(crate) fn text_error(_status: u16, body: &[u8]) -> Option<String> {
 /// An error body's bytes.
 pub(crate) fn bytes_error(_status: u16, body: &[u8]) -> Option<Vec<u8>> {
     Some(body.to_vec())
+}
+
+/// A response body as it arrives: a stream of chunks of bytes, read only as the caller
+/// asks for them. It is a [`futures_core::Stream`]; [`next`](Self::next) reads a chunk
+/// without one, and [`bytes`](Self::bytes) reads the rest into memory.
+pub struct ByteStream {
+    reading: Reading,
+}
+
+/// Where a [`ByteStream`] is: between chunks, waiting for one, or at the end.
+enum Reading {
+    Idle(reqwest::Response),
+    Waiting(BoxFuture<'static, (reqwest::Response, reqwest::Result<Option<bytes::Bytes>>)>),
+    Ended,
+}
+
+impl ByteStream {
+    /// The next chunk; `None` at the end of the body.
+    pub async fn next(&mut self) -> Option<Result<bytes::Bytes, Error>> {
+        std::future::poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut *self), cx)).await
+    }
+
+    /// Reads the rest of the body into memory, however long it is.
+    pub async fn bytes(mut self) -> Result<bytes::Bytes, Error> {
+        let mut whole = Vec::new();
+        while let Some(chunk) = self.next().await {
+            whole.extend_from_slice(&chunk?);
+        }
+        Ok(whole.into())
+    }
+}
+
+impl futures_core::Stream for ByteStream {
+    type Item = Result<bytes::Bytes, Error>;
+
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        loop {
+            match std::mem::replace(&mut self.reading, Reading::Ended) {
+                Reading::Idle(mut response) => {
+                    self.reading = Reading::Waiting(Box::pin(async move {
+                        let read = response.chunk().await;
+                        (response, read)
+                    }));
+                }
+                Reading::Waiting(mut waiting) => {
+                    return match waiting.as_mut().poll(cx) {
+                        std::task::Poll::Pending => {
+                            self.reading = Reading::Waiting(waiting);
+                            std::task::Poll::Pending
+                        }
+                        std::task::Poll::Ready((response, Ok(Some(chunk)))) => {
+                            self.reading = Reading::Idle(response);
+                            std::task::Poll::Ready(Some(Ok(chunk)))
+                        }
+                        std::task::Poll::Ready((_, Ok(None))) => std::task::Poll::Ready(None),
+                        std::task::Poll::Ready((_, Err(error))) => {
+                            std::task::Poll::Ready(Some(Err(transport_error(error))))
+                        }
+                    };
+                }
+                Reading::Ended => return std::task::Poll::Ready(None),
+            }
+        }
+    }
+}
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ByteStream").finish_non_exhaustive()
+    }
+}
+
+/// A response whose body is streamed as bytes.
+pub(crate) fn byte_stream_response<E>(
+    received: Received,
+) -> Result<Response<ByteStream>, Error<E>> {
+    let reading = match received.unread {
+        Some(response) => Reading::Idle(response),
+        None => Reading::Ended,
+    };
+    Ok(Response {
+        status: received.status,
+        headers: received.headers,
+        body: ByteStream { reading },
+    })
+}
+
+/// One server-sent event: its `data` decoded, with the event's name, id and reconnection
+/// time.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ServerEvent<T> {
+    /// The event's name (its `event` field), `message` when it has none.
+    pub name: String,
+    /// The last event id the stream has set (the `id` field of this event or an earlier
+    /// one), which a client sends as `Last-Event-ID` to resume.
+    pub id: Option<String>,
+    /// The reconnection time this event's `retry` field asks for.
+    pub retry: Option<std::time::Duration>,
+    /// The event's `data`, decoded.
+    pub data: T,
+}
+
+/// A `text/event-stream` response: its events, each decoded as they arrive. It is a
+/// [`futures_core::Stream`]; [`next`](Self::next) reads an event without one.
+///
+/// An event whose `data` does not decode is an [`Error::Decode`] item, with the path
+/// where decoding failed and an excerpt of the data, and the stream goes on. A transport
+/// failure is an item too, and ends the stream.
+pub struct EventStream<T> {
+    body: ByteStream,
+    parser: EventParser,
+    decode: fn(&str) -> Result<T, (String, serde_json::Error)>,
+    /// The `data` that ends the stream, such as `[DONE]`.
+    end: Option<&'static str>,
+    status: StatusCode,
+    finished: bool,
+}
+
+impl<T> EventStream<T> {
+    /// The next event; `None` at the end of the stream.
+    pub async fn next(&mut self) -> Option<Result<ServerEvent<T>, Error>> {
+        std::future::poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut *self), cx)).await
+    }
+
+    /// The last event id the stream has set, to send as `Last-Event-ID` when resuming.
+    pub fn last_event_id(&self) -> Option<&str> {
+        self.parser.last_id.as_deref()
+    }
+
+    /// The reconnection time the stream last asked for with a `retry` field.
+    pub fn retry(&self) -> Option<std::time::Duration> {
+        self.parser.last_retry
+    }
+}
+
+impl<T> futures_core::Stream for EventStream<T> {
+    type Item = Result<ServerEvent<T>, Error>;
+
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        loop {
+            if let Some(raw) = self.parser.ready.pop_front() {
+                if self.end == Some(raw.data.as_str()) {
+                    self.finished = true;
+                    self.parser.ready.clear();
+                    self.body.reading = Reading::Ended;
+                    return std::task::Poll::Ready(None);
+                }
+                let decoded = (self.decode)(&raw.data).map_err(|(path, source)| {
+                    Error::Decode(Box::new(DecodeError {
+                        status: self.status,
+                        path,
+                        excerpt: body_excerpt(raw.data.as_bytes()),
+                        source,
+                    }))
+                });
+                return std::task::Poll::Ready(Some(decoded.map(|data| ServerEvent {
+                    name: raw.name,
+                    id: raw.id,
+                    retry: raw.retry,
+                    data,
+                })));
+            }
+            if self.finished {
+                return std::task::Poll::Ready(None);
+            }
+            match futures_core::Stream::poll_next(Pin::new(&mut self.body), cx) {
+                std::task::Poll::Pending => return std::task::Poll::Pending,
+                std::task::Poll::Ready(Some(Ok(chunk))) => parse_events(&mut self.parser, &chunk),
+                std::task::Poll::Ready(Some(Err(error))) => {
+                    self.finished = true;
+                    return std::task::Poll::Ready(Some(Err(error)));
+                }
+                // An event not ended by a blank line is dropped, as the format says.
+                std::task::Poll::Ready(None) => self.finished = true,
+            }
+        }
+    }
+}
+
+impl<T> fmt::Debug for EventStream<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventStream")
+            .field("last_event_id", &self.parser.last_id)
+            .field("end", &self.end)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An event as the stream spells it, its data not decoded yet.
+#[derive(Debug, PartialEq)]
+struct RawEvent {
+    name: String,
+    data: String,
+    id: Option<String>,
+    retry: Option<std::time::Duration>,
+}
+
+/// Reads `text/event-stream` text as it arrives, in chunks split anywhere: lines ended by
+/// `\n`, `\r\n` or `\r`, comments, fields, and an event at each blank line.
+#[derive(Debug, Default)]
+struct EventParser {
+    /// The bytes of the line not ended yet.
+    pending: Vec<u8>,
+    /// Whether the last byte was a `\r`, so that a `\n` first in the next chunk ends no
+    /// line of its own.
+    after_cr: bool,
+    /// Whether a line has been read (a byte order mark may start the first).
+    started: bool,
+    data: String,
+    has_data: bool,
+    name: String,
+    /// The reconnection time the event being read asks for.
+    asked_retry: Option<std::time::Duration>,
+    last_id: Option<String>,
+    last_retry: Option<std::time::Duration>,
+    ready: std::collections::VecDeque<RawEvent>,
+}
+
+/// Reads a chunk of an event stream; the events it completes join `parser.ready`.
+fn parse_events(parser: &mut EventParser, chunk: &[u8]) {
+    if chunk.is_empty() {
+        return;
+    }
+    let mut rest = chunk;
+    if parser.after_cr && rest.first() == Some(&b'\n') {
+        rest = &rest[1..];
+    }
+    parser.after_cr = false;
+    while let Some(at) = rest.iter().position(|b| *b == b'\n' || *b == b'\r') {
+        let mut line = std::mem::take(&mut parser.pending);
+        line.extend_from_slice(&rest[..at]);
+        event_line(parser, &line);
+        parser.pending = line;
+        parser.pending.clear();
+        let cr = rest[at] == b'\r';
+        rest = &rest[at + 1..];
+        if cr {
+            match rest.first() {
+                Some(b'\n') => rest = &rest[1..],
+                Some(_) => {}
+                None => parser.after_cr = true,
+            }
+        }
+    }
+    parser.pending.extend_from_slice(rest);
+}
+
+/// Reads one line of an event stream.
+fn event_line(parser: &mut EventParser, bytes: &[u8]) {
+    let mut bytes = bytes;
+    if !parser.started {
+        parser.started = true;
+        bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    }
+    if bytes.is_empty() {
+        dispatch_event(parser);
+        return;
+    }
+    if bytes[0] == b':' {
+        return;
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let (field, value) = match text.find(':') {
+        Some(colon) => {
+            let value = &text[colon + 1..];
+            (&text[..colon], value.strip_prefix(' ').unwrap_or(value))
+        }
+        None => (&text[..], ""),
+    };
+    match field {
+        "event" => value.clone_into(&mut parser.name),
+        "data" => {
+            if parser.has_data {
+                parser.data.push('\n');
+            }
+            parser.data.push_str(value);
+            parser.has_data = true;
+        }
+        "id" if !value.contains('\0') => parser.last_id = Some(value.to_owned()),
+        "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
+            let millis = value.parse().unwrap_or(u64::MAX);
+            let retry = std::time::Duration::from_millis(millis);
+            parser.asked_retry = Some(retry);
+            parser.last_retry = Some(retry);
+        }
+        _ => {}
+    }
+}
+
+/// Ends the event at a blank line: one with data is ready; one without is none.
+fn dispatch_event(parser: &mut EventParser) {
+    let name = std::mem::take(&mut parser.name);
+    let retry = parser.asked_retry.take();
+    if !std::mem::replace(&mut parser.has_data, false) {
+        return;
+    }
+    parser.ready.push_back(RawEvent {
+        name: if name.is_empty() {
+            "message".to_owned()
+        } else {
+            name
+        },
+        data: std::mem::take(&mut parser.data),
+        id: parser.last_id.clone(),
+        retry,
+    });
+}
+
+/// A `text/event-stream` response whose events' data `decode` reads; `end` is the data
+/// that ends the stream, if the API has one.
+pub(crate) fn event_response<T, E>(
+    received: Received,
+    decode: fn(&str) -> Result<T, (String, serde_json::Error)>,
+    end: Option<&'static str>,
+) -> Result<Response<EventStream<T>>, Error<E>> {
+    let media_type = received
+        .headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).to_ascii_lowercase());
+    if let Some(media_type) = media_type {
+        let essence = media_type.split(';').next().unwrap_or_default().trim();
+        if essence != "text/event-stream" {
+            let source = <serde_json::Error as serde::de::Error>::custom(format!(
+                "the server answered with `{essence}`, not an event stream"
+            ));
+            return Err(decode_failure(&received, String::new(), source));
+        }
+    }
+    let status = received.status;
+    let response = byte_stream_response(received)?;
+    Ok(Response {
+        status,
+        headers: response.headers,
+        body: EventStream {
+            body: response.body,
+            parser: EventParser::default(),
+            decode,
+            end,
+            status,
+            finished: false,
+        },
+    })
+}
+
+/// Decodes an event's data as JSON.
+pub(crate) fn event_json<T: serde::de::DeserializeOwned>(
+    data: &str,
+) -> Result<T, (String, serde_json::Error)> {
+    from_json(data.as_bytes())
+}
+
+/// An event's data as text.
+pub(crate) fn event_text(data: &str) -> Result<String, (String, serde_json::Error)> {
+    Ok(data.to_owned())
+}
+
+/// Asks for a `text/event-stream` response.
+pub(crate) fn accept_events(request: &mut reqwest::Request) {
+    static_header(request, reqwest::header::ACCEPT, "text/event-stream");
+}
+
+/// An operation that can answer with a stream of events as well as with its usual body;
+/// [`Streaming`] is the same operation asking for the events.
+pub trait OffersEvents: Operation {
+    /// What an event's data decodes to.
+    type Event: Send;
+    /// The data that ends the stream, if the API has one.
+    #[doc(hidden)]
+    const EVENTS_END: Option<&'static str> = None;
+    /// Decodes an event's data.
+    #[doc(hidden)]
+    fn decode_event(data: &str) -> Result<Self::Event, (String, serde_json::Error)>;
+}
+
+/// An operation asking for its answer as a stream of events (`Accept: text/event-stream`):
+/// what a request's `stream()` sends.
+#[derive(Clone, Debug)]
+pub struct Streaming<Op>(Op);
+
+impl<Op> Streaming<Op> {
+    /// The operation's parameters.
+    pub fn parameters(&self) -> &Op {
+        &self.0
+    }
+}
+
+impl<Op: OffersEvents> Operation for Streaming<Op> {
+    type Success = EventStream<Op::Event>;
+    type Error = Op::Error;
+    const ID: &'static str = Op::ID;
+    const METHOD: &'static str = Op::METHOD;
+    const PATH: &'static str = Op::PATH;
+    const SECURITY: &'static [&'static [usize]] = Op::SECURITY;
+    const STREAMS: bool = true;
+
+    fn request(&self, base_url: &str, http: &reqwest::Client) -> Built<Self> {
+        let mut request = self.0.request(base_url, http)?;
+        request.headers_mut().insert(
+            reqwest::header::ACCEPT,
+            HeaderValue::from_static("text/event-stream"),
+        );
+        Ok(request)
+    }
+
+    fn decode(response: Received) -> Decoded<Self> {
+        event_response(response, Op::decode_event, Op::EVENTS_END)
+    }
+
+    fn decode_error(status: u16, body: &[u8]) -> Option<Self::Error> {
+        Op::decode_error(status, body)
+    }
+}
+
+/// The request, asking for a stream of events instead.
+pub(crate) fn streaming<Op>(request: Request<'_, Op>) -> Request<'_, Streaming<Op>> {
+    Request {
+        core: request.core,
+        operation: Streaming(request.operation),
+        options: request.options,
+    }
+}
+
+/// A request body, or a file of a `multipart/form-data` body, sent as it is: bytes, a
+/// file, or a stream of chunks.
+///
+/// Bytes can be sent again when a request is retried; a file or a stream is sent once,
+/// as it is read, and a request carrying one is not retried. Clones of a streamed body
+/// share its one stream: the first request that sends it takes it, and sending it again
+/// fails with [`Error::InvalidRequest`].
+#[derive(Clone, Default)]
+pub struct Body {
+    source: BodySource,
+}
+
+#[derive(Clone)]
+enum BodySource {
+    Bytes(bytes::Bytes),
+    Stream {
+        stream: Arc<std::sync::Mutex<Option<reqwest::Body>>>,
+        length: Option<u64>,
+    },
+}
+
+impl Default for BodySource {
+    fn default() -> Self {
+        BodySource::Bytes(bytes::Bytes::new())
+    }
+}
+
+impl Body {
+    /// A body read from `stream` as it is sent, its length unknown (sent in chunks).
+    pub fn from_stream<S, B, X>(stream: S) -> Self
+    where
+        S: futures_core::Stream<Item = Result<B, X>> + Send + 'static,
+        bytes::Bytes: From<B>,
+        X: Into<Box<dyn std::error::Error + Send + Sync>> + 'static,
+    {
+        streamed_body(reqwest::Body::wrap_stream(stream), None)
+    }
+
+    /// A body read from `stream` as it is sent, `length` bytes long (sent with a
+    /// `Content-Length`).
+    pub fn from_sized_stream<S, B, X>(stream: S, length: u64) -> Self
+    where
+        S: futures_core::Stream<Item = Result<B, X>> + Send + 'static,
+        bytes::Bytes: From<B>,
+        X: Into<Box<dyn std::error::Error + Send + Sync>> + 'static,
+    {
+        streamed_body(reqwest::Body::wrap_stream(stream), Some(length))
+    }
+
+    /// The file at `path`, read as it is sent, with its length.
+    pub async fn open(path: impl AsRef<std::path::Path>) -> std::io::Result<Self> {
+        let opened = tokio::fs::File::open(path).await?;
+        let length = opened.metadata().await?.len();
+        Ok(streamed_body(reqwest::Body::from(opened), Some(length)))
+    }
+
+    /// Its length in bytes, when known.
+    pub fn length(&self) -> Option<u64> {
+        match &self.source {
+            BodySource::Bytes(held) => Some(held.len() as u64),
+            BodySource::Stream { length, .. } => *length,
+        }
+    }
+
+    /// Its bytes, when it was made from bytes rather than a file or a stream.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match &self.source {
+            BodySource::Bytes(held) => Some(held),
+            BodySource::Stream { .. } => None,
+        }
+    }
+}
+
+/// A body read from `stream` as it is sent.
+fn streamed_body(stream: reqwest::Body, length: Option<u64>) -> Body {
+    Body {
+        source: BodySource::Stream {
+            stream: Arc::new(std::sync::Mutex::new(Some(stream))),
+            length,
+        },
+    }
+}
+
+/// What to send of `body`: its bytes again, or its stream, taken.
+fn body_to_send(body: &Body) -> Result<(reqwest::Body, Option<u64>), String> {
+    match &body.source {
+        BodySource::Bytes(held) => Ok((reqwest::Body::from(held.clone()), None)),
+        BodySource::Stream { stream, length } => {
+            let taken = stream.lock().map_or(None, |mut slot| slot.take());
+            match taken {
+                Some(taken) => Ok((taken, *length)),
+                None => Err("a streamed body can be sent once, and it was sent already".to_owned()),
+            }
+        }
+    }
+}
+
+impl From<Vec<u8>> for Body {
+    fn from(contents: Vec<u8>) -> Self {
+        Body {
+            source: BodySource::Bytes(contents.into()),
+        }
+    }
+}
+
+impl From<&Vec<u8>> for Body {
+    fn from(contents: &Vec<u8>) -> Self {
+        Body::from(contents.as_slice())
+    }
+}
+
+impl From<&[u8]> for Body {
+    fn from(contents: &[u8]) -> Self {
+        Body {
+            source: BodySource::Bytes(bytes::Bytes::copy_from_slice(contents)),
+        }
+    }
+}
+
+impl<const N: usize> From<[u8; N]> for Body {
+    fn from(contents: [u8; N]) -> Self {
+        Body::from(contents.as_slice())
+    }
+}
+
+impl<const N: usize> From<&[u8; N]> for Body {
+    fn from(contents: &[u8; N]) -> Self {
+        Body::from(contents.as_slice())
+    }
+}
+
+impl From<bytes::Bytes> for Body {
+    fn from(contents: bytes::Bytes) -> Self {
+        Body {
+            source: BodySource::Bytes(contents),
+        }
+    }
+}
+
+impl From<String> for Body {
+    fn from(contents: String) -> Self {
+        Body::from(contents.into_bytes())
+    }
+}
+
+impl From<&str> for Body {
+    fn from(contents: &str) -> Self {
+        Body::from(contents.as_bytes())
+    }
+}
+
+impl From<tokio::fs::File> for Body {
+    /// The file, read as it is sent, its length unknown; [`Body::open`] knows it.
+    fn from(opened: tokio::fs::File) -> Self {
+        streamed_body(reqwest::Body::from(opened), None)
+    }
+}
+
+impl PartialEq for Body {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.source, &other.source) {
+            (BodySource::Bytes(a), BodySource::Bytes(b)) => a == b,
+            (BodySource::Stream { stream: a, .. }, BodySource::Stream { stream: b, .. }) => {
+                Arc::ptr_eq(a, b)
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Body {}
+
+impl std::hash::Hash for Body {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match &self.source {
+            BodySource::Bytes(held) => held.hash(state),
+            BodySource::Stream { stream, .. } => Arc::as_ptr(stream).hash(state),
+        }
+    }
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Body")
+            .field("length", &self.length())
+            .field(
+                "streamed",
+                &matches!(self.source, BodySource::Stream { .. }),
+            )
+            .finish()
+    }
+}
+
+/// Puts a body on a request as it is, with its length when a stream's is known.
+pub(crate) fn stream_body<E>(
+    request: &mut reqwest::Request,
+    content_type: &'static str,
+    body: &Body,
+) -> Result<(), Error<E>> {
+    let (sent, length) = body_to_send(body).map_err(Error::InvalidRequest)?;
+    static_header(request, reqwest::header::CONTENT_TYPE, content_type);
+    if let Some(length) = length {
+        request
+            .headers_mut()
+            .insert(reqwest::header::CONTENT_LENGTH, HeaderValue::from(length));
+    }
+    *request.body_mut() = Some(sent);
+    Ok(())
+}
+
+/// An operation whose responses are pages of a list: a request's `pages()` and `items()`
+/// follow them from the first to the last.
+pub trait Paginated: Operation + Clone {
+    /// One item of the list.
+    type Item: Send;
+    /// What asks for the page after `page`, if there is one.
+    #[doc(hidden)]
+    fn next_page(&self, page: &Response<Self::Success>) -> Option<NextPage<Self>>;
+    /// The items of a page.
+    #[doc(hidden)]
+    fn page_items(page: Self::Success) -> Vec<Self::Item>;
+}
+
+/// What asks for the next page: the operation with other parameters, or the URL a
+/// response links to.
+#[doc(hidden)]
+#[derive(Clone, Debug)]
+pub enum NextPage<Op> {
+    Parameters(Op),
+    Link(String),
+}
+
+/// The next page a response's `Link` header names (`rel="next"`), per RFC 8288.
+pub(crate) fn linked_page<T, Op>(page: &Response<T>) -> Option<NextPage<Op>> {
+    page.headers
+        .get_all(reqwest::header::LINK)
+        .iter()
+        .find_map(|value| next_link(&String::from_utf8_lossy(value.as_bytes())))
+        .map(NextPage::Link)
+}
+
+/// The target of the `rel="next"` link in a `Link` header value.
+fn next_link(header: &str) -> Option<String> {
+    let mut rest = header;
+    loop {
+        let open = rest.find('<')?;
+        let close = open + rest[open..].find('>')?;
+        let target = &rest[open + 1..close];
+        rest = &rest[close + 1..];
+        // The link's parameters run to the next comma outside a quoted string.
+        let mut quoted = false;
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| {
+                if c == '"' {
+                    quoted = !quoted;
+                }
+                c == ',' && !quoted
+            })
+            .map_or(rest.len(), |(at, _)| at);
+        let parameters = &rest[..end];
+        rest = &rest[end..];
+        let is_next = parameters.split(';').any(|parameter| {
+            let Some((key, value)) = parameter.split_once('=') else {
+                return false;
+            };
+            key.trim().eq_ignore_ascii_case("rel")
+                && value
+                    .trim()
+                    .trim_matches('"')
+                    .split_ascii_whitespace()
+                    .any(|relation| relation.eq_ignore_ascii_case("next"))
+        });
+        if is_next {
+            return Some(target.trim().to_owned());
+        }
+    }
+}
+
+/// A page and what follows it, as [`PageStream`] fetches them.
+type Fetched<Op> = (
+    Op,
+    Option<reqwest::Url>,
+    Result<Response<<Op as Operation>::Success>, Error<<Op as Operation>::Error>>,
+);
+
+/// Every page of a paginated list, in order: a [`futures_core::Stream`] of responses that
+/// sends the next request only when the caller asks for the next page. A failed request
+/// is the last item.
+#[must_use = "a stream does nothing until it is read"]
+pub struct PageStream<'a, Op: Paginated> {
+    core: &'a Core,
+    options: RequestOptions,
+    /// The next request: the operation, the URL of the page before, and the link to
+    /// follow from it.
+    upcoming: Option<(Op, Option<reqwest::Url>, Option<String>)>,
+    fetching: Option<BoxFuture<'a, Fetched<Op>>>,
+}
+
+// The operation is never pinned: only the boxed future is polled in place.
+impl<Op: Paginated> Unpin for PageStream<'_, Op> {}
+
+impl<'a, Op: Paginated + 'a> PageStream<'a, Op> {
+    /// The next page; `None` after the last.
+    pub async fn next(&mut self) -> Option<Result<Response<Op::Success>, Error<Op::Error>>> {
+        std::future::poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut *self), cx)).await
+    }
+}
+
+impl<'a, Op: Paginated + 'a> futures_core::Stream for PageStream<'a, Op> {
+    type Item = Result<Response<Op::Success>, Error<Op::Error>>;
+
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        if self.fetching.is_none() {
+            let Some((operation, from, link)) = self.upcoming.take() else {
+                return std::task::Poll::Ready(None);
+            };
+            let core = self.core;
+            let options = self.options.clone();
+            self.fetching = Some(Box::pin(fetch_page(core, options, operation, from, link)));
+        }
+        let Some(fetching) = self.fetching.as_mut() else {
+            return std::task::Poll::Ready(None);
+        };
+        let std::task::Poll::Ready((operation, url, result)) = fetching.as_mut().poll(cx) else {
+            return std::task::Poll::Pending;
+        };
+        self.fetching = None;
+        if let Ok(page) = &result {
+            self.upcoming = match operation.next_page(page) {
+                None => None,
+                Some(NextPage::Parameters(next)) => Some((next, None, None)),
+                Some(NextPage::Link(link)) => Some((operation, url, Some(link))),
+            };
+        }
+        std::task::Poll::Ready(Some(result))
+    }
+}
+
+impl<Op: Paginated> fmt::Debug for PageStream<'_, Op> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PageStream")
+            .field(
+                "done",
+                &(self.upcoming.is_none() && self.fetching.is_none()),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+/// Fetches a page: `operation` as it is, or at the URL `link` names, resolved against the
+/// URL of the page before (`from`, else the operation's own). A link may not leave the
+/// API's origin, which would take the credentials elsewhere.
+async fn fetch_page<Op: Paginated>(
+    core: &Core,
+    options: RequestOptions,
+    operation: Op,
+    from: Option<reqwest::Url>,
+    link: Option<String>,
+) -> Fetched<Op> {
+    let Some(link) = link else {
+        let request = prepare(core, &operation, &options, None);
+        let result = deliver::<Op>(core, request, &options).await;
+        return (operation, None, result);
+    };
+    let base = match from {
+        Some(from) => Ok(from),
+        None => operation
+            .request(&core.base_url, &core.http)
+            .map(|request| request.url().clone()),
+    };
+    let target = base.and_then(|base| {
+        let target = base.join(&link).map_err(|error| {
+            Error::InvalidRequest(format!("the next page's link `{link}` is invalid: {error}"))
+        })?;
+        let origin = reqwest::Url::parse(&core.base_url).map(|api| api.origin());
+        if origin.ok() != Some(target.origin()) {
+            return Err(Error::InvalidRequest(format!(
+                "the next page's link `{link}` leaves the API's origin; it is not followed"
+            )));
+        }
+        Ok(target)
+    });
+    match target {
+        Ok(target) => {
+            let request = prepare(core, &operation, &options, Some(target.clone()));
+            let result = deliver::<Op>(core, request, &options).await;
+            (operation, Some(target), result)
+        }
+        Err(error) => (operation, None, Err(error)),
+    }
+}
+
+/// The pages of a list, from the request's.
+pub(crate) fn page_stream<Op: Paginated>(request: Request<'_, Op>) -> PageStream<'_, Op> {
+    PageStream {
+        core: request.core,
+        options: request.options,
+        upcoming: Some((request.operation, None, None)),
+        fetching: None,
+    }
+}
+
+/// Every item of a paginated list, page after page: a [`futures_core::Stream`] that asks
+/// for the next page when the items of one run out. A failed request is the last item.
+#[must_use = "a stream does nothing until it is read"]
+pub struct ItemStream<'a, Op: Paginated> {
+    source: PageStream<'a, Op>,
+    buffered: std::collections::VecDeque<Op::Item>,
+}
+
+impl<Op: Paginated> Unpin for ItemStream<'_, Op> {}
+
+impl<'a, Op: Paginated + 'a> ItemStream<'a, Op> {
+    /// The next item; `None` after the last.
+    pub async fn next(&mut self) -> Option<Result<Op::Item, Error<Op::Error>>> {
+        std::future::poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut *self), cx)).await
+    }
+}
+
+impl<'a, Op: Paginated + 'a> futures_core::Stream for ItemStream<'a, Op> {
+    type Item = Result<Op::Item, Error<Op::Error>>;
+
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        loop {
+            if let Some(item) = self.buffered.pop_front() {
+                return std::task::Poll::Ready(Some(Ok(item)));
+            }
+            match futures_core::Stream::poll_next(Pin::new(&mut self.source), cx) {
+                std::task::Poll::Ready(Some(Ok(page))) => {
+                    let listed = Op::page_items(page.into_body());
+                    self.buffered.extend(listed);
+                }
+                std::task::Poll::Ready(Some(Err(error))) => {
+                    return std::task::Poll::Ready(Some(Err(error)));
+                }
+                std::task::Poll::Ready(None) => return std::task::Poll::Ready(None),
+                std::task::Poll::Pending => return std::task::Poll::Pending,
+            }
+        }
+    }
+}
+
+impl<Op: Paginated> fmt::Debug for ItemStream<'_, Op> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ItemStream")
+            .field("pages", &self.source)
+            .field("buffered", &self.buffered.len())
+            .finish()
+    }
+}
+
+/// Every item of a list, from the request's first page on.
+pub(crate) fn item_stream<Op: Paginated>(request: Request<'_, Op>) -> ItemStream<'_, Op> {
+    ItemStream {
+        source: page_stream(request),
+        buffered: std::collections::VecDeque::new(),
+    }
 }
 
 /// A request field that can be left out, sent as `null`, or sent with a value.
@@ -2230,6 +3290,45 @@ pub(crate) fn mock_bytes(mock: MockRequest, status: u16, body: &[u8]) -> wiremoc
     )
 }
 
+/// The mock, answering with `status` and a `text/event-stream` body: one event per item,
+/// its data the item as JSON.
+#[cfg(feature = "mock")]
+pub(crate) fn mock_events<T: serde::Serialize>(
+    mock: MockRequest,
+    status: u16,
+    events: &[T],
+) -> wiremock::Mock {
+    let data: Vec<String> = events
+        .iter()
+        .map(|event| serde_json::to_string(event).unwrap_or_default())
+        .collect();
+    mock_stream(mock, status, &data)
+}
+
+/// The mock, answering with `status` and a `text/event-stream` body: one event per item,
+/// its data the item's text.
+#[cfg(feature = "mock")]
+pub(crate) fn mock_text_events(mock: MockRequest, status: u16, events: &[&str]) -> wiremock::Mock {
+    mock_stream(mock, status, events)
+}
+
+/// The mock, answering with `status` and an event per item of `data`.
+#[cfg(feature = "mock")]
+fn mock_stream<D: AsRef<str>>(mock: MockRequest, status: u16, data: &[D]) -> wiremock::Mock {
+    let mut text = String::new();
+    for one in data {
+        for line in one.as_ref().split('\n') {
+            text.push_str("data: ");
+            text.push_str(line);
+            text.push('\n');
+        }
+        text.push('\n');
+    }
+    wiremock::Mock::given(mock).respond_with(
+        wiremock::ResponseTemplate::new(status).set_body_raw(text, "text/event-stream"),
+    )
+}
+
 /// The mock, answering with `status` and no body.
 #[cfg(feature = "mock")]
 pub(crate) fn mock_empty(mock: MockRequest, status: u16) -> wiremock::Mock {
@@ -2532,7 +3631,7 @@ mod tests {
             .with_content_type("image/png");
         assert_eq!(named.file_name(), Some("a.png"));
         assert_eq!(named.content_type(), Some("image/png"));
-        assert_eq!(named.contents(), b"abc");
+        assert_eq!(named.contents(), Some(&b"abc"[..]));
         assert_eq!(
             serde_json::to_string(&file).expect("serializes"),
             "[97,98,99]"
@@ -2790,5 +3889,167 @@ mod tests {
         assert_eq!(read(r#"{"exception_message": "boom"}"#), None);
         assert_eq!(read("[]"), None);
         assert_eq!(read("not json"), None);
+    }
+
+    /// The events a parser reads from `chunks`, as (name, data, id, retry in ms).
+    fn events_of(chunks: &[&[u8]]) -> Vec<(String, String, Option<String>, Option<u128>)> {
+        let mut parser = EventParser::default();
+        for chunk in chunks {
+            parse_events(&mut parser, chunk);
+        }
+        parser
+            .ready
+            .into_iter()
+            .map(|e| (e.name, e.data, e.id, e.retry.map(|r| r.as_millis())))
+            .collect()
+    }
+
+    fn event(
+        name: &str,
+        data: &str,
+        id: Option<&str>,
+    ) -> (String, String, Option<String>, Option<u128>) {
+        (
+            name.to_owned(),
+            data.to_owned(),
+            id.map(str::to_owned),
+            None,
+        )
+    }
+
+    #[test]
+    fn event_streams_end_lines_three_ways_and_join_data_lines() {
+        let text = b"data: one\n\nevent: update\r\ndata: {\"a\":\r\ndata: 1}\r\n\r\n: a comment\rid: 7\rdata:two\r\r";
+        let expected = vec![
+            event("message", "one", None),
+            event("update", "{\"a\":\n1}", None),
+            event("message", "two", Some("7")),
+        ];
+        assert_eq!(events_of(&[text]), expected);
+        // Split at every byte, and at every pair of places, the stream reads the same.
+        let single: Vec<&[u8]> = text.chunks(1).collect();
+        assert_eq!(events_of(&single), expected);
+        for first in 1..text.len() {
+            for second in first..text.len() {
+                let chunks = [&text[..first], &text[first..second], &text[second..]];
+                assert_eq!(
+                    events_of(&chunks),
+                    expected,
+                    "split at {first} and {second}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_carriage_return_ending_a_chunk_pairs_with_a_line_feed_starting_the_next() {
+        // `\r` then `\n` in the next chunk is one line end, not a blank line.
+        assert_eq!(
+            events_of(&[b"data: a\r", b"\ndata: b\r\n\r\n"]),
+            vec![event("message", "a\nb", None)]
+        );
+        // `\r` then `\r` is a line end and a blank line.
+        assert_eq!(
+            events_of(&[b"data: a\r", b"\r"]),
+            vec![event("message", "a", None)]
+        );
+    }
+
+    #[test]
+    fn event_fields_follow_the_format() {
+        let text = "\u{feff}data\n\nretry: 1500\ndata: x\n\nretry: 2s\nid: 3\0\nevent\ndata:  y \n\n: only a comment\n\nid: 9\n\ndata: z\n\nretry: 10\n\n";
+        let read = events_of(&[text.as_bytes()]);
+        assert_eq!(
+            read,
+            vec![
+                // A `data` field with no colon is an empty line of data.
+                event("message", "", None),
+                ("message".to_owned(), "x".to_owned(), None, Some(1500)),
+                // An invalid retry and an id holding NUL are ignored; one space is dropped.
+                event("message", " y ", None),
+                // An id with no data dispatches nothing but is remembered.
+                event("message", "z", Some("9")),
+            ]
+        );
+        let mut parser = EventParser::default();
+        parse_events(&mut parser, text.as_bytes());
+        assert_eq!(
+            parser.last_retry,
+            Some(std::time::Duration::from_millis(10))
+        );
+        assert_eq!(parser.last_id.as_deref(), Some("9"));
+    }
+
+    #[test]
+    fn an_event_not_ended_by_a_blank_line_is_not_dispatched() {
+        assert_eq!(events_of(&[b"data: partial\n"]), vec![]);
+        assert_eq!(
+            events_of(&[b"data: a\n\ndata: b"]),
+            vec![event("message", "a", None)]
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_in_an_event_is_replaced_not_fatal() {
+        assert_eq!(
+            events_of(&[b"data: \xff\xfe ok\n\n"]),
+            vec![event("message", "\u{fffd}\u{fffd} ok", None)]
+        );
+    }
+
+    #[test]
+    fn the_next_link_is_found_among_others() {
+        let github = r#"<https://api.example.com/r?page=2>; rel="next", <https://api.example.com/r?page=5>; rel="last""#;
+        assert_eq!(
+            next_link(github).as_deref(),
+            Some("https://api.example.com/r?page=2")
+        );
+        let reordered =
+            r#"<https://x/?a=1,2>; rel="prev"; title="a, b", </items?cursor=abc>; REL=NEXT"#;
+        assert_eq!(next_link(reordered).as_deref(), Some("/items?cursor=abc"));
+        let listed = r#"<https://x/3>; rel="last next""#;
+        assert_eq!(next_link(listed).as_deref(), Some("https://x/3"));
+        assert_eq!(next_link(r#"<https://x/1>; rel="prev""#), None);
+        assert_eq!(next_link(r#"<https://x/1>; rel="nextpage""#), None);
+        assert_eq!(next_link("garbage"), None);
+        assert_eq!(next_link(""), None);
+    }
+
+    #[test]
+    fn bytes_are_sent_again_and_a_stream_once() {
+        let bytes = Body::from(b"abc");
+        assert!(body_to_send(&bytes).is_ok());
+        assert!(body_to_send(&bytes).is_ok());
+        assert_eq!(bytes.as_bytes(), Some(&b"abc"[..]));
+        assert_eq!(bytes.length(), Some(3));
+        let chunks: Vec<Result<bytes::Bytes, std::io::Error>> =
+            vec![Ok(bytes::Bytes::from_static(b"ab"))];
+        let streamed = Body::from_sized_stream(StreamOf(chunks), 2);
+        let clone = streamed.clone();
+        assert_eq!(streamed, clone);
+        assert_ne!(streamed, bytes);
+        assert_eq!(streamed.as_bytes(), None);
+        assert_eq!(body_to_send(&clone).map(|(_, length)| length), Ok(Some(2)));
+        let again = body_to_send(&streamed).map(|(_, length)| length);
+        assert_eq!(
+            again,
+            Err("a streamed body can be sent once, and it was sent already".to_owned())
+        );
+        assert!(format!("{streamed:?}").contains("streamed: true"));
+    }
+
+    /// A stream of the given items.
+    struct StreamOf<T>(Vec<T>);
+
+    impl<T: Unpin> futures_core::Stream for StreamOf<T> {
+        type Item = T;
+
+        fn poll_next(
+            mut self: Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<T>> {
+            let next = (!self.0.is_empty()).then(|| self.0.remove(0));
+            std::task::Poll::Ready(next)
+        }
     }
 }

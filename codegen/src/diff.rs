@@ -1012,6 +1012,10 @@ fn body_name(body: &ResponseBody) -> String {
         ResponseBody::Json(ty) => format!("`{}`", ty.rust("types::")),
         ResponseBody::Text => "text".to_owned(),
         ResponseBody::Binary => "bytes".to_owned(),
+        ResponseBody::Events(events) => match &events.data {
+            Some(ty) => format!("events of `{}`", ty.rust("types::")),
+            None => "events of text".to_owned(),
+        },
     }
 }
 

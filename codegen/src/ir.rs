@@ -418,6 +418,11 @@ pub struct Operation {
     /// Alternatives of security schemes (indices into `Api::security_schemes`): any one
     /// alternative, all its schemes applied, authorizes the call. Empty: no authentication.
     pub security: Vec<Vec<usize>>,
+    /// The events a successful response offers besides its JSON body, asked for with
+    /// `Accept: text/event-stream`.
+    pub events: Option<Events>,
+    /// How its responses are pages of a list, when they are.
+    pub pagination: Option<Pagination>,
 }
 
 /// HTTP methods.
@@ -578,8 +583,66 @@ pub enum ResponseBody {
     Json(Ty),
     /// Text.
     Text,
-    /// Bytes.
+    /// Bytes: as a stream when it is the only success body, else read whole.
     Binary,
+    /// A `text/event-stream` of events whose data this describes (success bodies only).
+    Events(Events),
+}
+
+/// The events of a `text/event-stream` response.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Events {
+    /// What each event's data decodes to as JSON; `None` when it is kept as text.
+    pub data: Option<Ty>,
+    /// The data that ends the stream (such as `[DONE]`), when the document or the
+    /// generator's settings name one.
+    pub end: Option<String>,
+}
+
+/// How an operation's responses are pages of a list, which the client can follow.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pagination {
+    /// How the next page is asked for.
+    pub kind: PageKind,
+    /// The fields from a page's body to its array of items; empty when the body is the
+    /// array.
+    pub items: Vec<PageStep>,
+    /// The type of one item.
+    pub item: Ty,
+}
+
+/// One field on the way from a page's body to a value in it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageStep {
+    /// The field's Rust name.
+    pub rust_name: String,
+    /// Whether the field is an `Option`.
+    pub optional: bool,
+}
+
+/// How the next page is asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PageKind {
+    /// The response's `Link` header names it (`rel="next"`, RFC 8288).
+    Link,
+    /// A response field holds a cursor that the next request sends in a parameter.
+    Cursor {
+        /// The parameter (an index into the operation's) that carries the cursor.
+        param: usize,
+        /// The fields from the page's body to the next cursor.
+        next: Vec<PageStep>,
+        /// The next cursor's type.
+        next_ty: Ty,
+        /// Parameters (indices) left out of the requests after the first, because the
+        /// cursor stands for them (as Dropshot's page tokens do).
+        cleared: Vec<usize>,
+    },
+    /// A parameter counts the items before the page; the next page's is this page's plus
+    /// its number of items.
+    Offset {
+        /// The parameter (an index into the operation's).
+        param: usize,
+    },
 }
 
 /// What the successful (or the failed) responses of an operation decode to.
@@ -625,6 +688,10 @@ pub struct Response {
     pub description: String,
     /// What its body decodes to.
     pub body: ResponseBody,
+    /// The events it offers besides `body`, when it offers `text/event-stream` too.
+    pub events: Option<Events>,
+    /// Whether it declares a `Link` header.
+    pub links: bool,
 }
 
 impl Api {
@@ -786,8 +853,10 @@ impl std::fmt::Display for StatusMatch {
 impl ResponseBody {
     /// Renames the generated types it names.
     pub fn rename(&mut self, renames: &std::collections::HashMap<String, String>) {
-        if let ResponseBody::Json(ty) = self {
-            ty.rename(renames);
+        match self {
+            ResponseBody::Json(ty) => ty.rename(renames),
+            ResponseBody::Events(Events { data: Some(ty), .. }) => ty.rename(renames),
+            _ => {}
         }
     }
 }
@@ -799,7 +868,14 @@ impl Outcome {
             Outcome::Single(ResponseBody::Empty) => "()".to_owned(),
             Outcome::Single(ResponseBody::Json(ty)) => ty.rust(types_prefix),
             Outcome::Single(ResponseBody::Text) => "String".to_owned(),
-            Outcome::Single(ResponseBody::Binary) => "Vec<u8>".to_owned(),
+            Outcome::Single(ResponseBody::Binary) => "ByteStream".to_owned(),
+            Outcome::Single(ResponseBody::Events(events)) => format!(
+                "EventStream<{}>",
+                events
+                    .data
+                    .as_ref()
+                    .map_or_else(|| "String".to_owned(), |ty| ty.rust(types_prefix))
+            ),
             Outcome::ByStatus(name) => format!("{types_prefix}{name}"),
         }
     }

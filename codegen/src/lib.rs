@@ -53,6 +53,8 @@ pub struct CrateOptions {
     pub publish: bool,
     /// The crate's version; by default the spec's `info.version` (see [`ir::Api::crate_version`]).
     pub version: Option<String>,
+    /// What the generator adds to what the document says.
+    pub settings: Settings,
 }
 
 impl CrateOptions {
@@ -68,6 +70,7 @@ impl CrateOptions {
             license: None,
             publish: false,
             version: None,
+            settings: Settings::default(),
         }
     }
 }
@@ -83,6 +86,8 @@ pub struct ModuleOptions {
     pub command: String,
     /// The edition of the crate that includes the module.
     pub edition: Edition,
+    /// What the generator adds to what the document says.
+    pub settings: Settings,
 }
 
 impl ModuleOptions {
@@ -93,7 +98,94 @@ impl ModuleOptions {
             source: source.into(),
             command: "a build script".to_owned(),
             edition: Edition::E2024,
+            settings: Settings::default(),
         }
+    }
+}
+
+/// What the generator adds to what a document says, for documents that do not say it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Settings {
+    /// Operations whose responses are pages of a list, and how to ask for the next page:
+    /// as an operation's `x-pagination` extension would say.
+    pub paginate: Vec<Paginate>,
+    /// The data that ends every event stream (such as `[DONE]`), unless a
+    /// `text/event-stream` media type names its own with `x-event-stream-end`.
+    pub event_stream_end: Option<String>,
+}
+
+/// An operation whose responses are pages of a list: its items, and how the next page is
+/// asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Paginate {
+    /// The operation's `operationId`.
+    pub operation: String,
+    /// How the next page is asked for.
+    pub style: PageStyle,
+    /// Where a page holds its items: a property name, or a dotted path of them
+    /// (`data.items`); empty when the body is the list.
+    pub items: String,
+}
+
+/// How the next page is asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PageStyle {
+    /// The response property `next` (a dotted path) holds a cursor, sent in the query
+    /// parameter `param` for the next page; no cursor (or an empty one) ends the list.
+    Cursor {
+        /// The query parameter that carries the cursor.
+        param: String,
+        /// The response property that holds the next cursor.
+        next: String,
+    },
+    /// The query parameter `param` counts the items before the page: the next page's is
+    /// this page's plus its number of items; an empty page ends the list.
+    Offset {
+        /// The query parameter that carries the offset.
+        param: String,
+    },
+}
+
+impl std::str::FromStr for Paginate {
+    type Err = String;
+
+    /// Reads `OPERATION:cursor=PARAMETER,next=FIELD,items=FIELD` or
+    /// `OPERATION:offset=PARAMETER,items=FIELD`.
+    fn from_str(text: &str) -> Result<Self, String> {
+        let usage = "expected `OPERATION:cursor=PARAMETER,next=FIELD,items=FIELD` or \
+                     `OPERATION:offset=PARAMETER,items=FIELD`";
+        let (operation, rest) = text
+            .split_once(':')
+            .ok_or_else(|| format!("`{text}`: {usage}"))?;
+        let mut fields = std::collections::BTreeMap::new();
+        for pair in rest.split(',').filter(|pair| !pair.trim().is_empty()) {
+            let (key, value) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("`{pair}` in `{text}`: {usage}"))?;
+            fields.insert(key.trim(), value.trim().to_owned());
+        }
+        let items = fields.remove("items").unwrap_or_default();
+        let style = match (
+            fields.remove("cursor"),
+            fields.remove("next"),
+            fields.remove("offset"),
+        ) {
+            (Some(param), Some(next), None) => PageStyle::Cursor { param, next },
+            (None, None, Some(param)) => PageStyle::Offset { param },
+            _ => return Err(format!("`{text}`: {usage}")),
+        };
+        if let Some(key) = fields.keys().next() {
+            return Err(format!("`{text}`: `{key}` is not a setting; {usage}"));
+        }
+        if operation.trim().is_empty() {
+            return Err(format!("`{text}`: the operation is missing; {usage}"));
+        }
+        Ok(Paginate {
+            operation: operation.trim().to_owned(),
+            style,
+            items,
+        })
     }
 }
 
@@ -166,11 +258,20 @@ impl Timings {
 /// Loads, validates and lowers a spec to the IR, returning it with its warnings, or every
 /// diagnostic when there are errors. Diagnostics carry line and column where known.
 pub fn lower_spec(spec: &str) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
-    lower_timed(spec, &mut Timings::default())
+    lower_timed(spec, &Settings::default(), &mut Timings::default())
+}
+
+/// [`lower_spec`] with what the generator adds to what the document says.
+pub fn lower_spec_with(
+    spec: &str,
+    settings: &Settings,
+) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+    lower_timed(spec, settings, &mut Timings::default())
 }
 
 fn lower_timed(
     spec: &str,
+    settings: &Settings,
     timings: &mut Timings,
 ) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
     let start = Instant::now();
@@ -185,7 +286,7 @@ fn lower_timed(
     diagnostics.extend(validate::validate(&doc));
     timings.validate = start.elapsed();
     let start = Instant::now();
-    let (api, lowered) = lower::lower(&doc);
+    let (api, lowered) = lower::lower(&doc, settings);
     diagnostics.extend(lowered);
     let result = match api {
         Some(api) if !diagnostics.iter().any(Diagnostic::is_error) => {
@@ -264,7 +365,7 @@ fn generate_with(
     options: &CrateOptions,
     timings: &mut Timings,
 ) -> Result<Output, Vec<Diagnostic>> {
-    let (api, warnings) = lower_timed(spec, timings)?;
+    let (api, warnings) = lower_timed(spec, &options.settings, timings)?;
     let header = header(&options.command, &options.source);
     let one = |d: Diagnostic| vec![d];
 
@@ -417,7 +518,7 @@ fn render_module(
 /// to use edition 2024 and depend on what a generated crate's manifest lists for the
 /// same spec (`reqwest`, `serde` and `serde_json`, and more as the spec needs).
 pub fn generate_module(spec: &str, options: &ModuleOptions) -> Result<Output, Vec<Diagnostic>> {
-    let (api, warnings) = lower_spec(spec)?;
+    let (api, warnings) = lower_spec_with(spec, &options.settings)?;
     let header = header(&options.command, &options.source);
     let types = emit::types::types(&api);
     let mut refs = Refs::scan(&types);
@@ -508,7 +609,7 @@ fn exports(
     let client = (!api.operations.is_empty()).then(|| {
         quote! {
             #[rustfmt::skip]
-            pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+            pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
             /// The HTTP library the client sends with, for writing a [`Hook`] or passing
             /// [`ClientBuilder::http_client`] a client of your own, in the version this
             /// crate uses.

@@ -17,6 +17,10 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long connecting may take, unless [`ClientBuilder::connect_timeout`] says otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The longest JSON or text response body read into memory, in bytes (128 MiB),
+/// unless [`ClientBuilder::body_limit`] says otherwise.
+pub const DEFAULT_BODY_LIMIT: usize = 128 * 1024 * 1024;
+
 /// The `User-Agent` header sent with every request.
 const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
@@ -44,6 +48,7 @@ impl Client {
             http: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            body_limit: DEFAULT_BODY_LIMIT,
             credentials: vec![Some(Arc::new(basic_auth))],
             hooks: Vec::new(),
             retry: None,
@@ -67,6 +72,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     timeout: Duration,
     connect_timeout: Duration,
+    body_limit: usize,
     credentials: Vec<Option<Arc<dyn runtime::Authorize>>>,
     hooks: Vec<Arc<dyn runtime::Hook>>,
     retry: Option<runtime::Retry>,
@@ -86,9 +92,18 @@ impl ClientBuilder {
         self.http = Some(http);
         self
     }
-    /// How long a whole request, response body included, may take.
+    /// How long a whole request, response body included, may take. A response
+    /// that streams (a download, a stream of events) has no overall deadline: each
+    /// wait for more of it may take this long.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+    /// Reads at most `bytes` of a JSON or text response body into memory; a longer
+    /// body fails with [`Error::TooLarge`](runtime::Error::TooLarge), before it is
+    /// read when the server announces its length. Streamed bodies are not limited.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
         self
     }
     /// How long connecting to the server may take.
@@ -112,17 +127,20 @@ impl ClientBuilder {
     /// client cannot be set up.
     pub fn build(self) -> Result<Client, runtime::Error> {
         let base_url = runtime::checked_base_url(self.base_url)?;
-        let http = match self.http {
-            Some(http) => http,
+        let (http, timeout) = match self.http {
+            Some(http) => (http, None),
             None => {
-                reqwest::Client::builder()
-                    .timeout(self.timeout)
-                    .connect_timeout(self.connect_timeout)
-                    .user_agent(USER_AGENT)
-                    .build()
-                    .map_err(|error| runtime::Error::InvalidRequest(
-                        format!("the HTTP client cannot be built: {error}"),
-                    ))?
+                (
+                    reqwest::Client::builder()
+                        .read_timeout(self.timeout)
+                        .connect_timeout(self.connect_timeout)
+                        .user_agent(USER_AGENT)
+                        .build()
+                        .map_err(|error| runtime::Error::InvalidRequest(
+                            format!("the HTTP client cannot be built: {error}"),
+                        ))?,
+                    Some(self.timeout),
+                )
             }
         };
         Ok(Client {
@@ -132,6 +150,8 @@ impl ClientBuilder {
                 credentials: self.credentials,
                 hooks: self.hooks,
                 retry: self.retry,
+                timeout,
+                body_limit: self.body_limit,
             },
         })
     }
@@ -143,6 +163,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("body_limit", &self.body_limit)
             .field("credentials", &self.credentials)
             .field("hooks", &self.hooks.len())
             .field("retry", &self.retry)

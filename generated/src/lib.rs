@@ -39,7 +39,8 @@ pub mod types;
 
 #[rustfmt::skip]
 pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT,
 };
 /// The HTTP library the client sends with, for writing a [`Hook`] or passing
 /// [`ClientBuilder::http_client`] a client of your own, in the version this
@@ -50,6 +51,7 @@ pub use reqwest;
 pub use runtime::{
     BasicAuth, BoxFuture, DecodeError, Error, ErrorResponse, Hook, Next, Operation,
     OperationInfo, Patch, Received, Request, RequestInfo, Response, Retry, SendError,
+    TooLarge,
 };
 /// The `serde_json` crate, whose types this crate's API names, in the version it uses.
 #[doc(no_inline)]

@@ -2,7 +2,8 @@
 
 #[rustfmt::skip]
 pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT,
 };
 /// The HTTP library the client sends with, for writing a [`Hook`] or passing
 /// [`ClientBuilder::http_client`] a client of your own, in the version this
@@ -11,8 +12,8 @@ pub use client::{
 pub use reqwest;
 #[rustfmt::skip]
 pub use runtime::{
-    BoxFuture, DecodeError, Error, ErrorResponse, Hook, Next, Operation, OperationInfo,
-    Received, Request, RequestInfo, Response, Retry, SendError,
+    Body, BoxFuture, DecodeError, Error, ErrorResponse, Hook, Next, Operation,
+    OperationInfo, Received, Request, RequestInfo, Response, Retry, SendError, TooLarge,
 };
 /// The `chrono` crate, whose types this crate's API names, in the version it uses.
 #[doc(no_inline)]
@@ -33,6 +34,9 @@ pub mod client {
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
     /// How long connecting may take, unless [`ClientBuilder::connect_timeout`] says otherwise.
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+    /// The longest JSON or text response body read into memory, in bytes (128 MiB),
+    /// unless [`ClientBuilder::body_limit`] says otherwise.
+    pub const DEFAULT_BODY_LIMIT: usize = 128 * 1024 * 1024;
     /// The `User-Agent` header sent with every request.
     const USER_AGENT: &str = concat!(
         env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
@@ -57,6 +61,7 @@ pub mod client {
                 http: None,
                 timeout: DEFAULT_TIMEOUT,
                 connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+                body_limit: DEFAULT_BODY_LIMIT,
                 credentials: Vec::new(),
                 hooks: Vec::new(),
                 retry: None,
@@ -78,6 +83,7 @@ pub mod client {
         http: Option<reqwest::Client>,
         timeout: Duration,
         connect_timeout: Duration,
+        body_limit: usize,
         credentials: Vec<Option<Arc<dyn runtime::Authorize>>>,
         hooks: Vec<Arc<dyn runtime::Hook>>,
         retry: Option<runtime::Retry>,
@@ -96,9 +102,18 @@ pub mod client {
             self.http = Some(http);
             self
         }
-        /// How long a whole request, response body included, may take.
+        /// How long a whole request, response body included, may take. A response
+        /// that streams (a download, a stream of events) has no overall deadline: each
+        /// wait for more of it may take this long.
         pub fn timeout(mut self, timeout: Duration) -> Self {
             self.timeout = timeout;
+            self
+        }
+        /// Reads at most `bytes` of a JSON or text response body into memory; a longer
+        /// body fails with [`Error::TooLarge`](runtime::Error::TooLarge), before it is
+        /// read when the server announces its length. Streamed bodies are not limited.
+        pub fn body_limit(mut self, bytes: usize) -> Self {
+            self.body_limit = bytes;
             self
         }
         /// How long connecting to the server may take.
@@ -122,17 +137,20 @@ pub mod client {
         /// client cannot be set up.
         pub fn build(self) -> Result<Client, runtime::Error> {
             let base_url = runtime::checked_base_url(self.base_url)?;
-            let http = match self.http {
-                Some(http) => http,
+            let (http, timeout) = match self.http {
+                Some(http) => (http, None),
                 None => {
-                    reqwest::Client::builder()
-                        .timeout(self.timeout)
-                        .connect_timeout(self.connect_timeout)
-                        .user_agent(USER_AGENT)
-                        .build()
-                        .map_err(|error| runtime::Error::InvalidRequest(
-                            format!("the HTTP client cannot be built: {error}"),
-                        ))?
+                    (
+                        reqwest::Client::builder()
+                            .read_timeout(self.timeout)
+                            .connect_timeout(self.connect_timeout)
+                            .user_agent(USER_AGENT)
+                            .build()
+                            .map_err(|error| runtime::Error::InvalidRequest(
+                                format!("the HTTP client cannot be built: {error}"),
+                            ))?,
+                        Some(self.timeout),
+                    )
                 }
             };
             Ok(Client {
@@ -142,6 +160,8 @@ pub mod client {
                     credentials: self.credentials,
                     hooks: self.hooks,
                     retry: self.retry,
+                    timeout,
+                    body_limit: self.body_limit,
                 },
             })
         }
@@ -152,6 +172,7 @@ pub mod client {
                 .field("base_url", &self.base_url)
                 .field("timeout", &self.timeout)
                 .field("connect_timeout", &self.connect_timeout)
+                .field("body_limit", &self.body_limit)
                 .field("credentials", &self.credentials)
                 .field("hooks", &self.hooks.len())
                 .field("retry", &self.retry)
@@ -1013,13 +1034,13 @@ pub mod requests {
         pub fn worker_task_upload_chunk<'a>(
             &'a self,
             task: &'a str,
-            body: &'a [u8],
+            body: impl Into<runtime::Body>,
         ) -> runtime::Request<'a, WorkerTaskUploadChunk<'a>> {
             runtime::start(
                 &self.core,
                 WorkerTaskUploadChunk {
                     task,
-                    body,
+                    body: body.into(),
                 },
             )
         }
@@ -1028,7 +1049,7 @@ pub mod requests {
     #[derive(Clone, Debug)]
     pub struct WorkerTaskUploadChunk<'a> {
         task: &'a str,
-        body: &'a [u8],
+        body: runtime::Body,
     }
     impl<'a> runtime::Operation for WorkerTaskUploadChunk<'a> {
         type Success = types::UploadedChunk;
@@ -1052,11 +1073,7 @@ pub mod requests {
             )?;
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             runtime::accept_json(&mut request);
-            runtime::raw_body(
-                &mut request,
-                "application/octet-stream",
-                self.body.to_vec(),
-            );
+            runtime::stream_body(&mut request, "application/octet-stream", &self.body)?;
             Ok(request)
         }
         #[inline]
@@ -1749,6 +1766,8 @@ pub mod runtime {
         Decode(Box<DecodeError>),
         /// A [`Hook`] stopped the request.
         Hook(Box<dyn std::error::Error + Send + Sync>),
+        /// The response body is longer than the client (or the request) reads into memory.
+        TooLarge(TooLarge),
     }
 
     impl<E> Error<E> {
@@ -1757,6 +1776,7 @@ pub mod runtime {
             match self {
                 Error::Status(response) => Some(response.status),
                 Error::Decode(error) => Some(error.status),
+                Error::TooLarge(error) => Some(error.status),
                 Error::InvalidRequest(_) | Error::Timeout(_) | Error::Transport(_) | Error::Hook(_) => {
                     None
                 }
@@ -1785,6 +1805,7 @@ pub mod runtime {
                 }
                 Error::Decode(error) => fmt::Display::fmt(error, f),
                 Error::Hook(error) => write!(f, "stopped by a hook: {error}"),
+                Error::TooLarge(error) => fmt::Display::fmt(error, f),
             }
         }
     }
@@ -1795,7 +1816,7 @@ pub mod runtime {
                 Error::Timeout(error) | Error::Transport(error) => Some(error),
                 Error::Decode(error) => Some(&error.source),
                 Error::Hook(error) => Some(error.as_ref()),
-                Error::InvalidRequest(_) | Error::Status(_) => None,
+                Error::InvalidRequest(_) | Error::Status(_) | Error::TooLarge(_) => None,
             }
         }
     }
@@ -1869,6 +1890,49 @@ pub mod runtime {
                 write!(f, "; the body starts with: {}", self.excerpt)?;
             }
             Ok(())
+        }
+    }
+
+    /// A response body longer than the limit on what is read into memory: the client
+    /// builder's `body_limit`, or a request's own [`Request::body_limit`].
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct TooLarge {
+        status: StatusCode,
+        limit: usize,
+        length: Option<u64>,
+    }
+
+    impl TooLarge {
+        /// The HTTP status.
+        pub fn status(&self) -> StatusCode {
+            self.status
+        }
+
+        /// The limit, in bytes.
+        pub fn limit(&self) -> usize {
+            self.limit
+        }
+
+        /// The body's length, when the server announced it in `Content-Length`.
+        pub fn length(&self) -> Option<u64> {
+            self.length
+        }
+    }
+
+    impl fmt::Display for TooLarge {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self.length {
+                Some(length) => write!(
+                    f,
+                    "the {} response body is {length} bytes, over the limit of {} bytes",
+                    self.status, self.limit
+                ),
+                None => write!(
+                    f,
+                    "the {} response body is longer than the limit of {} bytes",
+                    self.status, self.limit
+                ),
+            }
         }
     }
 
@@ -1976,6 +2040,11 @@ pub mod runtime {
         pub(crate) credentials: Vec<Option<Arc<dyn Authorize>>>,
         pub(crate) hooks: Vec<Arc<dyn Hook>>,
         pub(crate) retry: Option<Retry>,
+        /// How long a request whose response is read whole may take, body included; `None`
+        /// when the HTTP client was given, with its own timeouts.
+        pub(crate) timeout: Option<std::time::Duration>,
+        /// The longest response body read into memory, in bytes.
+        pub(crate) body_limit: usize,
     }
 
     impl fmt::Debug for Core {
@@ -1985,6 +2054,8 @@ pub mod runtime {
                 .field("credentials", &self.credentials)
                 .field("hooks", &self.hooks.len())
                 .field("retry", &self.retry)
+                .field("timeout", &self.timeout)
+                .field("body_limit", &self.body_limit)
                 .finish_non_exhaustive()
         }
     }
@@ -2028,6 +2099,10 @@ pub mod runtime {
         /// `http` builds multipart bodies.
         #[doc(hidden)]
         fn request(&self, base_url: &str, http: &reqwest::Client) -> Built<Self>;
+        /// Whether a successful response's body is handed over unread, as a stream, rather
+        /// than read whole before decoding.
+        #[doc(hidden)]
+        const STREAMS: bool = false;
         /// Decodes a successful response.
         #[doc(hidden)]
         fn decode(response: Received) -> Decoded<Self>;
@@ -2060,6 +2135,7 @@ pub mod runtime {
         invalid_header: Option<String>,
         timeout: Option<std::time::Duration>,
         retry: Option<Retry>,
+        body_limit: Option<usize>,
     }
 
     /// A request to `operation` through the client `core`.
@@ -2095,7 +2171,7 @@ pub mod runtime {
         }
 
         /// How long this request may take, response body included, instead of the client's
-        /// timeout.
+        /// timeout. A response that streams has no such deadline unless this sets one.
         pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
             self.options.timeout = Some(timeout);
             self
@@ -2103,9 +2179,17 @@ pub mod runtime {
 
         /// Retries this request as `retry` says, instead of as the client does. Retries of
         /// methods that are not idempotent (`POST`, `PATCH`) after the request may have arrived
-        /// happen only when `retry` allows them ([`Retry::non_idempotent`]).
+        /// happen only when `retry` allows them ([`Retry::non_idempotent`]). A request whose
+        /// body streams is never sent twice.
         pub fn retry(mut self, retry: Retry) -> Self {
             self.options.retry = Some(retry);
+            self
+        }
+
+        /// Reads at most `bytes` of a JSON or text response body into memory, instead of the
+        /// client's limit; a longer body fails with [`Error::TooLarge`].
+        pub fn body_limit(mut self, bytes: usize) -> Self {
+            self.options.body_limit = Some(bytes);
             self
         }
 
@@ -2116,27 +2200,50 @@ pub mod runtime {
 
         /// Sends the request and decodes the response.
         pub async fn send(self) -> Result<Response<Op::Success>, Error<Op::Error>> {
-            let Request {
-                core,
-                operation,
-                options,
-            } = self;
-            let mut request = operation.request(&core.base_url, &core.http)?;
-            if let Some(problem) = options.invalid_header {
-                return Err(Error::InvalidRequest(problem));
-            }
-            for (name, value) in &options.headers {
-                request.headers_mut().insert(name, value.clone());
-            }
-            if let Some(timeout) = options.timeout {
-                *request.timeout_mut() = Some(timeout);
-            }
-            apply_credentials(core, &mut request, Op::SECURITY)?;
-            let retry = options.retry.as_ref().or(core.retry.as_ref());
-            let response = dispatch(core, request, Op::INFO, retry).await?;
-            let received = receive(response, Op::decode_error).await?;
-            Op::decode(received)
+            let request = prepare(self.core, &self.operation, &self.options, None);
+            deliver::<Op>(self.core, request, &self.options).await
         }
+    }
+
+    /// The HTTP request for `operation` with `options`, to `url` instead of its own when one
+    /// is given (the next page a response links to).
+    fn prepare<Op: Operation>(
+        core: &Core,
+        operation: &Op,
+        options: &RequestOptions,
+        url: Option<reqwest::Url>,
+    ) -> Built<Op> {
+        let mut request = operation.request(&core.base_url, &core.http)?;
+        if let Some(problem) = &options.invalid_header {
+            return Err(Error::InvalidRequest(problem.clone()));
+        }
+        if let Some(url) = url {
+            *request.url_mut() = url;
+        }
+        for (name, value) in &options.headers {
+            request.headers_mut().insert(name, value.clone());
+        }
+        // A body read whole has the client's deadline; a stream only the one asked for.
+        let deadline = if Op::STREAMS { None } else { core.timeout };
+        if let Some(timeout) = options.timeout.or(deadline) {
+            *request.timeout_mut() = Some(timeout);
+        }
+        apply_credentials(core, &mut request, Op::SECURITY)?;
+        Ok(request)
+    }
+
+    /// Sends a prepared request and decodes the response.
+    async fn deliver<Op: Operation>(
+        core: &Core,
+        request: Built<Op>,
+        options: &RequestOptions,
+    ) -> Result<Response<Op::Success>, Error<Op::Error>> {
+        let request = request?;
+        let retry = options.retry.as_ref().or(core.retry.as_ref());
+        let response = dispatch(core, request, Op::INFO, retry).await?;
+        let limit = options.body_limit.unwrap_or(core.body_limit);
+        let received = receive(response, Op::STREAMS, limit, Op::decode_error).await?;
+        Op::decode(received)
     }
 
     impl<'a, Op: Operation + 'a> std::future::IntoFuture for Request<'a, Op> {
@@ -2707,28 +2814,74 @@ pub mod runtime {
         *request.body_mut() = Some(body.into());
     }
 
-    /// A 2xx response whose body has been read, for the operation to decode.
+    /// A 2xx response whose body has been read, for the operation to decode, or whose body is
+    /// left unread for it to stream.
     pub struct Received {
         pub(crate) status: StatusCode,
         pub(crate) headers: HeaderMap,
         pub(crate) bytes: Vec<u8>,
+        /// The response, its body unread, when the operation streams it.
+        pub(crate) unread: Option<reqwest::Response>,
     }
 
-    /// Reads a response: a 2xx body in full, anything else as an error whose body (at most
+    /// Reads a response: a 2xx body in full (at most `limit` bytes) or, when the operation
+    /// `streams`, not at all; anything else as an error whose body (at most
     /// `ERROR_BODY_LIMIT` bytes of it) `decode_error` turns into the spec's error type when
     /// it can.
     pub(crate) async fn receive<E>(
         mut response: reqwest::Response,
+        streams: bool,
+        limit: usize,
         decode_error: fn(u16, &[u8]) -> Option<E>,
     ) -> Result<Received, Error<E>> {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         if status.is_success() {
-            let read = response.bytes().await.map_err(transport_error)?;
+            if streams {
+                return Ok(Received {
+                    status,
+                    headers,
+                    bytes: Vec::new(),
+                    unread: Some(response),
+                });
+            }
+            let too_large = |length| {
+                Error::TooLarge(TooLarge {
+                    status,
+                    limit,
+                    length,
+                })
+            };
+            let announced = response.content_length();
+            if announced.is_some_and(|length| length > limit as u64) {
+                return Err(too_large(announced));
+            }
+            let first = response.chunk().await.map_err(transport_error)?;
+            let Some(first) = first else {
+                return Ok(Received {
+                    status,
+                    headers,
+                    bytes: Vec::new(),
+                    unread: None,
+                });
+            };
+            let expected = announced.map_or(first.len(), |length| length as usize);
+            let mut read = Vec::with_capacity(expected.max(first.len()));
+            read.extend_from_slice(&first);
+            while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+                if read.len() + chunk.len() > limit {
+                    return Err(too_large(None));
+                }
+                read.extend_from_slice(&chunk);
+            }
+            if read.len() > limit {
+                return Err(too_large(None));
+            }
             return Ok(Received {
                 status,
                 headers,
-                bytes: read.into(),
+                bytes: read,
+                unread: None,
             });
         }
         let mut kept = Vec::new();
@@ -2758,8 +2911,9 @@ pub mod runtime {
 
     /// The response with its decoded body.
     pub(crate) fn with_body<T>(received: Received, body: T) -> Response<T> {
-        // The bytes were decoded into `body`, or are not wanted.
+        // The bytes were decoded into `body`, or are not wanted, and so is a body not read.
         drop(received.bytes);
+        drop(received.unread);
         Response {
             status: received.status,
             headers: received.headers,
@@ -2821,6 +2975,214 @@ pub mod runtime {
     /// Decodes an error body as JSON, if it is the expected type.
     pub(crate) fn json_error<E: serde::de::DeserializeOwned>(_status: u16, body: &[u8]) -> Option<E> {
         serde_json::from_slice(body).ok()
+    }
+
+    /// A request body, or a file of a `multipart/form-data` body, sent as it is: bytes, a
+    /// file, or a stream of chunks.
+    ///
+    /// Bytes can be sent again when a request is retried; a file or a stream is sent once,
+    /// as it is read, and a request carrying one is not retried. Clones of a streamed body
+    /// share its one stream: the first request that sends it takes it, and sending it again
+    /// fails with [`Error::InvalidRequest`].
+    #[derive(Clone, Default)]
+    pub struct Body {
+        source: BodySource,
+    }
+
+    #[derive(Clone)]
+    enum BodySource {
+        Bytes(bytes::Bytes),
+        Stream {
+            stream: Arc<std::sync::Mutex<Option<reqwest::Body>>>,
+            length: Option<u64>,
+        },
+    }
+
+    impl Default for BodySource {
+        fn default() -> Self {
+            BodySource::Bytes(bytes::Bytes::new())
+        }
+    }
+
+    impl Body {
+        /// A body read from `stream` as it is sent, its length unknown (sent in chunks).
+        pub fn from_stream<S, B, X>(stream: S) -> Self
+        where
+            S: futures_core::Stream<Item = Result<B, X>> + Send + 'static,
+            bytes::Bytes: From<B>,
+            X: Into<Box<dyn std::error::Error + Send + Sync>> + 'static,
+        {
+            streamed_body(reqwest::Body::wrap_stream(stream), None)
+        }
+
+        /// A body read from `stream` as it is sent, `length` bytes long (sent with a
+        /// `Content-Length`).
+        pub fn from_sized_stream<S, B, X>(stream: S, length: u64) -> Self
+        where
+            S: futures_core::Stream<Item = Result<B, X>> + Send + 'static,
+            bytes::Bytes: From<B>,
+            X: Into<Box<dyn std::error::Error + Send + Sync>> + 'static,
+        {
+            streamed_body(reqwest::Body::wrap_stream(stream), Some(length))
+        }
+
+        /// The file at `path`, read as it is sent, with its length.
+        pub async fn open(path: impl AsRef<std::path::Path>) -> std::io::Result<Self> {
+            let opened = tokio::fs::File::open(path).await?;
+            let length = opened.metadata().await?.len();
+            Ok(streamed_body(reqwest::Body::from(opened), Some(length)))
+        }
+
+        /// Its length in bytes, when known.
+        pub fn length(&self) -> Option<u64> {
+            match &self.source {
+                BodySource::Bytes(held) => Some(held.len() as u64),
+                BodySource::Stream { length, .. } => *length,
+            }
+        }
+
+        /// Its bytes, when it was made from bytes rather than a file or a stream.
+        pub fn as_bytes(&self) -> Option<&[u8]> {
+            match &self.source {
+                BodySource::Bytes(held) => Some(held),
+                BodySource::Stream { .. } => None,
+            }
+        }
+
+    }
+
+    /// A body read from `stream` as it is sent.
+    fn streamed_body(stream: reqwest::Body, length: Option<u64>) -> Body {
+        Body {
+            source: BodySource::Stream {
+                stream: Arc::new(std::sync::Mutex::new(Some(stream))),
+                length,
+            },
+        }
+    }
+
+    /// What to send of `body`: its bytes again, or its stream, taken.
+    fn body_to_send(body: &Body) -> Result<(reqwest::Body, Option<u64>), String> {
+        match &body.source {
+            BodySource::Bytes(held) => Ok((reqwest::Body::from(held.clone()), None)),
+            BodySource::Stream { stream, length } => {
+                let taken = stream.lock().map_or(None, |mut slot| slot.take());
+                match taken {
+                    Some(taken) => Ok((taken, *length)),
+                    None => Err("a streamed body can be sent once, and it was sent already".to_owned()),
+                }
+            }
+        }
+    }
+
+    impl From<Vec<u8>> for Body {
+        fn from(contents: Vec<u8>) -> Self {
+            Body {
+                source: BodySource::Bytes(contents.into()),
+            }
+        }
+    }
+
+    impl From<&Vec<u8>> for Body {
+        fn from(contents: &Vec<u8>) -> Self {
+            Body::from(contents.as_slice())
+        }
+    }
+
+    impl From<&[u8]> for Body {
+        fn from(contents: &[u8]) -> Self {
+            Body {
+                source: BodySource::Bytes(bytes::Bytes::copy_from_slice(contents)),
+            }
+        }
+    }
+
+    impl<const N: usize> From<[u8; N]> for Body {
+        fn from(contents: [u8; N]) -> Self {
+            Body::from(contents.as_slice())
+        }
+    }
+
+    impl<const N: usize> From<&[u8; N]> for Body {
+        fn from(contents: &[u8; N]) -> Self {
+            Body::from(contents.as_slice())
+        }
+    }
+
+    impl From<bytes::Bytes> for Body {
+        fn from(contents: bytes::Bytes) -> Self {
+            Body {
+                source: BodySource::Bytes(contents),
+            }
+        }
+    }
+
+    impl From<String> for Body {
+        fn from(contents: String) -> Self {
+            Body::from(contents.into_bytes())
+        }
+    }
+
+    impl From<&str> for Body {
+        fn from(contents: &str) -> Self {
+            Body::from(contents.as_bytes())
+        }
+    }
+
+    impl From<tokio::fs::File> for Body {
+        /// The file, read as it is sent, its length unknown; [`Body::open`] knows it.
+        fn from(opened: tokio::fs::File) -> Self {
+            streamed_body(reqwest::Body::from(opened), None)
+        }
+    }
+
+    impl PartialEq for Body {
+        fn eq(&self, other: &Self) -> bool {
+            match (&self.source, &other.source) {
+                (BodySource::Bytes(a), BodySource::Bytes(b)) => a == b,
+                (BodySource::Stream { stream: a, .. }, BodySource::Stream { stream: b, .. }) => {
+                    Arc::ptr_eq(a, b)
+                }
+                _ => false,
+            }
+        }
+    }
+
+    impl Eq for Body {}
+
+    impl std::hash::Hash for Body {
+        fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+            match &self.source {
+                BodySource::Bytes(held) => held.hash(state),
+                BodySource::Stream { stream, .. } => Arc::as_ptr(stream).hash(state),
+            }
+        }
+    }
+
+    impl fmt::Debug for Body {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("Body")
+                .field("length", &self.length())
+                .field("streamed", &matches!(self.source, BodySource::Stream { .. }))
+                .finish()
+        }
+    }
+
+    /// Puts a body on a request as it is, with its length when a stream's is known.
+    pub(crate) fn stream_body<E>(
+        request: &mut reqwest::Request,
+        content_type: &'static str,
+        body: &Body,
+    ) -> Result<(), Error<E>> {
+        let (sent, length) = body_to_send(body).map_err(Error::InvalidRequest)?;
+        static_header(request, reqwest::header::CONTENT_TYPE, content_type);
+        if let Some(length) = length {
+            request
+                .headers_mut()
+                .insert(reqwest::header::CONTENT_LENGTH, HeaderValue::from(length));
+        }
+        *request.body_mut() = Some(sent);
+        Ok(())
     }
 
     /// Deserializes a string enum without allocating for known values.

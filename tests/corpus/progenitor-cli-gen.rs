@@ -2,7 +2,8 @@
 
 #[rustfmt::skip]
 pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT,
 };
 /// The HTTP library the client sends with, for writing a [`Hook`] or passing
 /// [`ClientBuilder::http_client`] a client of your own, in the version this
@@ -12,7 +13,7 @@ pub use reqwest;
 #[rustfmt::skip]
 pub use runtime::{
     BoxFuture, DecodeError, Error, ErrorResponse, Hook, Next, Operation, OperationInfo,
-    Received, Request, RequestInfo, Response, Retry, SendError,
+    Received, Request, RequestInfo, Response, Retry, SendError, TooLarge,
 };
 /// The `serde_json` crate, whose types this crate's API names, in the version it uses.
 #[doc(no_inline)]
@@ -30,6 +31,9 @@ pub mod client {
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
     /// How long connecting may take, unless [`ClientBuilder::connect_timeout`] says otherwise.
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+    /// The longest JSON or text response body read into memory, in bytes (128 MiB),
+    /// unless [`ClientBuilder::body_limit`] says otherwise.
+    pub const DEFAULT_BODY_LIMIT: usize = 128 * 1024 * 1024;
     /// The `User-Agent` header sent with every request.
     const USER_AGENT: &str = concat!(
         env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
@@ -54,6 +58,7 @@ pub mod client {
                 http: None,
                 timeout: DEFAULT_TIMEOUT,
                 connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+                body_limit: DEFAULT_BODY_LIMIT,
                 credentials: Vec::new(),
                 hooks: Vec::new(),
                 retry: None,
@@ -75,6 +80,7 @@ pub mod client {
         http: Option<reqwest::Client>,
         timeout: Duration,
         connect_timeout: Duration,
+        body_limit: usize,
         credentials: Vec<Option<Arc<dyn runtime::Authorize>>>,
         hooks: Vec<Arc<dyn runtime::Hook>>,
         retry: Option<runtime::Retry>,
@@ -93,9 +99,18 @@ pub mod client {
             self.http = Some(http);
             self
         }
-        /// How long a whole request, response body included, may take.
+        /// How long a whole request, response body included, may take. A response
+        /// that streams (a download, a stream of events) has no overall deadline: each
+        /// wait for more of it may take this long.
         pub fn timeout(mut self, timeout: Duration) -> Self {
             self.timeout = timeout;
+            self
+        }
+        /// Reads at most `bytes` of a JSON or text response body into memory; a longer
+        /// body fails with [`Error::TooLarge`](runtime::Error::TooLarge), before it is
+        /// read when the server announces its length. Streamed bodies are not limited.
+        pub fn body_limit(mut self, bytes: usize) -> Self {
+            self.body_limit = bytes;
             self
         }
         /// How long connecting to the server may take.
@@ -119,17 +134,20 @@ pub mod client {
         /// client cannot be set up.
         pub fn build(self) -> Result<Client, runtime::Error> {
             let base_url = runtime::checked_base_url(self.base_url)?;
-            let http = match self.http {
-                Some(http) => http,
+            let (http, timeout) = match self.http {
+                Some(http) => (http, None),
                 None => {
-                    reqwest::Client::builder()
-                        .timeout(self.timeout)
-                        .connect_timeout(self.connect_timeout)
-                        .user_agent(USER_AGENT)
-                        .build()
-                        .map_err(|error| runtime::Error::InvalidRequest(
-                            format!("the HTTP client cannot be built: {error}"),
-                        ))?
+                    (
+                        reqwest::Client::builder()
+                            .read_timeout(self.timeout)
+                            .connect_timeout(self.connect_timeout)
+                            .user_agent(USER_AGENT)
+                            .build()
+                            .map_err(|error| runtime::Error::InvalidRequest(
+                                format!("the HTTP client cannot be built: {error}"),
+                            ))?,
+                        Some(self.timeout),
+                    )
                 }
             };
             Ok(Client {
@@ -139,6 +157,8 @@ pub mod client {
                     credentials: self.credentials,
                     hooks: self.hooks,
                     retry: self.retry,
+                    timeout,
+                    body_limit: self.body_limit,
                 },
             })
         }
@@ -149,6 +169,7 @@ pub mod client {
                 .field("base_url", &self.base_url)
                 .field("timeout", &self.timeout)
                 .field("connect_timeout", &self.connect_timeout)
+                .field("body_limit", &self.body_limit)
                 .field("credentials", &self.credentials)
                 .field("hooks", &self.hooks.len())
                 .field("retry", &self.retry)
@@ -276,6 +297,8 @@ pub mod runtime {
         Decode(Box<DecodeError>),
         /// A [`Hook`] stopped the request.
         Hook(Box<dyn std::error::Error + Send + Sync>),
+        /// The response body is longer than the client (or the request) reads into memory.
+        TooLarge(TooLarge),
     }
 
     impl<E> Error<E> {
@@ -284,6 +307,7 @@ pub mod runtime {
             match self {
                 Error::Status(response) => Some(response.status),
                 Error::Decode(error) => Some(error.status),
+                Error::TooLarge(error) => Some(error.status),
                 Error::InvalidRequest(_) | Error::Timeout(_) | Error::Transport(_) | Error::Hook(_) => {
                     None
                 }
@@ -312,6 +336,7 @@ pub mod runtime {
                 }
                 Error::Decode(error) => fmt::Display::fmt(error, f),
                 Error::Hook(error) => write!(f, "stopped by a hook: {error}"),
+                Error::TooLarge(error) => fmt::Display::fmt(error, f),
             }
         }
     }
@@ -322,7 +347,7 @@ pub mod runtime {
                 Error::Timeout(error) | Error::Transport(error) => Some(error),
                 Error::Decode(error) => Some(&error.source),
                 Error::Hook(error) => Some(error.as_ref()),
-                Error::InvalidRequest(_) | Error::Status(_) => None,
+                Error::InvalidRequest(_) | Error::Status(_) | Error::TooLarge(_) => None,
             }
         }
     }
@@ -396,6 +421,49 @@ pub mod runtime {
                 write!(f, "; the body starts with: {}", self.excerpt)?;
             }
             Ok(())
+        }
+    }
+
+    /// A response body longer than the limit on what is read into memory: the client
+    /// builder's `body_limit`, or a request's own [`Request::body_limit`].
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct TooLarge {
+        status: StatusCode,
+        limit: usize,
+        length: Option<u64>,
+    }
+
+    impl TooLarge {
+        /// The HTTP status.
+        pub fn status(&self) -> StatusCode {
+            self.status
+        }
+
+        /// The limit, in bytes.
+        pub fn limit(&self) -> usize {
+            self.limit
+        }
+
+        /// The body's length, when the server announced it in `Content-Length`.
+        pub fn length(&self) -> Option<u64> {
+            self.length
+        }
+    }
+
+    impl fmt::Display for TooLarge {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self.length {
+                Some(length) => write!(
+                    f,
+                    "the {} response body is {length} bytes, over the limit of {} bytes",
+                    self.status, self.limit
+                ),
+                None => write!(
+                    f,
+                    "the {} response body is longer than the limit of {} bytes",
+                    self.status, self.limit
+                ),
+            }
         }
     }
 
@@ -503,6 +571,11 @@ pub mod runtime {
         pub(crate) credentials: Vec<Option<Arc<dyn Authorize>>>,
         pub(crate) hooks: Vec<Arc<dyn Hook>>,
         pub(crate) retry: Option<Retry>,
+        /// How long a request whose response is read whole may take, body included; `None`
+        /// when the HTTP client was given, with its own timeouts.
+        pub(crate) timeout: Option<std::time::Duration>,
+        /// The longest response body read into memory, in bytes.
+        pub(crate) body_limit: usize,
     }
 
     impl fmt::Debug for Core {
@@ -512,6 +585,8 @@ pub mod runtime {
                 .field("credentials", &self.credentials)
                 .field("hooks", &self.hooks.len())
                 .field("retry", &self.retry)
+                .field("timeout", &self.timeout)
+                .field("body_limit", &self.body_limit)
                 .finish_non_exhaustive()
         }
     }
@@ -555,6 +630,10 @@ pub mod runtime {
         /// `http` builds multipart bodies.
         #[doc(hidden)]
         fn request(&self, base_url: &str, http: &reqwest::Client) -> Built<Self>;
+        /// Whether a successful response's body is handed over unread, as a stream, rather
+        /// than read whole before decoding.
+        #[doc(hidden)]
+        const STREAMS: bool = false;
         /// Decodes a successful response.
         #[doc(hidden)]
         fn decode(response: Received) -> Decoded<Self>;
@@ -587,6 +666,7 @@ pub mod runtime {
         invalid_header: Option<String>,
         timeout: Option<std::time::Duration>,
         retry: Option<Retry>,
+        body_limit: Option<usize>,
     }
 
     /// A request to `operation` through the client `core`.
@@ -622,7 +702,7 @@ pub mod runtime {
         }
 
         /// How long this request may take, response body included, instead of the client's
-        /// timeout.
+        /// timeout. A response that streams has no such deadline unless this sets one.
         pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
             self.options.timeout = Some(timeout);
             self
@@ -630,9 +710,17 @@ pub mod runtime {
 
         /// Retries this request as `retry` says, instead of as the client does. Retries of
         /// methods that are not idempotent (`POST`, `PATCH`) after the request may have arrived
-        /// happen only when `retry` allows them ([`Retry::non_idempotent`]).
+        /// happen only when `retry` allows them ([`Retry::non_idempotent`]). A request whose
+        /// body streams is never sent twice.
         pub fn retry(mut self, retry: Retry) -> Self {
             self.options.retry = Some(retry);
+            self
+        }
+
+        /// Reads at most `bytes` of a JSON or text response body into memory, instead of the
+        /// client's limit; a longer body fails with [`Error::TooLarge`].
+        pub fn body_limit(mut self, bytes: usize) -> Self {
+            self.options.body_limit = Some(bytes);
             self
         }
 
@@ -643,27 +731,50 @@ pub mod runtime {
 
         /// Sends the request and decodes the response.
         pub async fn send(self) -> Result<Response<Op::Success>, Error<Op::Error>> {
-            let Request {
-                core,
-                operation,
-                options,
-            } = self;
-            let mut request = operation.request(&core.base_url, &core.http)?;
-            if let Some(problem) = options.invalid_header {
-                return Err(Error::InvalidRequest(problem));
-            }
-            for (name, value) in &options.headers {
-                request.headers_mut().insert(name, value.clone());
-            }
-            if let Some(timeout) = options.timeout {
-                *request.timeout_mut() = Some(timeout);
-            }
-            apply_credentials(core, &mut request, Op::SECURITY)?;
-            let retry = options.retry.as_ref().or(core.retry.as_ref());
-            let response = dispatch(core, request, Op::INFO, retry).await?;
-            let received = receive(response, Op::decode_error).await?;
-            Op::decode(received)
+            let request = prepare(self.core, &self.operation, &self.options, None);
+            deliver::<Op>(self.core, request, &self.options).await
         }
+    }
+
+    /// The HTTP request for `operation` with `options`, to `url` instead of its own when one
+    /// is given (the next page a response links to).
+    fn prepare<Op: Operation>(
+        core: &Core,
+        operation: &Op,
+        options: &RequestOptions,
+        url: Option<reqwest::Url>,
+    ) -> Built<Op> {
+        let mut request = operation.request(&core.base_url, &core.http)?;
+        if let Some(problem) = &options.invalid_header {
+            return Err(Error::InvalidRequest(problem.clone()));
+        }
+        if let Some(url) = url {
+            *request.url_mut() = url;
+        }
+        for (name, value) in &options.headers {
+            request.headers_mut().insert(name, value.clone());
+        }
+        // A body read whole has the client's deadline; a stream only the one asked for.
+        let deadline = if Op::STREAMS { None } else { core.timeout };
+        if let Some(timeout) = options.timeout.or(deadline) {
+            *request.timeout_mut() = Some(timeout);
+        }
+        apply_credentials(core, &mut request, Op::SECURITY)?;
+        Ok(request)
+    }
+
+    /// Sends a prepared request and decodes the response.
+    async fn deliver<Op: Operation>(
+        core: &Core,
+        request: Built<Op>,
+        options: &RequestOptions,
+    ) -> Result<Response<Op::Success>, Error<Op::Error>> {
+        let request = request?;
+        let retry = options.retry.as_ref().or(core.retry.as_ref());
+        let response = dispatch(core, request, Op::INFO, retry).await?;
+        let limit = options.body_limit.unwrap_or(core.body_limit);
+        let received = receive(response, Op::STREAMS, limit, Op::decode_error).await?;
+        Op::decode(received)
     }
 
     impl<'a, Op: Operation + 'a> std::future::IntoFuture for Request<'a, Op> {
@@ -1112,28 +1223,74 @@ pub mod runtime {
         }
     }
 
-    /// A 2xx response whose body has been read, for the operation to decode.
+    /// A 2xx response whose body has been read, for the operation to decode, or whose body is
+    /// left unread for it to stream.
     pub struct Received {
         pub(crate) status: StatusCode,
         pub(crate) headers: HeaderMap,
         pub(crate) bytes: Vec<u8>,
+        /// The response, its body unread, when the operation streams it.
+        pub(crate) unread: Option<reqwest::Response>,
     }
 
-    /// Reads a response: a 2xx body in full, anything else as an error whose body (at most
+    /// Reads a response: a 2xx body in full (at most `limit` bytes) or, when the operation
+    /// `streams`, not at all; anything else as an error whose body (at most
     /// `ERROR_BODY_LIMIT` bytes of it) `decode_error` turns into the spec's error type when
     /// it can.
     pub(crate) async fn receive<E>(
         mut response: reqwest::Response,
+        streams: bool,
+        limit: usize,
         decode_error: fn(u16, &[u8]) -> Option<E>,
     ) -> Result<Received, Error<E>> {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         if status.is_success() {
-            let read = response.bytes().await.map_err(transport_error)?;
+            if streams {
+                return Ok(Received {
+                    status,
+                    headers,
+                    bytes: Vec::new(),
+                    unread: Some(response),
+                });
+            }
+            let too_large = |length| {
+                Error::TooLarge(TooLarge {
+                    status,
+                    limit,
+                    length,
+                })
+            };
+            let announced = response.content_length();
+            if announced.is_some_and(|length| length > limit as u64) {
+                return Err(too_large(announced));
+            }
+            let first = response.chunk().await.map_err(transport_error)?;
+            let Some(first) = first else {
+                return Ok(Received {
+                    status,
+                    headers,
+                    bytes: Vec::new(),
+                    unread: None,
+                });
+            };
+            let expected = announced.map_or(first.len(), |length| length as usize);
+            let mut read = Vec::with_capacity(expected.max(first.len()));
+            read.extend_from_slice(&first);
+            while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+                if read.len() + chunk.len() > limit {
+                    return Err(too_large(None));
+                }
+                read.extend_from_slice(&chunk);
+            }
+            if read.len() > limit {
+                return Err(too_large(None));
+            }
             return Ok(Received {
                 status,
                 headers,
-                bytes: read.into(),
+                bytes: read,
+                unread: None,
             });
         }
         let mut kept = Vec::new();
@@ -1163,8 +1320,9 @@ pub mod runtime {
 
     /// The response with its decoded body.
     pub(crate) fn with_body<T>(received: Received, body: T) -> Response<T> {
-        // The bytes were decoded into `body`, or are not wanted.
+        // The bytes were decoded into `body`, or are not wanted, and so is a body not read.
         drop(received.bytes);
+        drop(received.unread);
         Response {
             status: received.status,
             headers: received.headers,

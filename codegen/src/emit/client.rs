@@ -127,6 +127,10 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
         /// How long connecting may take, unless [`ClientBuilder::connect_timeout`] says otherwise.
         pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+        /// The longest JSON or text response body read into memory, in bytes (128 MiB),
+        /// unless [`ClientBuilder::body_limit`] says otherwise.
+        pub const DEFAULT_BODY_LIMIT: usize = 128 * 1024 * 1024;
+
         /// The `User-Agent` header sent with every request.
         const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
@@ -153,6 +157,7 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
                     http: None,
                     timeout: DEFAULT_TIMEOUT,
                     connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+                    body_limit: DEFAULT_BODY_LIMIT,
                     credentials: #slots,
                     hooks: Vec::new(),
                     retry: None,
@@ -177,6 +182,7 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
             http: Option<reqwest::Client>,
             timeout: Duration,
             connect_timeout: Duration,
+            body_limit: usize,
             credentials: Vec<Option<Arc<dyn runtime::Authorize>>>,
             hooks: Vec<Arc<dyn runtime::Hook>>,
             retry: Option<runtime::Retry>,
@@ -198,9 +204,19 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
                 self
             }
 
-            /// How long a whole request, response body included, may take.
+            /// How long a whole request, response body included, may take. A response
+            /// that streams (a download, a stream of events) has no overall deadline: each
+            /// wait for more of it may take this long.
             pub fn timeout(mut self, timeout: Duration) -> Self {
                 self.timeout = timeout;
+                self
+            }
+
+            /// Reads at most `bytes` of a JSON or text response body into memory; a longer
+            /// body fails with [`Error::TooLarge`](runtime::Error::TooLarge), before it is
+            /// read when the server announces its length. Streamed bodies are not limited.
+            pub fn body_limit(mut self, bytes: usize) -> Self {
+                self.body_limit = bytes;
                 self
             }
 
@@ -232,14 +248,15 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
             /// client cannot be set up.
             pub fn build(self) -> Result<Client, runtime::Error> {
                 let base_url = runtime::checked_base_url(self.base_url)?;
-                let http = match self.http {
-                    Some(http) => http,
-                    None => reqwest::Client::builder()
-                        .timeout(self.timeout)
+                let (http, timeout) = match self.http {
+                    Some(http) => (http, None),
+                    None => (reqwest::Client::builder()
+                        .read_timeout(self.timeout)
                         .connect_timeout(self.connect_timeout)
                         .user_agent(USER_AGENT)
                         .build()
                         .map_err(|error| runtime::Error::InvalidRequest(format!("the HTTP client cannot be built: {error}")))?,
+                        Some(self.timeout)),
                 };
                 Ok(Client {
                     core: runtime::Core {
@@ -248,6 +265,8 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
                         credentials: self.credentials,
                         hooks: self.hooks,
                         retry: self.retry,
+                        timeout,
+                        body_limit: self.body_limit,
                     },
                 })
             }
@@ -259,6 +278,7 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
                     .field("base_url", &self.base_url)
                     .field("timeout", &self.timeout)
                     .field("connect_timeout", &self.connect_timeout)
+                    .field("body_limit", &self.body_limit)
                     .field("credentials", &self.credentials)
                     .field("hooks", &self.hooks.len())
                     .field("retry", &self.retry)

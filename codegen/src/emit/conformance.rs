@@ -402,7 +402,9 @@ fn reencoder(api: &ir::Api, success: &ir::Outcome) -> TokenStream {
                         quote!(types::#type_name::#variant(body) => reencode(body),)
                     }
                     ir::ResponseBody::Empty => quote!(types::#type_name::#variant => None,),
-                    ir::ResponseBody::Text | ir::ResponseBody::Binary => {
+                    ir::ResponseBody::Text
+                    | ir::ResponseBody::Binary
+                    | ir::ResponseBody::Events(_) => {
                         quote!(types::#type_name::#variant(_) => None,)
                     }
                 }

@@ -20,6 +20,22 @@ pub(crate) fn doc_attrs(text: &str) -> TokenStream {
     quote!(#(#attrs)*)
 }
 
+/// `#[doc]` attributes for the generator's own text (rustdoc Markdown, links included),
+/// wrapped to lines of at most 88 characters.
+pub(crate) fn own_docs(text: &str) -> TokenStream {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.len() + 1 + word.len() > 88 {
+            lines.push(std::mem::take(&mut line));
+        }
+        line.push(' ');
+        line.push_str(word);
+    }
+    lines.push(line);
+    quote!(#(#[doc = #lines])*)
+}
+
 /// Doc attributes for several paragraphs, skipping empty ones.
 pub(crate) fn doc_paragraphs<'a>(
     paragraphs: impl IntoIterator<Item = Option<&'a str>>,

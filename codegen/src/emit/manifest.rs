@@ -20,6 +20,8 @@ struct Crate {
     /// The crate's feature that turns this optional dependency on, when code names it only
     /// under `cfg(feature = ...)`.
     optional: Option<&'static str>,
+    /// The package's name, when it differs from the name code uses (`futures-core`).
+    package: Option<&'static str>,
 }
 
 /// Every crate generated code may name, sorted by name.
@@ -32,6 +34,17 @@ const CRATES: &[Crate] = &[
         features: &[],
         on_demand: &[],
         optional: None,
+        package: None,
+    },
+    // Chunks of bytes, for bodies that stream.
+    Crate {
+        name: "bytes",
+        version: "1",
+        default_features: true,
+        features: &[],
+        on_demand: &[],
+        optional: None,
+        package: None,
     },
     Crate {
         name: "chrono",
@@ -40,6 +53,17 @@ const CRATES: &[Crate] = &[
         features: &["serde", "std"],
         on_demand: &[],
         optional: None,
+        package: None,
+    },
+    // The `Stream` trait, for bodies, events and pages that stream.
+    Crate {
+        name: "futures_core",
+        version: "0.3",
+        default_features: true,
+        features: &[],
+        on_demand: &[],
+        optional: None,
+        package: Some("futures-core"),
     },
     Crate {
         name: "reqwest",
@@ -47,8 +71,9 @@ const CRATES: &[Crate] = &[
         default_features: false,
         // TLS is the crate's choice, passed on by its features (see `TLS_FEATURES`).
         features: &[],
-        on_demand: &[("multipart", "multipart")],
+        on_demand: &[("multipart", "multipart"), ("Body", "stream")],
         optional: None,
+        package: None,
     },
     Crate {
         name: "serde",
@@ -57,6 +82,7 @@ const CRATES: &[Crate] = &[
         features: &["derive"],
         on_demand: &[],
         optional: None,
+        package: None,
     },
     Crate {
         name: "serde_json",
@@ -65,6 +91,7 @@ const CRATES: &[Crate] = &[
         features: &[],
         on_demand: &[],
         optional: None,
+        package: None,
     },
     Crate {
         name: "serde_path_to_error",
@@ -73,6 +100,7 @@ const CRATES: &[Crate] = &[
         features: &[],
         on_demand: &[],
         optional: None,
+        package: None,
     },
     Crate {
         name: "tokio",
@@ -80,6 +108,7 @@ const CRATES: &[Crate] = &[
         default_features: false,
         features: &[],
         on_demand: &[
+            ("fs", "fs"),
             ("main", "macros"),
             ("main", "rt-multi-thread"),
             ("test", "macros"),
@@ -87,6 +116,7 @@ const CRATES: &[Crate] = &[
             ("time", "time"),
         ],
         optional: None,
+        package: None,
     },
     // Spans around requests, when the crate's `tracing` feature is on.
     Crate {
@@ -96,6 +126,7 @@ const CRATES: &[Crate] = &[
         features: &["std"],
         on_demand: &[],
         optional: Some("tracing"),
+        package: None,
     },
     Crate {
         name: "uuid",
@@ -104,6 +135,7 @@ const CRATES: &[Crate] = &[
         features: &["serde"],
         on_demand: &[],
         optional: None,
+        package: None,
     },
     // Typed mocks for tests, when the crate's `mock` feature is on.
     Crate {
@@ -113,6 +145,7 @@ const CRATES: &[Crate] = &[
         features: &[],
         on_demand: &[],
         optional: Some("mock"),
+        package: None,
     },
 ];
 
@@ -197,6 +230,7 @@ impl Dependencies {
             .iter()
             .filter_map(|(name, features)| {
                 let krate = CRATES.iter().find(|c| c.name == *name)?;
+                let name = krate.package.unwrap_or(name);
                 let features: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
                 let mut table = Vec::new();
                 if !krate.default_features {

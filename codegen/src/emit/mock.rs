@@ -175,6 +175,26 @@ fn answer(outcome: Option<&Outcome>, method: TokenStream, doc: &str) -> TokenStr
                 runtime::mock_bytes(self.0, status, body)
             }
         },
+        Some(Outcome::Single(ResponseBody::Events(events))) => {
+            let doc = format!("{doc} The body is a stream of these events' data.");
+            match &events.data {
+                Some(ty) => {
+                    let ty = ty_tokens(ty, Scope::Sibling);
+                    quote! {
+                        #[doc = #doc]
+                        pub fn #method(self, status: u16, body: &[#ty]) -> wiremock::Mock {
+                            runtime::mock_events(self.0, status, body)
+                        }
+                    }
+                }
+                None => quote! {
+                    #[doc = #doc]
+                    pub fn #method(self, status: u16, body: &[&str]) -> wiremock::Mock {
+                        runtime::mock_text_events(self.0, status, body)
+                    }
+                },
+            }
+        }
         Some(Outcome::ByStatus(_)) => {
             let doc = format!("{doc} The body is of the type the spec gives `status`.");
             quote! {

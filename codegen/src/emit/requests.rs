@@ -72,7 +72,7 @@ fn param_type(p: &Param) -> TokenStream {
 fn body_type(body: &ir::Body) -> TokenStream {
     match body.encoding {
         BodyEncoding::Text => quote!(&'a str),
-        BodyEncoding::Binary => quote!(&'a [u8]),
+        BodyEncoding::Binary => quote!(runtime::Body),
         BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
             let ty = ty_tokens(&body.ty, Scope::Sibling);
             quote!(&'a #ty)
@@ -83,7 +83,9 @@ fn body_type(body: &ir::Body) -> TokenStream {
 /// Whether an operation's parameters borrow (strings, lists, objects and bodies are taken
 /// by reference), so that the type holding them has a lifetime.
 pub(crate) fn borrows(op: &Operation) -> bool {
-    op.body.is_some()
+    op.body
+        .as_ref()
+        .is_some_and(|b| b.encoding != BodyEncoding::Binary)
         || op.params.iter().any(|p| {
             p.ty == Ty::String || matches!(p.ty, Ty::Vec(_)) || p.shape != ParamShape::Scalar
         })
@@ -117,8 +119,16 @@ pub(crate) fn operation(
         inits.push(quote!(#name: None,));
     }
     let body_ty = op.body.as_ref().map(body_type);
+    // A body sent as it is can be bytes, a file or a stream: anything that makes one.
+    let owned_body = op
+        .body
+        .as_ref()
+        .is_some_and(|b| b.encoding == BodyEncoding::Binary);
     if let Some(body_ty) = &body_ty {
-        if body_required {
+        if body_required && owned_body {
+            args.push(quote!(body: impl Into<#body_ty>));
+            inits.push(quote!(body: body.into(),));
+        } else if body_required {
             args.push(quote!(body: #body_ty));
             inits.push(quote!(body,));
         } else {
@@ -136,11 +146,26 @@ pub(crate) fn operation(
         let ty = param_type(p);
         fields.push(quote!(#name: #ty,));
     }
+    // A text cursor the client sets from a response is owned; one the caller sets, not.
+    let owned_cursor = match &op.pagination {
+        Some(ir::Pagination {
+            kind: ir::PageKind::Cursor { param, .. },
+            ..
+        }) => op.params.get(*param).filter(|p| p.ty == Ty::String),
+        _ => None,
+    };
     let mut setters = Vec::new();
     for p in &optional {
         let name = ident(&p.rust_name);
         let ty = param_type(p);
-        fields.push(quote!(#name: Option<#ty>,));
+        let cursor = owned_cursor.is_some_and(|c| std::ptr::eq(c, *p));
+        let stored = if cursor {
+            fields.push(quote!(#name: Option<std::borrow::Cow<'a, str>>,));
+            quote!(std::borrow::Cow::Borrowed(value))
+        } else {
+            fields.push(quote!(#name: Option<#ty>,));
+            quote!(value)
+        };
         let location = match p.location {
             ParamLocation::Path => "path",
             ParamLocation::Query => "query",
@@ -161,7 +186,7 @@ pub(crate) fn operation(
             #docs
             #deprecated
             pub fn #name(mut self, value: #ty) -> Self {
-                self.operation.#name = Some(value);
+                self.operation.#name = Some(#stored);
                 self
             }
         });
@@ -172,10 +197,15 @@ pub(crate) fn operation(
         } else {
             fields.push(quote!(body: Option<#body_ty>,));
             let docs = doc_paragraphs([Some("The request body."), body.docs.as_deref()]);
+            let (taken, stored) = if owned_body {
+                (quote!(impl Into<#body_ty>), quote!(body.into()))
+            } else {
+                (quote!(#body_ty), quote!(body))
+            };
             setters.push(quote! {
                 #docs
-                pub fn body(mut self, body: #body_ty) -> Self {
-                    self.operation.body = Some(body);
+                pub fn body(mut self, body: #taken) -> Self {
+                    self.operation.body = Some(#stored);
                     self
                 }
             });
@@ -196,6 +226,13 @@ pub(crate) fn operation(
     let decode = decode(api, op);
     let decode_error = error_decoder(api, op.error.as_ref());
     let security = security(api, credentials, op);
+    let streams = streams(op).then(|| {
+        quote!(
+            const STREAMS: bool = true;
+        )
+    });
+    let events = offered_events(op, &builder, lifetime.as_ref());
+    let pages = pagination(op, &builder, lifetime.as_ref());
     let (id, http_method, path) = (&op.wire_id, op.method.as_str(), &op.path);
     let builder_doc = format!(
         " The parameters of [`Client::{method_name}`], which a [`Request`](super::Request) carries."
@@ -235,6 +272,7 @@ pub(crate) fn operation(
             const METHOD: &'static str = #http_method;
             const PATH: &'static str = #path;
             #security
+            #streams
 
             #[inline]
             fn request(&self, base_url: &str, #http: &reqwest::Client) -> runtime::Built<Self> {
@@ -251,7 +289,63 @@ pub(crate) fn operation(
                 #decode_error
             }
         }
+
+        #events
+
+        #pages
     }
+}
+
+/// A method name among a request's own, unless a parameter setter has it: then `other`.
+fn request_method(op: &Operation, name: &str, other: &str) -> proc_macro2::Ident {
+    if op.params.iter().any(|p| p.rust_name == name) {
+        ident(other)
+    } else {
+        ident(name)
+    }
+}
+
+/// For an operation that offers a stream of events besides its body: how an event's data
+/// decodes, and the request's `stream` method asking for them.
+fn offered_events(
+    op: &Operation,
+    builder: &proc_macro2::Ident,
+    lifetime: Option<&TokenStream>,
+) -> Option<TokenStream> {
+    let events = op.events.as_ref()?;
+    let data = event_data(events);
+    let decoder = event_decoder(events);
+    let end = events
+        .end
+        .as_ref()
+        .map(|end| quote!(const EVENTS_END: Option<&'static str> = Some(#end);));
+    let impl_lifetime = lifetime.map(|_| quote!(<'a>));
+    let generics = lifetime.map_or_else(|| quote!(<'c>), |_| quote!(<'c, 'a>));
+    let method = request_method(op, "stream", "event_stream");
+    let doc = super::docs::own_docs(&format!(
+        "Asks for the answer as a stream of events (`Accept: text/event-stream`) instead of \
+         one body; awaiting the request then gives an [`EventStream`](super::EventStream). \
+         Some APIs also want the request to say so (a `stream` field of the body, say): \
+         see [`Client::{}`](super::Client::{}).",
+        op.rust_name, op.rust_name
+    ));
+    Some(quote! {
+        impl #impl_lifetime runtime::OffersEvents for #builder #lifetime {
+            type Event = #data;
+            #end
+            #[inline]
+            fn decode_event(data: &str) -> Result<Self::Event, (String, serde_json::Error)> {
+                #decoder(data)
+            }
+        }
+
+        impl #generics runtime::Request<'c, #builder #lifetime> {
+            #doc
+            pub fn #method(self) -> runtime::Request<'c, runtime::Streaming<#builder #lifetime>> {
+                runtime::streaming(self)
+            }
+        }
+    })
 }
 
 /// The operation's alternatives of credentials, as indices of the client's schemes: the
@@ -275,18 +369,51 @@ fn security(api: &ir::Api, credentials: &Credentials<'_>, op: &Operation) -> Opt
         .then(|| quote!(const SECURITY: &'static [&'static [usize]] = &[#(#alternatives),*];))
 }
 
-fn body_tokens(body: &ResponseBody) -> TokenStream {
+/// The type a body decodes to; a success's bytes or events stream, an error's are read.
+fn body_tokens(body: &ResponseBody, success: bool) -> TokenStream {
     match body {
         ResponseBody::Empty => quote!(()),
         ResponseBody::Json(ty) => ty_tokens(ty, Scope::Sibling),
         ResponseBody::Text => quote!(String),
+        ResponseBody::Binary if success => quote!(runtime::ByteStream),
         ResponseBody::Binary => quote!(Vec<u8>),
+        ResponseBody::Events(events) => {
+            let data = event_data(events);
+            quote!(runtime::EventStream<#data>)
+        }
+    }
+}
+
+/// What an event's data decodes to.
+fn event_data(events: &ir::Events) -> TokenStream {
+    events
+        .data
+        .as_ref()
+        .map_or_else(|| quote!(String), |ty| ty_tokens(ty, Scope::Sibling))
+}
+
+/// The function decoding an event's data.
+fn event_decoder(events: &ir::Events) -> TokenStream {
+    match &events.data {
+        Some(ty) => {
+            let ty = ty_tokens(ty, Scope::Sibling);
+            quote!(runtime::event_json::<#ty>)
+        }
+        None => quote!(runtime::event_text),
+    }
+}
+
+/// The data that ends an event stream, as an `Option<&'static str>` expression.
+fn event_end(events: &ir::Events) -> TokenStream {
+    match &events.end {
+        Some(end) => quote!(Some(#end)),
+        None => quote!(None),
     }
 }
 
 fn success_type(outcome: &Outcome) -> TokenStream {
     match outcome {
-        Outcome::Single(body) => body_tokens(body),
+        Outcome::Single(body) => body_tokens(body, true),
         Outcome::ByStatus(name) => {
             let name = ident(name);
             quote!(types::#name)
@@ -297,8 +424,17 @@ fn success_type(outcome: &Outcome) -> TokenStream {
 fn error_type(outcome: Option<&Outcome>) -> TokenStream {
     match outcome {
         None | Some(Outcome::Single(ResponseBody::Empty)) => quote!(serde_json::Value),
+        Some(Outcome::Single(body)) => body_tokens(body, false),
         Some(outcome) => success_type(outcome),
     }
+}
+
+/// Whether a successful response's body is handed over as a stream.
+pub(crate) fn streams(op: &Operation) -> bool {
+    matches!(
+        op.success,
+        Outcome::Single(ResponseBody::Binary | ResponseBody::Events(_))
+    )
 }
 
 fn method_docs(op: &Operation, required: &[&Param], body_required: bool) -> TokenStream {
@@ -567,14 +703,29 @@ fn request_body(api: &ir::Api, op: &Operation) -> TokenStream {
             .iter()
             .any(|v| matches!(v.body, ResponseBody::Json(_))),
     };
-    let accept = accepts_json.then(|| quote!(runtime::accept_json(&mut request);));
+    let accept = if let Outcome::Single(ResponseBody::Events(_)) = &op.success {
+        Some(quote!(runtime::accept_events(&mut request);))
+    } else {
+        accepts_json.then(|| quote!(runtime::accept_json(&mut request);))
+    };
     let body = op.body.as_ref().map(|b| {
+        let owned = b.encoding == BodyEncoding::Binary;
         if b.required {
-            write_body(api, b, quote!(self.body))
+            let body = if owned {
+                quote!(&self.body)
+            } else {
+                quote!(self.body)
+            };
+            write_body(api, b, body)
         } else {
             let write = write_body(api, b, quote!(body));
+            let body = if owned {
+                quote!(&self.body)
+            } else {
+                quote!(self.body)
+            };
             quote! {
-                if let Some(body) = self.body {
+                if let Some(body) = #body {
                     #write
                 }
             }
@@ -602,7 +753,7 @@ fn write_body(api: &ir::Api, b: &ir::Body, body: TokenStream) -> TokenStream {
         BodyEncoding::Text => {
             quote!(runtime::raw_body(&mut request, #media, #body.as_bytes().to_vec());)
         }
-        BodyEncoding::Binary => quote!(runtime::raw_body(&mut request, #media, #body.to_vec());),
+        BodyEncoding::Binary => quote!(runtime::stream_body(&mut request, #media, #body)?;),
         BodyEncoding::Multipart => multipart(api, b, &body),
     }
 }
@@ -692,7 +843,12 @@ fn decode(api: &ir::Api, op: &Operation) -> TokenStream {
     match &op.success {
         Outcome::Single(ResponseBody::Json(_)) => quote!(runtime::json_response(response)),
         Outcome::Single(ResponseBody::Text) => quote!(runtime::text_response(response)),
-        Outcome::Single(ResponseBody::Binary) => quote!(runtime::bytes_response(response)),
+        Outcome::Single(ResponseBody::Binary) => quote!(runtime::byte_stream_response(response)),
+        Outcome::Single(ResponseBody::Events(events)) => {
+            let decoder = event_decoder(events);
+            let end = event_end(events);
+            quote!(runtime::event_response(response, #decoder, #end))
+        }
         Outcome::Single(ResponseBody::Empty) => quote!(runtime::empty_response(response)),
         Outcome::ByStatus(name) => {
             let type_name = ident(name);
@@ -704,7 +860,7 @@ fn decode(api: &ir::Api, op: &Operation) -> TokenStream {
                     ResponseBody::Json(_) => {
                         quote!(types::#type_name::#variant(runtime::decode_json(&response)?))
                     }
-                    ResponseBody::Text => {
+                    ResponseBody::Text | ResponseBody::Events(_) => {
                         quote!(types::#type_name::#variant(runtime::decode_text(&response)?))
                     }
                     ResponseBody::Binary => {
@@ -755,7 +911,9 @@ fn error_decoder(api: &ir::Api, outcome: Option<&Outcome>) -> TokenStream {
             quote!(runtime::json_error(status, body))
         }
         Some(Outcome::Single(ResponseBody::Json(ty))) => json_error(api, ty),
-        Some(Outcome::Single(ResponseBody::Text)) => quote!(runtime::text_error(status, body)),
+        Some(Outcome::Single(ResponseBody::Text | ResponseBody::Events(_))) => {
+            quote!(runtime::text_error(status, body))
+        }
         Some(Outcome::Single(ResponseBody::Binary)) => quote!(runtime::bytes_error(status, body)),
         Some(Outcome::ByStatus(name)) => {
             let type_name = ident(name);
@@ -770,7 +928,7 @@ fn error_decoder(api: &ir::Api, outcome: Option<&Outcome>) -> TokenStream {
                             let decode = json_error(api, ty);
                             quote!(#decode.map(types::#type_name::#variant))
                         }
-                        ResponseBody::Text => quote!(runtime::text_error(status, body).map(types::#type_name::#variant)),
+                        ResponseBody::Text | ResponseBody::Events(_) => quote!(runtime::text_error(status, body).map(types::#type_name::#variant)),
                         ResponseBody::Binary => quote!(runtime::bytes_error(status, body).map(types::#type_name::#variant)),
                     };
                     quote!(#pattern => #value,)
@@ -823,5 +981,179 @@ fn http_method(m: ir::Method) -> TokenStream {
         M::Head => quote!(reqwest::Method::HEAD),
         M::Patch => quote!(reqwest::Method::PATCH),
         M::Trace => quote!(reqwest::Method::TRACE),
+    }
+}
+
+/// For an operation whose responses are pages of a list: how the next page is asked for
+/// and where a page's items are, and the request's `pages` and `items` methods.
+fn pagination(
+    op: &Operation,
+    builder: &proc_macro2::Ident,
+    lifetime: Option<&TokenStream>,
+) -> Option<TokenStream> {
+    let paging = op.pagination.as_ref()?;
+    let item = ty_tokens(&paging.item, Scope::Sibling);
+    let next = match &paging.kind {
+        ir::PageKind::Link => quote!(runtime::linked_page(page)),
+        ir::PageKind::Cursor {
+            param,
+            next,
+            next_ty,
+            cleared,
+        } => {
+            let p = op.params.get(*param)?;
+            let name = ident(&p.rust_name);
+            let found = next_cursor(next);
+            let cleared = cleared.iter().filter_map(|i| op.params.get(*i)).map(|p| {
+                let name = ident(&p.rust_name);
+                quote!(operation.#name = None;)
+            });
+            let (read, unchanged, stored) = if p.ty == Ty::String {
+                let text = if *next_ty == Ty::String {
+                    quote!(let next = next.as_str();)
+                } else {
+                    quote!(let next = next.to_string(); let next = next.as_str();)
+                };
+                (
+                    quote! {
+                        #text
+                        if next.is_empty() { return None; }
+                    },
+                    quote!(self.#name.as_deref() == Some(next)),
+                    quote!(std::borrow::Cow::Owned(next.to_owned())),
+                )
+            } else {
+                let ty = ty_tokens(&p.ty, Scope::Sibling);
+                let read = if *next_ty == p.ty {
+                    quote!(let next = *next;)
+                } else {
+                    quote!(let next = #ty::try_from(*next).ok()?;)
+                };
+                (read, quote!(self.#name == Some(next)), quote!(next))
+            };
+            quote! {
+                #found
+                #read
+                // A cursor that does not move would fetch the same page forever.
+                if #unchanged { return None; }
+                let mut operation = self.clone();
+                operation.#name = Some(#stored);
+                #(#cleared)*
+                Some(runtime::NextPage::Parameters(operation))
+            }
+        }
+        ir::PageKind::Offset { param } => {
+            let p = op.params.get(*param)?;
+            let name = ident(&p.rust_name);
+            let ty = ty_tokens(&p.ty, Scope::Sibling);
+            let count = counted_items(&paging.items);
+            quote! {
+                let count = #count;
+                if count == 0 { return None; }
+                let mut operation = self.clone();
+                operation.#name = Some(self.#name.unwrap_or(0).checked_add(#ty::try_from(count).ok()?)?);
+                Some(runtime::NextPage::Parameters(operation))
+            }
+        }
+    };
+    let items = owned_items(&paging.items);
+    let impl_lifetime = lifetime.map(|_| quote!(<'a>));
+    let pages = request_method(op, "pages", "all_pages");
+    let every = request_method(op, "items", "all_items");
+    let how = match &paging.kind {
+        ir::PageKind::Link => "following the `Link` header of each response (`rel=\"next\"`)",
+        ir::PageKind::Cursor { .. } => "sending each page's next cursor in the next request",
+        ir::PageKind::Offset { .. } => "moving the offset on by each page's number of items",
+    };
+    let pages_doc = super::docs::own_docs(&format!(
+        "Every page of the list, from this request's on, {how}: a stream that sends the \
+         next request when the next page is asked for. A failed request is its last item."
+    ));
+    let items_doc = super::docs::own_docs(&format!(
+        "Every item of the list, page after page, {how}: a stream that asks for the next \
+         page when the items of one run out. A failed request is its last item."
+    ));
+    Some(quote! {
+        impl #impl_lifetime runtime::Paginated for #builder #lifetime {
+            type Item = #item;
+            #[inline]
+            fn next_page(&self, page: &runtime::Response<Self::Success>) -> Option<runtime::NextPage<Self>> {
+                #next
+            }
+            #[inline]
+            fn page_items(page: Self::Success) -> Vec<Self::Item> {
+                #items
+            }
+        }
+
+        impl<'a> runtime::Request<'a, #builder #lifetime> {
+            #pages_doc
+            pub fn #pages(self) -> runtime::PageStream<'a, #builder #lifetime> {
+                runtime::page_stream(self)
+            }
+            #items_doc
+            pub fn #every(self) -> runtime::ItemStream<'a, #builder #lifetime> {
+                runtime::item_stream(self)
+            }
+        }
+    })
+}
+
+/// A reference to the value at the end of `steps` from `page` (a response, which derefs
+/// to its body), and whether it is an `Option` (an optional field on the way).
+fn borrowed_path(steps: &[ir::PageStep]) -> (TokenStream, bool) {
+    let mut expr = quote!(page);
+    let mut optional = false;
+    for step in steps {
+        let field = ident(&step.rust_name);
+        expr = match (optional, step.optional) {
+            (false, false) => quote!(#expr.#field),
+            (false, true) => quote!(#expr.#field.as_ref()),
+            (true, false) => quote!(#expr.map(|value| &value.#field)),
+            (true, true) => quote!(#expr.and_then(|value| value.#field.as_ref())),
+        };
+        optional |= step.optional;
+    }
+    if optional {
+        (expr, true)
+    } else {
+        (quote!(&#expr), false)
+    }
+}
+
+/// `let next = ...;`: the next cursor, returning `None` when it is absent.
+fn next_cursor(steps: &[ir::PageStep]) -> TokenStream {
+    match borrowed_path(steps) {
+        (expr, true) => quote!(let next = #expr?;),
+        (expr, false) => quote!(let next = #expr;),
+    }
+}
+
+/// The number of items of `page` (a response), the list at the end of `steps`.
+fn counted_items(steps: &[ir::PageStep]) -> TokenStream {
+    match borrowed_path(steps) {
+        (expr, true) => quote!(#expr.map_or(0, Vec::len)),
+        (expr, false) => quote!(#expr.len()),
+    }
+}
+
+/// The items of `page` (a body, taken), the list at the end of `steps`; none when an
+/// optional field on the way is absent.
+fn owned_items(steps: &[ir::PageStep]) -> TokenStream {
+    let mut expr = quote!(page);
+    let mut optional = false;
+    for step in steps {
+        let field = ident(&step.rust_name);
+        expr = match (optional, step.optional) {
+            (false, _) => quote!(#expr.#field),
+            (true, false) => quote!(#expr.map(|value| value.#field)),
+            (true, true) => quote!(#expr.and_then(|value| value.#field)),
+        };
+        optional |= step.optional;
+    }
+    if optional {
+        quote!(#expr.unwrap_or_default())
+    } else {
+        expr
     }
 }

@@ -526,7 +526,15 @@ fn item_end(tokens: &[Token], start: usize) -> usize {
                 i = matching(tokens, i + 1) + 1;
                 continue;
             }
-            Tok::Ident("const" | "static" | "type" | "use") => ends_with_semicolon = true,
+            // A `const` generic parameter (`impl<const N: usize>`) starts no constant.
+            Tok::Ident("const" | "static" | "type" | "use")
+                if !matches!(
+                    i.checked_sub(1).map(|b| tokens[b].kind),
+                    Some(Tok::Punct("<" | ","))
+                ) =>
+            {
+                ends_with_semicolon = true;
+            }
             Tok::Punct(";") => return i + 1,
             Tok::Open(open) => {
                 let close = matching(tokens, i);
@@ -569,6 +577,35 @@ mod tests {
         let source = strip(SOURCE);
         let without_tests = &source[..source.find("#[cfg(test)]").unwrap_or(source.len())];
         assert_eq!(strip(&rebuilt), without_tests);
+    }
+
+    #[test]
+    fn every_item_of_the_source_is_cut_apart() {
+        // Each named item is found by its name, whatever it looks like (a `const`
+        // generic parameter once made an `impl` swallow the items after it).
+        let runtime = runtime();
+        for name in [
+            "Paginated",
+            "NextPage",
+            "linked_page",
+            "stream_body",
+            "Fetched",
+            "body_to_send",
+        ] {
+            assert!(
+                runtime.by_name.contains_key(name),
+                "`{name}` is not an item of its own"
+            );
+        }
+        let generic_const = runtime
+            .items
+            .iter()
+            .filter(|item| item.text.contains("impl<const N: usize>"))
+            .count();
+        assert!(generic_const > 0);
+        assert!(runtime.items.iter().all(|item| {
+            !item.text.contains("impl<const N: usize>") || matches!(item.kind, Kind::Impl("Body"))
+        }));
     }
 
     #[test]

@@ -722,7 +722,7 @@ fn outcome(name: &proc_macro2::Ident, variants: &[ir::OutcomeVariant]) -> TokenS
                 let ty = ty_tokens(ty, Scope::Types);
                 quote!(#docs #variant(#ty),)
             }
-            ResponseBody::Text => quote!(#docs #variant(String),),
+            ResponseBody::Text | ResponseBody::Events(_) => quote!(#docs #variant(String),),
             ResponseBody::Binary => quote!(#docs #variant(Vec<u8>),),
         }
     });

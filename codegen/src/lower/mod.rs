@@ -5,6 +5,7 @@
 
 mod finalize;
 mod operation;
+mod paging;
 mod schema;
 
 use std::collections::HashMap;
@@ -30,8 +31,10 @@ const TYPES_RESERVED: &[&str] = &[
     "BasicAuth",
     "BearerToken",
     "BinaryHeap",
+    "Body",
     "Box",
     "BoxFuture",
+    "ByteStream",
     "Client",
     "ClientBuilder",
     "Clone",
@@ -45,6 +48,7 @@ const TYPES_RESERVED: &[&str] = &[
     "Err",
     "Error",
     "ErrorResponse",
+    "EventStream",
     "Extend",
     "File",
     "Fn",
@@ -52,21 +56,26 @@ const TYPES_RESERVED: &[&str] = &[
     "FnOnce",
     "From",
     "FromIterator",
+    "Hash",
     "HashMap",
     "HashSet",
-    "Hash",
     "Hook",
     "Into",
     "IntoIterator",
+    "ItemStream",
     "Iterator",
     "LinkedList",
     "Next",
+    "NextPage",
     "None",
+    "OffersEvents",
     "Ok",
     "Operation",
     "OperationInfo",
     "Option",
     "Ord",
+    "PageStream",
+    "Paginated",
     "PartialEq",
     "PartialOrd",
     "Patch",
@@ -76,15 +85,18 @@ const TYPES_RESERVED: &[&str] = &[
     "Response",
     "Result",
     "Retry",
-    "SendError",
     "Send",
+    "SendError",
     "Serialize",
+    "ServerEvent",
     "Sized",
     "Some",
+    "Streaming",
     "String",
     "Sync",
     "ToOwned",
     "ToString",
+    "TooLarge",
     "TryFrom",
     "TryInto",
     "Unpin",
@@ -281,8 +293,9 @@ fn shortened(name: &str) -> String {
 
 /// Lowers a loaded document. Returns the IR when there are no errors, and every
 /// diagnostic (errors and warnings) found on the way.
-pub fn lower(doc: &OpenAPI) -> (Option<ir::Api>, Vec<Diagnostic>) {
-    let mut cx = Lowerer::new(doc);
+pub fn lower(doc: &OpenAPI, settings: &crate::Settings) -> (Option<ir::Api>, Vec<Diagnostic>) {
+    let mut cx = Lowerer::new(doc, settings);
+    cx.check_settings();
     cx.lower_components();
     let operations = cx.lower_operations();
     let errors = cx.diagnostics.iter().any(Diagnostic::is_error);
@@ -308,10 +321,14 @@ pub(crate) struct Lowerer<'a> {
     shapes: IndexMap<String, SharedType>,
     type_namer: Namer,
     diagnostics: Vec<Diagnostic>,
+    /// What the generator adds to what the document says.
+    settings: &'a crate::Settings,
+    /// What operations (by where they stand) ask for to be paged through.
+    paging: Vec<(Pointer, Result<paging::Requested, String>)>,
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(doc: &'a OpenAPI) -> Self {
+    fn new(doc: &'a OpenAPI, settings: &'a crate::Settings) -> Self {
         let mut type_namer = Namer::with_reserved(TYPES_RESERVED);
         let mut component_names = HashMap::new();
         if let Some(components) = &doc.components {
@@ -328,6 +345,8 @@ impl<'a> Lowerer<'a> {
             shapes: IndexMap::new(),
             type_namer,
             diagnostics: Vec::new(),
+            settings,
+            paging: Vec::new(),
         }
     }
 
@@ -371,7 +390,36 @@ impl<'a> Lowerer<'a> {
         rename_types(&mut api, &renames);
         let found = finalize::finalize(&mut api);
         self.diagnostics.extend(found);
+        let found = paging::resolve(&mut api, std::mem::take(&mut self.paging));
+        self.diagnostics.extend(found);
         api
+    }
+
+    /// Warns of settings that name operations the document does not have.
+    fn check_settings(&mut self) {
+        let ids: std::collections::HashSet<&str> = self
+            .doc
+            .paths
+            .paths
+            .values()
+            .filter_map(|item| match item {
+                ReferenceOr::Item(item) => Some(item),
+                ReferenceOr::Reference { .. } => None,
+            })
+            .flat_map(|item| item.iter().map(|(_, op)| op))
+            .filter_map(|op| op.operation_id.as_deref())
+            .collect();
+        for given in &self.settings.paginate {
+            if !ids.contains(given.operation.as_str()) {
+                self.diagnostics.push(Diagnostic::warning(
+                    Pointer::root().push("paths"),
+                    format!(
+                        "pagination is set for the operation `{}`, which the document does not have",
+                        given.operation
+                    ),
+                ));
+            }
+        }
     }
 
     /// New names for the types of inline schemas that stand in several places: what the

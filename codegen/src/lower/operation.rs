@@ -26,9 +26,13 @@ const PARAM_RESERVED: &[&str] = &[
     "respond",
     "respond_error",
     "retry",
+    "body_limit",
     "send",
     "timeout",
 ];
+
+/// The media type extension naming the data that ends an event stream (`[DONE]`).
+pub(crate) const EVENTS_END: &str = "x-event-stream-end";
 
 /// How deep `$ref` chains between components may go.
 const MAX_REF_HOPS: usize = 32;
@@ -107,6 +111,22 @@ impl<'a> Lowerer<'a> {
             .unwrap_or(Outcome::Single(ResponseBody::Empty));
         let error = self.outcome(&responses, at, false, &builder_name);
         let security = self.security(op, at);
+        // Another way to answer, offered by a success whose body is not itself events.
+        let events = match &success {
+            Outcome::Single(ResponseBody::Events(_)) => None,
+            _ => responses
+                .iter()
+                .filter(|r| is_success(&r.status))
+                .find_map(|r| r.events.clone()),
+        };
+        let settings = self
+            .settings
+            .paginate
+            .iter()
+            .find(|given| op.operation_id.as_deref() == Some(given.operation.as_str()));
+        if let Some(paging) = super::paging::requested(op, &responses, settings) {
+            self.paging.push((at.clone(), paging));
+        }
         if !op.callbacks.is_empty() {
             self.warn(
                 &at.push("callbacks"),
@@ -130,6 +150,8 @@ impl<'a> Lowerer<'a> {
             success,
             error,
             security,
+            events,
+            pagination: None,
         })
     }
 
@@ -533,7 +555,7 @@ impl<'a> Lowerer<'a> {
         else {
             return Some(None);
         };
-        let Some((media_type, media, encoding)) = body_media(&body.content) else {
+        let Some((media_type, media, encoding)) = body_media(&body.content, false) else {
             return Some(None);
         };
         let media_at = at.push("content").push(media_type);
@@ -660,28 +682,78 @@ impl<'a> Lowerer<'a> {
                 format!("{builder}{}Response", pascal(&key, "Status"))
             };
             first_success &= !success;
-            let body = match response_media(&response.content) {
-                None => ResponseBody::Empty,
-                Some((_, _, BodyEncoding::Binary)) => ResponseBody::Binary,
-                Some((_, media, _)) if media.schema.as_ref().is_some_and(|s| self.is_binary(s)) => {
-                    ResponseBody::Binary
-                }
-                Some((_, _, BodyEncoding::Text)) => ResponseBody::Text,
-                Some((media_type, media, _)) => match &media.schema {
-                    Some(schema) => {
+            let links = response
+                .headers
+                .keys()
+                .any(|name| name.eq_ignore_ascii_case("link"));
+            // An event stream beside other media types is asked for on its own; alone,
+            // it is the body (of a success: an error's is read as text).
+            let stream = response
+                .content
+                .iter()
+                .find(|(media_type, _)| essence(media_type) == "text/event-stream");
+            let others = response.content.len() - usize::from(stream.is_some());
+            let events = stream.filter(|_| success).map(|(media_type, media)| {
+                let data = match &media.schema {
+                    Some(schema) if !self.is_string(schema) => {
                         let s_at = r_at.push("content").push(media_type).push("schema");
-                        ResponseBody::Json(self.schema_ty(schema.into(), &s_at, &hint).ty)
+                        let hint = format!("{builder}Event");
+                        Some(self.schema_ty(schema.into(), &s_at, &hint).ty)
                     }
-                    None => ResponseBody::Json(Ty::Json),
-                },
+                    _ => None,
+                };
+                let end = media
+                    .extensions
+                    .get(EVENTS_END)
+                    .and_then(|end| end.as_str())
+                    .map(str::to_owned)
+                    .or_else(|| self.settings.event_stream_end.clone());
+                ir::Events { data, end }
+            });
+            let (body, events) = match (events, others) {
+                (Some(events), 0) => (ResponseBody::Events(events), None),
+                (events, _) => (self.response_body(&response.content, &r_at, &hint), events),
             };
             out.push(ir::Response {
                 status,
                 description: response.description.clone(),
                 body,
+                events,
+                links,
             });
         }
         out
+    }
+
+    /// What a response body with these media types decodes to.
+    fn response_body(
+        &mut self,
+        content: &'a indexmap::IndexMap<String, MediaType>,
+        r_at: &Pointer,
+        hint: &str,
+    ) -> ResponseBody {
+        // The event stream, if any, is asked for on its own.
+        match response_media(content) {
+            None => ResponseBody::Empty,
+            Some((_, _, BodyEncoding::Binary)) => ResponseBody::Binary,
+            Some((_, media, _)) if media.schema.as_ref().is_some_and(|s| self.is_binary(s)) => {
+                ResponseBody::Binary
+            }
+            Some((_, _, BodyEncoding::Text)) => ResponseBody::Text,
+            // Any media type, no schema: whatever the server sends, as bytes.
+            Some((media_type, media, _))
+                if media.schema.is_none() && essence(media_type) == "*/*" =>
+            {
+                ResponseBody::Binary
+            }
+            Some((media_type, media, _)) => match &media.schema {
+                Some(schema) => {
+                    let s_at = r_at.push("content").push(media_type).push("schema");
+                    ResponseBody::Json(self.schema_ty(schema.into(), &s_at, hint).ty)
+                }
+                None => ResponseBody::Json(Ty::Json),
+            },
+        }
     }
 
     /// What the successful (or failed) responses decode to: one body type, or an enum with
@@ -710,7 +782,11 @@ impl<'a> Lowerer<'a> {
             .map(|r| OutcomeVariant {
                 rust_name: namer.claim(&status_name(&r.status)),
                 status: r.status.clone(),
-                body: r.body.clone(),
+                // Only a body of its own streams: beside others, events are read as text.
+                body: match &r.body {
+                    ResponseBody::Events(_) => ResponseBody::Text,
+                    body => body.clone(),
+                },
                 description: r.description.clone(),
             })
             .collect();
@@ -900,6 +976,7 @@ fn encoding_of(media_type: &str) -> BodyEncoding {
 /// text, and raw bytes, in that order of preference.
 fn body_media(
     content: &indexmap::IndexMap<String, MediaType>,
+    skip_events: bool,
 ) -> Option<(&str, &MediaType, BodyEncoding)> {
     let rank = |e: BodyEncoding| match e {
         BodyEncoding::Json => 0,
@@ -911,15 +988,17 @@ fn body_media(
     content
         .iter()
         .map(|(m, media)| (m.as_str(), media, encoding_of(m)))
+        .filter(|(m, ..)| !skip_events || essence(m) != "text/event-stream")
         .filter(|(m, ..)| essence(m) != "*/*" || content.len() == 1)
         .min_by_key(|(_, _, e)| rank(*e))
 }
 
-/// How a response body is read; multipart and form responses are read as bytes.
+/// How a response body is read, an event stream left out; multipart and form responses
+/// are read as bytes.
 fn response_media(
     content: &indexmap::IndexMap<String, MediaType>,
 ) -> Option<(&str, &MediaType, BodyEncoding)> {
-    body_media(content).map(|(m, media, e)| match e {
+    body_media(content, true).map(|(m, media, e)| match e {
         BodyEncoding::Form | BodyEncoding::Multipart => (m, media, BodyEncoding::Binary),
         e => (m, media, e),
     })

@@ -604,6 +604,16 @@ impl<'a> Lowerer<'a> {
             })
     }
 
+    /// Whether `schema` is a string of any format, which an event's data is as it is.
+    pub(super) fn is_string(&self, schema: &'a ReferenceOr<Schema>) -> bool {
+        self.resolve(schema.into())
+            .is_some_and(|s| match &s.schema_kind {
+                SchemaKind::Type(Type::String(_)) => true,
+                SchemaKind::Any(any) => any.typ.as_deref() == Some("string"),
+                _ => false,
+            })
+    }
+
     /// The schema a reference points to, following chains of references.
     fn resolve(&self, schema: SchemaRef<'a>) -> Option<&'a Schema> {
         let mut current = schema;

@@ -1,0 +1,280 @@
+//! Pagination: which operations answer with pages of a list, and how the next page is
+//! asked for. An operation says so with Dropshot's `x-dropshot-pagination`, with
+//! `x-pagination` (or the generator's settings, for a document that says nothing), or by
+//! documenting a `Link` header on a list. What it asks for is checked against the lowered
+//! types once their fields are final.
+
+use crate::diagnostics::{Diagnostic, Pointer};
+use crate::ir::{self, FieldRepr, Outcome, PageKind, PageStep, ParamLocation, ResponseBody, Ty};
+
+/// The operation extension that names how its responses page: `{cursor, next, items}` or
+/// `{offset, items}`.
+pub(crate) const PAGINATION: &str = "x-pagination";
+
+/// Dropshot's mark of a paginated operation: `page_token` and `limit` parameters, and
+/// pages of `items` with a `next_page` token.
+const DROPSHOT: &str = "x-dropshot-pagination";
+
+/// How an operation asks to be paged through, by the names the document uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Requested {
+    /// Follow the `Link` header; the body is the list.
+    Link,
+    /// The response field `next` (a dotted path) holds the cursor that the query
+    /// parameter `param` sends for the next page.
+    Cursor {
+        param: String,
+        next: String,
+        items: String,
+        /// Whether the other optional query parameters but `limit` are left out after
+        /// the first page (the cursor stands for them).
+        dropshot: bool,
+    },
+    /// The query parameter `param` counts the items before the page.
+    Offset { param: String, items: String },
+}
+
+/// What `op` asks for, if anything: the generator's settings first, then its
+/// extensions, then a documented `Link` header. `Err` when an extension is malformed.
+pub(crate) fn requested(
+    op: &openapiv3::Operation,
+    responses: &[ir::Response],
+    settings: Option<&crate::Paginate>,
+) -> Option<Result<Requested, String>> {
+    if let Some(given) = settings {
+        return Some(Ok(match &given.style {
+            crate::PageStyle::Cursor { param, next } => Requested::Cursor {
+                param: param.clone(),
+                next: next.clone(),
+                items: given.items.clone(),
+                dropshot: false,
+            },
+            crate::PageStyle::Offset { param } => Requested::Offset {
+                param: param.clone(),
+                items: given.items.clone(),
+            },
+        }));
+    }
+    if let Some(value) = op.extensions.get(PAGINATION) {
+        return Some(from_extension(value));
+    }
+    if op.extensions.contains_key(DROPSHOT) {
+        return Some(Ok(Requested::Cursor {
+            param: "page_token".to_owned(),
+            next: "next_page".to_owned(),
+            items: "items".to_owned(),
+            dropshot: true,
+        }));
+    }
+    let links = responses
+        .iter()
+        .any(|r| matches!(r.status, ir::StatusMatch::Code(200..=299)) && r.links);
+    links.then_some(Ok(Requested::Link))
+}
+
+fn from_extension(value: &serde_json::Value) -> Result<Requested, String> {
+    let text = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    let items = text("items").unwrap_or_default();
+    match (text("cursor"), text("next"), text("offset")) {
+        (Some(param), Some(next), None) => Ok(Requested::Cursor {
+            param,
+            next,
+            items,
+            dropshot: false,
+        }),
+        (None, None, Some(param)) => Ok(Requested::Offset { param, items }),
+        _ => Err(format!(
+            "`{PAGINATION}` must be `{{cursor: PARAMETER, next: FIELD, items: FIELD}}` or \
+             `{{offset: PARAMETER, items: FIELD}}`; this operation is not paged through"
+        )),
+    }
+}
+
+/// Resolves what each operation (by its pointer) asked for against the final types,
+/// setting its `pagination`; what cannot be done is a warning.
+pub(crate) fn resolve(
+    api: &mut ir::Api,
+    requests: Vec<(Pointer, Result<Requested, String>)>,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (at, request) in requests {
+        let pointer = at.to_string();
+        let Some(index) = api.operations.iter().position(|op| op.pointer == pointer) else {
+            continue;
+        };
+        let resolved =
+            request.and_then(|request| pagination(api, &api.operations[index], &request));
+        match resolved {
+            Ok(pagination) => api.operations[index].pagination = Some(pagination),
+            Err(problem) => found.push(Diagnostic::warning(&at, problem)),
+        }
+    }
+    found
+}
+
+fn pagination(
+    api: &ir::Api,
+    op: &ir::Operation,
+    request: &Requested,
+) -> Result<ir::Pagination, String> {
+    let Outcome::Single(ResponseBody::Json(page)) = &op.success else {
+        return Err(
+            "its pages cannot be followed: a successful response is not one JSON body".to_owned(),
+        );
+    };
+    let items_path = match request {
+        Requested::Link => "",
+        Requested::Cursor { items, .. } | Requested::Offset { items, .. } => items,
+    };
+    let (items, list) = walk(api, page, items_path)?;
+    let item = element(api, &list).ok_or_else(|| match request {
+        Requested::Link => "it declares a `Link` header, but its body is not a list; its pages \
+                            are not followed"
+            .to_owned(),
+        _ => format!(
+            "the items of its pages, `{}`, are not a list; its pages are not followed",
+            if items_path.is_empty() {
+                "the body"
+            } else {
+                items_path
+            }
+        ),
+    })?;
+    let kind = match request {
+        Requested::Link => PageKind::Link,
+        Requested::Cursor {
+            param,
+            next,
+            dropshot,
+            ..
+        } => {
+            let index = optional_query(op, param)?;
+            let (next_steps, next_ty) = walk(api, page, next)?;
+            let next_ty = api.without_aliases(&next_ty);
+            let param_ty = &op.params[index].ty;
+            let fits = match (param_ty, &next_ty) {
+                (Ty::String, t) => t == &Ty::String || is_integer(t),
+                (p, t) => is_integer(p) && is_integer(t),
+            };
+            if !fits {
+                return Err(format!(
+                    "the next cursor `{next}` cannot be sent in the parameter `{param}` (their types \
+                     differ); its pages are not followed"
+                ));
+            }
+            let cleared = if *dropshot {
+                op.params
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, p)| {
+                        *i != index
+                            && !p.required
+                            && p.location == ParamLocation::Query
+                            && p.wire_name != "limit"
+                    })
+                    .map(|(i, _)| i)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            PageKind::Cursor {
+                param: index,
+                next: next_steps,
+                next_ty,
+                cleared,
+            }
+        }
+        Requested::Offset { param, .. } => {
+            let index = optional_query(op, param)?;
+            if !is_integer(&op.params[index].ty) {
+                return Err(format!(
+                    "the offset parameter `{param}` is not an integer; its pages are not followed"
+                ));
+            }
+            PageKind::Offset { param: index }
+        }
+    };
+    Ok(ir::Pagination { kind, items, item })
+}
+
+/// The optional scalar query parameter `name`, by index.
+fn optional_query(op: &ir::Operation, name: &str) -> Result<usize, String> {
+    let index = op
+        .params
+        .iter()
+        .position(|p| p.wire_name == name && p.location == ParamLocation::Query)
+        .ok_or_else(|| {
+            format!("it has no query parameter `{name}` to ask for the next page with; its pages are not followed")
+        })?;
+    let p = &op.params[index];
+    let scalar = p.shape == ir::ParamShape::Scalar && (p.ty == Ty::String || is_integer(&p.ty));
+    if p.required || !scalar {
+        return Err(format!(
+            "the parameter `{name}` must be an optional string or integer to ask for the next page \
+             with; its pages are not followed"
+        ));
+    }
+    Ok(index)
+}
+
+fn is_integer(ty: &Ty) -> bool {
+    matches!(
+        ty,
+        Ty::I8 | Ty::I16 | Ty::I32 | Ty::I64 | Ty::U8 | Ty::U16 | Ty::U32 | Ty::U64
+    )
+}
+
+/// The fields along a dotted `path` of JSON property names from a value of type `ty`, and
+/// the type at its end.
+fn walk(api: &ir::Api, ty: &Ty, path: &str) -> Result<(Vec<PageStep>, Ty), String> {
+    let mut current = ty.clone();
+    let mut steps = Vec::new();
+    for name in path.split('.').filter(|name| !name.is_empty()) {
+        let fields = object_fields(api, &current).ok_or_else(|| {
+            format!("`{path}`: the value holding `{name}` is not an object with declared properties; its pages are not followed")
+        })?;
+        let field = fields.iter().find(|f| f.wire_name == name).ok_or_else(|| {
+            format!("`{path}`: the page has no property `{name}`; its pages are not followed")
+        })?;
+        let optional = match field.repr {
+            FieldRepr::Plain => false,
+            FieldRepr::Optional | FieldRepr::Nullable => true,
+            FieldRepr::Patch => {
+                return Err(format!(
+                    "`{path}`: `{name}` is a request field; its pages are not followed"
+                ));
+            }
+        };
+        steps.push(PageStep {
+            rust_name: field.rust_name.clone(),
+            optional,
+        });
+        current = field.ty.clone();
+    }
+    Ok((steps, current))
+}
+
+/// The fields of the struct `ty` stands for, through aliases and boxes.
+fn object_fields<'a>(api: &'a ir::Api, ty: &Ty) -> Option<&'a [ir::Field]> {
+    let mut current = ty.clone();
+    for _ in 0..32 {
+        match current {
+            Ty::Box(inner) => current = *inner,
+            Ty::Named(name) => match &api.find_type(&name)?.kind {
+                ir::TypeKind::Struct(s) if s.flattened.is_empty() => return Some(&s.fields),
+                ir::TypeKind::Alias(inner) => current = inner.clone(),
+                _ => return None,
+            },
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The element type of the list `ty` stands for.
+fn element(api: &ir::Api, ty: &Ty) -> Option<Ty> {
+    match api.without_aliases(ty) {
+        Ty::Vec(item) => Some(*item),
+        _ => None,
+    }
+}
