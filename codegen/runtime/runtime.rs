@@ -3315,6 +3315,15 @@ pub(crate) fn mock_text_events(mock: MockRequest, status: u16, events: &[&str]) 
 /// The mock, answering with `status` and an event per item of `data`.
 #[cfg(feature = "mock")]
 fn mock_stream<D: AsRef<str>>(mock: MockRequest, status: u16, data: &[D]) -> wiremock::Mock {
+    wiremock::Mock::given(mock).respond_with(
+        wiremock::ResponseTemplate::new(status)
+            .set_body_raw(event_stream_text(data), "text/event-stream"),
+    )
+}
+
+/// A `text/event-stream` body with an event per item of `data`.
+#[cfg(feature = "mock")]
+fn event_stream_text<D: AsRef<str>>(data: &[D]) -> String {
     let mut text = String::new();
     for one in data {
         for line in one.as_ref().split('\n') {
@@ -3324,9 +3333,7 @@ fn mock_stream<D: AsRef<str>>(mock: MockRequest, status: u16, data: &[D]) -> wir
         }
         text.push('\n');
     }
-    wiremock::Mock::given(mock).respond_with(
-        wiremock::ResponseTemplate::new(status).set_body_raw(text, "text/event-stream"),
-    )
+    text
 }
 
 /// The mock, answering with `status` and no body.
@@ -4036,6 +4043,17 @@ mod tests {
             Err("a streamed body can be sent once, and it was sent already".to_owned())
         );
         assert!(format!("{streamed:?}").contains("streamed: true"));
+    }
+
+    #[test]
+    fn mocked_event_streams_read_back_as_sent() {
+        let data = ["{\"a\": 1}", "two\nlines", ""];
+        let text = event_stream_text(&data);
+        let read: Vec<String> = events_of(&[text.as_bytes()])
+            .into_iter()
+            .map(|(_, data, _, _)| data)
+            .collect();
+        assert_eq!(read, data);
     }
 
     /// A stream of the given items.

@@ -147,6 +147,22 @@ pub enum PageStyle {
     },
 }
 
+impl std::fmt::Display for Paginate {
+    /// Writes what [`FromStr`](std::str::FromStr) reads.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.style {
+            PageStyle::Cursor { param, next } => {
+                write!(f, "{}:cursor={param},next={next}", self.operation)?;
+            }
+            PageStyle::Offset { param } => write!(f, "{}:offset={param}", self.operation)?,
+        }
+        if !self.items.is_empty() {
+            write!(f, ",items={}", self.items)?;
+        }
+        Ok(())
+    }
+}
+
 impl std::str::FromStr for Paginate {
     type Err = String;
 

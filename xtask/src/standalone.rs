@@ -18,7 +18,7 @@ use openapi_clientgen::{CrateOptions, Edition};
 /// responses and bodies; `bodies` needs reqwest's multipart feature; `recursion` has no
 /// operations; `union_fit` has constants and every kind of union; `shared_shapes` has a
 /// deprecated schema its mocks answer with).
-const FIXTURES: [&str; 10] = [
+const FIXTURES: [&str; 11] = [
     "inline_formats",
     "bodies",
     "security",
@@ -29,6 +29,7 @@ const FIXTURES: [&str; 10] = [
     "recursion",
     "union_fit",
     "shared_shapes",
+    "streams",
 ];
 
 /// Generates the LiveDesk crate and the fixture crates under the target directory and

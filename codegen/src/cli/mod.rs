@@ -118,6 +118,15 @@ pub struct GenerateArgs {
     /// a semantic version).
     #[arg(long, value_name = "SEMVER")]
     pub crate_version: Option<String>,
+    /// Pages through an operation the document does not mark as paginated, as its
+    /// `x-pagination` extension would: `OPERATION:cursor=PARAMETER,next=FIELD,items=FIELD`
+    /// or `OPERATION:offset=PARAMETER,items=FIELD` (fields may be dotted paths). Repeatable.
+    #[arg(long, value_name = "OPERATION:SETTINGS")]
+    pub paginate: Vec<crate::Paginate>,
+    /// The data that ends every event stream, such as `[DONE]`, unless its media type names
+    /// its own with `x-event-stream-end`.
+    #[arg(long, value_name = "TEXT")]
+    pub event_stream_end: Option<String>,
 }
 
 /// What to compare.
@@ -285,6 +294,11 @@ pub fn generate(args: &GenerateArgs, provenance: Option<&Provenance>) -> Result<
     options.license.clone_from(&args.license);
     options.publish = args.publish;
     options.version.clone_from(&args.crate_version);
+    options.settings.paginate.clone_from(&args.paginate);
+    options
+        .settings
+        .event_stream_end
+        .clone_from(&args.event_stream_end);
     let output = match crate::generate(&text, &options) {
         Ok(output) => output,
         Err(diagnostics) => {
@@ -364,6 +378,12 @@ fn command_line(args: &GenerateArgs) -> String {
     }
     if let Some(version) = &args.crate_version {
         push("--crate-version", Some(version.clone()));
+    }
+    for given in &args.paginate {
+        push("--paginate", Some(given.to_string()));
+    }
+    if let Some(end) = &args.event_stream_end {
+        push("--event-stream-end", Some(end.clone()));
     }
     words.join(" ")
 }

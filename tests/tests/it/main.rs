@@ -15,6 +15,8 @@ mod constructs;
 mod extend;
 mod generation;
 mod prism;
+mod raw;
+mod streams;
 mod support;
 mod tolerance;
 mod unions;
