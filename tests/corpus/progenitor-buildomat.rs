@@ -3048,7 +3048,6 @@ pub mod runtime {
                 BodySource::Stream { .. } => None,
             }
         }
-
     }
 
     /// A body read from `stream` as it is sent.
@@ -3163,7 +3162,10 @@ pub mod runtime {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.debug_struct("Body")
                 .field("length", &self.length())
-                .field("streamed", &matches!(self.source, BodySource::Stream { .. }))
+                .field(
+                    "streamed",
+                    &matches!(self.source, BodySource::Stream { .. }),
+                )
                 .finish()
         }
     }

@@ -146,8 +146,15 @@ fn construction(api: &ir::Api, name: &proc_macro2::Ident, s: &ir::Struct) -> Tok
                 }
                 FieldRepr::Plain | FieldRepr::Nullable => {
                     let ty = field_type(f);
-                    params.push(quote!(#field: impl Into<#ty>));
-                    values.push(quote!(#field: #field.into(),));
+                    // A field named only by underscores and digits (`_1`) is no good
+                    // parameter name: clippy says so.
+                    let param = if f.rust_name.chars().all(|c| c == '_' || c.is_ascii_digit()) {
+                        ident(&format!("field{}", f.rust_name))
+                    } else {
+                        field.clone()
+                    };
+                    params.push(quote!(#param: impl Into<#ty>));
+                    values.push(quote!(#field: #param.into(),));
                 }
                 FieldRepr::Optional => values.push(quote!(#field: None,)),
                 FieldRepr::Patch => values.push(quote!(#field: runtime::Patch::Absent,)),

@@ -106,6 +106,8 @@ pub(crate) fn resolve(
             request.and_then(|request| pagination(api, &api.operations[index], &request));
         match resolved {
             Ok(pagination) => api.operations[index].pagination = Some(pagination),
+            // A `Link` header alone promises no pages: what it cannot follow is no defect.
+            Err(problem) if problem.is_empty() => {}
             Err(problem) => found.push(Diagnostic::warning(&at, problem)),
         }
     }
@@ -127,19 +129,25 @@ fn pagination(
         Requested::Cursor { items, .. } | Requested::Offset { items, .. } => items,
     };
     let (items, list) = walk(api, page, items_path)?;
-    let item = element(api, &list).ok_or_else(|| match request {
-        Requested::Link => "it declares a `Link` header, but its body is not a list; its pages \
-                            are not followed"
-            .to_owned(),
-        _ => format!(
-            "the items of its pages, `{}`, are not a list; its pages are not followed",
-            if items_path.is_empty() {
-                "the body"
-            } else {
-                items_path
-            }
-        ),
-    })?;
+    let (items, item) = match (element(api, &list), request) {
+        (Some(item), _) => (items, item),
+        // A linked page that is an object: its one list holds the items
+        // (`{total_count, items: [...]}`); with none or several, nothing says which.
+        (None, Requested::Link) => match only_list(api, page) {
+            Some(found) => found,
+            None => return Err(String::new()),
+        },
+        (None, _) => {
+            return Err(format!(
+                "the items of its pages, `{}`, are not a list; its pages are not followed",
+                if items_path.is_empty() {
+                    "the body"
+                } else {
+                    items_path
+                }
+            ));
+        }
+    };
     let kind = match request {
         Requested::Link => PageKind::Link,
         Requested::Cursor {
@@ -269,6 +277,26 @@ fn object_fields<'a>(api: &'a ir::Api, ty: &Ty) -> Option<&'a [ir::Field]> {
         }
     }
     None
+}
+
+/// The one field of the object `ty` that is a list, with its element type.
+fn only_list(api: &ir::Api, ty: &Ty) -> Option<(Vec<PageStep>, Ty)> {
+    let fields = object_fields(api, ty)?;
+    let mut lists = fields.iter().filter_map(|f| {
+        let item = element(api, &f.ty)?;
+        let optional = match f.repr {
+            FieldRepr::Plain => false,
+            FieldRepr::Optional | FieldRepr::Nullable => true,
+            FieldRepr::Patch => return None,
+        };
+        let step = PageStep {
+            rust_name: f.rust_name.clone(),
+            optional,
+        };
+        Some((vec![step], item))
+    });
+    let first = lists.next()?;
+    lists.next().is_none().then_some(first)
 }
 
 /// The element type of the list `ty` stands for.

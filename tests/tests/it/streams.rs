@@ -1171,3 +1171,96 @@ fn a_malformed_extension_is_a_warning_and_the_end_marker_can_be_set() {
     let (requests, _) = generated_requests(&spec, settings);
     assert!(requests.contains(r#"const EVENTS_END: Option<&'static str> = Some("[END]");"#));
 }
+
+/// The next item of `stream`, through the `Stream` trait.
+async fn next_of<S: futures_core::Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
+    std::future::poll_fn(|cx| std::pin::Pin::new(&mut *stream).poll_next(cx)).await
+}
+
+/// Items until the stream ends, read through the `Stream` trait: the values, then the
+/// status of the error that ended it.
+async fn drain<S, T, E>(mut stream: S) -> (Vec<T>, Option<u16>)
+where
+    S: futures_core::Stream<Item = Result<T, streams::Error<E>>> + Unpin,
+{
+    let mut values = Vec::new();
+    while let Some(item) = next_of(&mut stream).await {
+        match item {
+            Ok(value) => values.push(value),
+            Err(error) => {
+                let status = error.status().map(|s| s.as_u16());
+                assert!(
+                    next_of(&mut stream).await.is_none(),
+                    "an error is the last item"
+                );
+                return (values, status);
+            }
+        }
+    }
+    (values, None)
+}
+
+#[tokio::test]
+async fn an_error_in_the_middle_ends_every_kind_of_list() {
+    bounded(async {
+        let server = MockServer::start().await;
+        let uri = server.uri();
+        // Link: the second page fails.
+        Mock::given(path("/repos"))
+            .and(query_param_is_missing("page"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("link", format!(r#"<{uri}/repos?page=2>; rel="next""#))
+                    .set_body_json(json!([{"id": 1, "full_name": "a"}])),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(path("/repos"))
+            .and(query_param("page", "2"))
+            .respond_with(ResponseTemplate::new(502))
+            .mount(&server)
+            .await;
+        // Cursor: the second page fails.
+        Mock::given(path("/things"))
+            .and(query_param_is_missing("cursor"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                json!({"data": [{"id": 1}, {"id": 2}], "meta": {"next_cursor": "c2"}}),
+            ))
+            .mount(&server)
+            .await;
+        Mock::given(path("/things"))
+            .and(query_param("cursor", "c2"))
+            .respond_with(ResponseTemplate::new(503))
+            .mount(&server)
+            .await;
+        // Offset: the second page fails.
+        Mock::given(path("/records"))
+            .and(query_param_is_missing("offset"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"records": [{"id": 7}]})))
+            .mount(&server)
+            .await;
+        Mock::given(path("/records"))
+            .and(query_param("offset", "1"))
+            .respond_with(ResponseTemplate::new(500))
+            .mount(&server)
+            .await;
+        let client = client(&uri);
+
+        let (ids, status) = drain(client.list_repos().items()).await;
+        assert_eq!(
+            (ids.iter().map(|r| r.id).collect::<Vec<_>>(), status),
+            (vec![1], Some(502))
+        );
+
+        let (ids, status) = drain(client.list_things().items()).await;
+        assert_eq!(
+            (ids.iter().map(|t| t.id).collect::<Vec<_>>(), status),
+            (vec![1, 2], Some(503))
+        );
+
+        let (pages, status) = drain(client.list_records().pages()).await;
+        assert_eq!((pages.len(), status), (1, Some(500)));
+        assert_eq!(server.received_requests().await.expect("recorded").len(), 6);
+    })
+    .await;
+}
