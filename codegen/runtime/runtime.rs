@@ -40,6 +40,9 @@ pub enum Error<E = serde_json::Value> {
     Hook(Box<dyn std::error::Error + Send + Sync>),
     /// The response body is longer than the client (or the request) reads into memory.
     TooLarge(TooLarge),
+    /// A response that streams sent nothing for this long (the client's timeout): no
+    /// status and headers, or no more of its body.
+    Stalled(std::time::Duration),
 }
 
 impl<E> Error<E> {
@@ -49,15 +52,17 @@ impl<E> Error<E> {
             Error::Status(response) => Some(response.status),
             Error::Decode(error) => Some(error.status),
             Error::TooLarge(error) => Some(error.status),
-            Error::InvalidRequest(_) | Error::Timeout(_) | Error::Transport(_) | Error::Hook(_) => {
-                None
-            }
+            Error::InvalidRequest(_)
+            | Error::Timeout(_)
+            | Error::Transport(_)
+            | Error::Hook(_)
+            | Error::Stalled(_) => None,
         }
     }
 
-    /// Whether the request timed out.
+    /// Whether the request timed out, or a response that streams stalled.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout(_))
+        matches!(self, Error::Timeout(_) | Error::Stalled(_))
     }
 }
 
@@ -78,6 +83,7 @@ impl<E> fmt::Display for Error<E> {
             Error::Decode(error) => fmt::Display::fmt(error, f),
             Error::Hook(error) => write!(f, "stopped by a hook: {error}"),
             Error::TooLarge(error) => fmt::Display::fmt(error, f),
+            Error::Stalled(idle) => write!(f, "the response stalled: nothing for {idle:?}"),
         }
     }
 }
@@ -88,7 +94,10 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             Error::Timeout(error) | Error::Transport(error) => Some(error),
             Error::Decode(error) => Some(&error.source),
             Error::Hook(error) => Some(error.as_ref()),
-            Error::InvalidRequest(_) | Error::Status(_) | Error::TooLarge(_) => None,
+            Error::InvalidRequest(_)
+            | Error::Status(_)
+            | Error::TooLarge(_)
+            | Error::Stalled(_) => None,
         }
     }
 }
@@ -512,9 +521,28 @@ async fn deliver<Op: Operation>(
 ) -> Result<Response<Op::Success>, Error<Op::Error>> {
     let request = request?;
     let retry = options.retry.as_ref().or(core.retry.as_ref());
-    let response = dispatch(core, request, Op::INFO, retry).await?;
+    // A response that streams has no deadline but may not stall: its head, and then each
+    // chunk of its body, must come within the client's timeout.
+    let idle = if Op::STREAMS && options.timeout.is_none() {
+        core.timeout
+    } else {
+        None
+    };
+    let sent = dispatch(core, request, Op::INFO, retry);
+    let response = match idle {
+        Some(idle) => tokio::time::timeout(idle, sent)
+            .await
+            .map_err(|_| Error::Stalled(idle))??,
+        None => sent.await?,
+    };
     let limit = options.body_limit.unwrap_or(core.body_limit);
-    let received = receive(response, Op::STREAMS, limit, Op::decode_error).await?;
+    let received = receive(
+        response,
+        Op::STREAMS.then_some(idle),
+        limit,
+        Op::decode_error,
+    )
+    .await?;
     Op::decode(received)
 }
 
@@ -1404,29 +1432,30 @@ pub struct Received {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) bytes: Vec<u8>,
-    /// The response, its body unread, when the operation streams it.
-    pub(crate) unread: Option<reqwest::Response>,
+    /// The response, its body unread, when the operation streams it, with the longest
+    /// wait for each chunk.
+    pub(crate) unread: Option<(reqwest::Response, Option<std::time::Duration>)>,
 }
 
 /// Reads a response: a 2xx body in full (at most `limit` bytes) or, when the operation
-/// `streams`, not at all; anything else as an error whose body (at most
-/// `ERROR_BODY_LIMIT` bytes of it) `decode_error` turns into the spec's error type when
-/// it can.
+/// streams (`streams` holds how long each chunk may take, if bounded), not at all;
+/// anything else as an error whose body (at most `ERROR_BODY_LIMIT` bytes of it)
+/// `decode_error` turns into the spec's error type when it can.
 pub(crate) async fn receive<E>(
     mut response: reqwest::Response,
-    streams: bool,
+    streams: Option<Option<std::time::Duration>>,
     limit: usize,
     decode_error: fn(u16, &[u8]) -> Option<E>,
 ) -> Result<Received, Error<E>> {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     if status.is_success() {
-        if streams {
+        if let Some(idle) = streams {
             return Ok(Received {
                 status,
                 headers,
                 bytes: Vec::new(),
-                unread: Some(response),
+                unread: Some((response, idle)),
             });
         }
         let too_large = |length| {
@@ -1437,8 +1466,18 @@ pub(crate) async fn receive<E>(
             })
         };
         let announced = response.content_length();
-        if announced.is_some_and(|length| length > limit as u64) {
-            return Err(too_large(announced));
+        if let Some(length) = announced {
+            if length > limit as u64 {
+                return Err(too_large(announced));
+            }
+            // HTTP framing holds the body to its announced length.
+            let read = response.bytes().await.map_err(transport_error)?;
+            return Ok(Received {
+                status,
+                headers,
+                bytes: read.into(),
+                unread: None,
+            });
         }
         let first = response.chunk().await.map_err(transport_error)?;
         let Some(first) = first else {
@@ -1449,8 +1488,7 @@ pub(crate) async fn receive<E>(
                 unread: None,
             });
         };
-        let expected = announced.map_or(first.len(), |length| length as usize);
-        let mut read = Vec::with_capacity(expected.max(first.len()));
+        let mut read = Vec::with_capacity(first.len());
         read.extend_from_slice(&first);
         while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
             if read.len() + chunk.len() > limit {
@@ -1629,12 +1667,14 @@ pub(crate) fn bytes_error(_status: u16, body: &[u8]) -> Option<Vec<u8>> {
 /// without one, and [`bytes`](Self::bytes) reads the rest into memory.
 pub struct ByteStream {
     reading: Reading,
+    /// The longest wait for a chunk.
+    patience: Option<std::time::Duration>,
 }
 
 /// Where a [`ByteStream`] is: between chunks, waiting for one, or at the end.
 enum Reading {
     Idle(reqwest::Response),
-    Waiting(BoxFuture<'static, (reqwest::Response, reqwest::Result<Option<bytes::Bytes>>)>),
+    Waiting(BoxFuture<'static, (reqwest::Response, Result<Option<bytes::Bytes>, Error>)>),
     Ended,
 }
 
@@ -1664,8 +1704,15 @@ impl futures_core::Stream for ByteStream {
         loop {
             match std::mem::replace(&mut self.reading, Reading::Ended) {
                 Reading::Idle(mut response) => {
+                    let patience = self.patience;
                     self.reading = Reading::Waiting(Box::pin(async move {
-                        let read = response.chunk().await;
+                        let read = match patience {
+                            Some(patience) => tokio::time::timeout(patience, response.chunk())
+                                .await
+                                .map_err(|_| Error::Stalled(patience))
+                                .and_then(|read| read.map_err(transport_error)),
+                            None => response.chunk().await.map_err(transport_error),
+                        };
                         (response, read)
                     }));
                 }
@@ -1681,7 +1728,7 @@ impl futures_core::Stream for ByteStream {
                         }
                         std::task::Poll::Ready((_, Ok(None))) => std::task::Poll::Ready(None),
                         std::task::Poll::Ready((_, Err(error))) => {
-                            std::task::Poll::Ready(Some(Err(transport_error(error))))
+                            std::task::Poll::Ready(Some(Err(error)))
                         }
                     };
                 }
@@ -1701,14 +1748,14 @@ impl fmt::Debug for ByteStream {
 pub(crate) fn byte_stream_response<E>(
     received: Received,
 ) -> Result<Response<ByteStream>, Error<E>> {
-    let reading = match received.unread {
-        Some(response) => Reading::Idle(response),
-        None => Reading::Ended,
+    let (reading, patience) = match received.unread {
+        Some((response, patience)) => (Reading::Idle(response), patience),
+        None => (Reading::Ended, None),
     };
     Ok(Response {
         status: received.status,
         headers: received.headers,
-        body: ByteStream { reading },
+        body: ByteStream { reading, patience },
     })
 }
 

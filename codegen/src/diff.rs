@@ -889,8 +889,10 @@ impl Differ<'_> {
             self.push(Impact::Breaking, &item, &responses, description);
         }
         let error_name = |e: &Option<Outcome>| {
-            e.as_ref()
-                .map_or_else(|| "serde_json::Value".to_owned(), |e| e.rust("types::"))
+            e.as_ref().map_or_else(
+                || "serde_json::Value".to_owned(),
+                |e| e.error_rust("types::"),
+            )
         };
         if error_name(&o.error) != error_name(&n.error) {
             let description = format!(

@@ -862,7 +862,16 @@ impl ResponseBody {
 }
 
 impl Outcome {
-    /// The Rust type responses decode to (see [`Ty::rust`]).
+    /// The Rust type error responses decode to: bodies of errors are read whole.
+    pub fn error_rust(&self, types_prefix: &str) -> String {
+        match self {
+            Outcome::Single(ResponseBody::Binary) => "Vec<u8>".to_owned(),
+            Outcome::Single(ResponseBody::Events(_)) => "String".to_owned(),
+            other => other.rust(types_prefix),
+        }
+    }
+
+    /// The Rust type successful responses decode to (see [`Ty::rust`]).
     pub fn rust(&self, types_prefix: &str) -> String {
         match self {
             Outcome::Single(ResponseBody::Empty) => "()".to_owned(),

@@ -132,7 +132,6 @@ impl ClientBuilder {
             None => {
                 (
                     reqwest::Client::builder()
-                        .read_timeout(self.timeout)
                         .connect_timeout(self.connect_timeout)
                         .user_agent(USER_AGENT)
                         .build()

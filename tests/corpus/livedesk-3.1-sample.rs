@@ -140,7 +140,6 @@ pub mod client {
                 None => {
                     (
                         reqwest::Client::builder()
-                            .read_timeout(self.timeout)
                             .connect_timeout(self.connect_timeout)
                             .user_agent(USER_AGENT)
                             .build()
@@ -666,6 +665,9 @@ pub mod runtime {
         Hook(Box<dyn std::error::Error + Send + Sync>),
         /// The response body is longer than the client (or the request) reads into memory.
         TooLarge(TooLarge),
+        /// A response that streams sent nothing for this long (the client's timeout): no
+        /// status and headers, or no more of its body.
+        Stalled(std::time::Duration),
     }
 
     impl<E> Error<E> {
@@ -675,15 +677,17 @@ pub mod runtime {
                 Error::Status(response) => Some(response.status),
                 Error::Decode(error) => Some(error.status),
                 Error::TooLarge(error) => Some(error.status),
-                Error::InvalidRequest(_) | Error::Timeout(_) | Error::Transport(_) | Error::Hook(_) => {
-                    None
-                }
+                Error::InvalidRequest(_)
+                | Error::Timeout(_)
+                | Error::Transport(_)
+                | Error::Hook(_)
+                | Error::Stalled(_) => None,
             }
         }
 
-        /// Whether the request timed out.
+        /// Whether the request timed out, or a response that streams stalled.
         pub fn is_timeout(&self) -> bool {
-            matches!(self, Error::Timeout(_))
+            matches!(self, Error::Timeout(_) | Error::Stalled(_))
         }
     }
 
@@ -704,6 +708,7 @@ pub mod runtime {
                 Error::Decode(error) => fmt::Display::fmt(error, f),
                 Error::Hook(error) => write!(f, "stopped by a hook: {error}"),
                 Error::TooLarge(error) => fmt::Display::fmt(error, f),
+                Error::Stalled(idle) => write!(f, "the response stalled: nothing for {idle:?}"),
             }
         }
     }
@@ -714,7 +719,10 @@ pub mod runtime {
                 Error::Timeout(error) | Error::Transport(error) => Some(error),
                 Error::Decode(error) => Some(&error.source),
                 Error::Hook(error) => Some(error.as_ref()),
-                Error::InvalidRequest(_) | Error::Status(_) | Error::TooLarge(_) => None,
+                Error::InvalidRequest(_)
+                | Error::Status(_)
+                | Error::TooLarge(_)
+                | Error::Stalled(_) => None,
             }
         }
     }
@@ -1138,9 +1146,28 @@ pub mod runtime {
     ) -> Result<Response<Op::Success>, Error<Op::Error>> {
         let request = request?;
         let retry = options.retry.as_ref().or(core.retry.as_ref());
-        let response = dispatch(core, request, Op::INFO, retry).await?;
+        // A response that streams has no deadline but may not stall: its head, and then each
+        // chunk of its body, must come within the client's timeout.
+        let idle = if Op::STREAMS && options.timeout.is_none() {
+            core.timeout
+        } else {
+            None
+        };
+        let sent = dispatch(core, request, Op::INFO, retry);
+        let response = match idle {
+            Some(idle) => tokio::time::timeout(idle, sent)
+                .await
+                .map_err(|_| Error::Stalled(idle))??,
+            None => sent.await?,
+        };
         let limit = options.body_limit.unwrap_or(core.body_limit);
-        let received = receive(response, Op::STREAMS, limit, Op::decode_error).await?;
+        let received = receive(
+            response,
+            Op::STREAMS.then_some(idle),
+            limit,
+            Op::decode_error,
+        )
+        .await?;
         Op::decode(received)
     }
 
@@ -1646,29 +1673,30 @@ pub mod runtime {
         pub(crate) status: StatusCode,
         pub(crate) headers: HeaderMap,
         pub(crate) bytes: Vec<u8>,
-        /// The response, its body unread, when the operation streams it.
-        pub(crate) unread: Option<reqwest::Response>,
+        /// The response, its body unread, when the operation streams it, with the longest
+        /// wait for each chunk.
+        pub(crate) unread: Option<(reqwest::Response, Option<std::time::Duration>)>,
     }
 
     /// Reads a response: a 2xx body in full (at most `limit` bytes) or, when the operation
-    /// `streams`, not at all; anything else as an error whose body (at most
-    /// `ERROR_BODY_LIMIT` bytes of it) `decode_error` turns into the spec's error type when
-    /// it can.
+    /// streams (`streams` holds how long each chunk may take, if bounded), not at all;
+    /// anything else as an error whose body (at most `ERROR_BODY_LIMIT` bytes of it)
+    /// `decode_error` turns into the spec's error type when it can.
     pub(crate) async fn receive<E>(
         mut response: reqwest::Response,
-        streams: bool,
+        streams: Option<Option<std::time::Duration>>,
         limit: usize,
         decode_error: fn(u16, &[u8]) -> Option<E>,
     ) -> Result<Received, Error<E>> {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         if status.is_success() {
-            if streams {
+            if let Some(idle) = streams {
                 return Ok(Received {
                     status,
                     headers,
                     bytes: Vec::new(),
-                    unread: Some(response),
+                    unread: Some((response, idle)),
                 });
             }
             let too_large = |length| {
@@ -1679,8 +1707,18 @@ pub mod runtime {
                 })
             };
             let announced = response.content_length();
-            if announced.is_some_and(|length| length > limit as u64) {
-                return Err(too_large(announced));
+            if let Some(length) = announced {
+                if length > limit as u64 {
+                    return Err(too_large(announced));
+                }
+                // HTTP framing holds the body to its announced length.
+                let read = response.bytes().await.map_err(transport_error)?;
+                return Ok(Received {
+                    status,
+                    headers,
+                    bytes: read.into(),
+                    unread: None,
+                });
             }
             let first = response.chunk().await.map_err(transport_error)?;
             let Some(first) = first else {
@@ -1691,8 +1729,7 @@ pub mod runtime {
                     unread: None,
                 });
             };
-            let expected = announced.map_or(first.len(), |length| length as usize);
-            let mut read = Vec::with_capacity(expected.max(first.len()));
+            let mut read = Vec::with_capacity(first.len());
             read.extend_from_slice(&first);
             while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
                 if read.len() + chunk.len() > limit {

@@ -251,7 +251,6 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
                 let (http, timeout) = match self.http {
                     Some(http) => (http, None),
                     None => (reqwest::Client::builder()
-                        .read_timeout(self.timeout)
                         .connect_timeout(self.connect_timeout)
                         .user_agent(USER_AGENT)
                         .build()

@@ -51,6 +51,10 @@ pub(crate) fn reference(api: &ir::Api, header: &str) -> String {
             if op.body.as_ref().is_some_and(|b| b.required) {
                 args.push("body".to_owned());
             }
+            let own = |name: &str, other: &str| {
+                let taken = op.params.iter().any(|p| p.rust_name == name);
+                format!(".{}()", if taken { other } else { name })
+            };
             let optional: Vec<String> = op
                 .params
                 .iter()
@@ -61,6 +65,13 @@ pub(crate) fn reference(api: &ir::Api, header: &str) -> String {
                         .as_ref()
                         .filter(|b| !b.required)
                         .map(|_| ".body()".to_owned()),
+                )
+                .chain(op.events.as_ref().map(|_| own("stream", "event_stream")))
+                .chain(
+                    op.pagination
+                        .as_ref()
+                        .into_iter()
+                        .flat_map(|_| [own("pages", "all_pages"), own("items", "all_items")]),
                 )
                 .collect();
             let rust = if optional.is_empty() {
@@ -80,7 +91,7 @@ pub(crate) fn reference(api: &ir::Api, header: &str) -> String {
             let error = op
                 .error
                 .as_ref()
-                .map_or_else(|| "-".to_owned(), |e| format!("`{}`", e.rust("")));
+                .map_or_else(|| "-".to_owned(), |e| format!("`{}`", e.error_rust("")));
             let deprecated = if op.deprecated { " (deprecated)" } else { "" };
             let _ = writeln!(
                 out,
