@@ -30,6 +30,13 @@ use emit::refs::Refs;
 pub use diagnostics::{Diagnostic, Pointer, Severity};
 pub use loader::source_text;
 
+/// The source of the runtime that generated crates carry (`codegen/runtime/`), as one
+/// file: for the checks of the rules that cutting it relies on.
+#[doc(hidden)]
+pub fn runtime_source() -> &'static str {
+    emit::runtime::source()
+}
+
 /// Settings for generating a crate. Start from [`CrateOptions::new`] and change what
 /// differs.
 #[derive(Clone, Debug)]

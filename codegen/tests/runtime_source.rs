@@ -1,6 +1,6 @@
-//! The rules `codegen/runtime/runtime.rs` keeps so that cutting it into items by name is
-//! sound: the generator selects items by the names they mention, so a name must mean one
-//! thing wherever it appears.
+//! The rules the runtime's source (`codegen/runtime/runtime.rs` and the files it
+//! includes) keeps so that cutting it into items by name is sound: the generator selects
+//! items by the names they mention, so a name must mean one thing wherever it appears.
 
 #![allow(
     clippy::expect_used,
@@ -14,10 +14,8 @@ use std::collections::BTreeSet;
 use quote::ToTokens;
 use syn::visit::{self, Visit};
 
-const SOURCE: &str = include_str!("../runtime/runtime.rs");
-
 fn file() -> syn::File {
-    syn::parse_file(SOURCE).expect("the runtime parses")
+    syn::parse_file(openapi_clientgen::runtime_source()).expect("the runtime parses")
 }
 
 fn is_test_module(item: &syn::Item) -> bool {

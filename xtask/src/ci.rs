@@ -15,7 +15,23 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let root = crate::root();
     let started = Instant::now();
 
-    step("format", || cargo(&root, &["fmt", "--all", "--check"], &[]))?;
+    step("format", || {
+        cargo(&root, &["fmt", "--all", "--check"], &[])?;
+        // The runtime's files are included into one module with `include!`, which
+        // `cargo fmt` does not follow.
+        let mut runtime_files: Vec<PathBuf> = std::fs::read_dir(root.join("codegen/runtime"))
+            .map_err(|e| format!("codegen/runtime: {e}"))?
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|e| e == "rs"))
+            .collect();
+        runtime_files.sort();
+        run_command(
+            Command::new("rustfmt")
+                .args(["--check", "--edition", "2024"])
+                .args(&runtime_files),
+        )
+    })?;
     step("clippy", || {
         cargo(
             &root,

@@ -1,8 +1,10 @@
-//! The runtime module of generated crates. Its source is `codegen/runtime/runtime.rs`, real
-//! Rust that the workspace compiles, lints and tests; here it is cut into its top-level
-//! items, and a generated crate gets exactly the items its code names (`runtime::X`) and
-//! those they name in turn, copied as written. The crates the chosen items name become
-//! dependencies of the generated crate, like those its own code names.
+//! The runtime module of generated crates. Its source is `codegen/runtime/runtime.rs` and
+//! the files it includes, one per concern (`include!("errors.rs");`), real Rust that the
+//! workspace compiles, lints and tests; here the includes are put in place and the whole
+//! is cut into its top-level items, and a generated crate gets exactly the items its code
+//! names (`runtime::X`) and those they name in turn, copied as written. The crates the
+//! chosen items name become dependencies of the generated crate, like those its own code
+//! names.
 //!
 //! The cutting is lexical, which the runtime source makes sound by a few rules (checked by
 //! a test): every `use` imports one name; items reach each other by bare name and never
@@ -13,7 +15,54 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
-const SOURCE: &str = include_str!("../../runtime/runtime.rs");
+/// The runtime's main file, and the files it includes, by name.
+const MAIN: &str = include_str!("../../runtime/runtime.rs");
+const PARTS: &[(&str, &str)] = &[
+    ("errors.rs", include_str!("../../runtime/errors.rs")),
+    ("sending.rs", include_str!("../../runtime/sending.rs")),
+    ("hooks.rs", include_str!("../../runtime/hooks.rs")),
+    ("retries.rs", include_str!("../../runtime/retries.rs")),
+    ("parameters.rs", include_str!("../../runtime/parameters.rs")),
+    ("bodies.rs", include_str!("../../runtime/bodies.rs")),
+    ("responses.rs", include_str!("../../runtime/responses.rs")),
+    ("streams.rs", include_str!("../../runtime/streams.rs")),
+    ("pages.rs", include_str!("../../runtime/pages.rs")),
+    ("values.rs", include_str!("../../runtime/values.rs")),
+    (
+        "credentials.rs",
+        include_str!("../../runtime/credentials.rs"),
+    ),
+    ("mock.rs", include_str!("../../runtime/mock.rs")),
+];
+
+/// The runtime's source as one file: each `include!("NAME");` line of the main file
+/// replaced by that file, without the comment that opens it (which says what the file is
+/// for, not what an item does).
+pub(crate) fn source() -> &'static str {
+    static SOURCE: OnceLock<String> = OnceLock::new();
+    SOURCE.get_or_init(|| {
+        let mut out =
+            String::with_capacity(MAIN.len() + PARTS.iter().map(|(_, t)| t.len()).sum::<usize>());
+        for line in MAIN.split_inclusive('\n') {
+            let included = line
+                .trim()
+                .strip_prefix("include!(\"")
+                .and_then(|rest| rest.strip_suffix("\");"))
+                .and_then(|name| PARTS.iter().find(|(part, _)| *part == name));
+            match included {
+                Some((_, text)) => {
+                    let body = text
+                        .split_inclusive('\n')
+                        .skip_while(|l| l.starts_with("// ") || l.trim().is_empty());
+                    out.extend(body);
+                    out.push('\n');
+                }
+                None => out.push_str(line),
+            }
+        }
+        out
+    })
+}
 
 /// The runtime source, cut into items.
 pub(crate) struct Runtime {
@@ -62,7 +111,7 @@ pub(crate) struct Selection {
 /// The runtime, cut once per process.
 pub(crate) fn runtime() -> &'static Runtime {
     static RUNTIME: OnceLock<Runtime> = OnceLock::new();
-    RUNTIME.get_or_init(|| Runtime::cut(SOURCE))
+    RUNTIME.get_or_init(|| Runtime::cut(source()))
 }
 
 impl Runtime {
@@ -574,7 +623,7 @@ mod tests {
             rebuilt.push_str(item.text);
         }
         let strip = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-        let source = strip(SOURCE);
+        let source = strip(source());
         let without_tests = &source[..source.find("#[cfg(test)]").unwrap_or(source.len())];
         assert_eq!(strip(&rebuilt), without_tests);
     }

@@ -15,7 +15,7 @@
 //! 3. every runtime item the crate names (`runtime::X`, in paths and `use` trees) is a
 //!    top-level item of `src/runtime.rs`, visible where it is named (`pub` when
 //!    `src/lib.rs` re-exports it), and every `pub` runtime item is re-exported; and the
-//!    runtime is a faithful selection of `codegen/runtime/runtime.rs`: each item is one of
+//!    runtime is a faithful selection of `codegen/runtime/`: each item is one of
 //!    the source's, token for token, the source's `impl` blocks for each type it carries
 //!    are there, and so is every item of the source that its items mention;
 //! 4. nothing in the runtime is dead: every top-level item is reachable from a
@@ -38,10 +38,6 @@ use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
-
-/// The full runtime source, of which a crate's `src/runtime.rs` is a selection.
-const RUNTIME_SOURCE: &str =
-    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/runtime.rs"));
 
 /// First segments that are never crates: path keywords and the standard crates.
 const BUILTIN_ROOTS: &[&str] = &["std", "core", "alloc", "crate", "self", "super", "Self"];
@@ -913,10 +909,12 @@ fn runtime_items(ast: &syn::File, file: &str) -> Vec<RuntimeItem> {
 fn runtime_source_items() -> Result<&'static [RuntimeItem], String> {
     static ITEMS: OnceLock<Result<Vec<RuntimeItem>, String>> = OnceLock::new();
     ITEMS
-        .get_or_init(|| match syn::parse_file(RUNTIME_SOURCE) {
-            Ok(ast) => Ok(runtime_items(&ast, "codegen/runtime/runtime.rs")),
-            Err(e) => Err(format!("codegen/runtime/runtime.rs: does not parse: {e}")),
-        })
+        .get_or_init(
+            || match syn::parse_file(openapi_clientgen::runtime_source()) {
+                Ok(ast) => Ok(runtime_items(&ast, "codegen/runtime")),
+                Err(e) => Err(format!("codegen/runtime: does not parse: {e}")),
+            },
+        )
         .as_deref()
         .map_err(Clone::clone)
 }

@@ -1,0 +1,237 @@
+// Responses: reading a response whole, within a limit, and decoding it.
+
+/// A 2xx response whose body has been read, for the operation to decode, or whose body is
+/// left unread for it to stream.
+pub struct Received {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) bytes: Vec<u8>,
+    /// The response, its body unread, when the operation streams it, with the longest
+    /// wait for each chunk.
+    pub(crate) unread: Option<(reqwest::Response, Option<std::time::Duration>)>,
+}
+
+/// Reads a response: a 2xx body in full (at most `limit` bytes) or, when the operation
+/// streams (`streams` holds how long each chunk may take, if bounded), not at all;
+/// anything else as an error whose body (at most `ERROR_BODY_LIMIT` bytes of it)
+/// `decode_error` turns into the spec's error type when it can.
+pub(crate) async fn receive<E>(
+    mut response: reqwest::Response,
+    streams: Option<Option<std::time::Duration>>,
+    limit: usize,
+    decode_error: fn(u16, &[u8]) -> Option<E>,
+) -> Result<Received, Error<E>> {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    if status.is_success() {
+        if let Some(idle) = streams {
+            return Ok(Received {
+                status,
+                headers,
+                bytes: Vec::new(),
+                unread: Some((response, idle)),
+            });
+        }
+        let too_large = |length| {
+            Error::TooLarge(TooLarge {
+                status,
+                limit,
+                length,
+            })
+        };
+        let announced = response.content_length();
+        if let Some(length) = announced {
+            if length > limit as u64 {
+                return Err(too_large(announced));
+            }
+            // HTTP framing holds the body to its announced length.
+            let read = response.bytes().await.map_err(transport_error)?;
+            return Ok(Received {
+                status,
+                headers,
+                bytes: read.into(),
+                unread: None,
+            });
+        }
+        let first = response.chunk().await.map_err(transport_error)?;
+        let Some(first) = first else {
+            return Ok(Received {
+                status,
+                headers,
+                bytes: Vec::new(),
+                unread: None,
+            });
+        };
+        let mut read = Vec::with_capacity(first.len());
+        read.extend_from_slice(&first);
+        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+            if read.len() + chunk.len() > limit {
+                return Err(too_large(None));
+            }
+            read.extend_from_slice(&chunk);
+        }
+        if read.len() > limit {
+            return Err(too_large(None));
+        }
+        return Ok(Received {
+            status,
+            headers,
+            bytes: read,
+            unread: None,
+        });
+    }
+    let mut kept = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = ERROR_BODY_LIMIT - kept.len();
+                kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if chunk.len() >= room {
+                    break;
+                }
+            }
+            Ok(None) => break,
+            // The status is what matters; a body cut short still says what it can.
+            Err(_) => break,
+        }
+    }
+    let body = decode_error(status.as_u16(), &kept);
+    let text = String::from_utf8_lossy(&kept).into_owned();
+    Err(Error::Status(Box::new(ErrorResponse {
+        status,
+        headers,
+        body,
+        text,
+    })))
+}
+
+/// The response with its decoded body.
+pub(crate) fn with_body<T>(received: Received, body: T) -> Response<T> {
+    // The bytes were decoded into `body`, or are not wanted, and so is a body not read.
+    drop(received.bytes);
+    drop(received.unread);
+    Response {
+        status: received.status,
+        headers: received.headers,
+        body,
+    }
+}
+
+/// A decoding failure of a received body.
+fn decode_failure<E>(received: &Received, path: String, source: serde_json::Error) -> Error<E> {
+    Error::Decode(Box::new(DecodeError {
+        status: received.status,
+        path,
+        excerpt: body_excerpt(&received.bytes),
+        source,
+    }))
+}
+
+/// Decodes JSON, and on failure decodes it again to learn where it failed: the path
+/// costs nothing when the body is right.
+fn from_json<T: serde::de::DeserializeOwned>(
+    json: &[u8],
+) -> Result<T, (String, serde_json::Error)> {
+    match serde_json::from_slice(json) {
+        Ok(decoded) => Ok(decoded),
+        Err(plain) => {
+            let mut deserializer = serde_json::Deserializer::from_slice(json);
+            match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+                Ok(_) => Err((String::new(), plain)),
+                Err(located) => {
+                    let path = located.path().to_string();
+                    let path = if path == "." { String::new() } else { path };
+                    Err((path, located.into_inner()))
+                }
+            }
+        }
+    }
+}
+
+/// A response whose body is JSON of type `T`.
+pub(crate) fn json_response<T: serde::de::DeserializeOwned, E>(
+    received: Received,
+) -> Result<Response<T>, Error<E>> {
+    let body = decode_json(&received)?;
+    Ok(with_body(received, body))
+}
+
+/// A response whose body is text; invalid UTF-8 is a decoding error.
+pub(crate) fn text_response<E>(received: Received) -> Result<Response<String>, Error<E>> {
+    let body = decode_text(&received)?;
+    Ok(with_body(received, body))
+}
+
+/// A response whose body is bytes.
+pub(crate) fn bytes_response<E>(mut received: Received) -> Result<Response<Vec<u8>>, Error<E>> {
+    let body = std::mem::take(&mut received.bytes);
+    Ok(with_body(received, body))
+}
+
+/// A response whose body is ignored (it was read, so the connection can be reused).
+pub(crate) fn empty_response<E>(received: Received) -> Result<Response<()>, Error<E>> {
+    Ok(with_body(received, ()))
+}
+
+/// Decodes a received body as JSON of type `T`.
+pub(crate) fn decode_json<T: serde::de::DeserializeOwned, E>(
+    received: &Received,
+) -> Result<T, Error<E>> {
+    from_json(&received.bytes).map_err(|(path, source)| decode_failure(received, path, source))
+}
+
+/// A received body as text.
+pub(crate) fn decode_text<E>(received: &Received) -> Result<String, Error<E>> {
+    String::from_utf8(received.bytes.clone()).map_err(|_| {
+        let source = <serde_json::Error as serde::de::Error>::custom("the body is not valid UTF-8");
+        decode_failure(received, String::new(), source)
+    })
+}
+
+/// A received body's bytes.
+pub(crate) fn decode_bytes(received: &Received) -> Vec<u8> {
+    received.bytes.clone()
+}
+
+/// A 2xx status the spec does not document for this operation.
+pub(crate) fn undocumented<E>(received: &Received) -> Error<E> {
+    let source = <serde_json::Error as serde::de::Error>::custom(format!(
+        "status {} is not documented for this operation",
+        received.status
+    ));
+    decode_failure(received, String::new(), source)
+}
+
+/// Decodes an error body as JSON, if it is the expected type.
+pub(crate) fn json_error<E: serde::de::DeserializeOwned>(_status: u16, body: &[u8]) -> Option<E> {
+    serde_json::from_slice(body).ok()
+}
+
+/// Decodes an error body as JSON of a type whose properties are all optional, which any
+/// object would decode into: only an object carrying at least one of its `properties` is
+/// taken as one.
+pub(crate) fn json_error_declaring<E: serde::de::DeserializeOwned>(
+    _status: u16,
+    body: &[u8],
+    properties: &[&str],
+) -> Option<E> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let declares = value
+        .as_object()
+        .is_some_and(|map| properties.iter().any(|p| map.contains_key(*p)));
+    if declares {
+        serde_json::from_value(value).ok()
+    } else {
+        None
+    }
+}
+
+/// An error body as text.
+pub(crate) fn text_error(_status: u16, body: &[u8]) -> Option<String> {
+    Some(String::from_utf8_lossy(body).into_owned())
+}
+
+/// An error body's bytes.
+pub(crate) fn bytes_error(_status: u16, body: &[u8]) -> Option<Vec<u8>> {
+    Some(body.to_vec())
+}
