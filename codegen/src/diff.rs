@@ -142,6 +142,61 @@ struct Differ<'a> {
 }
 
 impl Differ<'_> {
+    /// The events an operation offers besides its body, and how it pages: the request
+    /// methods `stream`, `pages` and `items` come and go with them.
+    fn streams(&mut self, item: &str, responses: &str, o: &ir::Operation, n: &ir::Operation) {
+        let events = |op: &ir::Operation| {
+            op.events.as_ref().map(|e| {
+                e.data
+                    .as_ref()
+                    .map_or_else(|| "String".to_owned(), |ty| ty.rust("types::"))
+            })
+        };
+        match (events(o), events(n)) {
+            (None, Some(data)) => self.push(
+                Impact::NonBreaking,
+                item,
+                responses,
+                format!("`.stream()` added: events of `{data}`"),
+            ),
+            (Some(data), None) => self.push(
+                Impact::Breaking,
+                item,
+                responses,
+                format!("`.stream()` removed (it gave events of `{data}`)"),
+            ),
+            (Some(old), Some(new)) if old != new => self.push(
+                Impact::Breaking,
+                item,
+                responses,
+                format!("events now decode to `{new}` (was `{old}`)"),
+            ),
+            _ => {}
+        }
+        let items = |op: &ir::Operation| op.pagination.as_ref().map(|p| p.item.rust("types::"));
+        match (items(o), items(n)) {
+            (None, Some(item_ty)) => self.push(
+                Impact::NonBreaking,
+                item,
+                &n.pointer,
+                format!("`.pages()` and `.items()` added: items of `{item_ty}`"),
+            ),
+            (Some(item_ty), None) => self.push(
+                Impact::Breaking,
+                item,
+                &n.pointer,
+                format!("`.pages()` and `.items()` removed (they gave items of `{item_ty}`)"),
+            ),
+            (Some(old), Some(new)) if old != new => self.push(
+                Impact::Breaking,
+                item,
+                &n.pointer,
+                format!("the items of its pages are now `{new}` (was `{old}`)"),
+            ),
+            _ => {}
+        }
+    }
+
     fn push(
         &mut self,
         impact: Impact,
@@ -902,6 +957,7 @@ impl Differ<'_> {
             );
             self.push(Impact::Breaking, &item, &responses, description);
         }
+        self.streams(&item, &responses, o, n);
         if o.security != n.security {
             let names = |api: &Api, op: &ir::Operation| -> String {
                 if op.security.is_empty() {
