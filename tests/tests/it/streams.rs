@@ -1264,3 +1264,48 @@ async fn an_error_in_the_middle_ends_every_kind_of_list() {
     })
     .await;
 }
+
+/// The generated `Cargo.toml` of `spec`.
+fn manifest(spec: &str) -> String {
+    let output = openapi_clientgen::generate(spec, &openapi_clientgen::CrateOptions::new("c"))
+        .expect("generates");
+    output
+        .files
+        .iter()
+        .find(|f| f.path == "Cargo.toml")
+        .expect("a manifest")
+        .contents
+        .clone()
+}
+
+#[test]
+fn only_crates_that_stream_depend_on_what_streaming_needs() {
+    let livedesk = manifest(include_str!("../../../spec/livedesk.yaml"));
+    for absent in ["bytes", "futures-core", "\"stream\"", "\"fs\""] {
+        assert!(!livedesk.contains(absent), "{absent} in:\n{livedesk}");
+    }
+    let streams = manifest(STREAMS_SPEC);
+    for present in [
+        "bytes = \"1\"",
+        "futures-core = \"0.3\"",
+        "\"stream\"",
+        "\"fs\"",
+    ] {
+        assert!(
+            streams.contains(present),
+            "{present} missing from:\n{streams}"
+        );
+    }
+    // Pages alone need the `Stream` trait, and nothing that reads or sends bytes.
+    let mut doc: serde_yaml::Value = serde_yaml::from_str(STREAMS_SPEC).expect("YAML");
+    let paths = doc["paths"].as_mapping_mut().expect("paths");
+    paths.retain(|path, _| path.as_str() == Some("/repos"));
+    let pages_only = manifest(&serde_yaml::to_string(&doc).expect("YAML"));
+    assert!(
+        pages_only.contains("futures-core = \"0.3\""),
+        "{pages_only}"
+    );
+    for absent in ["bytes", "\"stream\"", "\"fs\""] {
+        assert!(!pages_only.contains(absent), "{absent} in:\n{pages_only}");
+    }
+}
