@@ -147,7 +147,8 @@ impl Differ<'_> {
     fn streams(&mut self, item: &str, responses: &str, o: &ir::Operation, n: &ir::Operation) {
         let events = |op: &ir::Operation| {
             op.events.as_ref().map(|e| {
-                e.data
+                e.events
+                    .data
                     .as_ref()
                     .map_or_else(|| "String".to_owned(), |ty| ty.rust("types::"))
             })

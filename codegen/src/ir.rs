@@ -420,9 +420,19 @@ pub struct Operation {
     pub security: Vec<Vec<usize>>,
     /// The events a successful response offers besides its JSON body, asked for with
     /// `Accept: text/event-stream`.
-    pub events: Option<Events>,
+    pub events: Option<OfferedEvents>,
     /// How its responses are pages of a list, when they are.
     pub pagination: Option<Pagination>,
+}
+
+/// Events an operation offers besides its body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OfferedEvents {
+    /// The events.
+    pub events: Events,
+    /// The request method that asks for them: `stream`, or `event_stream` when a
+    /// parameter's setter has that name.
+    pub method: String,
 }
 
 /// HTTP methods.
@@ -609,6 +619,9 @@ pub struct Pagination {
     pub items: Vec<PageStep>,
     /// The type of one item.
     pub item: Ty,
+    /// The request methods that follow the pages and the items: `pages` and `items`, or
+    /// `all_pages` and `all_items` when a parameter's setter has that name.
+    pub methods: (String, String),
 }
 
 /// One field on the way from a page's body to a value in it.

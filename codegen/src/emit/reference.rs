@@ -51,29 +51,22 @@ pub(crate) fn reference(api: &ir::Api, header: &str) -> String {
             if op.body.as_ref().is_some_and(|b| b.required) {
                 args.push("body".to_owned());
             }
-            let own = |name: &str, other: &str| {
-                let taken = op.params.iter().any(|p| p.rust_name == name);
-                format!(".{}()", if taken { other } else { name })
-            };
-            let optional: Vec<String> = op
-                .params
-                .iter()
-                .filter(|p| !p.required)
-                .map(|p| format!(".{}()", p.rust_name))
-                .chain(
-                    op.body
-                        .as_ref()
-                        .filter(|b| !b.required)
-                        .map(|_| ".body()".to_owned()),
-                )
-                .chain(op.events.as_ref().map(|_| own("stream", "event_stream")))
-                .chain(
-                    op.pagination
-                        .as_ref()
-                        .into_iter()
-                        .flat_map(|_| [own("pages", "all_pages"), own("items", "all_items")]),
-                )
-                .collect();
+            let optional: Vec<String> =
+                op.params
+                    .iter()
+                    .filter(|p| !p.required)
+                    .map(|p| format!(".{}()", p.rust_name))
+                    .chain(
+                        op.body
+                            .as_ref()
+                            .filter(|b| !b.required)
+                            .map(|_| ".body()".to_owned()),
+                    )
+                    .chain(op.events.as_ref().map(|e| format!(".{}()", e.method)))
+                    .chain(op.pagination.as_ref().into_iter().flat_map(|p| {
+                        [format!(".{}()", p.methods.0), format!(".{}()", p.methods.1)]
+                    }))
+                    .collect();
             let rust = if optional.is_empty() {
                 format!("`{}({})`", op.rust_name, args.join(", "))
             } else {

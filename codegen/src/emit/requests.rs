@@ -296,15 +296,6 @@ pub(crate) fn operation(
     }
 }
 
-/// A method name among a request's own, unless a parameter setter has it: then `other`.
-fn request_method(op: &Operation, name: &str, other: &str) -> proc_macro2::Ident {
-    if op.params.iter().any(|p| p.rust_name == name) {
-        ident(other)
-    } else {
-        ident(name)
-    }
-}
-
 /// For an operation that offers a stream of events besides its body: how an event's data
 /// decodes, and the request's `stream` method asking for them.
 fn offered_events(
@@ -312,7 +303,8 @@ fn offered_events(
     builder: &proc_macro2::Ident,
     lifetime: Option<&TokenStream>,
 ) -> Option<TokenStream> {
-    let events = op.events.as_ref()?;
+    let offered = op.events.as_ref()?;
+    let events = &offered.events;
     let data = event_data(events);
     let decoder = event_decoder(events);
     let end = events
@@ -321,7 +313,7 @@ fn offered_events(
         .map(|end| quote!(const EVENTS_END: Option<&'static str> = Some(#end);));
     let impl_lifetime = lifetime.map(|_| quote!(<'a>));
     let generics = lifetime.map_or_else(|| quote!(<'c>), |_| quote!(<'c, 'a>));
-    let method = request_method(op, "stream", "event_stream");
+    let method = ident(&offered.method);
     let doc = super::docs::own_docs(&format!(
         "Asks for the answer as a stream of events (`Accept: text/event-stream`) instead of \
          one body; awaiting the request then gives an [`EventStream`](super::EventStream). \
@@ -1058,8 +1050,7 @@ fn pagination(
     };
     let items = owned_items(&paging.items);
     let impl_lifetime = lifetime.map(|_| quote!(<'a>));
-    let pages = request_method(op, "pages", "all_pages");
-    let every = request_method(op, "items", "all_items");
+    let (pages, every) = (ident(&paging.methods.0), ident(&paging.methods.1));
     let how = match &paging.kind {
         ir::PageKind::Link => "following the `Link` header of each response (`rel=\"next\"`)",
         ir::PageKind::Cursor { .. } => "sending each page's next cursor in the next request",

@@ -254,6 +254,16 @@ fn rename_types(api: &mut ir::Api, renames: &HashMap<String, String>) {
         }
         for r in &mut op.responses {
             r.body.rename(renames);
+            if let Some(ir::Events { data: Some(ty), .. }) = &mut r.events {
+                ty.rename(renames);
+            }
+        }
+        if let Some(ir::OfferedEvents {
+            events: ir::Events { data: Some(ty), .. },
+            ..
+        }) = &mut op.events
+        {
+            ty.rename(renames);
         }
         for outcome in std::iter::once(&mut op.success).chain(op.error.as_mut()) {
             if let ir::Outcome::Single(body) = outcome {

@@ -119,6 +119,10 @@ impl<'a> Lowerer<'a> {
                 .filter(|r| is_success(&r.status))
                 .find_map(|r| r.events.clone()),
         };
+        let events = events.map(|events| ir::OfferedEvents {
+            events,
+            method: request_method(&params, "stream", "event_stream"),
+        });
         let settings = self
             .settings
             .paginate
@@ -1002,6 +1006,13 @@ fn response_media(
         BodyEncoding::Form | BodyEncoding::Multipart => (m, media, BodyEncoding::Binary),
         e => (m, media, e),
     })
+}
+
+/// The name of a request method of the generator's own (`stream`, `pages`): `name`, or
+/// `other` when a parameter's setter has that name.
+pub(crate) fn request_method(params: &[ir::Param], name: &str, other: &str) -> String {
+    let taken = params.iter().any(|p| p.rust_name == name);
+    (if taken { other } else { name }).to_owned()
 }
 
 /// Whether `name` is a valid HTTP header name (an RFC 9110 token).

@@ -202,7 +202,16 @@ fn pagination(
             PageKind::Offset { param: index }
         }
     };
-    Ok(ir::Pagination { kind, items, item })
+    let methods = (
+        super::operation::request_method(&op.params, "pages", "all_pages"),
+        super::operation::request_method(&op.params, "items", "all_items"),
+    );
+    Ok(ir::Pagination {
+        kind,
+        items,
+        item,
+        methods,
+    })
 }
 
 /// The optional scalar query parameter `name`, by index.

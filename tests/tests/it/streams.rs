@@ -1309,3 +1309,67 @@ fn only_crates_that_stream_depend_on_what_streaming_needs() {
         assert!(!pages_only.contains(absent), "{absent} in:\n{pages_only}");
     }
 }
+
+#[test]
+fn event_types_shared_by_several_operations_are_named_once_everywhere() {
+    // The same inline event schema in two operations is one type, renamed after what the
+    // places' names share; every mention of it follows the rename.
+    let event = "type: object\n                properties:\n                  tick:\n                    type: integer";
+    let spec = format!(
+        "openapi: 3.0.3
+info: {{title: Ticks, version: '1'}}
+paths:
+  /a:
+    get:
+      operationId: watchA
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {{type: string}}
+            text/event-stream:
+              schema:
+                {event}
+  /b:
+    get:
+      operationId: watchB
+      responses:
+        '200':
+          description: ok
+          content:
+            text/event-stream:
+              schema:
+                {event}
+"
+    );
+    let output = openapi_clientgen::generate(&spec, &openapi_clientgen::CrateOptions::new("t"))
+        .expect("generates");
+    let file = |path: &str| {
+        output
+            .files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| f.contents.clone())
+            .expect(path)
+    };
+    let (requests, types) = (file("src/requests.rs"), file("src/types.rs"));
+    let named: Vec<&str> = requests
+        .match_indices("types::")
+        .map(|(at, _)| {
+            let rest = &requests[at + 7..];
+            &rest[..rest
+                .find(|c: char| !c.is_alphanumeric())
+                .unwrap_or(rest.len())]
+        })
+        .collect();
+    assert!(!named.is_empty());
+    for name in &named {
+        assert!(
+            types.contains(&format!("pub struct {name} ")),
+            "types::{name} is not defined"
+        );
+    }
+    let structs = types.matches("pub struct").count();
+    assert_eq!(structs, 1, "one type for the one shape:\n{types}");
+}
