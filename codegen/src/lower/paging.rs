@@ -105,21 +105,24 @@ pub(crate) fn resolve(
         let resolved =
             request.and_then(|request| pagination(api, &api.operations[index], &request));
         match resolved {
-            Ok(pagination) => api.operations[index].pagination = Some(pagination),
-            // A `Link` header alone promises no pages: what it cannot follow is no defect.
-            Err(problem) if problem.is_empty() => {}
+            Ok(pagination) => api.operations[index].pagination = pagination,
             Err(problem) => found.push(Diagnostic::warning(&at, problem)),
         }
     }
     found
 }
 
+/// How `op` pages as `request` asks: `None` when a `Link` header is all there is and its
+/// pages hold no one list (the header alone promises no pages, so that is no defect).
 fn pagination(
     api: &ir::Api,
     op: &ir::Operation,
     request: &Requested,
-) -> Result<ir::Pagination, String> {
+) -> Result<Option<ir::Pagination>, String> {
     let Outcome::Single(ResponseBody::Json(page)) = &op.success else {
+        if *request == Requested::Link {
+            return Ok(None);
+        }
         return Err(
             "its pages cannot be followed: a successful response is not one JSON body".to_owned(),
         );
@@ -135,7 +138,7 @@ fn pagination(
         // (`{total_count, items: [...]}`); with none or several, nothing says which.
         (None, Requested::Link) => match only_list(api, page) {
             Some(found) => found,
-            None => return Err(String::new()),
+            None => return Ok(None),
         },
         (None, _) => {
             return Err(format!(
@@ -206,12 +209,12 @@ fn pagination(
         super::operation::request_method(&op.params, "pages", "all_pages"),
         super::operation::request_method(&op.params, "items", "all_items"),
     );
-    Ok(ir::Pagination {
+    Ok(Some(ir::Pagination {
         kind,
         items,
         item,
         methods,
-    })
+    }))
 }
 
 /// The optional scalar query parameter `name`, by index.
