@@ -95,7 +95,7 @@ impl<Op: Paginated> Unpin for PageStream<'_, Op> {}
 impl<'a, Op: Paginated + 'a> PageStream<'a, Op> {
     /// The next page; `None` after the last.
     pub async fn next(&mut self) -> Option<Result<Response<Op::Success>, Error<Op::Error>>> {
-        std::future::poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut *self), cx)).await
+        next_of(self).await
     }
 }
 
@@ -209,7 +209,7 @@ impl<Op: Paginated> Unpin for ItemStream<'_, Op> {}
 impl<'a, Op: Paginated + 'a> ItemStream<'a, Op> {
     /// The next item; `None` after the last.
     pub async fn next(&mut self) -> Option<Result<Op::Item, Error<Op::Error>>> {
-        std::future::poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut *self), cx)).await
+        next_of(self).await
     }
 }
 

@@ -1,6 +1,12 @@
 // Streams: bodies read as they arrive, server-sent events, and bodies sent from files
 // and streams.
 
+/// The next item of a stream, for the streams' own `next`, so that callers need no
+/// stream trait in scope.
+async fn next_of<S: futures_core::Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
+    std::future::poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut *stream), cx)).await
+}
+
 /// A response body as it arrives: a stream of chunks of bytes, read only as the caller
 /// asks for them. It is a [`futures_core::Stream`]; [`next`](Self::next) reads a chunk
 /// without one, and [`bytes`](Self::bytes) reads the rest into memory.
@@ -20,7 +26,7 @@ enum Reading {
 impl ByteStream {
     /// The next chunk; `None` at the end of the body.
     pub async fn next(&mut self) -> Option<Result<bytes::Bytes, Error>> {
-        std::future::poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut *self), cx)).await
+        next_of(self).await
     }
 
     /// Reads the rest of the body into memory, however long it is.
@@ -133,7 +139,7 @@ pub struct EventStream<T> {
 impl<T> EventStream<T> {
     /// The next event; `None` at the end of the stream.
     pub async fn next(&mut self) -> Option<Result<ServerEvent<T>, Error>> {
-        std::future::poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut *self), cx)).await
+        next_of(self).await
     }
 
     /// The last event id the stream has set, to send as `Last-Event-ID` when resuming.
