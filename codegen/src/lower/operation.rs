@@ -877,7 +877,7 @@ enum ParamKind {
     Nested,
 }
 
-fn is_success(status: &StatusMatch) -> bool {
+pub(super) fn is_success(status: &StatusMatch) -> bool {
     match status {
         StatusMatch::Code(c) => (200..300).contains(c),
         StatusMatch::Range(r) => *r == 2,

@@ -68,7 +68,7 @@ pub(crate) fn requested(
     }
     let links = responses
         .iter()
-        .any(|r| matches!(r.status, ir::StatusMatch::Code(200..=299)) && r.links);
+        .any(|r| super::operation::is_success(&r.status) && r.links);
     links.then_some(Ok(Requested::Link))
 }
 
