@@ -24,6 +24,10 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Operations, sorted by Rust name.
     pub operations: Vec<Operation>,
+    /// The crate's per-tag Cargo features, in document order of their tags, operations
+    /// without a tag last; empty when the API has fewer than two groups of operations or
+    /// the features are turned off.
+    pub features: Vec<Feature>,
     /// The `recursion_limit` a crate needs to compile these types, when their nesting
     /// exceeds what rustc allows by default.
     pub recursion_limit: Option<usize>,
@@ -55,6 +59,62 @@ pub struct ServerVariable {
     pub values: Vec<String>,
     /// `description`.
     pub description: Option<String>,
+}
+
+/// A Cargo feature that compiles the operations of one tag (or those without a tag) and
+/// what they need.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Feature {
+    /// The feature's name: the tag's, lowercase words joined by `-`, numbered after a
+    /// name already taken.
+    pub name: String,
+    /// The tag, `None` for the feature of operations without one.
+    pub tag: Option<String>,
+    /// The tag's `description`.
+    pub description: Option<String>,
+    /// How many operations it compiles.
+    pub operations: usize,
+}
+
+/// Which per-tag features compile an item.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Gate {
+    /// Every build, whatever features are on.
+    #[default]
+    Always,
+    /// A build with any of these features (indices into [`Api::features`], never empty).
+    Any(std::collections::BTreeSet<usize>),
+}
+
+impl Gate {
+    /// The gate of one feature.
+    pub fn feature(index: usize) -> Gate {
+        Gate::Any(std::collections::BTreeSet::from([index]))
+    }
+
+    /// Widens this gate to also open where `other` does; whether it changed.
+    pub fn widen(&mut self, other: &Gate) -> bool {
+        match (&mut *self, other) {
+            (Gate::Always, _) => false,
+            (_, Gate::Always) => {
+                *self = Gate::Always;
+                true
+            }
+            (Gate::Any(mine), Gate::Any(theirs)) => {
+                let before = mine.len();
+                mine.extend(theirs.iter().copied());
+                mine.len() != before
+            }
+        }
+    }
+
+    /// The names of the features that open it; `None` for [`Gate::Always`].
+    pub fn features<'a>(&'a self, api: &'a Api) -> Option<Vec<&'a str>> {
+        match self {
+            Gate::Always => None,
+            Gate::Any(set) => Some(set.iter().map(|&i| api.features[i].name.as_str()).collect()),
+        }
+    }
 }
 
 /// How the client takes credentials.
@@ -118,6 +178,8 @@ pub struct TypeDef {
     pub deprecated: bool,
     /// Whether the type travels in requests, in responses, or both.
     pub usage: Usage,
+    /// Which per-tag features compile it: those of the operations that reach it.
+    pub gate: Gate,
     /// The shape of the type.
     pub kind: TypeKind,
 }
@@ -423,6 +485,10 @@ pub struct Operation {
     pub events: Option<OfferedEvents>,
     /// How its responses are pages of a list, when they are.
     pub pagination: Option<Pagination>,
+    /// `tags`, as written.
+    pub tags: Vec<String>,
+    /// Which per-tag features compile it: those of its tags.
+    pub gate: Gate,
 }
 
 /// Events an operation offers besides its body.

@@ -111,7 +111,7 @@ impl ModuleOptions {
 }
 
 /// What the generator adds to what a document says, for documents that do not say it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Settings {
     /// Operations whose responses are pages of a list, and how to ask for the next page:
@@ -120,6 +120,21 @@ pub struct Settings {
     /// The data that ends every event stream (such as `[DONE]`), unless a
     /// `text/event-stream` media type names its own with `x-event-stream-end`.
     pub event_stream_end: Option<String>,
+    /// Whether a crate gets one Cargo feature per tag, all on by default, so that a user
+    /// can compile only the operations (and the types and runtime they need) of the tags
+    /// they call (on by default). A module from [`generate_module`] has no features of
+    /// its own and ignores this.
+    pub tag_features: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            paginate: Vec::new(),
+            event_stream_end: None,
+            tag_features: true,
+        }
+    }
 }
 
 /// An operation whose responses are pages of a list: its items, and how the next page is
@@ -403,28 +418,43 @@ fn generate_with(
     let mut refs = Refs::default();
     let mut files = Vec::new();
     files.push(render_module(
+        &api,
         "src/types.rs",
         &header,
         api.types.len(),
-        |i| emit::types::type_def(&api, &api.types[i]),
+        |i| {
+            let t = &api.types[i];
+            (emit::types::type_def(&api, t), t.gate.clone())
+        },
         |items| emit::types::preamble(&api, items),
         &mut refs,
     )?);
     if let Some(client) = client {
         let credentials = emit::client::Credentials::of(&api);
         files.push(render_module(
+            &api,
             "src/requests.rs",
             &header,
             api.operations.len(),
-            |i| emit::requests::operation(&api, &credentials, &api.operations[i]),
+            |i| {
+                let op = &api.operations[i];
+                (
+                    emit::requests::operation(&api, &credentials, op),
+                    op.gate.clone(),
+                )
+            },
             |items| emit::requests::preamble(&api, items),
             &mut refs,
         )?);
         files.push(render_module(
+            &api,
             "src/mock.rs",
             &header,
             api.operations.len(),
-            |i| emit::mock::operation(&api.operations[i]),
+            |i| {
+                let op = &api.operations[i];
+                (emit::mock::operation(op), op.gate.clone())
+            },
             |items| emit::mock::preamble(&api, items),
             &mut refs,
         )?);
@@ -435,7 +465,8 @@ fn generate_with(
             contents,
         });
     }
-    let runtime = emit::runtime::runtime().select(refs.runtime_items());
+    let feature_names: Vec<&str> = api.features.iter().map(|f| f.name.as_str()).collect();
+    let runtime = emit::runtime::runtime().select_gated(&feature_names, refs.runtime_items());
     if !runtime.is_empty() {
         files.push(OutputFile {
             path: "src/runtime.rs".to_owned(),
@@ -443,7 +474,15 @@ fn generate_with(
         });
     }
     let dependencies = emit::manifest::Dependencies::of(refs.paths().chain(runtime.paths()));
-    let features = emit::manifest::crate_features(&dependencies);
+    let mut features: Vec<(String, String)> = emit::manifest::crate_features(&dependencies)
+        .into_iter()
+        .map(|(name, about)| (name.to_owned(), about.to_owned()))
+        .collect();
+    features.extend(
+        api.features
+            .iter()
+            .map(|f| (f.name.clone(), emit::manifest::tag_feature_about(f))),
+    );
     let contents = render::render(
         crate_root(&api, &runtime, &dependencies, &features),
         &header,
@@ -455,7 +494,15 @@ fn generate_with(
         contents,
     });
     let mut dev_dependencies = emit::manifest::Dependencies::default();
+    // The example and the test call one operation, which only its own features compile.
+    let needed_feature = emit::example::chosen(&api)
+        .and_then(|op| op.gate.features(&api))
+        .and_then(|names| names.first().map(|name| (*name).to_owned()));
+    let mut gated_targets = Vec::new();
     if let Some((stem, tokens)) = example {
+        if let Some(feature) = &needed_feature {
+            gated_targets.push(("example", stem.clone(), feature.clone()));
+        }
         dev_dependencies =
             emit::manifest::Dependencies::of(Refs::scan(&tokens).paths()).without(&dependencies);
         let path = format!("examples/{stem}.rs");
@@ -470,6 +517,9 @@ fn generate_with(
             emit::manifest::Dependencies::of(Refs::scan(&tokens).paths()).without(&dependencies);
         dev_dependencies = dev_dependencies.union(needs);
         test_features.push("mock");
+        if let Some(feature) = &needed_feature {
+            gated_targets.push(("test", "mock".to_owned(), feature.clone()));
+        }
         let path = "tests/mock.rs".to_owned();
         let contents = render::render(tokens, &header, &path).map_err(one)?;
         files.push(OutputFile { path, contents });
@@ -486,6 +536,7 @@ fn generate_with(
         dependencies,
         dev_dependencies,
         test_features,
+        gated_targets,
     };
     files.push(OutputFile {
         path: "Cargo.toml".to_owned(),
@@ -516,14 +567,15 @@ fn generate_with(
 /// `preamble` makes from what the items refer to; what the module refers to is added to
 /// `refs`.
 fn render_module(
+    api: &ir::Api,
     path: &str,
     header: &str,
     count: usize,
-    item: impl Fn(usize) -> TokenStream + Sync,
+    item: impl Fn(usize) -> (TokenStream, ir::Gate) + Sync,
     preamble: impl FnOnce(&Refs) -> TokenStream,
     refs: &mut Refs,
 ) -> Result<OutputFile, Vec<Diagnostic>> {
-    let (items, items_refs) = render::render_items(count, item, path).map_err(|d| vec![d])?;
+    let (items, items_refs) = render::render_items(api, count, item, path).map_err(|d| vec![d])?;
     let preamble = preamble(&items_refs);
     // The imports name crates too.
     refs.merge(Refs::scan(&preamble));
@@ -541,7 +593,12 @@ fn render_module(
 /// to use edition 2024 and depend on what a generated crate's manifest lists for the
 /// same spec (`reqwest`, `serde` and `serde_json`, and more as the spec needs).
 pub fn generate_module(spec: &str, options: &ModuleOptions) -> Result<Output, Vec<Diagnostic>> {
-    let (api, warnings) = lower_spec_with(spec, &options.settings)?;
+    // A module has no Cargo features of its own.
+    let settings = Settings {
+        tag_features: false,
+        ..options.settings.clone()
+    };
+    let (api, warnings) = lower_spec_with(spec, &settings)?;
     let header = header(&options.command, &options.source);
     let types = emit::types::types(&api);
     let mut refs = Refs::scan(&types);
@@ -559,7 +616,7 @@ pub fn generate_module(spec: &str, options: &ModuleOptions) -> Result<Output, Ve
             }
         }
     });
-    let runtime = emit::runtime::runtime().select(refs.runtime_items());
+    let runtime = emit::runtime::runtime().select_gated(&[], refs.runtime_items());
     let needed = emit::manifest::Dependencies::of(refs.paths().chain(runtime.paths()));
     let exports = exports(&api, &runtime, &needed);
     // The including crate chooses reqwest's TLS; rustls is the one generated crates pick.
@@ -640,17 +697,15 @@ fn exports(
             pub use reqwest;
         }
     });
-    let names: Vec<proc_macro2::Ident> = runtime
+    let names = runtime
         .exports()
         .into_iter()
-        .map(|name| proc_macro2::Ident::new(name, proc_macro2::Span::call_site()))
+        .map(|(name, gate)| {
+            let name = proc_macro2::Ident::new(name, proc_macro2::Span::call_site());
+            (quote!(#name), gate.clone())
+        })
         .collect();
-    let runtime = (!names.is_empty()).then(|| {
-        quote! {
-            #[rustfmt::skip]
-            pub use runtime::{#(#names),*};
-        }
-    });
+    let runtime = emit::gated_use(api, quote!(#[rustfmt::skip] pub use runtime), names);
     quote!(#client #runtime #(#crates)* #mock)
 }
 
@@ -660,7 +715,7 @@ fn crate_root(
     api: &ir::Api,
     runtime: &emit::runtime::Selection,
     dependencies: &emit::manifest::Dependencies,
-    features: &[(&str, &str)],
+    features: &[(String, String)],
 ) -> TokenStream {
     let title = format!(
         " {}",
@@ -681,8 +736,15 @@ fn crate_root(
     });
     let blank = api.description.as_ref().map(|_| quote!(#![doc = ""]));
 
+    // A build without every tag's operations can leave parts of the runtime unused (all
+    // of what sends requests, without any); the full build still finds dead code.
+    let partial = (!api.features.is_empty()).then(|| {
+        let all = api.features.iter().map(|f| &f.name);
+        quote!(#[cfg_attr(not(all(#(feature = #all),*)), allow(dead_code))])
+    });
     let runtime_mod = (!runtime.is_empty()).then(|| {
         quote! {
+            #partial
             #[rustfmt::skip]
             mod runtime;
         }

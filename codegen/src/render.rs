@@ -4,10 +4,11 @@
 //! module declarations stay in tight groups.
 
 use proc_macro2::TokenStream;
-use syn::{File, Item, UseTree};
+use syn::{Attribute, File, Item, UseTree};
 
 use crate::diagnostics::Diagnostic;
 use crate::emit::refs::Refs;
+use crate::ir::{Api, Gate};
 
 /// Formats `tokens` as a Rust source file starting with `// header`.
 pub(crate) fn render(tokens: TokenStream, header: &str, what: &str) -> Result<String, Diagnostic> {
@@ -78,25 +79,27 @@ fn group_of(item: &Item) -> Option<Group> {
     }
 }
 
-/// Renders items `0..count`, which `emit` makes one at a time, as they follow a preamble:
-/// each after a blank line; returns the text and what the items refer to. Large modules
+/// Renders items `0..count`, which `emit` makes one at a time with the gate of the
+/// features that compile them, as they follow a preamble: each after a blank line, under
+/// its gate's `#[cfg]`; returns the text and what the items refer to. Large modules
 /// are split into chunks that worker threads emit and render at once (token streams
 /// cannot cross threads, so each worker makes its own); the chunks are joined in order, so
 /// the text is the same however the work is shared.
 pub(crate) fn render_items<F>(
+    api: &Api,
     count: usize,
     emit: F,
     what: &str,
 ) -> Result<(String, Refs), Diagnostic>
 where
-    F: Fn(usize) -> TokenStream + Sync,
+    F: Fn(usize) -> (TokenStream, Gate) + Sync,
 {
     const MIN_CHUNK: usize = 16;
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .min(8);
     if threads == 1 || count < 2 * MIN_CHUNK {
-        return render_range(0..count, &emit, what);
+        return render_range(api, 0..count, &emit, what);
     }
     let size = (count / (threads * 4)).max(MIN_CHUNK);
     let chunks: Vec<std::ops::Range<usize>> = (0..count)
@@ -113,7 +116,7 @@ where
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(range) = chunks.get(i) else { break };
-                        done.push((i, render_range(range.clone(), &emit, what)));
+                        done.push((i, render_range(api, range.clone(), &emit, what)));
                     }
                     done
                 })
@@ -146,20 +149,69 @@ where
 }
 
 fn render_range<F>(
+    api: &Api,
     range: std::ops::Range<usize>,
     emit: &F,
     what: &str,
 ) -> Result<(String, Refs), Diagnostic>
 where
-    F: Fn(usize) -> TokenStream,
+    F: Fn(usize) -> (TokenStream, Gate),
 {
-    let tokens: TokenStream = range.map(emit).collect();
-    let refs = Refs::scan(&tokens);
-    let file = parse(tokens, what)?;
+    let mut refs = Refs::default();
     let mut out = String::new();
-    for item in file.items {
-        out.push('\n');
-        out.push_str(&unparse_item(item));
+    for i in range {
+        let (tokens, gate) = emit(i);
+        refs.merge(Refs::scan_gated(&tokens, &gate));
+        let cfg = crate::emit::cfg(api, &gate);
+        let file = parse(tokens, what)?;
+        for mut item in file.items {
+            if let (Some(cfg), Some(attrs)) = (&cfg, attributes(&mut item)) {
+                let cfg = parse_attribute(cfg.clone(), what)?;
+                // After the documentation, before the derives.
+                let at = attrs
+                    .iter()
+                    .position(|a| !a.path().is_ident("doc"))
+                    .unwrap_or(attrs.len());
+                attrs.insert(at, cfg);
+            }
+            out.push('\n');
+            out.push_str(&unparse_item(item));
+        }
     }
     Ok((out, refs))
+}
+
+fn parse_attribute(tokens: TokenStream, what: &str) -> Result<Attribute, Diagnostic> {
+    let parsed = syn::parse::Parser::parse2(Attribute::parse_outer, tokens);
+    match parsed.map(|mut attrs| attrs.pop()) {
+        Ok(Some(attr)) => Ok(attr),
+        _ => Err(Diagnostic::error(
+            "#",
+            format!(
+                "internal error: a generated attribute of the {what} does not parse; please report this with the spec"
+            ),
+        )),
+    }
+}
+
+/// The outer attributes of an item.
+fn attributes(item: &mut Item) -> Option<&mut Vec<Attribute>> {
+    Some(match item {
+        Item::Const(i) => &mut i.attrs,
+        Item::Enum(i) => &mut i.attrs,
+        Item::ExternCrate(i) => &mut i.attrs,
+        Item::Fn(i) => &mut i.attrs,
+        Item::ForeignMod(i) => &mut i.attrs,
+        Item::Impl(i) => &mut i.attrs,
+        Item::Macro(i) => &mut i.attrs,
+        Item::Mod(i) => &mut i.attrs,
+        Item::Static(i) => &mut i.attrs,
+        Item::Struct(i) => &mut i.attrs,
+        Item::Trait(i) => &mut i.attrs,
+        Item::TraitAlias(i) => &mut i.attrs,
+        Item::Type(i) => &mut i.attrs,
+        Item::Union(i) => &mut i.attrs,
+        Item::Use(i) => &mut i.attrs,
+        _ => return None,
+    })
 }

@@ -17,8 +17,9 @@ use openapi_clientgen::{CrateOptions, Edition};
 /// every optional dependency (`inline_formats` has dates, UUIDs and bytes only inline, in
 /// responses and bodies; `bodies` needs reqwest's multipart feature; `recursion` has no
 /// operations; `union_fit` has constants and every kind of union; `shared_shapes` has a
-/// deprecated schema its mocks answer with).
-const FIXTURES: [&str; 11] = [
+/// deprecated schema its mocks answer with; `tags` has per-tag features, each of which
+/// is checked alone).
+const FIXTURES: [&str; 12] = [
     "inline_formats",
     "bodies",
     "security",
@@ -30,6 +31,7 @@ const FIXTURES: [&str; 11] = [
     "union_fit",
     "shared_shapes",
     "streams",
+    "tags",
 ];
 
 /// Generates the LiveDesk crate and the fixture crates under the target directory and
@@ -61,7 +63,7 @@ pub fn run() -> Result<(), String> {
     let mut failed = Vec::new();
     for (name, spec, edition) in specs {
         let dir = crates.join(&name);
-        write_crate(&spec, &name, edition, &dir, &lock)?;
+        let features = write_crate(&spec, &name, edition, &dir, &lock)?;
         eprintln!("checking {name} alone");
         if !clippy(&dir, &target, &[])? {
             failed.push(name.clone());
@@ -80,6 +82,17 @@ pub fn run() -> Result<(), String> {
                 &["--no-default-features", "--features", "http2"],
             )? {
                 failed.push(format!("{name} (--features http2)"));
+            }
+        }
+        for chosen in feature_builds(&features, features.len()) {
+            eprintln!("checking {name} alone, {}", shown_features(&chosen));
+            let mut args = vec!["--no-default-features".to_owned()];
+            if !chosen.is_empty() {
+                args.extend(["--features".to_owned(), chosen.join(",")]);
+            }
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            if !clippy(&dir, &target, &args)? {
+                failed.push(format!("{name} ({})", shown_features(&chosen)));
             }
         }
     }
@@ -123,14 +136,18 @@ fn corpus_crates(root: &Path, target: &Path, lock: &[u8]) -> Result<(), String> 
         fs::remove_dir_all(&workspace).map_err(|e| format!("{}: {e}", workspace.display()))?;
     }
     let mut members = Vec::new();
+    let mut gated = Vec::new();
     for spec in &specs {
         let stem = spec
             .file_stem()
             .map(|s| s.to_string_lossy().replace('.', "-"))
             .unwrap_or_default();
         let name = format!("{stem}-client");
-        write_member(spec, &name, &workspace.join(&stem))?;
+        let features = write_member(spec, &name, &workspace.join(&stem))?;
         members.push(format!("{stem:?}"));
+        if !features.is_empty() {
+            gated.push((name, features));
+        }
     }
     let manifest = format!(
         "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
@@ -163,7 +180,73 @@ fn corpus_crates(root: &Path, target: &Path, lock: &[u8]) -> Result<(), String> 
             return Err(format!("the corpus crates fail `cargo {}`", args.join(" ")));
         }
     }
+    // Crates with per-tag features: without any, and with two of them alone.
+    for (name, features) in &gated {
+        for chosen in feature_builds(features, 2) {
+            eprintln!("checking {name}, {}", shown_features(&chosen));
+            let mut command = Command::new(cargo());
+            command
+                .args([
+                    "clippy",
+                    "--all-targets",
+                    "--offline",
+                    "--quiet",
+                    "--no-default-features",
+                ])
+                .args(["--package", name, "--manifest-path"])
+                .arg(&manifest_path)
+                .env("CARGO_TARGET_DIR", target);
+            if !chosen.is_empty() {
+                command.args(["--features", &chosen.join(",")]);
+            }
+            let status = command
+                .args(["--", "-D", "warnings"])
+                .status()
+                .map_err(|e| format!("cannot run cargo: {e}"))?;
+            if !status.success() {
+                return Err(format!(
+                    "the corpus crate {name} fails clippy {}",
+                    shown_features(&chosen)
+                ));
+            }
+        }
+    }
     Ok(())
+}
+
+/// The feature sets a crate with per-tag `features` is checked with besides its default
+/// ones: none of them, then up to `alone` of them (the first and the last first) each on
+/// its own, with the mocks, whose module follows the same features.
+fn feature_builds(features: &[String], alone: usize) -> Vec<Vec<String>> {
+    if features.is_empty() {
+        return Vec::new();
+    }
+    let mut order: Vec<&String> = Vec::new();
+    for f in [features.first(), features.last()]
+        .into_iter()
+        .flatten()
+        .chain(features)
+    {
+        if !order.contains(&f) {
+            order.push(f);
+        }
+    }
+    let mut builds = vec![Vec::new()];
+    builds.extend(
+        order
+            .into_iter()
+            .take(alone)
+            .map(|f| vec![f.clone(), "mock".to_owned()]),
+    );
+    builds
+}
+
+fn shown_features(chosen: &[String]) -> String {
+    if chosen.is_empty() {
+        "without tag features".to_owned()
+    } else {
+        format!("with only --features {}", chosen.join(","))
+    }
 }
 
 /// Installs the tool with `cargo install` into a directory of its own, generates the
@@ -276,30 +359,33 @@ fn cargo_in(dir: &Path, target: &Path, command: &str) -> Result<bool, String> {
     Ok(status.success())
 }
 
-/// Writes the crate generated from `spec` to `dir` as a member of the workspace above it.
-fn write_member(spec: &Path, name: &str, dir: &Path) -> Result<(), String> {
+/// Writes the crate generated from `spec` to `dir` as a member of the workspace above it;
+/// its per-tag features.
+fn write_member(spec: &Path, name: &str, dir: &Path) -> Result<Vec<String>, String> {
     let mut options = CrateOptions::new(name);
     options.standalone = false;
     write_files(spec, &options, dir)
 }
 
 /// Writes the crate generated from `spec` to `dir`, replacing what was there, with the
-/// workspace's lock file so that it builds with the same versions.
+/// workspace's lock file so that it builds with the same versions; its per-tag features.
 fn write_crate(
     spec: &Path,
     name: &str,
     edition: Edition,
     dir: &Path,
     lock: &[u8],
-) -> Result<(), String> {
+) -> Result<Vec<String>, String> {
     let mut options = CrateOptions::new(name);
     options.edition = edition;
-    write_files(spec, &options, dir)?;
-    fs::write(dir.join("Cargo.lock"), lock).map_err(|e| format!("{}: {e}", dir.display()))
+    let features = write_files(spec, &options, dir)?;
+    fs::write(dir.join("Cargo.lock"), lock).map_err(|e| format!("{}: {e}", dir.display()))?;
+    Ok(features)
 }
 
-/// Generates from `spec` with `options` into `dir`, replacing what was there.
-fn write_files(spec: &Path, options: &CrateOptions, dir: &Path) -> Result<(), String> {
+/// Generates from `spec` with `options` into `dir`, replacing what was there; the crate's
+/// per-tag features.
+fn write_files(spec: &Path, options: &CrateOptions, dir: &Path) -> Result<Vec<String>, String> {
     let text = fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
     let mut options = options.clone();
     options.source = spec
@@ -324,7 +410,9 @@ fn write_files(spec: &Path, options: &CrateOptions, dir: &Path) -> Result<(), St
         }
         fs::write(&path, &file.contents).map_err(|e| format!("{}: {e}", path.display()))?;
     }
-    Ok(())
+    let (api, _) = openapi_clientgen::lower_spec_with(&text, &options.settings)
+        .map_err(|_| format!("{} does not lower", spec.display()))?;
+    Ok(api.features.into_iter().map(|f| f.name).collect())
 }
 
 pub(crate) fn cargo() -> PathBuf {

@@ -127,6 +127,10 @@ pub struct GenerateArgs {
     /// its own with `x-event-stream-end`.
     #[arg(long, value_name = "TEXT")]
     pub event_stream_end: Option<String>,
+    /// Leaves out the per-tag Cargo features: every operation is compiled, whatever
+    /// features the crate's users turn on.
+    #[arg(long)]
+    pub no_tag_features: bool,
 }
 
 /// What to compare.
@@ -299,6 +303,7 @@ pub fn generate(args: &GenerateArgs, provenance: Option<&Provenance>) -> Result<
         .settings
         .event_stream_end
         .clone_from(&args.event_stream_end);
+    options.settings.tag_features = !args.no_tag_features;
     let output = match crate::generate(&text, &options) {
         Ok(output) => output,
         Err(diagnostics) => {
@@ -384,6 +389,9 @@ fn command_line(args: &GenerateArgs) -> String {
     }
     if let Some(end) = &args.event_stream_end {
         push("--event-stream-end", Some(end.clone()));
+    }
+    if args.no_tag_features {
+        push("--no-tag-features", None);
     }
     words.join(" ")
 }

@@ -177,7 +177,7 @@ pub(crate) fn example(api: &ir::Api, crate_name: &str) -> Option<(String, TokenS
 /// The operation the example calls: one whose body has an example shows the most;
 /// otherwise the first by name. Adding operations rarely moves the choice, so the
 /// example's diff stays quiet.
-fn chosen(api: &ir::Api) -> Option<&Operation> {
+pub(crate) fn chosen(api: &ir::Api) -> Option<&Operation> {
     api.operations
         .iter()
         .filter(|op| callable(api, op))

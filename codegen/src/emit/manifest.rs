@@ -319,6 +319,41 @@ pub(crate) struct ManifestOptions<'a> {
     pub dev_dependencies: Dependencies,
     /// The crate's own features its tests need, turned on by a dev-dependency on itself.
     pub test_features: Vec<&'static str>,
+    /// Examples and tests (`("example", "list_pets")`, `("test", "mock")`) that call an
+    /// operation only some per-tag features compile, with the feature they need.
+    pub gated_targets: Vec<(&'static str, String, String)>,
+}
+
+/// What a per-tag feature is for, as its manifest comment and crate documentation say.
+pub(crate) fn tag_feature_about(feature: &ir::Feature) -> String {
+    let what = match &feature.tag {
+        Some(tag) => format!("tagged {}", super::docs::code(tag)),
+        None => "without a tag".to_owned(),
+    };
+    let count = match feature.operations {
+        1 => "The operation".to_owned(),
+        n => format!("The {n} operations"),
+    };
+    let they = if feature.operations == 1 {
+        "it uses"
+    } else {
+        "they use"
+    };
+    let mut about = format!("{count} {what} and the types {they}.");
+    if let Some(description) = &feature.description {
+        let line = super::docs::one_line(description);
+        let short: String = line.chars().take(100).collect();
+        if !short.is_empty() {
+            about.push(' ');
+            about.push_str(&short);
+            if short.len() < line.len() {
+                about.push_str("...");
+            } else if !short.ends_with(['.', '!', '?']) {
+                about.push('.');
+            }
+        }
+    }
+    about
 }
 
 fn toml_string(s: &str) -> String {
@@ -364,11 +399,18 @@ pub(crate) fn manifest(api: &ir::Api, options: &ManifestOptions<'_>) -> String {
     }
     let tls = options.dependencies.contains("reqwest");
     let optional: Vec<(&str, &str)> = options.dependencies.optional().collect();
-    if tls || !optional.is_empty() {
+    if tls || !optional.is_empty() || !api.features.is_empty() {
         out.push_str("\n[features]\n");
     }
+    let mut default: Vec<String> = Vec::new();
     if tls {
-        let _ = writeln!(out, "default = [\"{}\"]", TLS_FEATURES[0].0);
+        default.push(toml_string(TLS_FEATURES[0].0));
+    }
+    default.extend(api.features.iter().map(|f| toml_string(&f.name)));
+    if !default.is_empty() {
+        let _ = writeln!(out, "default = [{}]", default.join(", "));
+    }
+    if tls {
         for (name, forwarded, about) in TLS_FEATURES {
             let _ = writeln!(out, "# {about}");
             let _ = writeln!(out, "{name} = [\"{forwarded}\"]");
@@ -379,6 +421,24 @@ pub(crate) fn manifest(api: &ir::Api, options: &ManifestOptions<'_>) -> String {
             let _ = writeln!(out, "# {about}");
         }
         let _ = writeln!(out, "{feature} = [\"dep:{krate}\"]");
+    }
+    if !api.features.is_empty() {
+        out.push_str(
+            "# One feature per tag of the API: without the default features, only the \
+             operations of the\n# tags turned on, and what they use, are compiled.\n",
+        );
+    }
+    for feature in &api.features {
+        let _ = writeln!(out, "# {}", tag_feature_about(feature));
+        let _ = writeln!(out, "{} = []", feature.name);
+    }
+    for (kind, name, feature) in &options.gated_targets {
+        let _ = writeln!(
+            out,
+            "\n[[{kind}]]\nname = {}\nrequired-features = [{}]",
+            toml_string(name),
+            toml_string(feature)
+        );
     }
     for (section, dependencies) in [
         ("dependencies", &options.dependencies),

@@ -13,7 +13,15 @@ use crate::names::ident;
 
 /// The module's docs and imports: what its items (read into `refs`) use.
 pub(crate) fn preamble(api: &ir::Api, refs: &Refs) -> TokenStream {
-    let types_use = refs.uses("types").then(|| quote!(types,));
+    let siblings = ["requests", "runtime", "types"]
+        .into_iter()
+        .filter_map(|name| {
+            let gate = refs.uses(name)?;
+            let name = ident(name);
+            Some((quote!(#name), gate))
+        })
+        .collect();
+    let siblings_use = super::gated_use(api, quote!(use super), siblings);
     // Mocks answer with the response types, deprecated or not.
     let allow = (api.deprecates_types() || api.operations.iter().any(|op| op.deprecated))
         .then(|| quote!(#![allow(deprecated)]));
@@ -33,7 +41,7 @@ pub(crate) fn preamble(api: &ir::Api, refs: &Refs) -> TokenStream {
         //! JSON, are not matched.
         #allow
 
-        use super::{requests, runtime, #types_use};
+        #siblings_use
     }
 }
 

@@ -17,8 +17,50 @@ pub(crate) mod types;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::Ty;
+use crate::ir::{Api, Gate, Ty};
 use crate::names::ident;
+
+/// The `#[cfg]` attribute of code that only builds where `gate` opens compile; `None`
+/// for code every build compiles.
+pub(crate) fn cfg(api: &Api, gate: &Gate) -> Option<TokenStream> {
+    let names = gate.features(api)?;
+    let features = names.iter().map(|name| quote!(feature = #name));
+    Some(if names.len() == 1 {
+        quote!(#[cfg(#(#features)*)])
+    } else {
+        quote!(#[cfg(any(#(#features),*))])
+    })
+}
+
+/// The same attribute as [`cfg`], as text.
+pub(crate) fn cfg_text(names: &[&str]) -> String {
+    let features: Vec<String> = names.iter().map(|n| format!("feature = \"{n}\"")).collect();
+    match features.as_slice() {
+        [one] => format!("#[cfg({one})]"),
+        _ => format!("#[cfg(any({}))]", features.join(", ")),
+    }
+}
+
+/// `head::{names};` (`head` being `use super` or `pub use runtime`, attributes first),
+/// one line per gate the names are used under (every build's first), each under its
+/// `#[cfg]`; nothing for no names.
+pub(crate) fn gated_use(
+    api: &Api,
+    head: TokenStream,
+    names: Vec<(TokenStream, Gate)>,
+) -> TokenStream {
+    let mut groups: std::collections::BTreeMap<Gate, Vec<TokenStream>> = Default::default();
+    for (name, gate) in names {
+        groups.entry(gate).or_default().push(name);
+    }
+    groups
+        .into_iter()
+        .map(|(gate, names)| {
+            let cfg = cfg(api, &gate);
+            quote!(#cfg #head::{#(#names),*};)
+        })
+        .collect()
+}
 
 /// Where generated types are named from: inside the `types` module, from a sibling, or
 /// from a crate that depends on the generated one and imports `types` and the runtime

@@ -36,10 +36,28 @@ pub(crate) fn reference(api: &ir::Api, header: &str) -> String {
         }
         out.push('\n');
     }
+    let features = !api.features.is_empty();
+    if features {
+        out.push_str("## Features\n\nOne Cargo feature per tag, all on by default; with `default-features = false`, only the operations of the features turned on and the types they use are compiled.\n\n| Feature | Tag | Operations |\n|---|---|---|\n");
+        for f in &api.features {
+            let tag = f
+                .tag
+                .as_deref()
+                .map_or_else(|| "*none*".to_owned(), |t| format!("`{}`", cell(t)));
+            let _ = writeln!(out, "| `{}` | {tag} | {} |", f.name, f.operations);
+        }
+        out.push('\n');
+    }
     if !api.operations.is_empty() {
-        out.push_str(
-            "## Operations\n\n| Method | Path | Rust | Returns | Errors |\n|---|---|---|---|---|\n",
-        );
+        if features {
+            out.push_str(
+                "## Operations\n\n| Method | Path | Rust | Returns | Errors | Features |\n|---|---|---|---|---|---|\n",
+            );
+        } else {
+            out.push_str(
+                "## Operations\n\n| Method | Path | Rust | Returns | Errors |\n|---|---|---|---|---|\n",
+            );
+        }
         for op in &api.operations {
             let required: Vec<String> = op
                 .params
@@ -86,9 +104,13 @@ pub(crate) fn reference(api: &ir::Api, header: &str) -> String {
                 .as_ref()
                 .map_or_else(|| "-".to_owned(), |e| format!("`{}`", e.error_rust("")));
             let deprecated = if op.deprecated { " (deprecated)" } else { "" };
+            let gate = match op.gate.features(api) {
+                Some(names) if features => format!(" {} |", feature_list(&names)),
+                _ => String::new(),
+            };
             let _ = writeln!(
                 out,
-                "| {} | `{}` | {rust}{deprecated} | `{}` | {error} |",
+                "| {} | `{}` | {rust}{deprecated} | `{}` | {error} |{gate}",
                 op.method.as_str(),
                 cell(&op.path),
                 op.success.rust("")
@@ -100,6 +122,9 @@ pub(crate) fn reference(api: &ir::Api, header: &str) -> String {
         out.push_str("## Types\n\n");
         for t in &api.types {
             let _ = writeln!(out, "### `{}`\n", t.name);
+            if let Some(names) = t.gate.features(api) {
+                let _ = writeln!(out, "Features: {}\n", feature_list(&names));
+            }
             match &t.kind {
                 TypeKind::Struct(s) => {
                     out.push_str("| Field | JSON | Type |\n|---|---|---|\n");
@@ -190,4 +215,13 @@ fn cell(text: &str) -> String {
         .join(" ")
         .replace('|', "\\|")
         .replace('`', "'")
+}
+
+/// Feature names as inline code, comma-separated.
+fn feature_list(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

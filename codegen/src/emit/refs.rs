@@ -2,11 +2,15 @@
 //! (`runtime::X`), the crates and sibling modules its paths start with, and the few names a
 //! module imports unqualified. Everything a generated crate or module needs (runtime items,
 //! dependencies, `use` lines) follows from this one walk over the code itself, so it cannot
-//! drift from what the code uses.
+//! drift from what the code uses. Each reference carries the [`Gate`] of the code that
+//! makes it, so that what only some per-tag features compile is imported and carried
+//! under those features alone.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use proc_macro2::{Spacing, TokenStream, TokenTree};
+
+use crate::ir::Gate;
 
 /// Names that generated modules import and then use unqualified: serde's derive macros and
 /// traits. The namer keeps them free for these.
@@ -18,30 +22,53 @@ pub(crate) struct Refs {
     /// The first two segments of every path that starts with a name: `("runtime",
     /// "Patch")`, `("reqwest", "multipart")`, `("types", "Pet")`, `("serde", "")` for
     /// `serde::{...}`.
-    paths: BTreeSet<(String, String)>,
+    paths: BTreeMap<(String, String), Gate>,
     /// The names of [`IMPORTED`] that appear.
-    imported: BTreeSet<&'static str>,
+    imported: BTreeMap<&'static str, Gate>,
+    /// Where the scanned code compiles, when there is any.
+    code: Option<Gate>,
 }
 
 impl Refs {
-    /// Reads the references of `tokens`.
+    /// Reads the references of `tokens`, code that every build compiles.
     pub(crate) fn scan(tokens: &TokenStream) -> Self {
+        Refs::scan_gated(tokens, &Gate::Always)
+    }
+
+    /// Reads the references of `tokens`, code that builds compile where `gate` opens.
+    pub(crate) fn scan_gated(tokens: &TokenStream, gate: &Gate) -> Self {
         let mut refs = Refs::default();
-        refs.walk(tokens.clone());
+        refs.walk(tokens.clone(), gate);
+        if !tokens.is_empty() {
+            refs.code = Some(gate.clone());
+        }
         refs
     }
 
     /// Adds the references of `other`.
     pub(crate) fn merge(&mut self, other: Refs) {
-        self.paths.extend(other.paths);
-        self.imported.extend(other.imported);
+        for (path, gate) in other.paths {
+            self.paths
+                .entry(path)
+                .or_insert_with(|| gate.clone())
+                .widen(&gate);
+        }
+        for (name, gate) in other.imported {
+            self.imported
+                .entry(name)
+                .or_insert_with(|| gate.clone())
+                .widen(&gate);
+        }
+        if let Some(gate) = other.code {
+            self.code.get_or_insert_with(|| gate.clone()).widen(&gate);
+        }
     }
 
-    fn walk(&mut self, tokens: TokenStream) {
+    fn walk(&mut self, tokens: TokenStream, gate: &Gate) {
         let trees: Vec<TokenTree> = tokens.into_iter().collect();
         for (i, tree) in trees.iter().enumerate() {
             match tree {
-                TokenTree::Group(group) => self.walk(group.stream()),
+                TokenTree::Group(group) => self.walk(group.stream(), gate),
                 TokenTree::Ident(ident) => {
                     // A method, a field, or a later segment of a path.
                     let member = i >= 1
@@ -49,7 +76,7 @@ impl Refs {
                             || (i >= 2 && is_path_separator(&trees[i - 2..i])));
                     if !member {
                         if let Some(name) = IMPORTED.iter().find(|name| ident == *name) {
-                            self.imported.insert(name);
+                            self.imported.insert(name, gate.clone());
                         }
                     }
                     // `super::runtime::X` names the runtime too; other paths count from
@@ -60,14 +87,15 @@ impl Refs {
                             Some(TokenTree::Ident(next)) => next.to_string(),
                             _ => String::new(),
                         };
-                        self.paths.insert((ident.to_string(), next));
+                        self.paths.insert((ident.to_string(), next), gate.clone());
                     }
                 }
                 // serde's `with`-style attributes name functions in strings.
                 TokenTree::Literal(literal) => {
                     let text = literal.to_string();
                     if let Some((first, next)) = quoted_path(&text) {
-                        self.paths.insert((first.to_owned(), next.to_owned()));
+                        self.paths
+                            .insert((first.to_owned(), next.to_owned()), gate.clone());
                     }
                 }
                 TokenTree::Punct(_) => {}
@@ -75,30 +103,41 @@ impl Refs {
         }
     }
 
-    /// The runtime items named as `runtime::X`.
-    pub(crate) fn runtime_items(&self) -> impl Iterator<Item = &str> {
+    /// The runtime items named as `runtime::X`, with where they are named.
+    pub(crate) fn runtime_items(&self) -> impl Iterator<Item = (&str, &Gate)> {
         self.paths
             .iter()
-            .filter(|(first, _)| first == "runtime")
-            .map(|(_, item)| item.as_str())
+            .filter(|((first, _), _)| first == "runtime")
+            .map(|((_, item), gate)| (item.as_str(), gate))
     }
 
-    /// Whether some path starts with `first` (a crate or a sibling module).
-    pub(crate) fn uses(&self, first: &str) -> bool {
-        self.paths
+    /// Where some path starts with `first` (a crate or a sibling module); `None` when
+    /// none does.
+    pub(crate) fn uses(&self, first: &str) -> Option<Gate> {
+        let mut found: Option<Gate> = None;
+        for (_, gate) in self
+            .paths
             .range((first.to_owned(), String::new())..)
-            .next()
-            .is_some_and(|(f, _)| f == first)
+            .take_while(|((f, _), _)| f == first)
+        {
+            found.get_or_insert_with(|| gate.clone()).widen(gate);
+        }
+        found
+    }
+
+    /// Where the scanned code compiles; `None` when there is none.
+    pub(crate) fn code(&self) -> Option<&Gate> {
+        self.code.as_ref()
     }
 
     /// The pairs of first path segments, for finding crates and their features.
     pub(crate) fn paths(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.paths.iter().map(|(a, b)| (a.as_str(), b.as_str()))
+        self.paths.keys().map(|(a, b)| (a.as_str(), b.as_str()))
     }
 
-    /// The names of [`IMPORTED`] the code uses, sorted.
-    pub(crate) fn imported(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.imported.iter().copied()
+    /// The names of [`IMPORTED`] the code uses, sorted, with where they are used.
+    pub(crate) fn imported(&self) -> impl Iterator<Item = (&'static str, &Gate)> + '_ {
+        self.imported.iter().map(|(name, gate)| (*name, gate))
     }
 }
 
@@ -146,12 +185,52 @@ mod tests {
             fn f() { let x = super::runtime::Base64::decode(""); value.serde::not_a_path(); }
             use serde::{Deserialize};
         });
-        let items: Vec<&str> = refs.runtime_items().collect();
+        let items: Vec<&str> = refs.runtime_items().map(|(item, _)| item).collect();
         assert_eq!(items, ["Base64", "Patch", "read_lenient"]);
-        assert!(refs.uses("chrono") && refs.uses("types") && refs.uses("serde"));
-        assert!(refs.uses("super"));
-        assert!(!refs.uses("uuid"));
-        let imported: Vec<&str> = refs.imported().collect();
+        for used in ["chrono", "types", "serde", "super"] {
+            assert_eq!(refs.uses(used), Some(Gate::Always), "{used}");
+        }
+        assert_eq!(refs.uses("uuid"), None);
+        let imported: Vec<&str> = refs.imported().map(|(name, _)| name).collect();
         assert_eq!(imported, ["Deserialize", "Serialize"]);
+    }
+
+    #[test]
+    fn references_keep_the_widest_gate_of_the_code_making_them() {
+        let one = |i| Gate::feature(i);
+        let mut refs = Refs::scan_gated(
+            &quote!(
+                fn a() -> runtime::Patch {}
+            ),
+            &one(0),
+        );
+        refs.merge(Refs::scan_gated(
+            &quote!(
+                fn b() -> runtime::Patch {}
+            ),
+            &one(2),
+        ));
+        refs.merge(Refs::scan_gated(
+            &quote!(
+                #[derive(Serialize)]
+                struct C(runtime::File);
+            ),
+            &one(1),
+        ));
+        let items: Vec<(&str, &Gate)> = refs.runtime_items().collect();
+        let both = Gate::Any([0, 2].into());
+        assert_eq!(items, [("File", &one(1)), ("Patch", &both)]);
+        assert_eq!(refs.uses("runtime"), Some(Gate::Any([0, 1, 2].into())));
+        assert_eq!(
+            refs.imported().collect::<Vec<_>>(),
+            [("Serialize", &one(1))]
+        );
+        assert_eq!(refs.code(), Some(&Gate::Any([0, 1, 2].into())));
+        refs.merge(Refs::scan(&quote!(
+            fn d() -> runtime::Patch {}
+        )));
+        assert_eq!(refs.uses("runtime"), Some(Gate::Always));
+        assert_eq!(refs.runtime_items().nth(1), Some(("Patch", &Gate::Always)));
+        assert_eq!(Refs::scan(&quote!()).code(), None);
     }
 }

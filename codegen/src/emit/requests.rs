@@ -9,7 +9,7 @@ use super::docs::{doc_attrs, doc_paragraphs};
 use super::refs::Refs;
 use super::{Scope, ty_tokens};
 use crate::ir::{
-    self, BodyEncoding, FieldRepr, Operation, Outcome, Param, ParamLocation, ParamShape,
+    self, BodyEncoding, FieldRepr, Gate, Operation, Outcome, Param, ParamLocation, ParamShape,
     ParamStyle, PathSegment, ResponseBody, StatusMatch, Ty, TypeKind,
 };
 use crate::names::ident;
@@ -34,9 +34,18 @@ pub(crate) fn preamble(api: &ir::Api, refs: &Refs) -> TokenStream {
         .any(|op| op.deprecated || op.params.iter().any(|p| p.deprecated))
         || api.deprecates_types();
     let allow = deprecated.then(|| quote!(#![allow(deprecated)]));
-    let runtime_use = refs.uses("runtime").then(|| quote!(runtime));
-    let types_use = refs.uses("types").then(|| {
+    // Every operation's code adds to `Client`.
+    let mut siblings: Vec<(TokenStream, Gate)> = refs
+        .code()
+        .map(|gate| (quote!(Client), gate.clone()))
+        .into_iter()
+        .collect();
+    siblings.extend(refs.uses("runtime").map(|gate| (quote!(runtime), gate)));
+    let siblings_use = super::gated_use(api, quote!(use super), siblings);
+    let types_use = refs.uses("types").map(|gate| {
+        let cfg = super::cfg(api, &gate);
         quote!(
+            #cfg
             use super::types;
         )
     });
@@ -46,7 +55,7 @@ pub(crate) fn preamble(api: &ir::Api, refs: &Refs) -> TokenStream {
         //! parameters and options on it, then `.await` it (or call `send`) to send it.
         #allow
 
-        use super::{Client, #runtime_use};
+        #siblings_use
         #types_use
     }
 }

@@ -15,6 +15,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
+use crate::ir::Gate;
+
 /// The runtime's main file, and the files it includes, by name.
 const MAIN: &str = include_str!("../../runtime/runtime.rs");
 const PARTS: &[(&str, &str)] = &[
@@ -71,6 +73,8 @@ pub(crate) struct Runtime {
     items: Vec<Item>,
     /// Index into `items` of the item that defines each name.
     by_name: HashMap<&'static str, usize>,
+    /// Indices into `items` of the `impl` blocks of each type.
+    impls: HashMap<&'static str, Vec<usize>>,
 }
 
 /// One top-level item of the runtime, with what it needs.
@@ -103,9 +107,12 @@ enum ImportGroup {
     Other,
 }
 
-/// The runtime items a generated crate carries.
+/// The runtime items a generated crate carries, each with the gate of the per-tag
+/// features whose code needs it.
 pub(crate) struct Selection {
-    chosen: Vec<bool>,
+    gates: Vec<Option<Gate>>,
+    /// The names of the crate's per-tag features, which gates index.
+    features: Vec<String>,
 }
 
 /// The runtime, cut once per process.
@@ -140,55 +147,78 @@ impl Runtime {
             i = end;
         }
         let mut by_name = HashMap::new();
+        let mut impls: HashMap<&'static str, Vec<usize>> = HashMap::new();
         for (index, item) in items.iter().enumerate() {
             match item.kind {
                 Kind::Named(name) | Kind::Use(name, _) => {
                     by_name.insert(name, index);
                 }
-                Kind::Impl(_) => {}
+                Kind::Impl(owner) => impls.entry(owner).or_default().push(index),
             }
         }
         Runtime {
             header,
             items,
             by_name,
+            impls,
         }
     }
 
     /// The items `roots` name (names of runtime items that generated code refers to as
-    /// `runtime::NAME`), everything they need, and the `impl` blocks of the chosen types.
+    /// `runtime::NAME`), everything they need, and the `impl` blocks of the chosen types,
+    /// for a crate without per-tag features.
+    #[cfg(test)]
     pub(crate) fn select<'n>(&self, roots: impl IntoIterator<Item = &'n str>) -> Selection {
-        let mut chosen = vec![false; self.items.len()];
-        let mut pending: Vec<usize> = roots
+        self.select_gated(&[], roots.into_iter().map(|name| (name, &Gate::Always)))
+    }
+
+    /// The items `roots` name, each with the gate of the code that names it, everything
+    /// they need and the `impl` blocks of the chosen types, each needed item under the
+    /// widest gate of what needs it. `features` are the names gates index.
+    pub(crate) fn select_gated<'n>(
+        &self,
+        features: &[&str],
+        roots: impl IntoIterator<Item = (&'n str, &'n Gate)>,
+    ) -> Selection {
+        let mut gates: Vec<Option<Gate>> = vec![None; self.items.len()];
+        let mut pending: Vec<(usize, Gate)> = roots
             .into_iter()
-            .filter_map(|name| self.by_name.get(name).copied())
+            .filter_map(|(name, gate)| Some((*self.by_name.get(name)?, gate.clone())))
             .collect();
-        loop {
-            while let Some(index) = pending.pop() {
-                if std::mem::replace(&mut chosen[index], true) {
-                    continue;
+        while let Some((index, gate)) = pending.pop() {
+            let changed = match &mut gates[index] {
+                Some(mine) => mine.widen(&gate),
+                none => {
+                    *none = Some(gate);
+                    true
                 }
-                pending.extend(
-                    self.items[index]
-                        .mentions
-                        .iter()
-                        .filter_map(|name| self.by_name.get(name).copied()),
-                );
+            };
+            if !changed {
+                continue;
             }
+            let Some(gate) = gates[index].clone() else {
+                continue;
+            };
+            let item = &self.items[index];
+            let needed = item
+                .mentions
+                .iter()
+                .filter_map(|name| self.by_name.get(name).copied());
             // An impl comes with its type, and may need more items in turn.
-            for (index, item) in self.items.iter().enumerate() {
-                if let Kind::Impl(owner) = item.kind {
-                    let owner_chosen = self.by_name.get(owner).is_some_and(|&o| chosen[o]);
-                    if owner_chosen && !chosen[index] {
-                        pending.push(index);
-                    }
-                }
-            }
-            if pending.is_empty() {
-                break;
-            }
+            let impls = match item.kind {
+                Kind::Named(name) => self.impls.get(name).map_or(&[][..], Vec::as_slice),
+                Kind::Use(..) | Kind::Impl(_) => &[],
+            };
+            pending.extend(
+                needed
+                    .chain(impls.iter().copied())
+                    .map(|needed| (needed, gate.clone())),
+            );
         }
-        Selection { chosen }
+        Selection {
+            gates,
+            features: features.iter().map(|&name| name.to_owned()).collect(),
+        }
     }
 }
 
@@ -312,25 +342,26 @@ fn impl_owner(tokens: &[Token]) -> &'static str {
 impl Selection {
     /// Whether no item is chosen (the crate needs no runtime module).
     pub(crate) fn is_empty(&self) -> bool {
-        !self.chosen.iter().any(|&c| c)
+        self.gates.iter().all(Option::is_none)
     }
 
-    fn items(&self) -> impl Iterator<Item = &'static Item> + '_ {
+    fn items(&self) -> impl Iterator<Item = (&'static Item, &Gate)> + '_ {
         let runtime = runtime();
         runtime
             .items
             .iter()
-            .zip(&self.chosen)
-            .filter(|(_, chosen)| **chosen)
-            .map(|(item, _)| item)
+            .zip(&self.gates)
+            .filter_map(|(item, gate)| Some((item, gate.as_ref()?)))
     }
 
-    /// The module's text: its documentation and the chosen items, as written in the source.
+    /// The module's text: its documentation and the chosen items, as written in the
+    /// source, each that only some features need under their `#[cfg]` (after its
+    /// documentation).
     pub(crate) fn text(&self) -> String {
         let mut out = String::from(runtime().header);
         out.push('\n');
         let mut previous: Option<Kind> = None;
-        for item in self.items() {
+        for (item, gate) in self.items() {
             let same_group = matches!(
                 (previous, item.kind),
                 (Some(Kind::Use(_, a)), Kind::Use(_, b)) if a == b
@@ -338,32 +369,48 @@ impl Selection {
             if !same_group {
                 out.push('\n');
             }
-            out.push_str(item.text);
+            match gate {
+                Gate::Always => out.push_str(item.text),
+                Gate::Any(set) => {
+                    let names: Vec<&str> = set.iter().map(|&i| self.features[i].as_str()).collect();
+                    let docs: usize = item
+                        .text
+                        .split_inclusive('\n')
+                        .take_while(|line| line.trim_start().starts_with("///"))
+                        .map(str::len)
+                        .sum();
+                    out.push_str(&item.text[..docs]);
+                    out.push_str(&super::cfg_text(&names));
+                    out.push('\n');
+                    out.push_str(&item.text[docs..]);
+                }
+            }
             out.push('\n');
             previous = Some(item.kind);
         }
         out
     }
 
-    /// The chosen items that are part of the crate's API, sorted: the crate root
-    /// re-exports them.
-    pub(crate) fn exports(&self) -> Vec<&'static str> {
-        let mut names: Vec<&'static str> = self
+    /// The chosen items that are part of the crate's API, sorted, with their gates: the
+    /// crate root re-exports them.
+    pub(crate) fn exports(&self) -> Vec<(&'static str, &Gate)> {
+        let mut names: Vec<(&'static str, &Gate)> = self
             .items()
-            .filter(|item| item.public)
-            .filter_map(|item| match item.kind {
-                Kind::Named(name) => Some(name),
+            .filter(|(item, _)| item.public)
+            .filter_map(|(item, gate)| match item.kind {
+                Kind::Named(name) => Some((name, gate)),
                 Kind::Use(..) | Kind::Impl(_) => None,
             })
             .collect();
-        names.sort_unstable();
+        names.sort_unstable_by_key(|(name, _)| *name);
         names
     }
 
     /// The paths of the chosen items that start with a name followed by `::`, as pairs of
     /// their first two segments; the crates among them are dependencies.
     pub(crate) fn paths(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.items().flat_map(|item| item.crates.iter().copied())
+        self.items()
+            .flat_map(|(item, _)| item.crates.iter().copied())
     }
 }
 
@@ -608,7 +655,7 @@ mod tests {
     fn names(selection: &Selection) -> Vec<String> {
         selection
             .items()
-            .map(|item| match item.kind {
+            .map(|(item, _)| match item.kind {
                 Kind::Named(name) | Kind::Use(name, _) => name.to_owned(),
                 Kind::Impl(owner) => format!("impl {owner}"),
             })
@@ -688,7 +735,7 @@ mod tests {
                 "impl Patch"
             ]
         );
-        assert_eq!(selection.exports(), ["Patch"]);
+        assert_eq!(selection.exports(), [("Patch", &Gate::Always)]);
         let crates = super::super::manifest::Dependencies::of(selection.paths()).lines();
         assert_eq!(
             crates,

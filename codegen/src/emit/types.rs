@@ -21,14 +21,18 @@ pub(crate) fn preamble(api: &ir::Api, refs: &Refs) -> TokenStream {
         .iter()
         .any(|t| matches!(t.kind, TypeKind::Union(_) | TypeKind::Outcome(_)));
     let allow_large = enums.then(|| quote!(#![allow(clippy::large_enum_variant)]));
-    let imported: Vec<proc_macro2::Ident> = refs.imported().map(ident).collect();
-    let serde_use = (!imported.is_empty()).then(|| {
+    let imported = refs
+        .imported()
+        .map(|(name, gate)| {
+            let name = ident(name);
+            (quote!(#name), gate.clone())
+        })
+        .collect();
+    let serde_use = super::gated_use(api, quote!(use serde), imported);
+    let runtime_use = refs.uses("runtime").map(|gate| {
+        let cfg = super::cfg(api, &gate);
         quote!(
-            use serde::{#(#imported),*};
-        )
-    });
-    let runtime_use = refs.uses("runtime").then(|| {
-        quote!(
+            #cfg
             use super::runtime;
         )
     });

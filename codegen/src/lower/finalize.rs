@@ -296,7 +296,46 @@ fn body_named<'t>(body: &'t ResponseBody, out: &mut Vec<&'t str>) {
     }
 }
 
-fn edges(def: &ir::TypeDef, direct: bool) -> Vec<&str> {
+/// Names of the generated types an operation's code mentions: its parameters, its request
+/// body, the bodies and events of its responses, its outcomes and the items of its pages.
+pub(super) fn operation_types(op: &ir::Operation) -> Vec<&str> {
+    let mut out = Vec::new();
+    for p in &op.params {
+        named_in(&p.ty, false, &mut out);
+    }
+    if let Some(body) = &op.body {
+        named_in(&body.ty, false, &mut out);
+    }
+    for r in &op.responses {
+        any_body_named(&r.body, &mut out);
+        if let Some(ty) = r.events.as_ref().and_then(|e| e.data.as_ref()) {
+            named_in(ty, false, &mut out);
+        }
+    }
+    for outcome in std::iter::once(&op.success).chain(op.error.as_ref()) {
+        match outcome {
+            Outcome::Single(body) => any_body_named(body, &mut out),
+            Outcome::ByStatus(name) => out.push(name),
+        }
+    }
+    if let Some(ty) = op.events.as_ref().and_then(|o| o.events.data.as_ref()) {
+        named_in(ty, false, &mut out);
+    }
+    if let Some(pages) = &op.pagination {
+        named_in(&pages.item, false, &mut out);
+    }
+    out
+}
+
+/// Names of generated types a response body mentions, events' data included.
+fn any_body_named<'t>(body: &'t ResponseBody, out: &mut Vec<&'t str>) {
+    match body {
+        ResponseBody::Events(ir::Events { data: Some(ty), .. }) => named_in(ty, false, out),
+        other => body_named(other, out),
+    }
+}
+
+pub(super) fn edges(def: &ir::TypeDef, direct: bool) -> Vec<&str> {
     let mut out = Vec::new();
     match &def.kind {
         TypeKind::Struct(s) => {

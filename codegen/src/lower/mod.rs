@@ -3,6 +3,7 @@
 //! sorts everything. Constructs it cannot express become warnings and a degraded type,
 //! never a panic.
 
+mod features;
 mod finalize;
 mod operation;
 mod paging;
@@ -395,6 +396,7 @@ impl<'a> Lowerer<'a> {
             credentials,
             types,
             operations,
+            features: Vec::new(),
             recursion_limit: None,
         };
         rename_types(&mut api, &renames);
@@ -402,6 +404,9 @@ impl<'a> Lowerer<'a> {
         self.diagnostics.extend(found);
         let found = paging::resolve(&mut api, std::mem::take(&mut self.paging));
         self.diagnostics.extend(found);
+        if self.settings.tag_features {
+            features::assign(&mut api, &self.doc.tags);
+        }
         api
     }
 

@@ -156,6 +156,8 @@ impl<'a> Lowerer<'a> {
             security,
             events,
             pagination: None,
+            tags: op.tags.clone(),
+            gate: ir::Gate::Always,
         })
     }
 
@@ -812,6 +814,7 @@ impl<'a> Lowerer<'a> {
                 docs: Some(docs),
                 deprecated: false,
                 usage: ir::Usage::default(),
+                gate: ir::Gate::default(),
                 kind: TypeKind::Outcome(variants),
             },
         );

@@ -147,6 +147,7 @@ impl<'a> Lowerer<'a> {
                 docs,
                 deprecated,
                 usage: ir::Usage::default(),
+                gate: ir::Gate::default(),
                 kind,
             },
         );
@@ -257,6 +258,7 @@ impl<'a> Lowerer<'a> {
             docs: docs_of(s),
             deprecated: s.schema_data.deprecated,
             usage: ir::Usage::default(),
+            gate: ir::Gate::default(),
             kind,
         };
         self.types.insert(name.to_owned(), def);
@@ -362,6 +364,7 @@ impl<'a> Lowerer<'a> {
                             docs: Some(docs),
                             deprecated: false,
                             usage: ir::Usage::default(),
+                            gate: ir::Gate::default(),
                             kind: ir::TypeKind::Union(union),
                         },
                     );

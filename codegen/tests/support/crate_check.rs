@@ -839,7 +839,7 @@ fn runtime_items(ast: &syn::File, file: &str) -> Vec<RuntimeItem> {
             let mut facts = Facts::default();
             Collector::new(&mut facts, file).visit_item(item);
             let mentions = facts.mentions();
-            let tokens = item.to_token_stream().to_string();
+            let tokens = without_feature_gates(&item.to_token_stream().to_string());
             match item {
                 syn::Item::Use(u) => RuntimeItem {
                     kind: "use",
@@ -1113,6 +1113,35 @@ fn check_dependencies(
                 "Cargo.toml: [dev-dependencies] lists `{krate}`, which no example names"
             ));
         }
+    }
+}
+
+/// Item tokens without the `#[cfg(feature = ..)]` and `#[cfg(any(feature = ..))]`
+/// attributes a crate with per-tag features puts on what only some of them need, so that a
+/// carried item compares equal to its source.
+fn without_feature_gates(tokens: &str) -> String {
+    let mut out = String::with_capacity(tokens.len());
+    let mut rest = tokens;
+    loop {
+        let found = ["# [cfg (feature = ", "# [cfg (any (feature = "]
+            .iter()
+            .filter_map(|start| rest.find(start))
+            .min();
+        let Some(at) = found else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..at]);
+        // `any(..)` closes with one more parenthesis.
+        let close = if rest[at..].starts_with("# [cfg (any") {
+            "))]"
+        } else {
+            ")]"
+        };
+        let end = rest[at..]
+            .find(close)
+            .map_or(rest.len(), |e| at + e + close.len());
+        rest = rest[end..].trim_start();
     }
 }
 

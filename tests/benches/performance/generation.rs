@@ -7,7 +7,8 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 /// A synthetic spec with `n` operations and `n` schemas: nested objects, enums, `$ref`s and
-/// `allOf`, with path and query parameters and several responses.
+/// `allOf`, with path and query parameters and several responses, the operations of each
+/// ten related resources under one tag.
 pub fn synthetic(n: usize) -> String {
     let mut schemas = Map::new();
     let mut paths = Map::new();
@@ -62,6 +63,8 @@ pub fn synthetic(n: usize) -> String {
             json!({
                 "operationId": format!("{verb}Resource{i}"),
                 "summary": format!("{verb} resource {i}"),
+                // One tag per cycle of ten related resources, as an API groups them.
+                "tags": [format!("area{}", i / 10)],
                 "parameters": [
                     {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}},
                     {"name": "expand", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
@@ -92,6 +95,12 @@ pub fn synthetic(n: usize) -> String {
         "components": {"schemas": schemas}
     })
     .to_string()
+}
+
+/// The bench documents beside the corpus (`bench` in `CORPUS_DIR`): GitHub's REST API.
+pub fn github() -> Option<String> {
+    let dir = corpus_dir().parent().map(|d| d.join("bench"))?;
+    std::fs::read_to_string(dir.join("progenitor-api.github.com.json")).ok()
 }
 
 fn options() -> openapi_clientgen::CrateOptions {
@@ -220,5 +229,33 @@ pub fn run(quick: bool) {
         per_op_full * 1000.0,
         per_op_small * 1000.0
     );
+    // Per-tag features cost one walk over the types; alternate the two settings so that
+    // both meet the same machine.
+    let (name, spec) = match github() {
+        Some(spec) => ("api.github.com", spec),
+        None => ("the synthetic document", full),
+    };
+    let (mut with, mut without) = (Vec::new(), Vec::new());
+    for _ in 0..runs.max(2) {
+        with.push(generation_time(&spec, true));
+        without.push(generation_time(&spec, false));
+    }
+    let fastest = |times: &[Duration]| times.iter().min().copied().unwrap_or_default();
+    println!(
+        "- generation with per-tag features / without, {name}: **{:.2}** ({} ms vs {} ms)",
+        fastest(&with).as_secs_f64() / fastest(&without).as_secs_f64().max(1e-9),
+        ms(fastest(&with)),
+        ms(fastest(&without))
+    );
     println!();
+}
+
+fn generation_time(spec: &str, tag_features: bool) -> Duration {
+    let mut options = options();
+    options.settings.tag_features = tag_features;
+    let (result, timings) = openapi_clientgen::generate_timed(spec, &options);
+    if let Err(d) = result {
+        panic!("the spec generates: {d:?}");
+    }
+    timings.total()
 }

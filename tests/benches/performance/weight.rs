@@ -11,16 +11,100 @@ fn workspace() -> PathBuf {
 
 /// Builds the crate in `dir`, returning how long `cargo build` took.
 fn build(dir: &Path, target: &Path) -> Duration {
+    build_with(dir, target, &[])
+}
+
+/// Builds the crate in `dir` with more arguments (`--release`, features), returning how
+/// long `cargo build` took.
+fn build_with(dir: &Path, target: &Path, args: &[&str]) -> Duration {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let start = Instant::now();
     let status = Command::new(cargo)
         .args(["build", "--quiet", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
+        .args(args)
         .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_INCREMENTAL", "0")
         .status()
         .expect("cargo runs");
-    assert!(status.success(), "{} builds", dir.display());
+    assert!(status.success(), "{} builds with {args:?}", dir.display());
     start.elapsed()
+}
+
+/// The median of `runs` builds of the crate in `dir` alone (its root touched before each),
+/// after one that builds what it needs.
+fn rebuild(dir: &Path, target: &Path, args: &[&str], runs: usize) -> Duration {
+    build_with(dir, target, args);
+    let lib = dir.join("src/lib.rs");
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            std::fs::File::options()
+                .write(true)
+                .open(&lib)
+                .and_then(|f| f.set_modified(std::time::SystemTime::now()))
+                .expect("touch lib.rs");
+            build_with(dir, target, args)
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// Per-tag features: the crate alone built with one mid-sized tag's feature against all
+/// of them, debug and release, on the synthetic document and on GitHub's REST API.
+fn tag_features(root: &Path, target: &Path) {
+    let mut documents = vec![(
+        "synthetic-100",
+        super::generation::synthetic(100),
+        "area4",
+        3,
+    )];
+    match super::generation::github() {
+        Some(spec) => documents.push(("api.github.com", spec, "pulls", 1)),
+        None => println!("(no api.github.com document beside the corpus: left out)\n"),
+    }
+    println!("## Per-tag features (build of the crate alone, dependencies built, s)\n");
+    println!(
+        "| document | feature | operations | debug, one tag | debug, all | one/all | \
+         release, one tag | release, all | one/all |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    let mut ratios = Vec::new();
+    for (name, spec, feature, runs) in &documents {
+        let dir = root.join(format!("{name}-tags"));
+        generate(spec, &format!("{name}-client").replace('.', "-"), &dir);
+        let api = openapi_clientgen::lower_spec(spec).expect("lowers").0;
+        let total = api.operations.len();
+        let ops = api
+            .features
+            .iter()
+            .find(|f| f.name == *feature)
+            .map_or(0, |f| f.operations);
+        let one = ["--no-default-features", "--features", feature];
+        let time = |release: bool, only: bool| {
+            let mut args: Vec<&str> = if only { one.to_vec() } else { Vec::new() };
+            if release {
+                args.push("--release");
+            }
+            rebuild(&dir, target, &args, *runs).as_secs_f64()
+        };
+        let (debug_one, debug_all) = (time(false, true), time(false, false));
+        let (release_one, release_all) = (time(true, true), time(true, false));
+        println!(
+            "| {name} | `{feature}` | {ops} of {total} | {debug_one:.2} | {debug_all:.2} | {:.2} | \
+             {release_one:.2} | {release_all:.2} | {:.2} |",
+            debug_one / debug_all,
+            release_one / release_all
+        );
+        ratios.push((name, debug_one / debug_all, release_one / release_all));
+    }
+    println!();
+    for (name, debug, release) in ratios {
+        println!(
+            "- {name}, one tag / all: debug **{debug:.2}**, release **{release:.2}** (target at most 0.15)"
+        );
+    }
+    println!();
 }
 
 /// Lines of a generated crate's sources: the shared runtime, and the rest.
@@ -124,4 +208,7 @@ pub fn run(quick: bool) {
         );
     }
     println!();
+    if !quick {
+        tag_features(&root, &target);
+    }
 }

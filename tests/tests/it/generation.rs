@@ -239,6 +239,7 @@ fn adding_an_operation_adds_its_own_block_and_moves_nothing() {
             "/api/v2/accounts/contacts/{id}/notes".to_owned(),
             json!({"get": {
                 "operationId": "listNotes",
+                "tags": ["Contacts"],
                 "summary": "List a contact's notes",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}}],
                 "responses": {"200": {"description": "Notes.", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "string"}}}}}}
@@ -260,5 +261,36 @@ fn adding_an_operation_adds_its_own_block_and_moves_nothing() {
         contents(&new, "src/requests.rs").contains(
             "pub fn list_notes<'a>(&'a self, id: i64) -> runtime::Request<'a, ListNotes>"
         )
+    );
+}
+
+#[test]
+fn an_operation_under_a_second_tag_gives_each_tag_a_feature() {
+    let (new, _) = changes_after(|spec| {
+        spec["paths"].as_object_mut().expect("paths").insert(
+            "/api/v2/accounts/notes".to_owned(),
+            json!({"get": {
+                "operationId": "listNotes",
+                "tags": ["Notes"],
+                "responses": {"200": {"description": "Notes.", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "string"}}}}}}
+            }}),
+        );
+    });
+    // Until then there is nothing to leave out; from then on, every build can.
+    let manifest = contents(&new, "Cargo.toml");
+    assert!(
+        manifest.contains("default = [\"rustls\", \"contacts\", \"notes\"]"),
+        "{manifest}"
+    );
+    let requests = contents(&new, "src/requests.rs");
+    assert!(
+        requests
+            .contains("#[cfg(feature = \"contacts\")]\nimpl Client {\n    /// Update a contact"),
+        "{requests}"
+    );
+    let types = contents(&new, "src/types.rs");
+    assert!(
+        types.contains("#[cfg(feature = \"contacts\")]\n#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]\npub struct ContactUpdate"),
+        "{types}"
     );
 }
