@@ -13,14 +13,13 @@ pub struct Received {
 
 /// Reads a response: a 2xx body in full (at most `limit` bytes) or, when the operation
 /// streams (`streams` holds how long each chunk may take, if bounded), not at all;
-/// anything else as an error whose body (at most `ERROR_BODY_LIMIT` bytes of it)
-/// `decode_error` turns into the spec's error type when it can.
-pub(crate) async fn receive<E>(
+/// anything else as an error whose body (at most `ERROR_BODY_LIMIT` bytes of it) is
+/// kept as bytes, for [`error_decoded`] to turn into the spec's error type.
+pub(crate) async fn receive(
     mut response: reqwest::Response,
     streams: Option<Option<std::time::Duration>>,
     limit: usize,
-    decode_error: fn(u16, &[u8]) -> Option<E>,
-) -> Result<Received, Error<E>> {
+) -> Result<Received, Error<Vec<u8>>> {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     if status.is_success() {
@@ -95,14 +94,45 @@ pub(crate) async fn receive<E>(
             Err(_) => break,
         }
     }
-    let body = decode_error(status.as_u16(), &kept);
     let text = String::from_utf8_lossy(&kept).into_owned();
     Err(Error::Status(Box::new(ErrorResponse {
         status,
         headers,
-        body,
+        body: Some(kept),
         text,
     })))
+}
+
+/// `error`, its error response's body (kept as bytes) decoded by the operation's
+/// `decode_error` when it is the type the spec documents.
+pub(crate) fn error_decoded<E>(
+    error: Error<Vec<u8>>,
+    decode_error: fn(u16, &[u8]) -> Option<E>,
+) -> Error<E> {
+    match error {
+        Error::Status(response) => {
+            let ErrorResponse {
+                status,
+                headers,
+                body,
+                text,
+            } = *response;
+            let decoded = body.and_then(|kept| decode_error(status.as_u16(), &kept));
+            Error::Status(Box::new(ErrorResponse {
+                status,
+                headers,
+                body: decoded,
+                text,
+            }))
+        }
+        Error::InvalidRequest(problem) => Error::InvalidRequest(problem),
+        Error::Timeout(source) => Error::Timeout(source),
+        Error::Transport(source) => Error::Transport(source),
+        Error::Decode(failure) => Error::Decode(failure),
+        Error::Hook(source) => Error::Hook(source),
+        Error::TooLarge(failure) => Error::TooLarge(failure),
+        Error::Stalled(idle) => Error::Stalled(idle),
+    }
 }
 
 /// The response with its decoded body.

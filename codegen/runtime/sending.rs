@@ -251,8 +251,20 @@ impl<Op: Operation> Request<'_, Op> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Response<Op::Success>, Error<Op::Error>> {
         let request = prepare(self.core, &self.operation, &self.options, None);
-        deliver::<Op>(self.core, request, &self.options).await
+        exchange::<Op>(self.core, request, &self.options).await
     }
+}
+
+/// Sends an operation's prepared request and decodes the response. The little that
+/// differs by operation, decoding the bodies, is all that is compiled for each; sending
+/// and receiving is [`deliver`]'s.
+async fn exchange<Op: Operation>(
+    core: &Core,
+    request: Built<Op>,
+    options: &RequestOptions,
+) -> Decoded<Op> {
+    let received = deliver(core, request?, options, Op::INFO, Op::STREAMS).await;
+    Op::decode(received.map_err(|error| error_decoded(error, Op::decode_error))?)
 }
 
 /// The HTTP request for `operation` with `options`, to `url` instead of its own when one
@@ -282,22 +294,25 @@ fn prepare<Op: Operation>(
     Ok(request)
 }
 
-/// Sends a prepared request and decodes the response.
-async fn deliver<Op: Operation>(
+/// Sends a prepared request and receives the response, the same code for every
+/// operation: a success body read whole (or left unread when it `streams`), an error's
+/// body kept as bytes for the operation to decode.
+async fn deliver(
     core: &Core,
-    request: Built<Op>,
+    request: reqwest::Request,
     options: &RequestOptions,
-) -> Result<Response<Op::Success>, Error<Op::Error>> {
-    let request = request?;
+    operation: OperationInfo,
+    streams: bool,
+) -> Result<Received, Error<Vec<u8>>> {
     let retry = options.retry.as_ref().or(core.retry.as_ref());
     // A response that streams has no deadline but may not stall: its head, and then each
     // chunk of its body, must come within the client's timeout.
-    let idle = if Op::STREAMS && options.timeout.is_none() {
+    let idle = if streams && options.timeout.is_none() {
         core.timeout
     } else {
         None
     };
-    let sent = dispatch(core, request, Op::INFO, retry);
+    let sent = dispatch(core, request, operation, retry);
     let response = match idle {
         Some(idle) => tokio::time::timeout(idle, sent)
             .await
@@ -305,14 +320,7 @@ async fn deliver<Op: Operation>(
         None => sent.await?,
     };
     let limit = options.body_limit.unwrap_or(core.body_limit);
-    let received = receive(
-        response,
-        Op::STREAMS.then_some(idle),
-        limit,
-        Op::decode_error,
-    )
-    .await?;
-    Op::decode(received)
+    receive(response, streams.then_some(idle), limit).await
 }
 
 impl<'a, Op: Operation + 'a> std::future::IntoFuture for Request<'a, Op> {

@@ -2815,8 +2815,20 @@ pub mod runtime {
         /// Sends the request and decodes the response.
         pub async fn send(self) -> Result<Response<Op::Success>, Error<Op::Error>> {
             let request = prepare(self.core, &self.operation, &self.options, None);
-            deliver::<Op>(self.core, request, &self.options).await
+            exchange::<Op>(self.core, request, &self.options).await
         }
+    }
+
+    /// Sends an operation's prepared request and decodes the response. The little that
+    /// differs by operation, decoding the bodies, is all that is compiled for each; sending
+    /// and receiving is [`deliver`]'s.
+    async fn exchange<Op: Operation>(
+        core: &Core,
+        request: Built<Op>,
+        options: &RequestOptions,
+    ) -> Decoded<Op> {
+        let received = deliver(core, request?, options, Op::INFO, Op::STREAMS).await;
+        Op::decode(received.map_err(|error| error_decoded(error, Op::decode_error))?)
     }
 
     /// The HTTP request for `operation` with `options`, to `url` instead of its own when one
@@ -2846,22 +2858,25 @@ pub mod runtime {
         Ok(request)
     }
 
-    /// Sends a prepared request and decodes the response.
-    async fn deliver<Op: Operation>(
+    /// Sends a prepared request and receives the response, the same code for every
+    /// operation: a success body read whole (or left unread when it `streams`), an error's
+    /// body kept as bytes for the operation to decode.
+    async fn deliver(
         core: &Core,
-        request: Built<Op>,
+        request: reqwest::Request,
         options: &RequestOptions,
-    ) -> Result<Response<Op::Success>, Error<Op::Error>> {
-        let request = request?;
+        operation: OperationInfo,
+        streams: bool,
+    ) -> Result<Received, Error<Vec<u8>>> {
         let retry = options.retry.as_ref().or(core.retry.as_ref());
         // A response that streams has no deadline but may not stall: its head, and then each
         // chunk of its body, must come within the client's timeout.
-        let idle = if Op::STREAMS && options.timeout.is_none() {
+        let idle = if streams && options.timeout.is_none() {
             core.timeout
         } else {
             None
         };
-        let sent = dispatch(core, request, Op::INFO, retry);
+        let sent = dispatch(core, request, operation, retry);
         let response = match idle {
             Some(idle) => tokio::time::timeout(idle, sent)
                 .await
@@ -2869,14 +2884,7 @@ pub mod runtime {
             None => sent.await?,
         };
         let limit = options.body_limit.unwrap_or(core.body_limit);
-        let received = receive(
-            response,
-            Op::STREAMS.then_some(idle),
-            limit,
-            Op::decode_error,
-        )
-        .await?;
-        Op::decode(received)
+        receive(response, streams.then_some(idle), limit).await
     }
 
     impl<'a, Op: Operation + 'a> std::future::IntoFuture for Request<'a, Op> {
@@ -3343,14 +3351,13 @@ pub mod runtime {
 
     /// Reads a response: a 2xx body in full (at most `limit` bytes) or, when the operation
     /// streams (`streams` holds how long each chunk may take, if bounded), not at all;
-    /// anything else as an error whose body (at most `ERROR_BODY_LIMIT` bytes of it)
-    /// `decode_error` turns into the spec's error type when it can.
-    pub(crate) async fn receive<E>(
+    /// anything else as an error whose body (at most `ERROR_BODY_LIMIT` bytes of it) is
+    /// kept as bytes, for [`error_decoded`] to turn into the spec's error type.
+    pub(crate) async fn receive(
         mut response: reqwest::Response,
         streams: Option<Option<std::time::Duration>>,
         limit: usize,
-        decode_error: fn(u16, &[u8]) -> Option<E>,
-    ) -> Result<Received, Error<E>> {
+    ) -> Result<Received, Error<Vec<u8>>> {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         if status.is_success() {
@@ -3425,14 +3432,45 @@ pub mod runtime {
                 Err(_) => break,
             }
         }
-        let body = decode_error(status.as_u16(), &kept);
         let text = String::from_utf8_lossy(&kept).into_owned();
         Err(Error::Status(Box::new(ErrorResponse {
             status,
             headers,
-            body,
+            body: Some(kept),
             text,
         })))
+    }
+
+    /// `error`, its error response's body (kept as bytes) decoded by the operation's
+    /// `decode_error` when it is the type the spec documents.
+    pub(crate) fn error_decoded<E>(
+        error: Error<Vec<u8>>,
+        decode_error: fn(u16, &[u8]) -> Option<E>,
+    ) -> Error<E> {
+        match error {
+            Error::Status(response) => {
+                let ErrorResponse {
+                    status,
+                    headers,
+                    body,
+                    text,
+                } = *response;
+                let decoded = body.and_then(|kept| decode_error(status.as_u16(), &kept));
+                Error::Status(Box::new(ErrorResponse {
+                    status,
+                    headers,
+                    body: decoded,
+                    text,
+                }))
+            }
+            Error::InvalidRequest(problem) => Error::InvalidRequest(problem),
+            Error::Timeout(source) => Error::Timeout(source),
+            Error::Transport(source) => Error::Transport(source),
+            Error::Decode(failure) => Error::Decode(failure),
+            Error::Hook(source) => Error::Hook(source),
+            Error::TooLarge(failure) => Error::TooLarge(failure),
+            Error::Stalled(idle) => Error::Stalled(idle),
+        }
     }
 
     /// The response with its decoded body.
