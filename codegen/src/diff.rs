@@ -747,6 +747,50 @@ impl Differ<'_> {
         }
     }
 
+    /// The per-tag features that compile an operation: a build without the default
+    /// features that had it loses it when a feature it was under no longer compiles it.
+    fn features(&mut self, item: &str, o: &ir::Operation, n: &ir::Operation) {
+        let names = |api: &Api, op: &ir::Operation| {
+            op.gate.features(api).map(|names| {
+                names
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect::<BTreeSet<_>>()
+            })
+        };
+        let shown = |names: &BTreeSet<String>| {
+            let listed = names
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            match names.len() {
+                1 => format!("the feature {listed}"),
+                _ => format!("the features {listed}"),
+            }
+        };
+        let (impact, description) = match (names(self.old, o), names(self.new, n)) {
+            (Some(old), Some(new)) if old != new => (
+                if old.is_subset(&new) {
+                    Impact::NonBreaking
+                } else {
+                    Impact::Breaking
+                },
+                format!("compiled by {} (was {})", shown(&new), shown(&old)),
+            ),
+            (None, Some(new)) => (
+                Impact::NonBreaking,
+                format!("compiled by {} (on by default)", shown(&new)),
+            ),
+            (Some(old), None) => (
+                Impact::NonBreaking,
+                format!("compiled whatever the features (was by {})", shown(&old)),
+            ),
+            _ => return,
+        };
+        self.push(impact, item, &n.pointer, description);
+    }
+
     fn operations(&mut self) {
         let old: BTreeMap<&str, &ir::Operation> = self
             .old
@@ -822,6 +866,7 @@ impl Differ<'_> {
         if n.deprecated && !o.deprecated {
             self.push(Impact::NonBreaking, &item, &n.pointer, "deprecated");
         }
+        self.features(&item, o, n);
         if o.builder_name != n.builder_name {
             self.push(
                 Impact::Breaking,

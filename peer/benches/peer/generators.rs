@@ -82,7 +82,9 @@ impl OursLines {
 #[derive(Clone, Debug)]
 pub struct Method {
     pub name: String,
-    pub arguments: usize,
+    /// An expression for each argument: a value of any type (`arg()`), or of one that
+    /// converts into the parameter's `impl Into<..>` (bytes, for a body).
+    pub arguments: Vec<&'static str>,
 }
 
 /// The operation methods of this project's `Client`: `pub fn`s of `impl Client` blocks that
@@ -148,9 +150,23 @@ fn client_methods(file: &syn::File, returns: impl Fn(&syn::TypePath) -> bool) ->
                 syn::ReturnType::Default => false,
             };
             if public && method && request {
+                let arguments = f
+                    .sig
+                    .inputs
+                    .iter()
+                    .skip(1)
+                    .map(|input| match input {
+                        syn::FnArg::Typed(typed)
+                            if matches!(&*typed.ty, syn::Type::ImplTrait(_)) =>
+                        {
+                            "arg::<Vec<u8>>()"
+                        }
+                        _ => "arg()",
+                    })
+                    .collect();
                 methods.push(Method {
                     name: f.sig.ident.to_string(),
-                    arguments: f.sig.inputs.len() - 1,
+                    arguments,
                 });
             }
         }

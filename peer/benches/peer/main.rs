@@ -124,11 +124,15 @@ fn measure(name: &'static str, spec: &str, target: &Path) -> Measured {
     // In the scratch workspace, ours is a member rather than a workspace of its own.
     let output = generators::ours(spec, false);
     let ours_methods = generators::ours_methods(&output);
+    let features: Vec<String> = openapi_clientgen::lower_spec(spec)
+        .map(|(api, _)| api.features.into_iter().map(|f| f.name).collect())
+        .unwrap_or_default();
     let mut members = vec![scratch::ours_member(&output)];
     members.extend(users(
         Generator::Ours,
         &ours_methods[..ours_methods.len().min(1)],
         &ours_methods,
+        &features,
     ));
     let mut theirs = Side::new(None, None);
     if let Some((time, generated)) = &progenitor {
@@ -147,6 +151,7 @@ fn measure(name: &'static str, spec: &str, target: &Path) -> Measured {
             Generator::Progenitor,
             &methods[one..(one + 1).min(methods.len())],
             &methods,
+            &[],
         ));
     }
     let workspace = Workspace::write(&target.join(name), &target.join("target"), &members);
@@ -164,12 +169,18 @@ fn measure(name: &'static str, spec: &str, target: &Path) -> Measured {
     }
 }
 
-/// The two binaries using `generator`'s crate: one operation, and all.
-fn users(generator: Generator, one: &[Method], all: &[Method]) -> [scratch::Member; 2] {
+/// The two binaries using `generator`'s crate (with its per-tag `features`): one
+/// operation, and all.
+fn users(
+    generator: Generator,
+    one: &[Method],
+    all: &[Method],
+    features: &[String],
+) -> [scratch::Member; 2] {
     let prefix = generator.users();
     [
-        scratch::user_member(&format!("{prefix}-one"), generator, one),
-        scratch::user_member(&format!("{prefix}-all"), generator, all),
+        scratch::user_member(&format!("{prefix}-one"), generator, one, features),
+        scratch::user_member(&format!("{prefix}-all"), generator, all, features),
     ]
 }
 

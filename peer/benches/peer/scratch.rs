@@ -180,12 +180,17 @@ impl Generator {
 
     /// The binary's dependency on the generated crate, without TLS: progenitor's crate has
     /// none (its users add a reqwest feature), ours has rustls by default. Linking a TLS
-    /// library would weigh on one side only.
-    fn dependency(self) -> String {
+    /// library would weigh on one side only. Ours keeps its per-tag `features`, all of
+    /// them, as the crate is built alone.
+    fn dependency(self, features: &[String]) -> String {
         let package = self.package();
         match self {
             Generator::Ours => {
-                format!("{package} = {{ path = \"../{package}\", default-features = false }}")
+                let features: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
+                format!(
+                    "{package} = {{ path = \"../{package}\", default-features = false, features = [{}] }}",
+                    features.join(", ")
+                )
             }
             Generator::Progenitor => format!("{package} = {{ path = \"../{package}\" }}"),
         }
@@ -207,7 +212,7 @@ impl Generator {
     fn call(self, method: &Method) -> String {
         match self {
             Generator::Ours => {
-                let arguments = vec!["arg()"; method.arguments].join(", ");
+                let arguments = method.arguments.join(", ");
                 format!("client.{}({arguments}).await", method.name)
             }
             Generator::Progenitor => format!("client.{}().send().await", method.name),
@@ -215,9 +220,15 @@ impl Generator {
     }
 }
 
-/// A binary called `name` that calls `methods` of `generator`'s client: compiled, never run,
-/// so that its build pays for what those calls cost a user's crate.
-pub fn user_member(name: &str, generator: Generator, methods: &[Method]) -> Member {
+/// A binary called `name` that calls `methods` of `generator`'s client (with the crate's
+/// `features`): compiled, never run, so that its build pays for what those calls cost a
+/// user's crate.
+pub fn user_member(
+    name: &str,
+    generator: Generator,
+    methods: &[Method],
+    features: &[String],
+) -> Member {
     let package = generator.package();
     let manifest = format!(
         "[package]\n\
@@ -227,7 +238,7 @@ pub fn user_member(name: &str, generator: Generator, methods: &[Method]) -> Memb
          publish = false\n\n\
          [dependencies]\n\
          {}\n",
-        generator.dependency()
+        generator.dependency(features)
     );
     let calls: String = methods
         .iter()
