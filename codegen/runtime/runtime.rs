@@ -303,6 +303,76 @@ mod tests {
     }
 
     #[test]
+    fn decode_error_paths_follow_the_text_to_the_failing_value() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Leaf {
+            id: i64,
+            name: Option<String>,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Tree {
+            leaves: Vec<Leaf>,
+            grid: Vec<Vec<u8>>,
+            #[serde(default)]
+            labels: std::collections::BTreeMap<String, Leaf>,
+            when: Option<std::net::Ipv4Addr>,
+        }
+        let path = |json: &str| {
+            from_json::<Tree>(json.as_bytes())
+                .map(|_| ())
+                .expect_err(json)
+                .0
+        };
+        // A wrong type inside nested arrays; the same spread over lines.
+        assert_eq!(
+            path(r#"{"leaves": [], "grid": [[1], [2, "x"]]}"#),
+            "grid[1][1]"
+        );
+        assert_eq!(
+            path("{\n  \"leaves\": [],\n  \"grid\": [\n    [1],\n    [2, true]\n  ]\n}"),
+            "grid[1][1]"
+        );
+        // A missing field names the object it is missing from.
+        assert_eq!(
+            path(r#"{"leaves": [{"id": 1}, {"name": "b"}], "grid": []}"#),
+            "leaves[1]"
+        );
+        // An object or array where a scalar belongs; a scalar where an array belongs.
+        assert_eq!(
+            path(r#"{"leaves": [{"id": {"a": 1}}], "grid": []}"#),
+            "leaves[0].id"
+        );
+        assert_eq!(
+            path(r#"{"leaves": [{"id": [1]}], "grid": []}"#),
+            "leaves[0].id"
+        );
+        assert_eq!(path(r#"{"leaves": 5, "grid": []}"#), "leaves");
+        // A value a type's own parsing refuses, followed by more members.
+        assert_eq!(
+            path(r#"{"when": "yesterday", "leaves": [], "grid": []}"#),
+            "when"
+        );
+        assert_eq!(
+            path(r#"{"leaves": [], "grid": [], "when": "1.2.3"}"#),
+            "when"
+        );
+        // Keys with escapes and punctuation, under a map.
+        assert_eq!(
+            path(r#"{"leaves": [], "grid": [], "labels": {"a \"b\" [c]": {"id": "1"}}}"#),
+            "labels.a \"b\" [c].id"
+        );
+        // Strings holding brackets and commas do not open anything.
+        assert_eq!(
+            path(r#"{"leaves": [{"id": 1, "name": "[{,:"}, {"id": null}], "grid": []}"#),
+            "leaves[1].id"
+        );
+        // Cut short.
+        assert_eq!(path(r#"{"leaves": [{"id": 1"#), "leaves[0].id");
+    }
+
+    #[test]
     fn credentials_never_show_in_debug_output() {
         let shown = format!(
             "{:?} {:?} {:?}",

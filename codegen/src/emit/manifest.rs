@@ -94,15 +94,6 @@ const CRATES: &[Crate] = &[
         package: None,
     },
     Crate {
-        name: "serde_path_to_error",
-        version: "0.1",
-        default_features: true,
-        features: &[],
-        on_demand: &[],
-        optional: None,
-        package: None,
-    },
-    Crate {
         name: "tokio",
         version: "1",
         default_features: false,
