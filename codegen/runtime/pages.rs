@@ -155,7 +155,7 @@ async fn fetch_page<Op: Paginated>(
 ) -> Fetched<Op> {
     let Some(link) = link else {
         let request = prepare(core, &operation, &options, None);
-        let result = exchange::<Op>(core, request, &options).await;
+        let result = exchange::<Op>(core, request, options).await;
         return (operation, None, result);
     };
     let base = match from {
@@ -179,7 +179,7 @@ async fn fetch_page<Op: Paginated>(
     match target {
         Ok(target) => {
             let request = prepare(core, &operation, &options, Some(target.clone()));
-            let result = exchange::<Op>(core, request, &options).await;
+            let result = exchange::<Op>(core, request, options).await;
             (operation, Some(target), result)
         }
         Err(error) => (operation, None, Err(error)),

@@ -2155,7 +2155,7 @@ pub mod runtime {
         }
     }
 
-    impl<Op: Operation> Request<'_, Op> {
+    impl<'a, Op: Operation + 'a> Request<'a, Op> {
         /// Adds a header to this request alone, after those the operation sets (a header of
         /// the same name, such as `Content-Type`, is replaced). Credentials are applied last:
         /// a header of the same name as the one the client's credentials use is replaced by
@@ -2207,9 +2207,12 @@ pub mod runtime {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(self) -> Result<Response<Op::Success>, Error<Op::Error>> {
+        pub fn send(
+            self,
+        ) -> impl Future<Output = Result<Response<Op::Success>, Error<Op::Error>>> + 'a {
+            // Built now, so that the future holds the request rather than the parameters.
             let request = prepare(self.core, &self.operation, &self.options, None);
-            exchange::<Op>(self.core, request, &self.options).await
+            exchange::<Op>(self.core, request, self.options)
         }
     }
 
@@ -2219,9 +2222,9 @@ pub mod runtime {
     async fn exchange<Op: Operation>(
         core: &Core,
         request: Built<Op>,
-        options: &RequestOptions,
+        options: RequestOptions,
     ) -> Decoded<Op> {
-        let received = deliver(core, request?, options, Op::INFO, Op::STREAMS).await;
+        let received = deliver(core, request?, &options, Op::INFO, Op::STREAMS).await;
         Op::decode(received.map_err(|error| error_decoded(error, Op::decode_error))?)
     }
 
