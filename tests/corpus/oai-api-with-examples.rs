@@ -776,9 +776,22 @@ pub mod runtime {
         options: &RequestOptions,
         url: Option<reqwest::Url>,
     ) -> Built<Op> {
-        let mut request = operation.request(&core.base_url, &core.http)?;
+        let request = operation.request(&core.base_url, &core.http)?;
+        completed(core, request, options, url, Op::STREAMS, Op::SECURITY).map_err(Error::InvalidRequest)
+    }
+
+    /// An operation's request with what the request's options and the client add: the same
+    /// code for every operation. `Err` says why it cannot be sent.
+    fn completed(
+        core: &Core,
+        mut request: reqwest::Request,
+        options: &RequestOptions,
+        url: Option<reqwest::Url>,
+        streams: bool,
+        security: &[&[usize]],
+    ) -> Result<reqwest::Request, String> {
         if let Some(problem) = &options.invalid_header {
-            return Err(Error::InvalidRequest(problem.clone()));
+            return Err(problem.clone());
         }
         if let Some(url) = url {
             *request.url_mut() = url;
@@ -787,11 +800,11 @@ pub mod runtime {
             request.headers_mut().insert(name, value.clone());
         }
         // A body read whole has the client's deadline; a stream only the one asked for.
-        let deadline = if Op::STREAMS { None } else { core.timeout };
+        let deadline = if streams { None } else { core.timeout };
         if let Some(timeout) = options.timeout.or(deadline) {
             *request.timeout_mut() = Some(timeout);
         }
-        apply_credentials(core, &mut request, Op::SECURITY)?;
+        apply_credentials(core, &mut request, security)?;
         Ok(request)
     }
 
@@ -834,19 +847,17 @@ pub mod runtime {
     }
 
     /// Applies the first of an operation's alternatives of credentials that the client holds
-    /// all of; none when it holds none of them.
-    fn apply_credentials<E>(
+    /// all of; none when it holds none of them. `Err` says why a credential cannot be sent.
+    fn apply_credentials(
         core: &Core,
         request: &mut reqwest::Request,
         alternatives: &[&[usize]],
-    ) -> Result<(), Error<E>> {
+    ) -> Result<(), String> {
         let held = |i: &usize| core.credentials.get(*i).and_then(Option::as_ref);
         for alternative in alternatives {
             if alternative.iter().all(|i| held(i).is_some()) {
                 for credential in alternative.iter().filter_map(held) {
-                    credential
-                        .authorize(request)
-                        .map_err(Error::InvalidRequest)?;
+                    credential.authorize(request)?;
                 }
                 return Ok(());
             }
