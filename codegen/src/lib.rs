@@ -120,10 +120,11 @@ pub struct Settings {
     /// The data that ends every event stream (such as `[DONE]`), unless a
     /// `text/event-stream` media type names its own with `x-event-stream-end`.
     pub event_stream_end: Option<String>,
-    /// Whether a crate gets one Cargo feature per tag, all on by default, so that a user
-    /// can compile only the operations (and the types and runtime they need) of the tags
-    /// they call (on by default). A module from [`generate_module`] has no features of
-    /// its own and ignores this.
+    /// Whether a crate whose operations fall in two or more tags gets one Cargo feature
+    /// per tag (true unless set otherwise). The features are all on by default; a user who
+    /// turns them off compiles only the operations of the tags they name, with the types
+    /// and runtime those need. A module from [`generate_module`] has no features of its
+    /// own and ignores this.
     pub tag_features: bool,
 }
 
