@@ -108,6 +108,28 @@ impl Gate {
         }
     }
 
+    /// Gives nodes of a graph the widest gate that reaches them: each of `starts` opens
+    /// its node, and whatever opens a node opens the nodes `next` gives for it. `gates`
+    /// holds one slot per node, `None` where nothing reaches, and may come partly filled
+    /// by an earlier spread.
+    pub fn spread<N: IntoIterator<Item = usize>>(
+        gates: &mut [Option<Gate>],
+        starts: impl IntoIterator<Item = (usize, Gate)>,
+        next: impl Fn(usize) -> N,
+    ) {
+        let mut pending: Vec<(usize, Gate)> = starts.into_iter().collect();
+        while let Some((node, gate)) = pending.pop() {
+            let widened = match &mut gates[node] {
+                Some(mine) => mine.widen(&gate).then(|| mine.clone()),
+                empty => Some(empty.insert(gate).clone()),
+            };
+            // What an unchanged node reaches has its gate already.
+            if let Some(gate) = widened {
+                pending.extend(next(node).into_iter().map(|n| (n, gate.clone())));
+            }
+        }
+    }
+
     /// The names of the features that open it; `None` for [`Gate::Always`].
     pub fn features<'a>(&'a self, api: &'a Api) -> Option<Vec<&'a str>> {
         match self {

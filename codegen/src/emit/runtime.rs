@@ -181,40 +181,22 @@ impl Runtime {
         roots: impl IntoIterator<Item = (&'n str, &'n Gate)>,
     ) -> Selection {
         let mut gates: Vec<Option<Gate>> = vec![None; self.items.len()];
-        let mut pending: Vec<(usize, Gate)> = roots
+        let roots = roots
             .into_iter()
-            .filter_map(|(name, gate)| Some((*self.by_name.get(name)?, gate.clone())))
-            .collect();
-        while let Some((index, gate)) = pending.pop() {
-            let changed = match &mut gates[index] {
-                Some(mine) => mine.widen(&gate),
-                none => {
-                    *none = Some(gate);
-                    true
-                }
-            };
-            if !changed {
-                continue;
-            }
-            let Some(gate) = gates[index].clone() else {
-                continue;
-            };
+            .filter_map(|(name, gate)| Some((*self.by_name.get(name)?, gate.clone())));
+        // What an item mentions comes with it, and so do a type's impls.
+        Gate::spread(&mut gates, roots, |index| {
             let item = &self.items[index];
-            let needed = item
-                .mentions
-                .iter()
-                .filter_map(|name| self.by_name.get(name).copied());
-            // An impl comes with its type, and may need more items in turn.
             let impls = match item.kind {
                 Kind::Named(name) => self.impls.get(name).map_or(&[][..], Vec::as_slice),
                 Kind::Use(..) | Kind::Impl(_) => &[],
             };
-            pending.extend(
-                needed
-                    .chain(impls.iter().copied())
-                    .map(|needed| (needed, gate.clone())),
-            );
-        }
+            item.mentions
+                .iter()
+                .filter_map(|name| self.by_name.get(name).copied())
+                .chain(impls.iter().copied())
+                .collect::<Vec<_>>()
+        });
         Selection {
             gates,
             features: features.iter().map(|&name| name.to_owned()).collect(),

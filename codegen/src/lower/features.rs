@@ -140,34 +140,18 @@ fn gate_types(api: &mut ir::Api) {
         })
         .collect();
     let mut gates: Vec<Option<Gate>> = vec![None; api.types.len()];
-    let spread = |gates: &mut Vec<Option<Gate>>, start: usize, gate: &Gate| {
-        let mut stack = vec![start];
-        while let Some(t) = stack.pop() {
-            let changed = match &mut gates[t] {
-                Some(mine) => mine.widen(gate),
-                none => {
-                    *none = Some(gate.clone());
-                    true
-                }
-            };
-            // What an unchanged type reaches has its gate already.
-            if changed {
-                stack.extend(graph[t].iter().copied());
-            }
-        }
-    };
-    for op in &api.operations {
-        for name in operation_types(op) {
-            if let Some(&t) = index.get(name) {
-                spread(&mut gates, t, &op.gate);
-            }
-        }
-    }
-    for t in 0..api.types.len() {
-        if gates[t].is_none() {
-            spread(&mut gates, t, &Gate::Always);
-        }
-    }
+    let next = |t: usize| graph[t].iter().copied();
+    let reached = api.operations.iter().flat_map(|op| {
+        operation_types(op)
+            .into_iter()
+            .filter_map(|name| index.get(name).map(|&t| (t, op.gate.clone())))
+    });
+    Gate::spread(&mut gates, reached, next);
+    let unreached: Vec<(usize, Gate)> = (0..api.types.len())
+        .filter(|&t| gates[t].is_none())
+        .map(|t| (t, Gate::Always))
+        .collect();
+    Gate::spread(&mut gates, unreached, next);
     for (def, gate) in api.types.iter_mut().zip(gates) {
         def.gate = gate.unwrap_or_default();
     }
