@@ -164,12 +164,11 @@ fn corpus_crates(root: &Path, target: &Path, lock: &[u8]) -> Result<(), String> 
         &["clippy", "--workspace", "--all-targets"][..],
         &["test", "--workspace"][..],
     ] {
-        let mut command = Command::new(cargo());
+        let mut command = cargo_at(target);
         command
             .args(args)
             .args(["--offline", "--quiet", "--manifest-path"])
-            .arg(&manifest_path)
-            .env("CARGO_TARGET_DIR", target);
+            .arg(&manifest_path);
         if args[0] == "clippy" {
             command.args(["--", "-D", "warnings"]);
         }
@@ -184,7 +183,7 @@ fn corpus_crates(root: &Path, target: &Path, lock: &[u8]) -> Result<(), String> 
     for (name, features) in &gated {
         for chosen in feature_builds(features, 2) {
             eprintln!("checking {name}, {}", shown_features(&chosen));
-            let mut command = Command::new(cargo());
+            let mut command = cargo_at(target);
             command
                 .args([
                     "clippy",
@@ -194,8 +193,7 @@ fn corpus_crates(root: &Path, target: &Path, lock: &[u8]) -> Result<(), String> 
                     "--no-default-features",
                 ])
                 .args(["--package", name, "--manifest-path"])
-                .arg(&manifest_path)
-                .env("CARGO_TARGET_DIR", target);
+                .arg(&manifest_path);
             if !chosen.is_empty() {
                 command.args(["--features", &chosen.join(",")]);
             }
@@ -299,10 +297,9 @@ fn installed_tool_generates_a_workspace_member(
             .current_dir(&workspace),
     )?;
     eprintln!("building and running the workspace's application");
-    let output = Command::new(cargo())
+    let output = cargo_at(target)
         .args(["run", "--quiet", "--offline", "-p", "app"])
         .current_dir(&workspace)
-        .env("CARGO_TARGET_DIR", target)
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     let printed = String::from_utf8_lossy(&output.stdout);
@@ -336,13 +333,12 @@ pub(crate) fn install_tool(root: &Path, target: &Path) -> Result<PathBuf, String
 /// dependencies are those the workspace has fetched and built: no network, and the
 /// workspace's target directory.
 fn clippy(dir: &Path, target: &Path, features: &[&str]) -> Result<bool, String> {
-    let status = Command::new(cargo())
+    let status = cargo_at(target)
         .args(["clippy", "--all-targets", "--offline", "--quiet"])
         .args(features)
         .arg("--manifest-path")
         .arg(dir.join("Cargo.toml"))
         .args(["--", "-D", "warnings"])
-        .env("CARGO_TARGET_DIR", target)
         .status()
         .map_err(|e| format!("cannot run cargo clippy: {e}"))?;
     Ok(status.success())
@@ -350,10 +346,9 @@ fn clippy(dir: &Path, target: &Path, features: &[&str]) -> Result<bool, String> 
 
 /// `cargo <command>` on the crate in `dir` alone, like [`clippy`]; whether it passed.
 fn cargo_in(dir: &Path, target: &Path, command: &str) -> Result<bool, String> {
-    let status = Command::new(cargo())
+    let status = cargo_at(target)
         .args([command, "--offline", "--quiet", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", target)
         .status()
         .map_err(|e| format!("cannot run cargo {command}: {e}"))?;
     Ok(status.success())
@@ -413,6 +408,18 @@ fn write_files(spec: &Path, options: &CrateOptions, dir: &Path) -> Result<Vec<St
     let (api, _) = openapi_clientgen::lower_spec_with(&text, &options.settings)
         .map_err(|_| format!("{} does not lower", spec.display()))?;
     Ok(api.features.into_iter().map(|f| f.name).collect())
+}
+
+/// Cargo building in `target` for these checks. The crates are built once and thrown
+/// away, so they are built without debug information and without incremental caches:
+/// their test and example binaries, dozens of them, would otherwise take gigabytes.
+fn cargo_at(target: &Path) -> Command {
+    let mut command = Command::new(cargo());
+    command
+        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_INCREMENTAL", "0")
+        .env("CARGO_PROFILE_DEV_DEBUG", "false");
+    command
 }
 
 pub(crate) fn cargo() -> PathBuf {
