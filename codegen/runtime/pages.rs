@@ -188,10 +188,19 @@ async fn fetch_page<Op: Paginated>(
 
 /// The pages of a list, from the request's.
 pub(crate) fn page_stream<Op: Paginated>(request: Request<'_, Op>) -> PageStream<'_, Op> {
+    pages_from(request.core, request.options, request.operation)
+}
+
+/// The pages of a list, from the first one `operation` asks for with `options`.
+fn pages_from<Op: Paginated>(
+    core: &Core,
+    options: RequestOptions,
+    operation: Op,
+) -> PageStream<'_, Op> {
     PageStream {
-        core: request.core,
-        options: request.options,
-        upcoming: Some((request.operation, None, None)),
+        core,
+        options,
+        upcoming: Some((operation, None, None)),
         fetching: None,
     }
 }
@@ -250,8 +259,13 @@ impl<Op: Paginated> fmt::Debug for ItemStream<'_, Op> {
 
 /// Every item of a list, from the request's first page on.
 pub(crate) fn item_stream<Op: Paginated>(request: Request<'_, Op>) -> ItemStream<'_, Op> {
+    items_of(page_stream(request))
+}
+
+/// Every item of the pages `pages` reads.
+fn items_of<Op: Paginated>(pages: PageStream<'_, Op>) -> ItemStream<'_, Op> {
     ItemStream {
-        source: page_stream(request),
+        source: pages,
         buffered: std::collections::VecDeque::new(),
     }
 }

@@ -438,9 +438,14 @@ impl<Op: OffersEvents> Operation for Streaming<Op> {
 pub(crate) fn streaming<Op>(request: Request<'_, Op>) -> Request<'_, Streaming<Op>> {
     Request {
         core: request.core,
-        operation: Streaming(request.operation),
+        operation: asking_for_events(request.operation),
         options: request.options,
     }
+}
+
+/// `operation`, asking for a stream of events.
+fn asking_for_events<Op>(operation: Op) -> Streaming<Op> {
+    Streaming(operation)
 }
 
 /// A request body, or a file of a `multipart/form-data` body, sent as it is: bytes, a

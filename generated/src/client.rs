@@ -131,13 +131,7 @@ impl ClientBuilder {
             Some(http) => (http, None),
             None => {
                 (
-                    reqwest::Client::builder()
-                        .connect_timeout(self.connect_timeout)
-                        .user_agent(USER_AGENT)
-                        .build()
-                        .map_err(|error| runtime::Error::InvalidRequest(
-                            format!("the HTTP client cannot be built: {error}"),
-                        ))?,
+                    runtime::http_client(self.connect_timeout, USER_AGENT)?,
                     Some(self.timeout),
                 )
             }

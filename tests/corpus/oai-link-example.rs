@@ -138,13 +138,7 @@ pub mod client {
                 Some(http) => (http, None),
                 None => {
                     (
-                        reqwest::Client::builder()
-                            .connect_timeout(self.connect_timeout)
-                            .user_agent(USER_AGENT)
-                            .build()
-                            .map_err(|error| runtime::Error::InvalidRequest(
-                                format!("the HTTP client cannot be built: {error}"),
-                            ))?,
+                        runtime::http_client(self.connect_timeout, USER_AGENT)?,
                         Some(self.timeout),
                     )
                 }
@@ -984,6 +978,19 @@ pub mod runtime {
         }
     }
 
+    /// The HTTP client a client builds when it is given none: connections time out after
+    /// `connect_timeout`, and requests carry `agent` as their `User-Agent`.
+    pub(crate) fn http_client(
+        connect_timeout: std::time::Duration,
+        agent: &'static str,
+    ) -> Result<reqwest::Client, Error> {
+        reqwest::Client::builder()
+            .connect_timeout(connect_timeout)
+            .user_agent(agent)
+            .build()
+            .map_err(|error| Error::InvalidRequest(format!("the HTTP client cannot be built: {error}")))
+    }
+
     /// A transport error, told apart from a timeout, its URL without the query.
     fn transport_error<E>(error: reqwest::Error) -> Error<E> {
         let error = without_query(error);
@@ -1102,11 +1109,11 @@ pub mod runtime {
     /// What a request adds to the client's settings.
     #[derive(Clone, Debug, Default)]
     struct RequestOptions {
-        headers: HeaderMap,
-        invalid_header: Option<String>,
-        timeout: Option<std::time::Duration>,
-        retry: Option<Retry>,
-        body_limit: Option<usize>,
+        pub(crate) headers: HeaderMap,
+        pub(crate) invalid_header: Option<String>,
+        pub(crate) timeout: Option<std::time::Duration>,
+        pub(crate) retry: Option<Retry>,
+        pub(crate) body_limit: Option<usize>,
     }
 
     /// A request to `operation` through the client `core`.

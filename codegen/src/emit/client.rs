@@ -250,12 +250,10 @@ pub(crate) fn client(api: &ir::Api) -> TokenStream {
                 let base_url = runtime::checked_base_url(self.base_url)?;
                 let (http, timeout) = match self.http {
                     Some(http) => (http, None),
-                    None => (reqwest::Client::builder()
-                        .connect_timeout(self.connect_timeout)
-                        .user_agent(USER_AGENT)
-                        .build()
-                        .map_err(|error| runtime::Error::InvalidRequest(format!("the HTTP client cannot be built: {error}")))?,
-                        Some(self.timeout)),
+                    None => (
+                        runtime::http_client(self.connect_timeout, USER_AGENT)?,
+                        Some(self.timeout),
+                    ),
                 };
                 Ok(Client {
                     core: runtime::Core {
