@@ -62,6 +62,12 @@ pub struct CrateOptions {
     pub version: Option<String>,
     /// What the generator adds to what the document says.
     pub settings: Settings,
+    /// The shared runtime crate's directory, relative to the crate's: the crate then
+    /// depends on it ([`RUNTIME_CRATE`], written by [`generate_runtime_crate`]) rather
+    /// than carrying its own copy of the runtime, so that the clients of one workspace
+    /// compile it once. By default (`None`) the crate carries its copy and depends on
+    /// nothing of this generator's.
+    pub runtime_crate: Option<String>,
 }
 
 impl CrateOptions {
@@ -78,7 +84,64 @@ impl CrateOptions {
             publish: false,
             version: None,
             settings: Settings::default(),
+            runtime_crate: None,
         }
+    }
+}
+
+/// The package name of the runtime crate that clients can share (see
+/// [`CrateOptions::runtime_crate`]).
+pub const RUNTIME_CRATE: &str = "openapi-clientgen-runtime";
+
+/// The runtime crate that clients generated with [`CrateOptions::runtime_crate`] depend
+/// on: `Cargo.toml`, `src/lib.rs` and `rustfmt.toml`. It holds every part of the runtime
+/// a client need not define itself, with a Cargo feature for each optional dependency;
+/// its version is the generator's, which the clients ask for exactly, and it is the same
+/// whichever client it is written for. `standalone` gives it a `[workspace]` table of its
+/// own, as for a standalone client.
+pub fn generate_runtime_crate(standalone: bool) -> Output {
+    let shared = emit::runtime::shared();
+    let version = env!("CARGO_PKG_VERSION");
+    let header = header(&format!("openapi-clientgen {version}"), "its runtime");
+    let lib_header = format!(
+        "// {header}\n\n\
+         //! Support code shared by the API clients that openapi-clientgen {version} generates\n\
+         //! with a shared runtime: sending requests and reading responses, credentials,\n\
+         //! retries, hooks, pages, streams and mocks. Each client re-exports what its users\n\
+         //! name; what only generated code calls is hidden from the documentation.\n\
+         //!\n\
+         //! Every file of this crate is generated: regenerate rather than editing here.\n\n\
+         #![forbid(unsafe_code)]\n"
+    );
+    let manifest = emit::manifest::runtime_manifest(&header, version, standalone, shared.paths());
+    let mut files = vec![
+        OutputFile {
+            path: "Cargo.toml".to_owned(),
+            contents: manifest,
+        },
+        OutputFile {
+            path: "src/lib.rs".to_owned(),
+            contents: shared.text(&lib_header),
+        },
+        rustfmt_file(&header),
+    ];
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Output {
+        files,
+        warnings: Vec::new(),
+        dependencies: Vec::new(),
+    }
+}
+
+/// `rustfmt.toml`, which keeps `cargo fmt` off the generated files.
+fn rustfmt_file(header: &str) -> OutputFile {
+    OutputFile {
+        path: "rustfmt.toml".to_owned(),
+        contents: format!(
+            "# {header}\n\n# The generator lays these files out itself: `cargo fmt` leaves them as they\n\
+             # are, rather than making them differ from what the generator writes.\n\
+             disable_all_formatting = true\n"
+        ),
     }
 }
 
@@ -468,14 +531,38 @@ fn generate_with(
     }
     let feature_names: Vec<&str> = api.features.iter().map(|f| f.name.as_str()).collect();
     let runtime = emit::runtime::runtime().select_gated(&feature_names, refs.runtime_items());
+    // With a shared runtime crate, the crate depends on what its own code and the part of
+    // the runtime it holds name; its optional features are those the whole runtime has.
+    let whole = emit::manifest::Dependencies::of(refs.paths().chain(runtime.paths()));
+    let shared_runtime = options
+        .runtime_crate
+        .as_deref()
+        .filter(|_| !runtime.is_empty());
+    let (dependencies, shared_runtime) = match shared_runtime {
+        None => (whole.clone(), None),
+        Some(path) => {
+            let own = emit::manifest::Dependencies::of(refs.paths().chain(runtime.local_paths()))
+                .union(whole.only(&REEXPORTED));
+            let shared = emit::manifest::SharedRuntime {
+                path: path.to_owned(),
+                version: env!("CARGO_PKG_VERSION"),
+                features: emit::runtime::shared().features(&runtime),
+                optional: whole.optional().collect(),
+            };
+            (own, Some(shared))
+        }
+    };
     if !runtime.is_empty() {
+        let text = match shared_runtime {
+            Some(_) => runtime.text_sharing(RUNTIME_CRATE),
+            None => runtime.text(),
+        };
         files.push(OutputFile {
             path: "src/runtime.rs".to_owned(),
-            contents: format!("// {header}\n\n{}", runtime.text()),
+            contents: format!("// {header}\n\n{text}"),
         });
     }
-    let dependencies = emit::manifest::Dependencies::of(refs.paths().chain(runtime.paths()));
-    let mut features: Vec<(String, String)> = emit::manifest::crate_features(&dependencies)
+    let mut features: Vec<(String, String)> = emit::manifest::crate_features(&whole)
         .into_iter()
         .map(|(name, about)| (name.to_owned(), about.to_owned()))
         .collect();
@@ -538,19 +625,13 @@ fn generate_with(
         dev_dependencies,
         test_features,
         gated_targets,
+        shared_runtime,
     };
     files.push(OutputFile {
         path: "Cargo.toml".to_owned(),
         contents: emit::manifest::manifest(&api, &manifest),
     });
-    files.push(OutputFile {
-        path: "rustfmt.toml".to_owned(),
-        contents: format!(
-            "# {header}\n\n# The generator lays these files out itself: `cargo fmt` leaves them as they\n\
-             # are, rather than making them differ from what the generator writes.\n\
-             disable_all_formatting = true\n"
-        ),
-    });
+    files.push(rustfmt_file(&header));
     files.push(OutputFile {
         path: "API.md".to_owned(),
         contents: emit::reference::reference(&api, &header),

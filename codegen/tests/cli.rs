@@ -278,6 +278,100 @@ fn check_fails_with_a_diff_on_a_stale_directory_and_writes_nothing() {
 }
 
 #[test]
+fn clients_sharing_a_runtime_crate_write_it_once_and_keep_it() {
+    let dir = Scratch::new();
+    dir.write("tiny.yaml", SPEC);
+    dir.write("other.yaml", &SPEC.replace("getThing", "fetchThing"));
+    let first = [
+        "--spec",
+        "tiny.yaml",
+        "--out",
+        "clients/tiny",
+        "--workspace-member",
+        "--runtime-crate",
+        "../runtime",
+    ];
+    let out = tool(&first, &dir.0);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let runtime = dir.read("clients/runtime/src/lib.rs");
+    assert!(runtime.contains("pub async fn deliver("));
+    assert!(
+        dir.read("clients/runtime/Cargo.toml")
+            .contains("name = \"openapi-clientgen-runtime\"")
+    );
+    let manifest = dir.read("clients/tiny/Cargo.toml");
+    assert!(
+        manifest.contains("openapi-clientgen-runtime = { version = \"="),
+        "{manifest}"
+    );
+    assert!(manifest.contains("path = \"../runtime\""), "{manifest}");
+    // The header names the command, which names the option.
+    assert!(
+        dir.read("clients/tiny/src/lib.rs")
+            .contains("--workspace-member --runtime-crate ../runtime`")
+    );
+
+    // A second client leaves the runtime crate as it is, and so does regenerating.
+    let second = [
+        "--spec",
+        "other.yaml",
+        "--out",
+        "clients/other",
+        "--workspace-member",
+        "--runtime-crate",
+        "../runtime",
+    ];
+    let out = tool(&second, &dir.0);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("runtime is up to date"), "{stderr}");
+    assert_eq!(dir.read("clients/runtime/src/lib.rs"), runtime);
+    let mut check = first.to_vec();
+    check.push("--check");
+    let out = tool(&check, &dir.0);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    // A runtime crate inside the client's directory is not the client's to remove.
+    let inside = [
+        "--spec",
+        "tiny.yaml",
+        "--out",
+        "nested",
+        "--runtime-crate",
+        "runtime",
+    ];
+    assert_eq!(tool(&inside, &dir.0).status.code(), Some(0));
+    let again = tool(&inside, &dir.0);
+    assert!(
+        !text(&again.stderr).contains("removed"),
+        "{}",
+        text(&again.stderr)
+    );
+    assert!(dir.path("nested/runtime/src/lib.rs").exists());
+
+    for wrong in ["/abs/runtime", "."] {
+        let out = tool(
+            &[
+                "--spec",
+                "tiny.yaml",
+                "--out",
+                "x",
+                "--runtime-crate",
+                wrong,
+            ],
+            &dir.0,
+        );
+        assert_eq!(out.status.code(), Some(2), "{wrong}");
+        assert!(
+            text(&out.stderr).contains("relative to `--out`"),
+            "{}",
+            text(&out.stderr)
+        );
+        assert!(!dir.path("x").exists());
+    }
+}
+
+#[test]
 fn files_an_earlier_run_wrote_are_removed_whoever_ran_it_and_others_kept() {
     let dir = Scratch::new();
     dir.write("tiny.yaml", SPEC);

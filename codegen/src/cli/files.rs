@@ -40,9 +40,11 @@ pub fn stale_files(out: &Path, output: &Output) -> Vec<PathBuf> {
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
+                // Another crate inside (the shared runtime, say) is not this output's.
                 if path
                     .file_name()
                     .is_some_and(|n| n != "target" && n != ".git")
+                    && !path.join("Cargo.toml").exists()
                 {
                     dirs.push(path);
                 }

@@ -131,6 +131,11 @@ pub struct GenerateArgs {
     /// features the crate's users turn on.
     #[arg(long)]
     pub no_tag_features: bool,
+    /// Depends on the runtime crate at DIR (relative to `--out`), and writes it there,
+    /// instead of carrying a copy of the runtime: the clients of one workspace that name
+    /// the same DIR compile it once.
+    #[arg(long, value_name = "DIR")]
+    pub runtime_crate: Option<String>,
 }
 
 /// What to compare.
@@ -304,6 +309,18 @@ pub fn generate(args: &GenerateArgs, provenance: Option<&Provenance>) -> Result<
         .event_stream_end
         .clone_from(&args.event_stream_end);
     options.settings.tag_features = !args.no_tag_features;
+    if let Some(dir) = &args.runtime_crate {
+        if Path::new(dir).is_absolute()
+            || Path::new(dir)
+                .components()
+                .all(|c| c == std::path::Component::CurDir)
+        {
+            return Err(Failure::Usage(format!(
+                "`--runtime-crate {dir}`: give the runtime crate's own directory, relative to `--out`, as the manifest names it"
+            )));
+        }
+        options.runtime_crate = Some(dir.replace('\\', "/"));
+    }
     let output = match crate::generate(&text, &options) {
         Ok(output) => output,
         Err(diagnostics) => {
@@ -323,7 +340,12 @@ pub fn generate(args: &GenerateArgs, provenance: Option<&Provenance>) -> Result<
             plural(count)
         )));
     }
-    write_or_check(out, &output, args.check, &provenance.command)
+    write_or_check(out, &output, args.check, &provenance.command)?;
+    if let Some(dir) = &args.runtime_crate {
+        let runtime = crate::generate_runtime_crate(options.standalone);
+        write_or_check(&out.join(dir), &runtime, args.check, &provenance.command)?;
+    }
+    Ok(())
 }
 
 fn write_or_check(out: &Path, output: &Output, check: bool, command: &str) -> Result<(), Failure> {
@@ -392,6 +414,9 @@ fn command_line(args: &GenerateArgs) -> String {
     }
     if args.no_tag_features {
         push("--no-tag-features", None);
+    }
+    if let Some(dir) = &args.runtime_crate {
+        push("--runtime-crate", Some(dir.clone()));
     }
     words.join(" ")
 }

@@ -140,6 +140,36 @@ const CRATES: &[Crate] = &[
     },
 ];
 
+/// The crates, and their features, that every client's runtime needs. The shared runtime
+/// crate has a Cargo feature for each other crate or feature its items name.
+const RUNTIME_CORE: [(&str, &[&str]); 4] = [
+    ("reqwest", &[]),
+    ("serde", &["derive"]),
+    ("serde_json", &[]),
+    ("tokio", &["time"]),
+];
+
+/// The Cargo feature of the shared runtime crate that an item naming the path
+/// `first::second` needs, with what that feature turns on (`dep:bytes`,
+/// `reqwest/multipart`); `None` when every client needs it or it names no crate. The
+/// crates behind a generated crate's own features (`mock`, `tracing`) have none here: the
+/// runtime's source puts what needs them under those features itself.
+pub(crate) fn runtime_feature(first: &str, second: &str) -> Option<(&'static str, String)> {
+    let krate = CRATES.iter().find(|c| c.name == first)?;
+    if krate.optional.is_some() {
+        return None;
+    }
+    let package = krate.package.unwrap_or(krate.name);
+    match RUNTIME_CORE.iter().find(|(name, _)| *name == first) {
+        None => Some((package, format!("dep:{package}"))),
+        Some((_, always)) => krate
+            .on_demand
+            .iter()
+            .find(|(module, feature)| *module == second && !always.contains(feature))
+            .map(|(_, feature)| (*feature, format!("{package}/{feature}"))),
+    }
+}
+
 /// The dependencies some code needs: each crate with the features its paths need.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Dependencies(BTreeMap<&'static str, Vec<&'static str>>);
@@ -204,6 +234,13 @@ impl Dependencies {
         self
     }
 
+    /// Those of these crates named in `names`.
+    pub(crate) fn only(&self, names: &[&str]) -> Self {
+        let mut only = self.clone();
+        only.0.retain(|name, _| names.contains(name));
+        only
+    }
+
     /// These and `other`, each crate with the features either asks for.
     pub(crate) fn union(mut self, other: Dependencies) -> Self {
         for (name, features) in other.0 {
@@ -217,10 +254,16 @@ impl Dependencies {
 
     /// The `[dependencies]` lines: `name = "version"` or `name = { ... }`.
     pub(crate) fn lines(&self) -> Vec<String> {
+        self.lines_with(|krate| krate.optional.is_some())
+    }
+
+    /// The lines, each crate for which `optional` holds marked optional.
+    fn lines_with(&self, optional: impl Fn(&Crate) -> bool) -> Vec<String> {
         self.0
             .iter()
             .filter_map(|(name, features)| {
                 let krate = CRATES.iter().find(|c| c.name == *name)?;
+                let optional = optional(krate);
                 let name = krate.package.unwrap_or(name);
                 let features: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
                 let mut table = Vec::new();
@@ -230,7 +273,7 @@ impl Dependencies {
                 if !features.is_empty() {
                     table.push(format!("features = [{}]", features.join(", ")));
                 }
-                if krate.optional.is_some() {
+                if optional {
                     table.push("optional = true".to_owned());
                 }
                 Some(if table.is_empty() {
@@ -313,6 +356,89 @@ pub(crate) struct ManifestOptions<'a> {
     /// Examples and tests (`("example", "list_pets")`, `("test", "mock")`) that call an
     /// operation only some per-tag features compile, with the feature they need.
     pub gated_targets: Vec<(&'static str, String, String)>,
+    /// The shared runtime crate the crate depends on, if it does.
+    pub shared_runtime: Option<SharedRuntime>,
+}
+
+/// A client's dependency on the shared runtime crate.
+pub(crate) struct SharedRuntime {
+    /// The runtime crate's directory, relative to the client's.
+    pub path: String,
+    /// The runtime crate's version, the generator's.
+    pub version: &'static str,
+    /// The runtime crate's features the client needs.
+    pub features: std::collections::BTreeSet<&'static str>,
+    /// The client's features that turn on optional dependencies of the runtime, `(feature,
+    /// crate)`: each turns on the runtime crate's feature of the same name, and the crate
+    /// when the client names it itself.
+    pub optional: Vec<(&'static str, &'static str)>,
+}
+
+/// The shared runtime crate's manifest: `header` as its first comment, the generator's
+/// `version`, and the crates that `paths` (those its items name) need, each that only
+/// some clients need optional, behind a feature.
+pub(crate) fn runtime_manifest<'p>(
+    header: &str,
+    version: &str,
+    standalone: bool,
+    paths: impl Iterator<Item = (&'p str, &'p str)>,
+) -> String {
+    let paths: Vec<(&str, &str)> = paths.collect();
+    let mut features: BTreeMap<&str, String> = BTreeMap::new();
+    let mut dependencies = Dependencies::of(paths.iter().copied());
+    for &(first, second) in &paths {
+        if let Some((feature, turns_on)) = runtime_feature(first, second) {
+            if let Some((krate, dependency_feature)) = turns_on.split_once('/') {
+                // Asked for by the feature, not always.
+                if let Some(known) = CRATES.iter().find(|c| c.package.unwrap_or(c.name) == krate) {
+                    if let Some(list) = dependencies.0.get_mut(known.name) {
+                        list.retain(|f| *f != dependency_feature);
+                    }
+                }
+            }
+            features.insert(feature, format!("[{}]", toml_string(&turns_on)));
+        }
+    }
+    for (feature, krate) in dependencies.optional() {
+        let package = CRATES
+            .iter()
+            .find(|c| c.name == krate)
+            .map_or(krate, |c| c.package.unwrap_or(c.name));
+        features.insert(
+            feature,
+            format!("[{}]", toml_string(&format!("dep:{package}"))),
+        );
+    }
+    let mut out = String::new();
+    let _ = writeln!(out, "# {header}");
+    out.push_str("\n[package]\n");
+    let _ = writeln!(out, "name = {}", toml_string(crate::RUNTIME_CRATE));
+    let _ = writeln!(out, "version = {}", toml_string(version));
+    out.push_str("edition = \"2024\"\nrust-version = \"1.85\"\n");
+    out.push_str(
+        "description = \"Support code shared by the API clients openapi-clientgen generates.\"\n\
+         publish = false\n",
+    );
+    out.push_str(
+        "\n# The clients turn on what they use: each feature is an optional dependency, or a\n\
+         # feature of one, that only some clients need.\n[features]\n",
+    );
+    for (feature, list) in &features {
+        let _ = writeln!(out, "{feature} = {list}");
+    }
+    out.push_str("\n[dependencies]\n");
+    let optional = |krate: &Crate| {
+        krate.optional.is_some() || !RUNTIME_CORE.iter().any(|(name, _)| *name == krate.name)
+    };
+    for line in dependencies.lines_with(optional) {
+        let _ = writeln!(out, "{line}");
+    }
+    if standalone {
+        out.push_str(
+            "\n# A crate of its own, not a member of an enclosing workspace.\n[workspace]\n",
+        );
+    }
+    out
 }
 
 /// What a per-tag feature is for, as its manifest comment and crate documentation say.
@@ -389,7 +515,26 @@ pub(crate) fn manifest(api: &ir::Api, options: &ManifestOptions<'_>) -> String {
         out.push_str("publish = false\n");
     }
     let tls = options.dependencies.contains("reqwest");
-    let optional: Vec<(&str, &str)> = options.dependencies.optional().collect();
+    // `feature = [what it turns on]`, for the optional dependencies.
+    let optional: Vec<(&str, Vec<String>)> = match &options.shared_runtime {
+        None => options
+            .dependencies
+            .optional()
+            .map(|(feature, krate)| (feature, vec![format!("dep:{krate}")]))
+            .collect(),
+        Some(shared) => shared
+            .optional
+            .iter()
+            .map(|&(feature, krate)| {
+                let mut list = Vec::new();
+                if options.dependencies.contains(krate) {
+                    list.push(format!("dep:{krate}"));
+                }
+                list.push(format!("{}/{feature}", crate::RUNTIME_CRATE));
+                (feature, list)
+            })
+            .collect(),
+    };
     if tls || !optional.is_empty() || !api.features.is_empty() {
         out.push_str("\n[features]\n");
     }
@@ -407,11 +552,12 @@ pub(crate) fn manifest(api: &ir::Api, options: &ManifestOptions<'_>) -> String {
             let _ = writeln!(out, "{name} = [\"{forwarded}\"]");
         }
     }
-    for (feature, krate) in optional {
+    for (feature, list) in optional {
         if let Some((_, about)) = OPTIONAL_FEATURES.iter().find(|(name, _)| *name == feature) {
             let _ = writeln!(out, "# {about}");
         }
-        let _ = writeln!(out, "{feature} = [\"dep:{krate}\"]");
+        let list: Vec<String> = list.iter().map(|item| toml_string(item)).collect();
+        let _ = writeln!(out, "{feature} = [{}]", list.join(", "));
     }
     if !api.features.is_empty() {
         out.push_str(
@@ -436,6 +582,25 @@ pub(crate) fn manifest(api: &ir::Api, options: &ManifestOptions<'_>) -> String {
         ("dev-dependencies", &options.dev_dependencies),
     ] {
         let mut lines = dependencies.lines();
+        if let Some(shared) = options
+            .shared_runtime
+            .as_ref()
+            .filter(|_| section == "dependencies")
+        {
+            let features: Vec<String> = shared.features.iter().map(|f| toml_string(f)).collect();
+            let features = if features.is_empty() {
+                String::new()
+            } else {
+                format!(", features = [{}]", features.join(", "))
+            };
+            lines.push(format!(
+                "{} = {{ version = \"={}\", path = {}{features} }}",
+                crate::RUNTIME_CRATE,
+                shared.version,
+                toml_string(&shared.path)
+            ));
+            lines.sort();
+        }
         if section == "dev-dependencies" && !options.test_features.is_empty() {
             let features: Vec<String> = options
                 .test_features

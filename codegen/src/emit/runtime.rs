@@ -88,6 +88,9 @@ struct Item {
     mentions: BTreeSet<&'static str>,
     /// The crates it names, with the next path segment (`("reqwest", "multipart")`).
     crates: BTreeSet<(&'static str, &'static str)>,
+    /// Where in `text` its visibility (`pub`, `pub(crate)`, or nothing) is, after its
+    /// documentation and attributes, as a range of bytes.
+    visibility: std::ops::Range<usize>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -140,7 +143,8 @@ impl Runtime {
             let last = item_tokens.last().map_or(source.len(), |t| t.end);
             let line_end = source[last..].find('\n').map_or(source.len(), |n| last + n);
             let text = source[start..line_end].trim_matches('\n');
-            if let Some(item) = Item::read(text, item_tokens) {
+            let offset = text.as_ptr() as usize - source.as_ptr() as usize;
+            if let Some(item) = Item::read(text, offset, item_tokens) {
                 items.push(item);
             }
             start = line_end;
@@ -204,9 +208,219 @@ impl Runtime {
     }
 }
 
+/// The runtime as a crate that clients share (see [`crate::CrateOptions::runtime_crate`]):
+/// every item but those a client must hold itself, made public, each under the Cargo
+/// features of the crates it needs beyond those every client needs.
+pub(crate) struct Shared {
+    /// Whether each item stays in the client's own crate: `Request`, to which generated
+    /// code adds methods (which only the crate defining a type can), and what names it.
+    local: Vec<bool>,
+    /// The features of the shared crate each item needs.
+    needs: Vec<BTreeSet<&'static str>>,
+}
+
+/// The runtime's split between the shared crate and the clients, made once per process.
+pub(crate) fn shared() -> &'static Shared {
+    static SHARED: OnceLock<Shared> = OnceLock::new();
+    SHARED.get_or_init(|| Shared::split(runtime()))
+}
+
+impl Shared {
+    fn split(runtime: &Runtime) -> Self {
+        let count = runtime.items.len();
+        let named = |name: &str| {
+            runtime
+                .by_name
+                .get(name)
+                .copied()
+                .filter(|&i| matches!(runtime.items[i].kind, Kind::Named(_)))
+        };
+        let mut local = vec![false; count];
+        if let Some(request) = named("Request") {
+            local[request] = true;
+        }
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for (i, item) in runtime.items.iter().enumerate() {
+                if local[i] {
+                    continue;
+                }
+                let owner_local = matches!(item.kind, Kind::Impl(owner) if named(owner).is_some_and(|o| local[o]));
+                if owner_local
+                    || item
+                        .mentions
+                        .iter()
+                        .any(|m| named(m).is_some_and(|m| local[m]))
+                {
+                    local[i] = true;
+                    changed = true;
+                }
+            }
+        }
+        let mut needs: Vec<BTreeSet<&'static str>> = runtime
+            .items
+            .iter()
+            .map(|item| {
+                item.crates
+                    .iter()
+                    .filter_map(|&(first, second)| super::manifest::runtime_feature(first, second))
+                    .map(|(feature, _)| feature)
+                    .collect()
+            })
+            .collect();
+        // An item needs what the items it names need; a type and its `impl` blocks, which
+        // come together, need what any of them needs (one calls another's methods).
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for (i, item) in runtime.items.iter().enumerate() {
+                if local[i] {
+                    continue;
+                }
+                let together: Vec<usize> = match item.kind {
+                    Kind::Impl(owner) => named(owner).into_iter().collect(),
+                    Kind::Named(name) => runtime.impls.get(name).cloned().unwrap_or_default(),
+                    Kind::Use(..) => Vec::new(),
+                };
+                let sources: Vec<usize> = item
+                    .mentions
+                    .iter()
+                    .filter_map(|m| runtime.by_name.get(m).copied())
+                    .chain(together)
+                    .filter(|&j| j != i && !local[j])
+                    .collect();
+                for j in sources {
+                    let missing: Vec<&'static str> =
+                        needs[j].difference(&needs[i]).copied().collect();
+                    if !missing.is_empty() {
+                        needs[i].extend(missing);
+                        changed = true;
+                    }
+                }
+            }
+        }
+        Shared { local, needs }
+    }
+
+    /// The shared crate's `src/lib.rs`: `lib_header` (its `//!` documentation and
+    /// attributes), then every item a client need not hold, public, under its features'
+    /// `#[cfg]`. Imports are under the features of the items that use them.
+    pub(crate) fn text(&self, lib_header: &str) -> String {
+        let runtime = runtime();
+        let mut users: Vec<Vec<usize>> = vec![Vec::new(); runtime.items.len()];
+        for (i, item) in runtime.items.iter().enumerate() {
+            if self.local[i] || matches!(item.kind, Kind::Use(..)) {
+                continue;
+            }
+            for m in &item.mentions {
+                if let Some(&j) = runtime.by_name.get(m) {
+                    if matches!(runtime.items[j].kind, Kind::Use(..)) {
+                        users[j].push(i);
+                    }
+                }
+            }
+        }
+        let mut out = String::from(lib_header);
+        let mut previous: Option<Kind> = None;
+        for (i, item) in runtime.items.iter().enumerate() {
+            if self.local[i] {
+                continue;
+            }
+            let cfg = match item.kind {
+                Kind::Use(..) => {
+                    if users[i].is_empty() {
+                        continue;
+                    }
+                    let alternatives: BTreeSet<&BTreeSet<&str>> =
+                        users[i].iter().map(|&u| &self.needs[u]).collect();
+                    if alternatives.iter().any(|needs| needs.is_empty()) {
+                        None
+                    } else {
+                        let each: Vec<String> =
+                            alternatives.iter().map(|n| all_features(n)).collect();
+                        Some(if each.len() == 1 {
+                            each.concat()
+                        } else {
+                            format!("any({})", each.join(", "))
+                        })
+                    }
+                }
+                Kind::Named(_) | Kind::Impl(_) => {
+                    (!self.needs[i].is_empty()).then(|| all_features(&self.needs[i]))
+                }
+            };
+            let same_group = matches!(
+                (previous, item.kind),
+                (Some(Kind::Use(_, a)), Kind::Use(_, b)) if a == b
+            );
+            if !same_group {
+                out.push('\n');
+            }
+            let docs: usize = item
+                .text
+                .split_inclusive('\n')
+                .take_while(|line| line.trim_start().starts_with("///"))
+                .map(str::len)
+                .sum();
+            out.push_str(&item.text[..docs]);
+            if let Some(cfg) = cfg {
+                out.push_str(&format!("#[cfg({cfg})]\n"));
+            }
+            let rest = match item.kind {
+                // Made public, and hidden from the documentation unless it was public.
+                Kind::Named(_) => {
+                    let before = &item.text[docs..item.visibility.start];
+                    let after = &item.text[item.visibility.end..];
+                    let space = if item.visibility.is_empty() { " " } else { "" };
+                    let hidden = if item.public { "" } else { "#[doc(hidden)]\n" };
+                    format!("{hidden}{before}pub{space}{after}")
+                }
+                Kind::Use(..) | Kind::Impl(_) => item.text[docs..].to_owned(),
+            };
+            out.push_str(&rest.replace("pub(crate)", "pub"));
+            out.push('\n');
+            previous = Some(item.kind);
+        }
+        out
+    }
+
+    /// The features of the shared crate that the items of `selection` it holds need.
+    pub(crate) fn features(&self, selection: &Selection) -> BTreeSet<&'static str> {
+        selection
+            .gates
+            .iter()
+            .enumerate()
+            .filter(|(i, gate)| gate.is_some() && !self.local[*i])
+            .flat_map(|(i, _)| self.needs[i].iter().copied())
+            .collect()
+    }
+
+    /// The paths the shared crate's items name (see [`Selection::paths`]).
+    pub(crate) fn paths(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        runtime()
+            .items
+            .iter()
+            .zip(&self.local)
+            .filter(|(_, local)| !**local)
+            .flat_map(|(item, _)| item.crates.iter().copied())
+    }
+}
+
+/// `feature = "a"`, or `all(feature = "a", feature = "b")`.
+fn all_features(names: &BTreeSet<&str>) -> String {
+    let each: Vec<String> = names.iter().map(|n| format!("feature = \"{n}\"")).collect();
+    if each.len() == 1 {
+        each.concat()
+    } else {
+        format!("all({})", each.join(", "))
+    }
+}
+
 impl Item {
-    /// Reads an item from its text and tokens; `None` for the `#[cfg(test)]` module.
-    fn read(text: &'static str, tokens: &[Token]) -> Option<Item> {
+    /// Reads an item from its text, which starts at `offset` in the source, and its
+    /// tokens; `None` for the `#[cfg(test)]` module.
+    fn read(text: &'static str, offset: usize, tokens: &[Token]) -> Option<Item> {
         let mut i = 0;
         let mut test_only = false;
         // Attributes.
@@ -222,6 +436,8 @@ impl Item {
             return None;
         }
         let mut public = false;
+        let start = tokens.get(i).map_or(0, |t| t.start() - offset);
+        let mut visibility = start..start;
         if tokens.get(i).is_some_and(|t| t.kind == Tok::Ident("pub")) {
             i += 1;
             if tokens.get(i).is_some_and(|t| t.kind == Tok::Open('(')) {
@@ -229,6 +445,7 @@ impl Item {
             } else {
                 public = true;
             }
+            visibility.end = tokens[i - 1].end - offset;
         }
         while let Some(Tok::Ident("async" | "unsafe" | "extern")) = tokens.get(i).map(|t| t.kind) {
             i += 1;
@@ -299,6 +516,7 @@ impl Item {
             public: public && !matches!(kind, Kind::Use(..) | Kind::Impl(_)),
             mentions,
             crates,
+            visibility,
         })
     }
 }
@@ -340,10 +558,68 @@ impl Selection {
     /// source, each that only some features need under their `#[cfg]` (after its
     /// documentation).
     pub(crate) fn text(&self) -> String {
-        let mut out = String::from(runtime().header);
+        self.text_of(runtime().header, |_| true)
+    }
+
+    /// The module's text for a crate that depends on the shared runtime crate `krate`:
+    /// everything from there, and the chosen items a client holds itself (with the
+    /// imports they use).
+    pub(crate) fn text_sharing(&self, krate: &str) -> String {
+        let local = self.held();
+        let header = format!(
+            "//! Support code for the generated modules: the `{krate}` crate, which clients\n\
+             //! generated by the same version share, and what only this crate can define.\n\n\
+             pub use {}::*;",
+            krate.replace('-', "_")
+        );
+        self.text_of(&header, |i| local[i])
+    }
+
+    /// Which items a crate depending on the shared runtime crate holds itself: those no
+    /// shared crate can define, and the imports those of them it chose use.
+    fn held(&self) -> Vec<bool> {
+        let runtime = runtime();
+        let shared = shared();
+        let mut held = shared.local.clone();
+        for (i, item) in runtime.items.iter().enumerate() {
+            if shared.local[i] && self.gates[i].is_some() {
+                for m in &item.mentions {
+                    if let Some(&j) = runtime.by_name.get(m) {
+                        held[j] |= matches!(runtime.items[j].kind, Kind::Use(..));
+                    }
+                }
+            }
+        }
+        held
+    }
+
+    /// The paths (see [`Selection::paths`]) of the chosen items that a crate depending on
+    /// the shared runtime crate holds itself.
+    pub(crate) fn local_paths(&self) -> Vec<(&'static str, &'static str)> {
+        let held = self.held();
+        runtime()
+            .items
+            .iter()
+            .zip(&self.gates)
+            .enumerate()
+            .filter(|(i, (_, gate))| held[*i] && gate.is_some())
+            .flat_map(|(_, (item, _))| item.crates.iter().copied())
+            .collect()
+    }
+
+    fn text_of(&self, header: &str, keep: impl Fn(usize) -> bool) -> String {
+        let mut out = String::from(header);
         out.push('\n');
         let mut previous: Option<Kind> = None;
-        for (item, gate) in self.items() {
+        let runtime = runtime();
+        let chosen = runtime
+            .items
+            .iter()
+            .zip(&self.gates)
+            .enumerate()
+            .filter(|(i, _)| keep(*i))
+            .filter_map(|(_, (item, gate))| Some((item, gate.as_ref()?)));
+        for (item, gate) in chosen {
             let same_group = matches!(
                 (previous, item.kind),
                 (Some(Kind::Use(_, a)), Kind::Use(_, b)) if a == b
@@ -413,6 +689,18 @@ struct Token {
     kind: Tok,
     /// Byte offset just past the token.
     end: usize,
+}
+
+impl Token {
+    /// Byte offset of the token's first byte, for the identifiers and punctuation whose
+    /// text the token holds.
+    fn start(&self) -> usize {
+        match self.kind {
+            Tok::Ident(text) | Tok::Punct(text) => self.end - text.len(),
+            Tok::Open(_) | Tok::Close(_) => self.end - 1,
+            Tok::Literal => self.end,
+        }
+    }
 }
 
 /// Splits Rust source into tokens, skipping whitespace and comments.
