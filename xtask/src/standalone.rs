@@ -1,8 +1,9 @@
 //! Generated crates built on their own, as users build them: each with exactly its own
 //! manifest (no feature of another crate of a workspace helps it compile), under
 //! `cargo clippy --all-targets -- -D warnings`, in edition 2024 and (one of them) 2021,
-//! and their generated tests run; and the crates of every document of the public corpus,
-//! as members of one workspace, likewise.
+//! and their generated tests run; the same crates as members of one workspace sharing the
+//! runtime crate (`--runtime-crate`); and the crates of every document of the public
+//! corpus, as members of one workspace, likewise.
 //! Snapshot modules compiled inside the test crate cannot see a missing dependency or
 //! feature; this can. Then the tool as users install it: `cargo install`, and a crate it
 //! generates as a member of a workspace of theirs, built with an application using it.
@@ -60,6 +61,10 @@ pub fn run() -> Result<(), String> {
         root.join("tests/fixtures/composed_unions.yaml"),
         Edition::E2021,
     ));
+    let shared: Vec<(String, PathBuf)> = specs
+        .iter()
+        .map(|(name, spec, _)| (name.clone(), spec.clone()))
+        .collect();
     let mut failed = Vec::new();
     for (name, spec, edition) in specs {
         let dir = crates.join(&name);
@@ -102,8 +107,100 @@ pub fn run() -> Result<(), String> {
             failed.join(", ")
         ));
     }
+    clients_sharing_the_runtime(&target, &lock, &shared)?;
     corpus_crates(&root, &target, &lock)?;
     installed_tool_generates_a_workspace_member(&root, &target, &lock)
+}
+
+/// The same crates as members of one workspace, depending on the shared runtime crate
+/// (`--runtime-crate`) instead of each carrying a copy: each checked alone (with only the
+/// runtime crate's features it turns on), the runtime crate without features and with
+/// each alone, and their tests run.
+fn clients_sharing_the_runtime(
+    target: &Path,
+    lock: &[u8],
+    specs: &[(String, PathBuf)],
+) -> Result<(), String> {
+    let workspace = target.join("shared-runtime-crates");
+    if workspace.exists() {
+        fs::remove_dir_all(&workspace).map_err(|e| format!("{}: {e}", workspace.display()))?;
+    }
+    let runtime_dir = "openapi-clientgen-runtime";
+    let runtime = openapi_clientgen::generate_runtime_crate(false);
+    write_output(&runtime, &workspace.join(runtime_dir))?;
+    let mut members = vec![format!("{runtime_dir:?}")];
+    for (name, spec) in specs {
+        let mut options = CrateOptions::new(name);
+        options.standalone = false;
+        options.runtime_crate = Some(format!("../{runtime_dir}"));
+        write_files(spec, &options, &workspace.join(name))?;
+        members.push(format!("{name:?}"));
+    }
+    let manifest = format!(
+        "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+        members.join(", ")
+    );
+    fs::write(workspace.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    fs::write(workspace.join("Cargo.lock"), lock).map_err(|e| e.to_string())?;
+    let manifest_path = workspace.join("Cargo.toml");
+    let run = |what: String, args: &[&str]| -> Result<(), String> {
+        eprintln!("{what}");
+        let mut command = cargo_at(target);
+        command
+            .args(args)
+            .args(["--offline", "--quiet", "--manifest-path"])
+            .arg(&manifest_path);
+        if args[0] == "clippy" {
+            command.args(["--", "-D", "warnings"]);
+        }
+        let status = command
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("failed: {what}"))
+        }
+    };
+    for (name, _) in specs {
+        run(
+            format!("checking {name} alone, with the shared runtime crate"),
+            &["clippy", "--all-targets", "--package", name],
+        )?;
+    }
+    let features = runtime_features(&runtime);
+    let mut choices = vec![Vec::new()];
+    choices.extend(features.iter().map(|feature| vec![feature.as_str()]));
+    for chosen in choices {
+        let mut args = vec!["clippy", "--package", openapi_clientgen::RUNTIME_CRATE];
+        let shown = if chosen.is_empty() {
+            "without features".to_owned()
+        } else {
+            args.extend(["--features", chosen[0]]);
+            format!("with only --features {}", chosen[0])
+        };
+        run(format!("checking the shared runtime crate {shown}"), &args)?;
+    }
+    run(
+        "testing the crates sharing the runtime crate".to_owned(),
+        &["test", "--workspace"],
+    )
+}
+
+/// The features the runtime crate's manifest declares.
+fn runtime_features(runtime: &openapi_clientgen::Output) -> Vec<String> {
+    let manifest = runtime
+        .files
+        .iter()
+        .find(|f| f.path == "Cargo.toml")
+        .map_or("", |f| f.contents.as_str());
+    manifest
+        .lines()
+        .skip_while(|line| *line != "[features]")
+        .skip(1)
+        .take_while(|line| !line.starts_with('['))
+        .filter_map(|line| line.split_once(" = ").map(|(name, _)| name.to_owned()))
+        .collect()
 }
 
 /// Generates every document of the public corpus (`CORPUS_DIR`, by default `../shared`
@@ -395,6 +492,14 @@ fn write_files(spec: &Path, options: &CrateOptions, dir: &Path) -> Result<Vec<St
             shown.join("\n")
         )
     })?;
+    write_output(&output, dir)?;
+    let (api, _) = openapi_clientgen::lower_spec_with(&text, &options.settings)
+        .map_err(|_| format!("{} does not lower", spec.display()))?;
+    Ok(api.features.into_iter().map(|f| f.name).collect())
+}
+
+/// Writes `output`'s files into `dir`, replacing what was there.
+fn write_output(output: &openapi_clientgen::Output, dir: &Path) -> Result<(), String> {
     if dir.exists() {
         fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
@@ -405,9 +510,7 @@ fn write_files(spec: &Path, options: &CrateOptions, dir: &Path) -> Result<Vec<St
         }
         fs::write(&path, &file.contents).map_err(|e| format!("{}: {e}", path.display()))?;
     }
-    let (api, _) = openapi_clientgen::lower_spec_with(&text, &options.settings)
-        .map_err(|_| format!("{} does not lower", spec.display()))?;
-    Ok(api.features.into_iter().map(|f| f.name).collect())
+    Ok(())
 }
 
 /// Cargo building in `target` for these checks. The crates are built once and thrown

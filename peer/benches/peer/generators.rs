@@ -9,6 +9,9 @@ use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 
 /// The package name of this project's generated crate in the scratch workspace.
 pub const OURS: &str = "ours";
+/// The package name of this project's generated crate that depends on the shared runtime
+/// crate, in the scratch workspace.
+pub const OURS_SHARED: &str = "ours-shared";
 /// The package name of progenitor's generated crate in the scratch workspace.
 pub const PROGENITOR: &str = "progenitor-generated";
 
@@ -33,9 +36,25 @@ pub fn median_of<T, E>(
 /// them. `standalone` makes the manifest a workspace of its own rather than a member.
 pub fn ours(spec: &str, standalone: bool) -> openapi_clientgen::Output {
     let mut options = openapi_clientgen::CrateOptions::new(OURS);
+    options.standalone = standalone;
+    ours_with(spec, options)
+}
+
+/// This project's crate for `spec` as a member depending on the shared runtime crate, a
+/// member beside it.
+pub fn ours_shared(spec: &str) -> openapi_clientgen::Output {
+    let mut options = openapi_clientgen::CrateOptions::new(OURS_SHARED);
+    options.standalone = false;
+    options.runtime_crate = Some(format!("../{}", openapi_clientgen::RUNTIME_CRATE));
+    ours_with(spec, options)
+}
+
+fn ours_with(
+    spec: &str,
+    mut options: openapi_clientgen::CrateOptions,
+) -> openapi_clientgen::Output {
     options.source = "openapi.json".to_owned();
     options.command = "cargo xtask bench".to_owned();
-    options.standalone = standalone;
     openapi_clientgen::generate(spec, &options).unwrap_or_else(|diagnostics| {
         let shown: Vec<String> = diagnostics.iter().map(|d| format!("{d:?}")).collect();
         panic!("the document does not generate:\n{}", shown.join("\n"))

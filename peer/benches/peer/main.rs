@@ -82,6 +82,9 @@ struct Measured {
     name: &'static str,
     operations: usize,
     ours: Side<OursLines>,
+    /// Ours, depending on the shared runtime crate (built before, as progenitor's
+    /// `progenitor-client` is).
+    shared: Side<OursLines>,
     progenitor: Side<usize>,
 }
 
@@ -134,6 +137,16 @@ fn measure(name: &'static str, spec: &str, target: &Path) -> Measured {
         &ours_methods,
         &features,
     ));
+    let shared_output = generators::ours_shared(spec);
+    let mut shared = Side::new(None, Some(OursLines::of(&shared_output)));
+    members.push(scratch::ours_shared_member(&shared_output));
+    members.push(scratch::runtime_member());
+    members.extend(users(
+        Generator::OursShared,
+        &ours_methods[..ours_methods.len().min(1)],
+        &ours_methods,
+        &features,
+    ));
     let mut theirs = Side::new(None, None);
     if let Some((time, generated)) = &progenitor {
         theirs = Side::new(Some(*time), Some(generated.lib.lines().count()));
@@ -158,6 +171,7 @@ fn measure(name: &'static str, spec: &str, target: &Path) -> Measured {
 
     eprintln!("peer: {name}: building");
     time_builds(name, &workspace, Generator::Ours, &mut ours);
+    time_builds(name, &workspace, Generator::OursShared, &mut shared);
     if progenitor.is_some() {
         time_builds(name, &workspace, Generator::Progenitor, &mut theirs);
     }
@@ -165,6 +179,7 @@ fn measure(name: &'static str, spec: &str, target: &Path) -> Measured {
         name,
         operations,
         ours,
+        shared,
         progenitor: theirs,
     }
 }
@@ -312,6 +327,38 @@ fn print_tables(results: &[Measured]) {
             number(secs(theirs.all), 2),
             ratio(secs(theirs.one), secs(theirs.all)),
             ratio(secs(ours.all), secs(theirs.all)),
+        );
+    }
+    println!();
+
+    println!(
+        "### Ours with the shared runtime crate (`--runtime-crate`), beside progenitor (s, \
+         median of {BUILD_RUNS})\n\n\
+         The runtime crate is built before, as a dependency, as `progenitor-client` is for \
+         progenitor's crate; the crate holds only its API and the request type its operations \
+         add methods to.\n"
+    );
+    println!(
+        "| document | `runtime.rs` lines | debug | /progenitor | release | /progenitor | \
+         one | /progenitor | all | /progenitor | crate and all, debug: /progenitor |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    for r in results {
+        let (ours, theirs) = (&r.shared, &r.progenitor);
+        let sum = |a: Option<Duration>, b: Option<Duration>| Some(secs(a)? + secs(b)?);
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            r.name,
+            number(ours.lines.map(|l| l.runtime as f64), 0),
+            number(secs(ours.debug), 2),
+            ratio(secs(ours.debug), secs(theirs.debug)),
+            number(secs(ours.release), 2),
+            ratio(secs(ours.release), secs(theirs.release)),
+            number(secs(ours.one), 2),
+            ratio(secs(ours.one), secs(theirs.one)),
+            number(secs(ours.all), 2),
+            ratio(secs(ours.all), secs(theirs.all)),
+            ratio(sum(ours.debug, ours.all), sum(theirs.debug, theirs.all)),
         );
     }
     println!();

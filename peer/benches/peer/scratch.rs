@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::generators::{Method, OURS, PROGENITOR};
+use crate::generators::{Method, OURS, OURS_SHARED, PROGENITOR};
 
 /// A package of the scratch workspace: its directory (also its package name) and files.
 pub struct Member {
@@ -122,8 +122,26 @@ fn write_if_changed(path: &Path, contents: &str) {
 
 /// This project's crate as a member: its generated files, the manifest a member's.
 pub fn ours_member(output: &openapi_clientgen::Output) -> Member {
+    generated_member(OURS, output)
+}
+
+/// This project's crate that depends on the shared runtime crate, as a member.
+pub fn ours_shared_member(output: &openapi_clientgen::Output) -> Member {
+    generated_member(OURS_SHARED, output)
+}
+
+/// The shared runtime crate, as a member, which the crate depending on it has built before
+/// its timed builds, as progenitor's has `progenitor-client`.
+pub fn runtime_member() -> Member {
+    generated_member(
+        openapi_clientgen::RUNTIME_CRATE,
+        &openapi_clientgen::generate_runtime_crate(false),
+    )
+}
+
+fn generated_member(name: &str, output: &openapi_clientgen::Output) -> Member {
     Member {
-        name: OURS.to_owned(),
+        name: name.to_owned(),
         files: output
             .files
             .iter()
@@ -158,6 +176,8 @@ pub fn progenitor_member(lib: &str, dependencies: &[String]) -> Member {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Generator {
     Ours,
+    /// Ours, depending on the shared runtime crate.
+    OursShared,
     Progenitor,
 }
 
@@ -166,6 +186,7 @@ impl Generator {
     pub fn package(self) -> &'static str {
         match self {
             Generator::Ours => OURS,
+            Generator::OursShared => OURS_SHARED,
             Generator::Progenitor => PROGENITOR,
         }
     }
@@ -174,6 +195,7 @@ impl Generator {
     pub fn users(self) -> &'static str {
         match self {
             Generator::Ours => "use-ours",
+            Generator::OursShared => "use-ours-shared",
             Generator::Progenitor => "use-progenitor",
         }
     }
@@ -185,7 +207,7 @@ impl Generator {
     fn dependency(self, features: &[String]) -> String {
         let package = self.package();
         match self {
-            Generator::Ours => {
+            Generator::Ours | Generator::OursShared => {
                 let features: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
                 format!(
                     "{package} = {{ path = \"../{package}\", default-features = false, features = [{}] }}",
@@ -200,6 +222,7 @@ impl Generator {
     fn client(self) -> &'static str {
         match self {
             Generator::Ours => "let Ok(client) = ours::Client::new() else { return };",
+            Generator::OursShared => "let Ok(client) = ours_shared::Client::new() else { return };",
             Generator::Progenitor => {
                 "let client = progenitor_generated::Client::new(\"http://192.0.2.1\");"
             }
@@ -211,7 +234,7 @@ impl Generator {
     /// leaving them unset fails when sending, not when compiling.
     fn call(self, method: &Method) -> String {
         match self {
-            Generator::Ours => {
+            Generator::Ours | Generator::OursShared => {
                 let arguments = method.arguments.join(", ");
                 format!("client.{}({arguments}).await", method.name)
             }
