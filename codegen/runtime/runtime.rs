@@ -828,4 +828,66 @@ mod tests {
             std::task::Poll::Ready(next)
         }
     }
+
+    /// An operation whose request cannot be built, and whose responses are never read.
+    struct Unbuildable;
+
+    impl Operation for Unbuildable {
+        type Success = ();
+        type Error = ();
+        const ID: &'static str = "unbuildable";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/";
+        fn request(&self, _: &str, _: &reqwest::Client) -> Built<Self> {
+            Err(Error::InvalidRequest("no request".to_owned()))
+        }
+        fn decode(_: Received) -> Decoded<Self> {
+            Err(Error::InvalidRequest("read".to_owned()))
+        }
+        fn decode_error(_: u16, _: &[u8]) -> Option<()> {
+            None
+        }
+    }
+
+    #[test]
+    fn an_exchange_gives_its_outcome_once_then_an_error() {
+        let waker = std::task::Waker::noop();
+        let mut context = std::task::Context::from_waker(waker);
+        let message = |poll: std::task::Poll<Decoded<Unbuildable>>| match poll {
+            std::task::Poll::Ready(Err(Error::InvalidRequest(text))) => text,
+            other => format!("unexpected: {other:?}"),
+        };
+        let http = reqwest::Client::new();
+        let built = Unbuildable.request("http://127.0.0.1", &http);
+        let client = Core {
+            base_url: "http://127.0.0.1".to_owned(),
+            http,
+            credentials: Vec::new(),
+            hooks: Vec::new(),
+            retry: None,
+            timeout: None,
+            body_limit: 1,
+        };
+        let mut unbuilt = exchange::<Unbuildable>(&client, built, RequestOptions::default());
+        let mut pinned = Pin::new(&mut unbuilt);
+        assert_eq!(message(pinned.as_mut().poll(&mut context)), "no request");
+        assert_eq!(
+            message(pinned.as_mut().poll(&mut context)),
+            "the response was already given"
+        );
+
+        // A delivery that fails before any response is the request's error.
+        let mut failed = Exchange::<Unbuildable> {
+            delivery: Some(Box::pin(std::future::ready(Err(Error::InvalidRequest(
+                "not sent".to_owned(),
+            ))))),
+            failed: None,
+        };
+        let mut pinned = Pin::new(&mut failed);
+        assert_eq!(message(pinned.as_mut().poll(&mut context)), "not sent");
+        assert_eq!(
+            message(pinned.as_mut().poll(&mut context)),
+            "the response was already given"
+        );
+    }
 }

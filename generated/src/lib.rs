@@ -49,9 +49,9 @@ pub use client::{
 pub use reqwest;
 #[rustfmt::skip]
 pub use runtime::{
-    BasicAuth, BoxFuture, DecodeError, Error, ErrorResponse, Hook, Next, Operation,
-    OperationInfo, Patch, Received, Request, RequestInfo, Response, Retry, SendError,
-    TooLarge,
+    BasicAuth, BoxFuture, DecodeError, Error, ErrorResponse, Exchange, Hook, Next,
+    Operation, OperationInfo, Patch, Received, Request, RequestInfo, Response, Retry,
+    SendError, TooLarge,
 };
 /// The `serde_json` crate, whose types this crate's API names, in the version it uses.
 #[doc(no_inline)]

@@ -12,8 +12,8 @@ pub use client::{
 pub use reqwest;
 #[rustfmt::skip]
 pub use runtime::{
-    BoxFuture, DecodeError, Error, ErrorResponse, Hook, Next, Operation, OperationInfo,
-    Received, Request, RequestInfo, Response, Retry, SendError, TooLarge,
+    BoxFuture, DecodeError, Error, ErrorResponse, Exchange, Hook, Next, Operation,
+    OperationInfo, Received, Request, RequestInfo, Response, Retry, SendError, TooLarge,
 };
 /// The `serde_json` crate, whose types this crate's API names, in the version it uses.
 #[doc(no_inline)]
@@ -867,24 +867,92 @@ pub mod runtime {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
-            self,
-        ) -> impl Future<Output = Result<Response<Op::Success>, Error<Op::Error>>> + 'a {
+        pub fn send(self) -> Exchange<'a, Op> {
             // Built now, so that the future holds the request rather than the parameters.
             let request = prepare(self.core, &self.operation, &self.options, None);
             exchange::<Op>(self.core, request, self.options)
         }
     }
 
-    /// Sends an operation's prepared request and decodes the response. The little that
-    /// differs by operation, decoding the bodies, is all that is compiled for each; sending
-    /// and receiving is [`deliver`]'s.
-    async fn exchange<Op: Operation>(
+    /// A request on its way, as [`Request::send`] and `.await` on a [`Request`] give it: a
+    /// future of the decoded response.
+    #[must_use = "a future does nothing unless it is awaited or polled"]
+    pub struct Exchange<'a, Op: Operation> {
+        /// The request being sent and its response received, the same for every operation;
+        /// `None` when the request could not be built, or once the response is out. Boxed,
+        /// and so pinned on its own: an exchange is `Unpin`.
+        delivery: Option<BoxFuture<'a, Result<Received, Error<Vec<u8>>>>>,
+        /// Why the request could not be built.
+        failed: Option<Error<Op::Error>>,
+    }
+
+    impl<Op: Operation> Unpin for Exchange<'_, Op> {}
+
+    impl<Op: Operation> Future for Exchange<'_, Op> {
+        type Output = Decoded<Op>;
+
+        fn poll(
+            mut self: Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Self::Output> {
+            if let Some(error) = self.failed.take() {
+                return std::task::Poll::Ready(Err(error));
+            }
+            let Some(delivery) = self.delivery.as_mut() else {
+                return std::task::Poll::Ready(Err(Error::InvalidRequest(
+                    "the response was already given".to_owned(),
+                )));
+            };
+            let std::task::Poll::Ready(received) = delivery.as_mut().poll(cx) else {
+                return std::task::Poll::Pending;
+            };
+            self.delivery = None;
+            std::task::Poll::Ready(decode_received::<Op>(received))
+        }
+    }
+
+    impl<Op: Operation> fmt::Debug for Exchange<'_, Op> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("Exchange")
+                .field("operation", &Op::ID)
+                .field("pending", &self.delivery.is_some())
+                .finish()
+        }
+    }
+
+    /// Sends an operation's prepared request; the response is decoded when it is received.
+    /// Sending and receiving is [`deliver`]'s, the same code for every operation.
+    fn exchange<Op: Operation>(
         core: &Core,
         request: Built<Op>,
         options: RequestOptions,
-    ) -> Decoded<Op> {
-        let received = deliver(core, request?, &options, Op::INFO, Op::STREAMS).await;
+    ) -> Exchange<'_, Op> {
+        match request {
+            Ok(request) => Exchange {
+                delivery: Some(delivering(core, request, options, Op::INFO, Op::STREAMS)),
+                failed: None,
+            },
+            Err(error) => Exchange {
+                delivery: None,
+                failed: Some(error),
+            },
+        }
+    }
+
+    /// [`deliver`], boxed: one future type for every operation.
+    fn delivering(
+        core: &Core,
+        request: reqwest::Request,
+        options: RequestOptions,
+        operation: OperationInfo,
+        streams: bool,
+    ) -> BoxFuture<'_, Result<Received, Error<Vec<u8>>>> {
+        Box::pin(async move { deliver(core, request, &options, operation, streams).await })
+    }
+
+    /// A received response decoded as the operation says: the little that differs by
+    /// operation.
+    fn decode_received<Op: Operation>(received: Result<Received, Error<Vec<u8>>>) -> Decoded<Op> {
         Op::decode(received.map_err(|error| error_decoded(error, Op::decode_error))?)
     }
 
@@ -959,10 +1027,10 @@ pub mod runtime {
 
     impl<'a, Op: Operation + 'a> std::future::IntoFuture for Request<'a, Op> {
         type Output = Result<Response<Op::Success>, Error<Op::Error>>;
-        type IntoFuture = BoxFuture<'a, Self::Output>;
+        type IntoFuture = Exchange<'a, Op>;
 
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 

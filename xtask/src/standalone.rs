@@ -61,10 +61,7 @@ pub fn run() -> Result<(), String> {
         root.join("tests/fixtures/composed_unions.yaml"),
         Edition::E2021,
     ));
-    let shared: Vec<(String, PathBuf)> = specs
-        .iter()
-        .map(|(name, spec, _)| (name.clone(), spec.clone()))
-        .collect();
+    let shared = specs.clone();
     let mut failed = Vec::new();
     for (name, spec, edition) in specs {
         let dir = crates.join(&name);
@@ -119,7 +116,7 @@ pub fn run() -> Result<(), String> {
 fn clients_sharing_the_runtime(
     target: &Path,
     lock: &[u8],
-    specs: &[(String, PathBuf)],
+    specs: &[(String, PathBuf, Edition)],
 ) -> Result<(), String> {
     let workspace = target.join("shared-runtime-crates");
     if workspace.exists() {
@@ -129,8 +126,9 @@ fn clients_sharing_the_runtime(
     let runtime = openapi_clientgen::generate_runtime_crate(false);
     write_output(&runtime, &workspace.join(runtime_dir))?;
     let mut members = vec![format!("{runtime_dir:?}")];
-    for (name, spec) in specs {
+    for (name, spec, edition) in specs {
         let mut options = CrateOptions::new(name);
+        options.edition = *edition;
         options.standalone = false;
         options.runtime_crate = Some(format!("../{runtime_dir}"));
         write_files(spec, &options, &workspace.join(name))?;
@@ -162,7 +160,7 @@ fn clients_sharing_the_runtime(
             Err(format!("failed: {what}"))
         }
     };
-    for (name, _) in specs {
+    for (name, ..) in specs {
         run(
             format!("checking {name} alone, with the shared runtime crate"),
             &["clippy", "--all-targets", "--package", name],
