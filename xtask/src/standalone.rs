@@ -112,7 +112,7 @@ pub fn run() -> Result<(), String> {
 /// The same crates as members of one workspace, depending on the shared runtime crate
 /// (`--runtime-crate`) instead of each carrying a copy: each checked alone (with only the
 /// runtime crate's features it turns on), the runtime crate without features and with
-/// each alone, and their tests run.
+/// each alone, their tests run and their documentation built, warnings denied.
 fn clients_sharing_the_runtime(
     target: &Path,
     lock: &[u8],
@@ -182,7 +182,21 @@ fn clients_sharing_the_runtime(
     run(
         "testing the crates sharing the runtime crate".to_owned(),
         &["test", "--workspace"],
-    )
+    )?;
+    // The runtime crate's documentation must not link to what only the clients hold.
+    eprintln!("documenting the crates sharing the runtime crate");
+    let status = cargo_at(target)
+        .args(["doc", "--no-deps", "--workspace", "--offline", "--quiet"])
+        .arg("--manifest-path")
+        .arg(&manifest_path)
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("the crates sharing the runtime crate do not document without warnings".to_owned())
+    }
 }
 
 /// The features the runtime crate's manifest declares.

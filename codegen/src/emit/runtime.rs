@@ -321,6 +321,16 @@ impl Shared {
                 }
             }
         }
+        // The documentation's links to what the clients hold have nothing to point to.
+        let local_names: Vec<&str> = runtime
+            .items
+            .iter()
+            .zip(&self.local)
+            .filter_map(|(item, local)| match item.kind {
+                Kind::Named(name) if *local => Some(name),
+                _ => None,
+            })
+            .collect();
         let mut out = String::from(lib_header);
         let mut previous: Option<Kind> = None;
         for (i, item) in runtime.items.iter().enumerate() {
@@ -363,7 +373,7 @@ impl Shared {
                 .take_while(|line| line.trim_start().starts_with("///"))
                 .map(str::len)
                 .sum();
-            out.push_str(&item.text[..docs]);
+            out.push_str(&unlinked(&item.text[..docs], &local_names));
             if let Some(cfg) = cfg {
                 out.push_str(&format!("#[cfg({cfg})]\n"));
             }
@@ -405,6 +415,36 @@ impl Shared {
             .filter(|(_, local)| !**local)
             .flat_map(|(item, _)| item.crates.iter().copied())
     }
+}
+
+/// `docs` with its intra-doc links to `names` (``[`Request`]``, ``[`Request::send`]``)
+/// turned into plain code spans.
+fn unlinked(docs: &str, names: &[&str]) -> String {
+    let mut out = String::with_capacity(docs.len());
+    let mut rest = docs;
+    while let Some(open) = rest.find("[`") {
+        let after = &rest[open + 2..];
+        let link = after.find("`]").map(|close| &after[..close]);
+        let named = link.is_some_and(|link| {
+            let first = link.split("::").next().unwrap_or(link);
+            names.contains(&first) && !after[link.len() + 2..].starts_with('(')
+        });
+        match link.filter(|_| named) {
+            Some(link) => {
+                out.push_str(&rest[..open]);
+                out.push('`');
+                out.push_str(link);
+                out.push('`');
+                rest = &after[link.len() + 2..];
+            }
+            None => {
+                out.push_str(&rest[..open + 2]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `feature = "a"`, or `all(feature = "a", feature = "b")`.
@@ -1032,6 +1072,17 @@ mod tests {
             "{chosen:?}"
         );
         assert!(runtime().select(std::iter::empty()).is_empty());
+    }
+
+    #[test]
+    fn links_to_what_clients_hold_become_code_spans() {
+        let docs = "/// As a [`Request`] carries it; see [`Request::send`], [`Error`] and\n\
+                    /// [`the request`](Request), [`Requests`].\n";
+        assert_eq!(
+            unlinked(docs, &["Request"]),
+            "/// As a `Request` carries it; see `Request::send`, [`Error`] and\n\
+             /// [`the request`](Request), [`Requests`].\n"
+        );
     }
 
     #[test]
