@@ -51,16 +51,17 @@ fn rebuild(dir: &Path, target: &Path, args: &[&str], runs: usize) -> Duration {
 }
 
 /// Per-tag features: the crate alone built with one mid-sized tag's feature against all
-/// of them, debug and release, on the synthetic document and on GitHub's REST API.
+/// of them, debug and release, on the synthetic document and on GitHub's REST API, and on
+/// the synthetic document again with the shared runtime crate (built before, as a
+/// dependency).
 fn tag_features(root: &Path, target: &Path) {
-    let mut documents = vec![(
-        "synthetic-100",
-        super::generation::synthetic(100),
-        "area4",
-        3,
-    )];
+    let synthetic = super::generation::synthetic(100);
+    let mut documents = vec![
+        ("synthetic-100", synthetic.clone(), "area4", 3, false),
+        ("synthetic-100", synthetic, "area4", 3, true),
+    ];
     match super::generation::github() {
-        Some(spec) => documents.push(("api.github.com", spec, "pulls", 1)),
+        Some(spec) => documents.push(("api.github.com", spec, "pulls", 1, false)),
         None => println!("(no api.github.com document beside the corpus: left out)\n"),
     }
     println!("## Per-tag features (build of the crate alone, dependencies built, s)\n");
@@ -70,9 +71,20 @@ fn tag_features(root: &Path, target: &Path) {
     );
     println!("|---|---|---|---|---|---|---|---|---|");
     let mut ratios = Vec::new();
-    for (name, spec, feature, runs) in &documents {
-        let dir = root.join(format!("{name}-tags"));
-        generate(spec, &format!("{name}-client").replace('.', "-"), &dir);
+    for (name, spec, feature, runs, shared) in &documents {
+        let (dir, name) = if *shared {
+            (
+                root.join(format!("{name}-tags-shared")),
+                format!("{name}, shared runtime"),
+            )
+        } else {
+            (root.join(format!("{name}-tags")), (*name).to_owned())
+        };
+        let package = format!(
+            "{}-client",
+            dir.file_name().and_then(|n| n.to_str()).unwrap_or("")
+        );
+        generate_crate(spec, &package.replace('.', "-"), &dir, *shared);
         let api = openapi_clientgen::lower_spec(spec).expect("lowers").0;
         let total = api.operations.len();
         let ops = api
@@ -116,13 +128,30 @@ struct Lines {
 /// Generates a standalone crate for `spec` into `dir` and returns its line counts and
 /// operation count.
 fn generate(spec: &str, name: &str, dir: &Path) -> (Lines, usize) {
+    generate_crate(spec, name, dir, false)
+}
+
+/// [`generate`], the crate depending on the shared runtime crate beside it (written
+/// there too) when `shared`.
+fn generate_crate(spec: &str, name: &str, dir: &Path, shared: bool) -> (Lines, usize) {
     let options = {
         let mut options = openapi_clientgen::CrateOptions::new(name.to_owned());
         options.source = format!("{name}.yaml");
         options.command = "cargo xtask bench".to_owned();
         options.standalone = true;
+        if shared {
+            options.runtime_crate = Some(format!("../{}", openapi_clientgen::RUNTIME_CRATE));
+        }
         options
     };
+    if shared {
+        let runtime = dir.with_file_name(openapi_clientgen::RUNTIME_CRATE);
+        for file in openapi_clientgen::generate_runtime_crate(true).files {
+            let path = runtime.join(&file.path);
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("directory");
+            std::fs::write(path, &file.contents).expect("write");
+        }
+    }
     let output = openapi_clientgen::generate(spec, &options).expect("the spec generates");
     let _ = std::fs::remove_dir_all(dir);
     for file in &output.files {
