@@ -173,6 +173,12 @@ fn cases() -> Vec<Case> {
             &["pub mode: Option<Mode>", "pub u: Option<U>", "/// How."],
         ),
         schema_case(
+            "a union's list of a referenced type, the reference alone or wrapped in allOf",
+            "    U: {type: object, properties: {x: {type: string}}}\n    T:\n      oneOf:\n        - {type: string}\n        - {type: array, items: {$ref: '#/components/schemas/U', description: A U.}}\n",
+            "    U: {type: object, properties: {x: {type: string}}}\n    T:\n      oneOf:\n        - {type: string}\n        - {type: array, items: {allOf: [{$ref: '#/components/schemas/U'}], description: A U.}}\n",
+            &["UList(Vec<U>)", "Text(String)"],
+        ),
+        schema_case(
             "prefixItems, propertyNames, content encodings, boolean schemas",
             "    T:\n      type: object\n      properties:\n        pair: {type: array, prefixItems: [{type: number}, {type: number}], items: false}\n        tags: {type: object, propertyNames: {pattern: '^[a-z]+$'}, additionalProperties: {type: string}}\n        blob: {type: string, contentEncoding: base64}\n        anything: true\n",
             "    T:\n      type: object\n      properties:\n        pair: {type: array, items: {type: number}}\n        tags: {type: object, additionalProperties: {type: string}}\n        blob: {type: string, format: byte}\n        anything: {}\n",

@@ -407,17 +407,11 @@ impl<'a> Lowerer<'a> {
                 // A reference wrapped in `allOf` to carry a description or `nullable` is
                 // still that type.
                 (SchemaRef::Item(s), None) if s.schema_data.title.is_none() => {
-                    let wrapped = match &s.schema_kind {
-                        SchemaKind::AllOf { all_of } => match wrapped_part(all_of) {
-                            Some((_, ReferenceOr::Reference { reference })) => {
-                                ref_name(reference, "schemas")
-                                    .ok()
-                                    .and_then(|n| self.component_names.get(n.as_str()).cloned())
-                            }
-                            _ => None,
-                        },
-                        _ => None,
-                    };
+                    let wrapped = wrapped_reference(s).and_then(|reference| {
+                        ref_name(reference, "schemas")
+                            .ok()
+                            .and_then(|n| self.component_names.get(n.as_str()).cloned())
+                    });
                     let component = |n: &str| self.component_names.get(n).cloned();
                     (
                         wrapped.unwrap_or_else(|| variant_name(s, i, &component)),
@@ -1172,11 +1166,19 @@ fn variant_name(s: &Schema, index: usize, component: &dyn Fn(&str) -> Option<Str
         ("array", _) => "List",
         _ => "Object",
     };
-    let item_name = |items: Option<&ReferenceOr<Box<Schema>>>| match items {
-        Some(ReferenceOr::Reference { reference }) => ref_name(reference, "schemas")
+    let listed = |reference: &str| {
+        ref_name(reference, "schemas")
             .ok()
             .and_then(|n| component(&n))
-            .map_or_else(|| "List".to_owned(), |n| format!("{n}List")),
+            .map_or_else(|| "List".to_owned(), |n| format!("{n}List"))
+    };
+    let item_name = |items: Option<&ReferenceOr<Box<Schema>>>| match items {
+        Some(ReferenceOr::Reference { reference }) => listed(reference),
+        // A reference wrapped in `allOf` to carry a description or `nullable` is still
+        // that type.
+        Some(ReferenceOr::Item(item)) if wrapped_reference(item).is_some() => {
+            wrapped_reference(item).map_or_else(|| "List".to_owned(), listed)
+        }
         Some(ReferenceOr::Item(item)) => match variant_name(item, index, component) {
             // Items without a name of their own make any list.
             name if name == "Object" || name.starts_with("Variant") => "List".to_owned(),
@@ -1330,6 +1332,20 @@ fn enum_has_null(s: &Schema) -> bool {
 /// The `allOf` part that holds a wrapped schema, when the other parts only annotate it
 /// (`description`, `nullable`, `default`, `example`, ...): the most common way to
 /// describe a reference in OpenAPI 3.0.
+/// The reference a schema without a title only wraps in `allOf` (to carry a description
+/// or `nullable`), as a branch or an item names it.
+fn wrapped_reference(s: &Schema) -> Option<&str> {
+    match &s.schema_kind {
+        SchemaKind::AllOf { all_of } if s.schema_data.title.is_none() => {
+            match wrapped_part(all_of) {
+                Some((_, ReferenceOr::Reference { reference })) => Some(reference),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 fn wrapped_part(all_of: &[ReferenceOr<Schema>]) -> Option<(usize, &ReferenceOr<Schema>)> {
     if let [only] = all_of {
         return Some((0, only));
