@@ -360,19 +360,8 @@ impl Shared {
                     (!self.needs[i].is_empty()).then(|| all_features(&self.needs[i]))
                 }
             };
-            let same_group = matches!(
-                (previous, item.kind),
-                (Some(Kind::Use(_, a)), Kind::Use(_, b)) if a == b
-            );
-            if !same_group {
-                out.push('\n');
-            }
-            let docs: usize = item
-                .text
-                .split_inclusive('\n')
-                .take_while(|line| line.trim_start().starts_with("///"))
-                .map(str::len)
-                .sum();
+            separate(&mut out, previous, item.kind);
+            let docs = item.docs_len();
             out.push_str(&unlinked(&item.text[..docs], &local_names));
             if let Some(cfg) = cfg {
                 out.push_str(&format!("#[cfg({cfg})]\n"));
@@ -447,6 +436,18 @@ fn unlinked(docs: &str, names: &[&str]) -> String {
     out
 }
 
+/// A blank line before an item of `kind`, unless it is an import of the same group as the
+/// item before it.
+fn separate(out: &mut String, previous: Option<Kind>, kind: Kind) {
+    let same_group = matches!(
+        (previous, kind),
+        (Some(Kind::Use(_, a)), Kind::Use(_, b)) if a == b
+    );
+    if !same_group {
+        out.push('\n');
+    }
+}
+
 /// `feature = "a"`, or `all(feature = "a", feature = "b")`.
 fn all_features(names: &BTreeSet<&str>) -> String {
     let each: Vec<String> = names.iter().map(|n| format!("feature = \"{n}\"")).collect();
@@ -458,6 +459,15 @@ fn all_features(names: &BTreeSet<&str>) -> String {
 }
 
 impl Item {
+    /// The length of the item's leading `///` documentation, which attributes follow.
+    fn docs_len(&self) -> usize {
+        self.text
+            .split_inclusive('\n')
+            .take_while(|line| line.trim_start().starts_with("///"))
+            .map(str::len)
+            .sum()
+    }
+
     /// Reads an item from its text, which starts at `offset` in the source, and its
     /// tokens; `None` for the `#[cfg(test)]` module.
     fn read(text: &'static str, offset: usize, tokens: &[Token]) -> Option<Item> {
@@ -660,23 +670,12 @@ impl Selection {
             .filter(|(i, _)| keep(*i))
             .filter_map(|(_, (item, gate))| Some((item, gate.as_ref()?)));
         for (item, gate) in chosen {
-            let same_group = matches!(
-                (previous, item.kind),
-                (Some(Kind::Use(_, a)), Kind::Use(_, b)) if a == b
-            );
-            if !same_group {
-                out.push('\n');
-            }
+            separate(&mut out, previous, item.kind);
             match gate {
                 Gate::Always => out.push_str(item.text),
                 Gate::Any(set) => {
                     let names: Vec<&str> = set.iter().map(|&i| self.features[i].as_str()).collect();
-                    let docs: usize = item
-                        .text
-                        .split_inclusive('\n')
-                        .take_while(|line| line.trim_start().starts_with("///"))
-                        .map(str::len)
-                        .sum();
+                    let docs = item.docs_len();
                     out.push_str(&item.text[..docs]);
                     out.push_str(&super::cfg_text(&names));
                     out.push('\n');
