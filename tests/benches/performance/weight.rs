@@ -51,17 +51,30 @@ fn rebuild(dir: &Path, target: &Path, args: &[&str], runs: usize) -> Duration {
 }
 
 /// Per-tag features: the crate alone built with one mid-sized tag's feature against all
-/// of them, debug and release, on the synthetic document and on GitHub's REST API, and on
-/// the synthetic document again with the shared runtime crate (built before, as a
-/// dependency).
+/// of them, debug and release, on the synthetic document (full size and a tenth) and on
+/// GitHub's REST API, the last two also with the shared runtime crate (built before, as
+/// a dependency).
 fn tag_features(root: &Path, target: &Path) {
-    let synthetic = super::generation::synthetic(100);
+    // The synthetic document at full size groups its 1,000 operations in 100 tags of ten;
+    // at a tenth of the size a tag is a tenth of the crate, which puts the ratio's floor at
+    // 0.1 plus the part every build pays, so it is measured too.
+    let small = super::generation::synthetic(100);
     let mut documents = vec![
-        ("synthetic-100", synthetic.clone(), "area4", 3, false),
-        ("synthetic-100", synthetic, "area4", 3, true),
+        (
+            "synthetic-1000",
+            super::generation::synthetic(1000),
+            "area49",
+            1,
+            false,
+        ),
+        ("synthetic-100", small.clone(), "area4", 3, false),
+        ("synthetic-100", small, "area4", 3, true),
     ];
     match super::generation::github() {
-        Some(spec) => documents.push(("api.github.com", spec, "pulls", 1, false)),
+        Some(spec) => {
+            documents.push(("api.github.com", spec.clone(), "pulls", 1, false));
+            documents.push(("api.github.com", spec, "pulls", 1, true));
+        }
         None => println!("(no api.github.com document beside the corpus: left out)\n"),
     }
     println!("## Per-tag features (build of the crate alone, dependencies built, s)\n");
