@@ -200,83 +200,199 @@ fn shape_of(
     }
 }
 
-/// Chains of nested types longer than this make rustc overflow its default recursion limit
-/// (128) in drop checking and layout: each type in the chain costs it up to two levels (the
-/// type and the `Box`, `Vec` or map holding it), and a few more are spent around the chain.
-const MAX_DEFAULT_NESTING: usize = 60;
+/// The deepest nesting of obligations a crate may meet with rustc's default recursion
+/// limit (128), leaving room for the containers and futures an application wraps the
+/// types in.
+const MAX_DEFAULT_DEPTH: usize = 96;
 
-/// Finds the longest chain of types nested in one another (counting every member of a
-/// reference cycle, which rustc may walk in full) and, when rustc's default recursion limit
-/// cannot hold it, records the limit the crate needs and says so.
+/// How deep rustc nests its work on a type that holds others, measured two ways that
+/// match what overflows (both checked against rustc 1.95 on chains of types linked by
+/// `Option<Box<_>>`, `Vec<_>`, `Option<Vec<_>>` and maps, and on Stripe's document):
+///
+/// - proving `Send` or `Sync` (E0275): each field becomes an obligation one level below
+///   its holder, and each wrapper costs levels of its own (`Option` one, `Box` two, `Vec`
+///   and maps three). Obligations already registered are not proved twice and the
+///   fulfillment context processes them breadth first, so a type is reached at the
+///   cheapest depth any path gives it: the cost is the longest of the shortest paths;
+/// - drop checking (E0320): types with a destructor are walked depth first, each pushed
+///   once, one level below the type that first names it (`Box`, `Vec` and `Option` a
+///   level each, maps two, a field held by value none).
+///
+/// When either exceeds what the default limit holds, the crate sets a higher
+/// `recursion_limit` and every crate that proves these types `Send` or drops them needs
+/// it too, which a warning says.
 fn check_nesting(
     api: &mut ir::Api,
     index: &HashMap<String, usize>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let component = components(api, index, false);
-    let count = component.iter().max().map_or(0, |&c| c + 1);
-    let mut size = vec![0usize; count];
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); count];
-    for (i, &c) in component.iter().enumerate() {
-        size[c] += 1;
-        members[c].push(i);
-    }
-    // Tarjan numbers a component after every component it reaches, so one pass in
-    // increasing order sees each successor's depth before it is needed.
-    let mut depth = vec![0usize; count];
-    let mut via = vec![None; count];
-    for c in 0..count {
-        let mut deepest = (0, None);
-        for &i in &members[c] {
-            for name in edges(&api.types[i], false) {
-                if let Some(&t) = index.get(name) {
-                    let d = component[t];
-                    if d != c && depth[d] > deepest.0 {
-                        deepest = (depth[d], Some(d));
-                    }
-                }
-            }
-        }
-        depth[c] = size[c] + deepest.0;
-        via[c] = deepest.1;
-    }
-    let Some(root) = (0..count).max_by_key(|&c| (depth[c], std::cmp::Reverse(c))) else {
-        return;
+    let send = nesting_graph(api, index, Cost::Send);
+    let drop = nesting_graph(api, index, Cost::Drop);
+    let (send_depth, send_root) = deepest(&send, shortest_depths);
+    let (drop_depth, drop_root) = deepest(&drop, first_push_depths);
+    let (depth, root) = if send_depth >= drop_depth {
+        (send_depth, send_root)
+    } else {
+        (drop_depth, drop_root)
     };
-    if depth[root] <= MAX_DEFAULT_NESTING {
+    if depth <= MAX_DEFAULT_DEPTH {
         return;
     }
-    let limit = (4 * depth[root] + 32).next_power_of_two();
+    let limit = (depth + 128).next_power_of_two();
     api.recursion_limit = Some(limit);
-    let first = members[root]
-        .iter()
-        .map(|&i| &api.types[i])
-        .min_by(|a, b| a.name.cmp(&b.name));
-    let Some(first) = first else {
+    let Some(first) = api.types.get(root) else {
         return;
     };
-    let mut chain = Vec::new();
-    let mut next = Some(root);
-    while let Some(c) = next {
-        chain.extend(members[c].iter().map(|&i| api.types[i].name.as_str()));
-        next = via[c];
-    }
-    let shown = chain
-        .iter()
-        .take(4)
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
     diagnostics.push(Diagnostic::warning(
         first.pointer.clone(),
         format!(
-            "`{}` nests up to {} generated types in one another ({shown}, ...), more than rustc's \
-             default recursion limit allows (error E0320, overflow while adding drop-check rules): \
-             a generated crate sets `#![recursion_limit = \"{limit}\"]` in its root, and every \
-             crate that stores or drops these values needs the same attribute",
-            first.name, depth[root],
+            "`{}` holds generated types nested so deeply that proving it `Send` or dropping it \
+             takes rustc {depth} levels, more than its default recursion limit (128) leaves \
+             room for (errors E0275, E0320): the generated crate sets \
+             `#![recursion_limit = \"{limit}\"]` in its root, and every crate that sends these \
+             values between threads or drops them needs the same attribute",
+            first.name,
         ),
     ));
+}
+
+/// For each type, the types it holds, each with the levels reaching it costs.
+type Graph = [Vec<(usize, usize)>];
+
+/// What a level of nesting costs.
+#[derive(Clone, Copy)]
+enum Cost {
+    /// Proving `Send` and `Sync`.
+    Send,
+    /// Drop checking.
+    Drop,
+}
+
+/// For each type, the types its fields (or variants, or the type it stands for) hold,
+/// each with what reaching it costs, in field order.
+fn nesting_graph(
+    api: &ir::Api,
+    index: &HashMap<String, usize>,
+    cost: Cost,
+) -> Vec<Vec<(usize, usize)>> {
+    // The levels an `Option`, a `Box`, a `Vec` and a map cost, and the type itself.
+    let (option, boxed, listed, map, named) = match cost {
+        Cost::Send => (1, 2, 3, 3, 1),
+        Cost::Drop => (1, 1, 1, 2, 0),
+    };
+    let walk = |ty: &Ty, spent: usize, held: &mut Vec<(usize, usize)>| {
+        let mut ty = ty;
+        let mut spent = spent;
+        loop {
+            match ty {
+                Ty::Named(name) => {
+                    if let Some(&i) = index.get(name.as_str()) {
+                        held.push((i, spent + named));
+                    }
+                    return;
+                }
+                Ty::Option(inner) => (ty, spent) = (inner, spent + option),
+                Ty::Box(inner) => (ty, spent) = (inner, spent + boxed),
+                Ty::Vec(inner) => (ty, spent) = (inner, spent + listed),
+                Ty::Map(inner) => (ty, spent) = (inner, spent + map),
+                _ => return,
+            }
+        }
+    };
+    api.types
+        .iter()
+        .map(|def| {
+            let mut held: Vec<(usize, usize)> = Vec::new();
+            match &def.kind {
+                TypeKind::Struct(s) => {
+                    for f in &s.fields {
+                        // An optional field is an `Option` (or a `Patch`, one level too).
+                        let wrapper = usize::from(f.repr != ir::FieldRepr::Plain);
+                        walk(&f.ty, wrapper, &mut held);
+                    }
+                    for (_, ty) in &s.flattened {
+                        walk(ty, 0, &mut held);
+                    }
+                    if let Some((_, ty)) = &s.additional {
+                        walk(ty, map, &mut held);
+                    }
+                }
+                // An alias is the type it names, at no cost of its own.
+                TypeKind::Alias(ty) => {
+                    let mut aliased = Vec::new();
+                    walk(ty, 0, &mut aliased);
+                    held.extend(aliased.into_iter().map(|(i, spent)| (i, spent - named)));
+                }
+                TypeKind::Newtype(ty) => walk(ty, 0, &mut held),
+                TypeKind::Union(u) => {
+                    for v in &u.variants {
+                        walk(&v.ty, 0, &mut held);
+                    }
+                }
+                TypeKind::Outcome(variants) => {
+                    for v in variants {
+                        if let ResponseBody::Json(ty) = &v.body {
+                            walk(ty, 0, &mut held);
+                        }
+                    }
+                }
+                TypeKind::Enum(_) => {}
+            }
+            held
+        })
+        .collect()
+}
+
+/// The deepest depth `depths` finds from any type, and the type it starts from.
+fn deepest(graph: &Graph, depths: fn(&Graph, usize, &mut [usize]) -> usize) -> (usize, usize) {
+    let mut scratch = vec![usize::MAX; graph.len()];
+    (0..graph.len())
+        .map(|root| (depths(graph, root, &mut scratch), root))
+        .max_by_key(|&(depth, root)| (depth, std::cmp::Reverse(root)))
+        .unwrap_or((0, 0))
+}
+
+/// The deepest of the cheapest depths at which the types `root` holds are reached.
+fn shortest_depths(graph: &Graph, root: usize, depth: &mut [usize]) -> usize {
+    depth.fill(usize::MAX);
+    let mut queue = std::collections::BinaryHeap::new();
+    depth[root] = 0;
+    queue.push(std::cmp::Reverse((0, root)));
+    let mut deepest = 0;
+    while let Some(std::cmp::Reverse((at, node))) = queue.pop() {
+        if at > depth[node] {
+            continue;
+        }
+        deepest = deepest.max(at);
+        for &(next, cost) in &graph[node] {
+            if at + cost < depth[next] {
+                depth[next] = at + cost;
+                queue.push(std::cmp::Reverse((at + cost, next)));
+            }
+        }
+    }
+    deepest
+}
+
+/// The deepest depth at which a walk from `root` that pushes each type once, one level
+/// (the edge's cost) below the type that first names it, and takes the last pushed
+/// first, reaches a type.
+fn first_push_depths(graph: &Graph, root: usize, depth: &mut [usize]) -> usize {
+    depth.fill(usize::MAX);
+    depth[root] = 0;
+    let mut stack = vec![root];
+    let mut deepest = 0;
+    while let Some(node) = stack.pop() {
+        let at = depth[node];
+        deepest = deepest.max(at);
+        for &(next, cost) in &graph[node] {
+            if depth[next] == usize::MAX {
+                depth[next] = at + cost;
+                stack.push(next);
+            }
+        }
+    }
+    deepest
 }
 
 /// Names of generated types that `ty` mentions; `direct` limits this to those stored inline
