@@ -532,7 +532,7 @@ impl<'a> Lowerer<'a> {
         let objects: Vec<Object<'a>> = branches
             .items
             .iter()
-            .map(|(branch, at)| self.object_of(*branch, at, &mut HashSet::new()).ok())
+            .map(|(branch, at)| self.object_of(*branch, at, &mut AllOfWalk::default()).ok())
             .collect::<Option<_>>()?;
         let first = objects.first()?;
         'candidates: for (candidate, ..) in &first.properties {
@@ -632,16 +632,21 @@ impl<'a> Lowerer<'a> {
         &self,
         schema: SchemaRef<'a>,
         at: &Pointer,
-        seen: &mut HashSet<String>,
+        walk: &mut AllOfWalk,
     ) -> Result<Object<'a>, String> {
         let (s, at) = match schema {
             SchemaRef::Item(s) => (s, at.clone()),
             SchemaRef::Ref(reference) => {
                 let name = ref_name(reference, "schemas")?;
-                if !seen.insert(name.clone()) {
+                if walk.chain.contains(&name) {
                     return Err(format!("`allOf` refers back to `{name}` in a cycle"));
                 }
-                if seen.len() > MAX_ALL_OF_DEPTH {
+                // A schema that a sibling part already merged (a diamond: two parts
+                // sharing a base) adds nothing the second time.
+                if !walk.merged.insert(name.clone()) {
+                    return Ok(Object::empty());
+                }
+                if walk.chain.len() >= MAX_ALL_OF_DEPTH {
                     return Err(format!(
                         "`allOf` parts refer to more than {MAX_ALL_OF_DEPTH} schemas in a chain"
                     ));
@@ -665,7 +670,10 @@ impl<'a> Lowerer<'a> {
                             .push("components")
                             .push("schemas")
                             .push(&name);
-                        return self.object_of(target.into(), &target_at, seen);
+                        walk.chain.push(name);
+                        let object = self.object_of(target.into(), &target_at, walk);
+                        walk.chain.pop();
+                        return object;
                     }
                     None => {
                         return Err(format!(
@@ -675,12 +683,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
         };
-        let mut object = Object {
-            properties: Vec::new(),
-            required: Vec::new(),
-            additional: Additional::No,
-            unions: Vec::new(),
-        };
+        let mut object = Object::empty();
         let mut flatten = |branches: &'a [ReferenceOr<Schema>], keyword: &str| {
             if is_real_union(branches) {
                 let (items, _) = branch_list(branches, keyword, &at);
@@ -729,7 +732,7 @@ impl<'a> Lowerer<'a> {
         };
         for (i, part) in all_of.iter().enumerate() {
             let part_at = at.push("allOf").push(i.to_string());
-            let part = self.object_of(part.into(), &part_at, seen)?;
+            let part = self.object_of(part.into(), &part_at, walk)?;
             object.merge(part);
         }
         let own = Object {
@@ -838,7 +841,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn object_shape(&mut self, s: &'a Schema, at: &Pointer) -> Shape<'a> {
-        match self.object_of(SchemaRef::Item(s), at, &mut HashSet::new()) {
+        match self.object_of(SchemaRef::Item(s), at, &mut AllOfWalk::default()) {
             Ok(object) => Shape::Struct(object),
             Err(reason) => Shape::Unsupported(reason),
         }
@@ -962,7 +965,25 @@ struct Tagging {
     required: bool,
 }
 
+/// Where a walk through `allOf` parts stands: the component schemas on the way from the
+/// first to the current one, and every component schema merged so far.
+#[derive(Default)]
+struct AllOfWalk {
+    chain: Vec<String>,
+    merged: HashSet<String>,
+}
+
 impl<'a> Object<'a> {
+    /// An object without properties.
+    fn empty() -> Self {
+        Object {
+            properties: Vec::new(),
+            required: Vec::new(),
+            additional: Additional::No,
+            unions: Vec::new(),
+        }
+    }
+
     /// Adds `other`'s properties; a property defined again replaces the earlier definition
     /// in place (the later `allOf` part refines the earlier one).
     fn merge(&mut self, other: Object<'a>) {
@@ -1187,6 +1208,8 @@ fn variant_name(s: &Schema, index: usize, component: &dyn Fn(&str) -> Option<Str
         None => "List".to_owned(),
     };
     let constant = |values: Vec<String>| match values.as_slice() {
+        // The empty string, which form APIs such as Stripe's take for "unset".
+        [only] if only.is_empty() => "Empty".to_owned(),
         [only] => pascal(only, "Enum"),
         _ => "Enum".to_owned(),
     };
