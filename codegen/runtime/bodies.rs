@@ -108,12 +108,13 @@ impl<'de> serde::Deserialize<'de> for File {
 
 /// Adds a text part to a `multipart/form-data` body: strings as they are, numbers and
 /// booleans as their text, arrays and objects as JSON. `content_type` is the one the
-/// spec's `encoding` gives, if any.
+/// spec's `encoding` gives, if any, and `headers` the part headers it fixes.
 pub(crate) fn multipart_text<T: serde::Serialize + ?Sized, E>(
     form: reqwest::multipart::Form,
     name: &str,
     value: &T,
     content_type: Option<&str>,
+    headers: &[(&str, &str)],
 ) -> Result<reqwest::multipart::Form, Error<E>> {
     let value = serde_json::to_value(value).map_err(|error| {
         Error::InvalidRequest(format!("part `{name}` cannot be serialized: {error}"))
@@ -131,16 +132,57 @@ pub(crate) fn multipart_text<T: serde::Serialize + ?Sized, E>(
             ))
         })?;
     }
-    Ok(form.part(name.to_owned(), part))
+    Ok(form.part(name.to_owned(), with_part_headers(part, name, headers)?))
+}
+
+/// Adds a value to a `multipart/form-data` body as the text parts its `style` writes it
+/// as (`a[k]=v` a part named `a[k]`, in [`Style::Deep`]).
+pub(crate) fn multipart_styled<T: serde::Serialize + ?Sized, E>(
+    mut form: reqwest::multipart::Form,
+    name: &str,
+    value: &T,
+    style: Style,
+    headers: &[(&str, &str)],
+) -> Result<reqwest::multipart::Form, Error<E>> {
+    let value = serde_json::to_value(value).map_err(|error| {
+        Error::InvalidRequest(format!("part `{name}` cannot be serialized: {error}"))
+    })?;
+    for (key, text) in styled_pairs(name, &value, style) {
+        let part = with_part_headers(reqwest::multipart::Part::text(text), name, headers)?;
+        form = form.part(key, part);
+    }
+    Ok(form)
+}
+
+/// Adds each property of an object (a map, or a value the spec does not describe) to a
+/// `multipart/form-data` body as a text part.
+pub(crate) fn multipart_object<T: serde::Serialize + ?Sized, E>(
+    mut form: reqwest::multipart::Form,
+    value: &T,
+) -> Result<reqwest::multipart::Form, Error<E>> {
+    let value = serde_json::to_value(value).map_err(|error| {
+        Error::InvalidRequest(format!("the body cannot be serialized: {error}"))
+    })?;
+    let serde_json::Value::Object(map) = value else {
+        return Err(Error::InvalidRequest(
+            "a multipart body must be an object".to_owned(),
+        ));
+    };
+    for (name, item) in &map {
+        form = multipart_text(form, name, item, None, &[])?;
+    }
+    Ok(form)
 }
 
 /// Adds a file part to a `multipart/form-data` body, with the file's own name and content
-/// type when it has them, else the property name and `content_type`.
+/// type when it has them, else the property name and `content_type`, and the part
+/// headers the spec fixes.
 pub(crate) fn multipart_file<E>(
     form: reqwest::multipart::Form,
     name: &str,
     file: &File,
     content_type: &str,
+    headers: &[(&str, &str)],
 ) -> Result<reqwest::multipart::Form, Error<E>> {
     let media = file.media_type.as_deref().unwrap_or(content_type);
     let (sent, length) = body_to_send(&file.contents)
@@ -159,7 +201,30 @@ pub(crate) fn multipart_file<E>(
                 "part `{name}`: `{media}` is not a valid content type"
             ))
         })?;
-    Ok(form.part(name.to_owned(), part))
+    Ok(form.part(name.to_owned(), with_part_headers(part, name, headers)?))
+}
+
+/// `part` with these headers besides its `Content-Disposition` and `Content-Type`.
+fn with_part_headers<E>(
+    part: reqwest::multipart::Part,
+    name: &str,
+    headers: &[(&str, &str)],
+) -> Result<reqwest::multipart::Part, Error<E>> {
+    if headers.is_empty() {
+        return Ok(part);
+    }
+    let mut map = HeaderMap::new();
+    for (header, value) in headers {
+        let header_name = HeaderName::from_bytes(header.as_bytes());
+        let header_value = HeaderValue::from_str(value);
+        let (Ok(header_name), Ok(header_value)) = (header_name, header_value) else {
+            return Err(Error::InvalidRequest(format!(
+                "part `{name}`: header `{header}` cannot carry `{value}`"
+            )));
+        };
+        map.append(header_name, header_value);
+    }
+    Ok(part.headers(map))
 }
 
 /// Puts a `multipart/form-data` body on a request, with its boundary and length.

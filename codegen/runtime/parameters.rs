@@ -1,4 +1,4 @@
-// Parameters: headers, path segments, query strings, and JSON and form bodies.
+// Parameters: headers, path segments, query strings, and JSON bodies.
 
 /// Sets a header whose value is known to be valid.
 fn static_header(request: &mut reqwest::Request, name: HeaderName, value: &'static str) {
@@ -76,26 +76,6 @@ pub(crate) fn path_param<E>(name: &str, value: &impl fmt::Display) -> Result<Str
     path_segment(name, path_text(value))
 }
 
-/// A parameter value as JSON, to write it item by item.
-fn parameter_value<T: serde::Serialize + ?Sized, E>(
-    name: &str,
-    value: &T,
-) -> Result<serde_json::Value, Error<E>> {
-    serde_json::to_value(value).map_err(|error| {
-        Error::InvalidRequest(format!("parameter `{name}` cannot be written: {error}"))
-    })
-}
-
-/// The text of one item of a parameter: strings as they are, other scalars as JSON, and
-/// arrays and objects (which no style can write inside another) as JSON text.
-fn scalar_text(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
 /// The JSON text of a parameter described by `content: application/json`.
 pub(crate) fn json_text<T: serde::Serialize + ?Sized, E>(
     name: &str,
@@ -104,78 +84,6 @@ pub(crate) fn json_text<T: serde::Serialize + ?Sized, E>(
     serde_json::to_string(value).map_err(|error| {
         Error::InvalidRequest(format!("parameter `{name}` cannot be written: {error}"))
     })
-}
-
-/// Appends a parameter to the query as separate pairs (`form` style, exploded): arrays
-/// as `a=1&a=2`, objects as `k=v` pairs.
-pub(crate) fn query_exploded<T: serde::Serialize + ?Sized, E>(
-    address: &mut reqwest::Url,
-    name: &str,
-    value: &T,
-) -> Result<(), Error<E>> {
-    let value = parameter_value(name, value)?;
-    let mut query = address.query_pairs_mut();
-    match &value {
-        serde_json::Value::Array(items) => {
-            for item in items {
-                query.append_pair(name, &scalar_text(item));
-            }
-        }
-        serde_json::Value::Object(map) => {
-            for (key, item) in map {
-                query.append_pair(key, &scalar_text(item));
-            }
-        }
-        scalar => {
-            query.append_pair(name, &scalar_text(scalar));
-        }
-    }
-    Ok(())
-}
-
-/// Appends a parameter to the query as one pair whose items are joined by `separator`:
-/// `,` for `form` style not exploded (`a=1,2`, objects `a=k,v`), ` ` for
-/// `spaceDelimited`, `|` for `pipeDelimited`.
-pub(crate) fn query_joined<T: serde::Serialize + ?Sized, E>(
-    address: &mut reqwest::Url,
-    name: &str,
-    value: &T,
-    separator: &str,
-) -> Result<(), Error<E>> {
-    let value = parameter_value(name, value)?;
-    let parts: Vec<String> = match &value {
-        serde_json::Value::Array(items) => items.iter().map(scalar_text).collect(),
-        serde_json::Value::Object(map) => map
-            .iter()
-            .flat_map(|(key, item)| [key.clone(), scalar_text(item)])
-            .collect(),
-        scalar => vec![scalar_text(scalar)],
-    };
-    address
-        .query_pairs_mut()
-        .append_pair(name, &parts.join(separator));
-    Ok(())
-}
-
-/// Appends an object parameter to the query in `deepObject` style: `a[k]=v`.
-pub(crate) fn query_deep<T: serde::Serialize + ?Sized, E>(
-    address: &mut reqwest::Url,
-    name: &str,
-    value: &T,
-) -> Result<(), Error<E>> {
-    let value = parameter_value(name, value)?;
-    let mut query = address.query_pairs_mut();
-    match &value {
-        serde_json::Value::Object(map) => {
-            for (key, item) in map {
-                query.append_pair(&format!("{name}[{key}]"), &scalar_text(item));
-            }
-        }
-        other => {
-            query.append_pair(name, &scalar_text(other));
-        }
-    }
-    Ok(())
 }
 
 /// The items of an array or object parameter in `simple` style, each passed through
@@ -240,47 +148,4 @@ pub(crate) fn json_body<T: serde::Serialize + ?Sized, E>(
             "the body cannot be serialized: {error}"
         ))),
     }
-}
-
-/// Serializes an `application/x-www-form-urlencoded` body: one pair per property,
-/// arrays as repeated pairs, nested objects as JSON text.
-pub(crate) fn form_body<T: serde::Serialize + ?Sized, E>(
-    request: &mut reqwest::Request,
-    body: &T,
-) -> Result<(), Error<E>> {
-    let value = serde_json::to_value(body).map_err(|error| {
-        Error::InvalidRequest(format!("the body cannot be serialized: {error}"))
-    })?;
-    let serde_json::Value::Object(map) = value else {
-        return Err(Error::InvalidRequest(
-            "a form body must be an object".to_owned(),
-        ));
-    };
-    // A URL's query is the same encoding; its serializer writes the pairs.
-    let mut encoder =
-        reqwest::Url::parse("form:").map_err(|error| Error::InvalidRequest(error.to_string()))?;
-    {
-        let mut pairs = encoder.query_pairs_mut();
-        for (key, item) in &map {
-            match item {
-                serde_json::Value::Null => {}
-                serde_json::Value::Array(items) => {
-                    for entry in items {
-                        pairs.append_pair(key, &scalar_text(entry));
-                    }
-                }
-                other => {
-                    pairs.append_pair(key, &scalar_text(other));
-                }
-            }
-        }
-    }
-    let encoded = encoder.query().unwrap_or("").to_owned();
-    static_header(
-        request,
-        reqwest::header::CONTENT_TYPE,
-        "application/x-www-form-urlencoded",
-    );
-    *request.body_mut() = Some(encoded.into());
-    Ok(())
 }

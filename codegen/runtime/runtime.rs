@@ -22,6 +22,7 @@ include!("sending.rs");
 include!("hooks.rs");
 include!("retries.rs");
 include!("parameters.rs");
+include!("forms.rs");
 include!("bodies.rs");
 include!("responses.rs");
 include!("streams.rs");
@@ -225,30 +226,78 @@ mod tests {
         let list = ["a b", "c"];
         let object = serde_json::json!({"r": 1, "g": "x"});
         assert_eq!(
-            written(&|u| query_exploded::<_, ()>(u, "k", &list).expect("writes")),
+            written(&|u| query_styled::<_, ()>(u, "k", &list, Style::Exploded).expect("writes")),
             "k=a+b&k=c"
         );
         assert_eq!(
-            written(&|u| query_exploded::<_, ()>(u, "k", &object).expect("writes")),
+            written(&|u| query_styled::<_, ()>(u, "k", &object, Style::Exploded).expect("writes")),
             "r=1&g=x"
         );
         assert_eq!(
-            written(&|u| query_joined::<_, ()>(u, "k", &list, "|").expect("writes")),
+            written(&|u| query_styled::<_, ()>(u, "k", &list, Style::Joined("|")).expect("writes")),
             "k=a+b%7Cc"
         );
         assert_eq!(
-            written(&|u| query_joined::<_, ()>(u, "k", &object, ",").expect("writes")),
+            written(
+                &|u| query_styled::<_, ()>(u, "k", &object, Style::Joined(",")).expect("writes")
+            ),
             "k=r%2C1%2Cg%2Cx"
         );
         assert_eq!(
-            written(&|u| query_deep::<_, ()>(u, "k", &object).expect("writes")),
+            written(&|u| query_styled::<_, ()>(u, "k", &object, Style::Deep).expect("writes")),
             "k%5Br%5D=1&k%5Bg%5D=x"
         );
         let nested = serde_json::json!([{"a": 1}]);
         assert_eq!(
-            written(&|u| query_exploded::<_, ()>(u, "k", &nested).expect("writes")),
+            written(&|u| query_styled::<_, ()>(u, "k", &nested, Style::Exploded).expect("writes")),
             "k=%7B%22a%22%3A1%7D"
         );
+    }
+
+    #[test]
+    fn deep_objects_nest_as_form_parsers_read_them() {
+        let value = serde_json::json!({
+            "m": {"a": "1", "b": ""},
+            "e": ["x", "y"],
+            "i": [{"p": "q", "d": [{"c": 1}]}, {"p": null}],
+            "z": [],
+        });
+        let written: Vec<(String, String)> = styled_pairs("k", &value, Style::Deep);
+        let expected = [
+            ("k[m][a]", "1"),
+            ("k[m][b]", ""),
+            ("k[e][]", "x"),
+            ("k[e][]", "y"),
+            ("k[i][0][p]", "q"),
+            ("k[i][0][d][0][c]", "1"),
+            ("k[i][1][p]", ""),
+        ];
+        let mut sorted = written.clone();
+        sorted.sort();
+        let mut wanted: Vec<(String, String)> = expected
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        wanted.sort();
+        assert_eq!(sorted, wanted);
+    }
+
+    #[test]
+    fn form_text_keeps_reserved_characters_only_when_allowed() {
+        let encoded = |text: &str, allow: bool| {
+            let mut out = String::new();
+            form_encode(text, allow, &mut out);
+            out
+        };
+        assert_eq!(
+            encoded("a b&c=d+e/f?g:h[i]#", false),
+            "a+b%26c%3Dd%2Be%2Ff%3Fg%3Ah%5Bi%5D%23"
+        );
+        assert_eq!(
+            encoded("a b&c=d+e/f?g:h[i]#", true),
+            "a+b%26c%3Dd%2Be/f?g:h[i]%23"
+        );
+        assert_eq!(encoded("名", true), "%E5%90%8D");
     }
 
     #[test]

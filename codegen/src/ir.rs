@@ -646,15 +646,35 @@ pub struct Body {
     pub encoding: BodyEncoding,
     /// The media type sent as `Content-Type`.
     pub media_type: String,
-    /// For `multipart/form-data` bodies, the content type the spec's `encoding` gives a
-    /// property's part, by property name, in spec order.
-    pub part_types: Vec<(String, String)>,
+    /// For form and multipart bodies, how the spec's `encoding` writes each property it
+    /// names, in spec order.
+    pub encodings: Vec<PropertyEncoding>,
     /// `required`.
     pub required: bool,
     /// `description`.
     pub docs: Option<String>,
     /// The spec's example of a body, if it gives one.
     pub example: Option<serde_json::Value>,
+}
+
+/// How one property of a form or multipart body is written: its Encoding Object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PropertyEncoding {
+    /// The property's name on the wire.
+    pub wire_name: String,
+    /// `style` and `explode`, when the document gives a style; a form body writes the
+    /// others in `form` style, exploded, and a multipart body writes them a part each.
+    pub style: Option<ParamStyle>,
+    /// `allowReserved`: the reserved characters of RFC 3986 that a form does not use as
+    /// delimiters are sent as they are.
+    pub allow_reserved: bool,
+    /// For a multipart part, its content type (the first the document lists).
+    pub content_type: Option<String>,
+    /// Whether that content type is JSON, in which an array is one part, not a part per
+    /// item.
+    pub json: bool,
+    /// For a multipart part, the headers whose values the document fixes, in spec order.
+    pub headers: Vec<(String, String)>,
 }
 
 /// How a request body is encoded.

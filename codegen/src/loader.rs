@@ -74,6 +74,7 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     };
     for value in root.values_mut() {
         relax_integer_bounds(value, 1);
+        explode_form_encodings(value, 1);
     }
     references::hoist(&mut root);
 
@@ -118,6 +119,8 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
 fn load_json_directly(text: &str) -> Option<OpenAPI> {
     if !text.trim_start().starts_with('{')
         || json_depth(text) > MAX_DEPTH
+        // An encoding in `form` style may need its `explode` written out.
+        || (text.contains("\"encoding\"") && text.contains("\"form\""))
         || has_bounds_beyond_i64(text)
         || !references_are_components(text)
     {
@@ -334,6 +337,41 @@ fn relax_integer_bounds(value: &mut Value, depth: usize) {
         Value::Array(items) => {
             for item in items {
                 relax_integer_bounds(item, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// An Encoding Object in `form` style explodes unless it says otherwise, but the model
+/// reads a missing `explode` as `false`: each such object gets `explode: true` written out.
+fn explode_form_encodings(value: &mut Value, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            let encodings = map
+                .get_mut("content")
+                .and_then(Value::as_object_mut)
+                .into_iter()
+                .flat_map(|content| content.values_mut())
+                .filter_map(|media| media.get_mut("encoding")?.as_object_mut());
+            for encoding in encodings.flat_map(|e| e.values_mut()) {
+                if let Some(encoding) = encoding.as_object_mut() {
+                    let form = encoding.get("style").and_then(Value::as_str) == Some("form");
+                    if form && !encoding.contains_key("explode") {
+                        encoding.insert("explode".to_owned(), Value::Bool(true));
+                    }
+                }
+            }
+            for item in map.values_mut() {
+                explode_form_encodings(item, depth + 1);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                explode_form_encodings(item, depth + 1);
             }
         }
         _ => {}

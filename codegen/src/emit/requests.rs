@@ -514,25 +514,27 @@ fn param_text(p: &Param, value: &TokenStream) -> TokenStream {
     }
 }
 
+/// The runtime's `Style` that writes a value in `style` as `key=value` pairs.
+fn form_style(style: ParamStyle) -> TokenStream {
+    match style {
+        ParamStyle::Form { explode: true } | ParamStyle::Simple { .. } => {
+            quote!(runtime::Style::Exploded)
+        }
+        ParamStyle::Form { explode: false } => quote!(runtime::Style::Joined(",")),
+        ParamStyle::SpaceDelimited => quote!(runtime::Style::Joined(" ")),
+        ParamStyle::PipeDelimited => quote!(runtime::Style::Joined("|")),
+        ParamStyle::DeepObject => quote!(runtime::Style::Deep),
+    }
+}
+
 /// Statements writing one query or header parameter, reading it from `value`.
 fn write_param(p: &Param, value: TokenStream) -> TokenStream {
     let wire = &p.wire_name;
     match (p.location, p.shape) {
-        (ParamLocation::Query, ParamShape::Styled) => match p.style {
-            ParamStyle::Form { explode: true } | ParamStyle::Simple { .. } => {
-                quote!(runtime::query_exploded(&mut url, #wire, #value)?;)
-            }
-            ParamStyle::Form { explode: false } => {
-                quote!(runtime::query_joined(&mut url, #wire, #value, ",")?;)
-            }
-            ParamStyle::SpaceDelimited => {
-                quote!(runtime::query_joined(&mut url, #wire, #value, " ")?;)
-            }
-            ParamStyle::PipeDelimited => {
-                quote!(runtime::query_joined(&mut url, #wire, #value, "|")?;)
-            }
-            ParamStyle::DeepObject => quote!(runtime::query_deep(&mut url, #wire, #value)?;),
-        },
+        (ParamLocation::Query, ParamShape::Styled) => {
+            let style = form_style(p.style);
+            quote!(runtime::query_styled(&mut url, #wire, #value, #style)?;)
+        }
         (ParamLocation::Query, _) => {
             let text = param_text(p, &value);
             quote!(url.query_pairs_mut().append_pair(#wire, #text);)
@@ -750,7 +752,20 @@ fn write_body(api: &ir::Api, b: &ir::Body, body: TokenStream) -> TokenStream {
     let media = &b.media_type;
     match b.encoding {
         BodyEncoding::Json => quote!(runtime::json_body(&mut request, #media, #body)?;),
-        BodyEncoding::Form => quote!(runtime::form_body(&mut request, #body)?;),
+        BodyEncoding::Form => {
+            let styles = b.encodings.iter().filter_map(|e| {
+                let wire = &e.wire_name;
+                let style = form_style(e.style?);
+                (e.style != Some(ParamStyle::Form { explode: true }))
+                    .then(|| quote!((#wire, #style)))
+            });
+            let reserved = b
+                .encodings
+                .iter()
+                .filter(|e| e.allow_reserved)
+                .map(|e| &e.wire_name);
+            quote!(runtime::form_body(&mut request, #body, &[#(#styles),*], &[#(#reserved),*])?;)
+        }
         BodyEncoding::Text => {
             quote!(runtime::raw_body(&mut request, #media, #body.as_bytes().to_vec());)
         }
@@ -759,82 +774,125 @@ fn write_body(api: &ir::Api, b: &ir::Body, body: TokenStream) -> TokenStream {
     }
 }
 
-/// Statements building a `multipart/form-data` body: a part per property, files as file
-/// parts, each with the content type the spec's `encoding` gives it.
+/// Statements building a `multipart/form-data` body: a part per property (or, for a
+/// union, per property of the variant the body is), files as file parts, each with the
+/// content type and headers the spec's `encoding` gives it.
 fn multipart(api: &ir::Api, b: &ir::Body, body: &TokenStream) -> TokenStream {
-    let part_type = |wire: &str| {
-        b.part_types
-            .iter()
-            .find(|(property, _)| property == wire)
-            .map(|(_, content_type)| content_type.as_str())
-    };
-    let fields = match &b.ty {
-        Ty::Named(name) => match api.find_type(name).map(|t| &t.kind) {
-            Some(TypeKind::Struct(s)) => Some(&s.fields),
-            _ => None,
-        },
+    let kind = match &b.ty {
+        Ty::Named(name) => api.find_type(name).map(|t| &t.kind),
         _ => None,
     };
-    let parts: Vec<TokenStream> = match fields {
-        // A map: every entry is a text part.
-        None => vec![quote! {
-            for (name, value) in #body {
-                form = runtime::multipart_text(form, name, value, None)?;
-            }
-        }],
-        Some(fields) => fields
-            .iter()
-            .map(|f| {
-                let name = ident(&f.rust_name);
-                let wire = &f.wire_name;
-                let add = |value: TokenStream| match &f.ty {
-                    Ty::File => {
-                        let content_type = part_type(wire).unwrap_or("application/octet-stream");
-                        quote!(form = runtime::multipart_file(form, #wire, #value, #content_type)?;)
-                    }
-                    Ty::Vec(item) if **item == Ty::File => {
-                        let content_type = part_type(wire).unwrap_or("application/octet-stream");
-                        quote! {
-                            for file in #value {
-                                form = runtime::multipart_file(form, #wire, file, #content_type)?;
-                            }
-                        }
-                    }
-                    _ => {
-                        let content_type = match part_type(wire) {
-                            Some(content_type) => quote!(Some(#content_type)),
-                            None => quote!(None),
-                        };
-                        quote!(form = runtime::multipart_text(form, #wire, #value, #content_type)?;)
-                    }
+    let parts = match kind {
+        Some(TypeKind::Struct(s)) => struct_parts(b, &s.fields, body),
+        Some(TypeKind::Union(u)) => {
+            let Ty::Named(name) = &b.ty else {
+                return quote!();
+            };
+            let union = ident(name);
+            let arms = u.variants.iter().map(|v| {
+                let variant = ident(&v.rust_name);
+                let fields = match &v.ty {
+                    Ty::Named(name) => match api.find_type(name).map(|t| &t.kind) {
+                        Some(TypeKind::Struct(s)) => Some(&s.fields),
+                        _ => None,
+                    },
+                    _ => None,
                 };
-                match f.repr {
-                    FieldRepr::Plain => add(quote!(&#body.#name)),
-                    FieldRepr::Optional | FieldRepr::Nullable => {
-                        let add = add(quote!(value));
-                        quote! {
-                            if let Some(value) = &#body.#name {
-                                #add
-                            }
-                        }
-                    }
-                    FieldRepr::Patch => {
-                        let add = add(quote!(value));
-                        quote! {
-                            if let runtime::Patch::Set(value) = &#body.#name {
-                                #add
-                            }
-                        }
+                let parts = match fields {
+                    Some(fields) => struct_parts(b, fields, &quote!(value)),
+                    None => quote!(form = runtime::multipart_object(form, value)?;),
+                };
+                quote!(types::#union::#variant(value) => { #parts })
+            });
+            let unknown = ident(&u.unknown_variant);
+            quote! {
+                match #body {
+                    #(#arms)*
+                    types::#union::#unknown(value) => {
+                        form = runtime::multipart_object(form, value)?;
                     }
                 }
-            })
-            .collect(),
+            }
+        }
+        // A map, or any object: every entry is a text part.
+        _ => quote!(form = runtime::multipart_object(form, #body)?;),
     };
     let form_mut = (!parts.is_empty()).then(|| quote!(mut));
     quote! {
         let #form_mut form = reqwest::multipart::Form::new();
-        #(#parts)*
+        #parts
         request = runtime::multipart_body(http, request, form)?;
+    }
+}
+
+/// Statements adding the parts of an object whose fields are `fields` (bound to `body`)
+/// to `form`.
+fn struct_parts(b: &ir::Body, fields: &[ir::Field], body: &TokenStream) -> TokenStream {
+    let parts = fields.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        let add = |value: TokenStream| part(b, f, value);
+        match f.repr {
+            FieldRepr::Plain => add(quote!(&#body.#name)),
+            FieldRepr::Optional | FieldRepr::Nullable => {
+                let add = add(quote!(value));
+                quote! {
+                    if let Some(value) = &#body.#name {
+                        #add
+                    }
+                }
+            }
+            FieldRepr::Patch => {
+                let add = add(quote!(value));
+                quote! {
+                    if let runtime::Patch::Set(value) = &#body.#name {
+                        #add
+                    }
+                }
+            }
+        }
+    });
+    quote!(#(#parts)*)
+}
+
+/// Statements adding one property (bound to `value`) to `form`: a file part, a part per
+/// item of an array, the text parts of its `style`, or one text part.
+fn part(b: &ir::Body, f: &ir::Field, value: TokenStream) -> TokenStream {
+    let wire = &f.wire_name;
+    let encoding = b.encodings.iter().find(|e| &e.wire_name == wire);
+    let content_type = encoding.and_then(|e| e.content_type.as_deref());
+    let headers = encoding
+        .into_iter()
+        .flat_map(|e| &e.headers)
+        .map(|(name, value)| quote!((#name, #value)));
+    let headers = quote!(&[#(#headers),*]);
+    let text_type = match content_type {
+        Some(content_type) => quote!(Some(#content_type)),
+        None => quote!(None),
+    };
+    let file_type = content_type.unwrap_or("application/octet-stream");
+    if let Some(style) = encoding.and_then(|e| e.style) {
+        if !f.ty.mentions(&|t| *t == Ty::File) {
+            let style = form_style(style);
+            return quote!(form = runtime::multipart_styled(form, #wire, #value, #style, #headers)?;);
+        }
+    }
+    match &f.ty {
+        Ty::File => {
+            quote!(form = runtime::multipart_file(form, #wire, #value, #file_type, #headers)?;)
+        }
+        Ty::Vec(item) if **item == Ty::File => quote! {
+            for file in #value {
+                form = runtime::multipart_file(form, #wire, file, #file_type, #headers)?;
+            }
+        },
+        // An array is a part per item, each its own text, unless the document sends it
+        // whole as JSON.
+        Ty::Vec(_) if !encoding.is_some_and(|e| e.json) => quote! {
+            for item in #value {
+                form = runtime::multipart_text(form, #wire, item, #text_type, #headers)?;
+            }
+        },
+        _ => quote!(form = runtime::multipart_text(form, #wire, #value, #text_type, #headers)?;),
     }
 }
 

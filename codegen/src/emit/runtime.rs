@@ -25,6 +25,7 @@ const PARTS: &[(&str, &str)] = &[
     ("hooks.rs", include_str!("../../runtime/hooks.rs")),
     ("retries.rs", include_str!("../../runtime/retries.rs")),
     ("parameters.rs", include_str!("../../runtime/parameters.rs")),
+    ("forms.rs", include_str!("../../runtime/forms.rs")),
     ("bodies.rs", include_str!("../../runtime/bodies.rs")),
     ("responses.rs", include_str!("../../runtime/responses.rs")),
     ("streams.rs", include_str!("../../runtime/streams.rs")),

@@ -3,7 +3,7 @@
 
 use openapiv3::{
     MediaType, Parameter, ParameterSchemaOrContent, PathItem, PathStyle, QueryStyle, ReferenceOr,
-    RequestBody, StatusCode,
+    RequestBody, SchemaKind, StatusCode, Type,
 };
 
 use super::schema::SchemaRef;
@@ -298,7 +298,7 @@ impl<'a> Lowerer<'a> {
                     let ty = self
                         .schema_ty(SchemaRef::from(schema), &p_at.push("schema"), &hint)
                         .ty;
-                    let shape = self.param_shape(&ty, &p_at);
+                    let shape = self.param_shape(&ty, style, &p_at);
                     (ty, shape)
                 }
                 ParameterSchemaOrContent::Content(content) => {
@@ -345,20 +345,40 @@ impl<'a> Lowerer<'a> {
 
     /// How a parameter described by a schema is written: scalars as their text, anything
     /// else item by item in its style. Items that are themselves arrays or objects have no
-    /// text form in any style; they are written as JSON text, with a warning.
-    fn param_shape(&mut self, ty: &Ty, at: &Pointer) -> ir::ParamShape {
+    /// text form in any style but `deepObject`; they are written as JSON text, with a
+    /// warning.
+    fn param_shape(&mut self, ty: &Ty, style: ir::ParamStyle, at: &Pointer) -> ir::ParamShape {
         match self.param_kind(ty) {
             ParamKind::Scalar => ir::ParamShape::Scalar,
             ParamKind::Flat => ir::ParamShape::Styled,
             ParamKind::Nested => {
-                self.warn(
-                    at,
-                    "items or properties of this parameter are arrays or objects, which its style \
-                     cannot write; each of them is sent as JSON text",
-                );
+                self.warn_nested(ty, style, at, "this parameter");
                 ir::ParamShape::Styled
             }
         }
+    }
+
+    /// Warns that the arrays or objects inside a value of `ty` (`what`) cannot be written in
+    /// `style`, unless the style is `deepObject`, which writes any nesting with brackets
+    /// (`a[k][0][j]=v`) as form parsers read it.
+    fn warn_nested(&mut self, ty: &Ty, style: ir::ParamStyle, at: &Pointer, what: &str) {
+        if style == ir::ParamStyle::DeepObject || self.param_kind(ty) != ParamKind::Nested {
+            return;
+        }
+        let style = match style {
+            ir::ParamStyle::Form { .. } => "form",
+            ir::ParamStyle::SpaceDelimited => "spaceDelimited",
+            ir::ParamStyle::PipeDelimited => "pipeDelimited",
+            ir::ParamStyle::Simple { .. } => "simple",
+            ir::ParamStyle::DeepObject => "deepObject",
+        };
+        self.warn(
+            at,
+            format!(
+                "items or properties of {what} are arrays or objects, which its style \
+                 (`{style}`) cannot write; each of them is sent as JSON text"
+            ),
+        );
     }
 
     /// A parameter described by `content` (one media type) instead of a schema: JSON media
@@ -449,8 +469,30 @@ impl<'a> Lowerer<'a> {
                     .map(|f| nested(&f.ty))
                     .max()
                     .unwrap_or(ParamKind::Flat),
-                // Written through serde, as whichever shape the value has.
-                Some(TypeKind::Union(_) | TypeKind::Newtype(_)) if depth == 0 => ParamKind::Flat,
+                // Written through serde, as whichever shape the value has: as an item, a
+                // union of scalars (`anyOf: [integer, string]`) is a scalar; on its own,
+                // it has no text of its own and is written in its style.
+                Some(TypeKind::Union(u)) => {
+                    let widest = u
+                        .variants
+                        .iter()
+                        .map(|v| self.param_kind_within(&v.ty, depth, hops - 1))
+                        .max()
+                        .unwrap_or(ParamKind::Scalar);
+                    if depth == 0 {
+                        widest.max(ParamKind::Flat)
+                    } else {
+                        widest
+                    }
+                }
+                Some(TypeKind::Newtype(inner)) => {
+                    let kind = self.param_kind_within(inner, depth, hops - 1);
+                    if depth == 0 {
+                        kind.max(ParamKind::Flat)
+                    } else {
+                        kind
+                    }
+                }
                 _ => ParamKind::Nested,
             },
             // Any JSON value, written in whichever shape it has.
@@ -608,45 +650,161 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Reference { .. } => None,
             })
         });
-        let part_types = media
-            .encoding
-            .iter()
-            .filter_map(|(property, e)| {
-                let first = e.content_type.as_deref()?.split(',').next()?.trim();
-                Some((property.clone(), first.to_owned()))
-            })
-            .collect();
+        let encodings = match encoding {
+            BodyEncoding::Form | BodyEncoding::Multipart => {
+                self.body_encodings(media, &ty, encoding, &media_at)
+            }
+            _ => Vec::new(),
+        };
         Some(Some(ir::Body {
             ty,
             encoding,
             media_type: media_type.to_owned(),
-            part_types,
+            encodings,
             required: body.required,
             docs: body.description.clone(),
             example,
         }))
     }
 
+    /// How the properties of a form or multipart body are written, from the media type's
+    /// `encoding`; warns where a property's style cannot write what its value holds.
+    fn body_encodings(
+        &mut self,
+        media: &'a MediaType,
+        ty: &Ty,
+        encoding: BodyEncoding,
+        media_at: &Pointer,
+    ) -> Vec<ir::PropertyEncoding> {
+        let fields: Vec<(String, Ty)> = match ty {
+            Ty::Named(name) => match self.types.get(name).map(|t| &t.kind) {
+                Some(TypeKind::Struct(s)) => s
+                    .fields
+                    .iter()
+                    .map(|f| (f.wire_name.clone(), f.ty.clone()))
+                    .collect(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        let mut encodings = Vec::new();
+        for (property, e) in &media.encoding {
+            let e_at = media_at.push("encoding").push(property);
+            if !fields.is_empty() && !fields.iter().any(|(wire, _)| wire == property) {
+                self.warn(
+                    &e_at,
+                    format!("the body has no property `{property}`; this encoding is not used"),
+                );
+                continue;
+            }
+            let style = e.style.as_ref().map(|style| match style {
+                QueryStyle::Form => ir::ParamStyle::Form { explode: e.explode },
+                QueryStyle::SpaceDelimited if e.explode => ir::ParamStyle::Form { explode: true },
+                QueryStyle::SpaceDelimited => ir::ParamStyle::SpaceDelimited,
+                QueryStyle::PipeDelimited if e.explode => ir::ParamStyle::Form { explode: true },
+                QueryStyle::PipeDelimited => ir::ParamStyle::PipeDelimited,
+                QueryStyle::DeepObject => ir::ParamStyle::DeepObject,
+            });
+            let content_type = e.content_type.as_deref().and_then(|listed| {
+                listed
+                    .split(',')
+                    .map(str::trim)
+                    .find(|m| !m.is_empty() && !m.contains('*'))
+                    .map(str::to_owned)
+            });
+            let mut headers = Vec::new();
+            for (name, header) in &e.headers {
+                let h_at = e_at.push("headers").push(name);
+                // The part's `Content-Type` is `contentType`'s to say.
+                if name.eq_ignore_ascii_case("content-type") {
+                    continue;
+                }
+                let Some((header, h_at)) =
+                    self.resolve_component(header, h_at, "headers", |c| &c.headers)
+                else {
+                    continue;
+                };
+                match (encoding, fixed_header_value(header)) {
+                    (BodyEncoding::Multipart, Some(value)) if is_header_name(name) => {
+                        headers.push((name.clone(), value));
+                    }
+                    (BodyEncoding::Multipart, _) => self.warn(
+                        &h_at,
+                        "the document fixes no value (a `default`, or one `enum` value) for \
+                         this part header, or its name is not a header's; it is not sent",
+                    ),
+                    _ => self.warn(
+                        &h_at,
+                        "a form body has no part headers; this one is not sent",
+                    ),
+                }
+            }
+            encodings.push(ir::PropertyEncoding {
+                wire_name: property.clone(),
+                style,
+                allow_reserved: e.allow_reserved,
+                json: content_type
+                    .as_deref()
+                    .is_some_and(|m| encoding_of(m) == BodyEncoding::Json),
+                content_type,
+                headers,
+            });
+        }
+        // What a style cannot write, where the value says what it holds.
+        for (wire, field_ty) in &fields {
+            let declared = encodings.iter().find(|e| &e.wire_name == wire);
+            let style = match (declared.and_then(|e| e.style), encoding) {
+                (Some(style), _) => style,
+                (None, BodyEncoding::Form) => ir::ParamStyle::Form { explode: true },
+                (None, _) => continue,
+            };
+            let at = if declared.is_some() {
+                media_at.push("encoding").push(wire)
+            } else {
+                media_at.push("schema")
+            };
+            self.warn_nested(field_ty, style, &at, &format!("property `{wire}`"));
+        }
+        encodings
+    }
+
     /// Makes the binary properties of a `multipart/form-data` body files, which carry a
     /// file name and content type. `false` when the body is not an object, so it has no
     /// parts.
+    /// A union's variants are each an object, or the body is none of them.
     fn multipart_files(&mut self, ty: &Ty) -> bool {
         let name = match ty {
             Ty::JsonObject | Ty::Map(_) => return true,
             Ty::Named(name) => name,
             _ => return false,
         };
-        let Some(TypeKind::Struct(s)) = self.types.get_mut(name).map(|t| &mut t.kind) else {
-            return false;
-        };
-        for f in &mut s.fields {
-            match &mut f.ty {
-                Ty::Binary => f.ty = Ty::File,
-                Ty::Vec(item) if **item == Ty::Binary => **item = Ty::File,
-                _ => {}
+        match self.types.get_mut(name).map(|t| &mut t.kind) {
+            Some(TypeKind::Struct(s)) => {
+                for f in &mut s.fields {
+                    match &mut f.ty {
+                        Ty::Binary => f.ty = Ty::File,
+                        Ty::Vec(item) if **item == Ty::Binary => **item = Ty::File,
+                        _ => {}
+                    }
+                }
+                true
             }
+            Some(TypeKind::Union(u)) => {
+                let variants: Vec<Ty> = u.variants.iter().map(|v| v.ty.clone()).collect();
+                let objects = variants.iter().all(|v| match v {
+                    Ty::JsonObject | Ty::Map(_) => true,
+                    Ty::Named(name) => {
+                        matches!(
+                            self.types.get(name).map(|t| &t.kind),
+                            Some(TypeKind::Struct(_))
+                        )
+                    }
+                    _ => false,
+                });
+                objects && variants.iter().all(|v| self.multipart_files(v))
+            }
+            _ => false,
         }
-        true
     }
 
     fn responses(
@@ -755,7 +913,14 @@ impl<'a> Lowerer<'a> {
             Some((media_type, media, _)) => match &media.schema {
                 Some(schema) => {
                     let s_at = r_at.push("content").push(media_type).push("schema");
-                    ResponseBody::Json(self.schema_ty(schema.into(), &s_at, hint).ty)
+                    let lowered = self.schema_ty(schema.into(), &s_at, hint);
+                    // A body that may be `null` (`anyOf` with a `null` branch, `nullable`)
+                    // is an `Option`; any JSON value already holds `null`.
+                    ResponseBody::Json(match lowered.ty {
+                        Ty::Json => Ty::Json,
+                        ty if lowered.nullable => Ty::Option(Box::new(ty)),
+                        ty => ty,
+                    })
                 }
                 None => ResponseBody::Json(Ty::Json),
             },
@@ -952,6 +1117,26 @@ pub(crate) fn path_segments(path: &str, params: &[ir::Param]) -> Vec<ir::PathSeg
         }
     }
     merged
+}
+
+/// The value a header's description fixes: its schema's `default`, or its only `enum`
+/// value, as text.
+fn fixed_header_value(header: &openapiv3::Header) -> Option<String> {
+    let ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = &header.format else {
+        return None;
+    };
+    let value = match (&schema.schema_data.default, &schema.schema_kind) {
+        (Some(default), _) => default.clone(),
+        (None, SchemaKind::Type(Type::String(s))) if s.enumeration.len() == 1 => {
+            serde_json::Value::String(s.enumeration[0].clone()?)
+        }
+        _ => return None,
+    };
+    match value {
+        serde_json::Value::String(text) => Some(text),
+        serde_json::Value::Number(_) | serde_json::Value::Bool(_) => Some(value.to_string()),
+        _ => None,
+    }
 }
 
 /// The media type's essence: lowercase, without parameters.

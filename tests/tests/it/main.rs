@@ -14,6 +14,7 @@ mod construction;
 mod constructs;
 mod extend;
 mod generation;
+mod legal_forms;
 mod prism;
 mod raw;
 mod streams;

@@ -40,3 +40,46 @@ pub fn header(request: &wiremock::Request, name: &str) -> Option<String> {
 pub fn json(status: u16, body: Value) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(body.to_string(), "application/json")
 }
+
+/// A part of a `multipart/form-data` body: its headers (lowercase names) and content.
+pub type Part = (Vec<(String, String)>, Vec<u8>);
+
+/// The parts of a `multipart/form-data` body.
+pub fn multipart_parts(request: &wiremock::Request) -> Vec<Part> {
+    let content_type = header(request, "content-type").expect("content type");
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .expect("a boundary");
+    let delimiter = format!("--{boundary}");
+    let body = &request.body;
+    let positions: Vec<usize> = body
+        .windows(delimiter.len())
+        .enumerate()
+        .filter(|(_, w)| *w == delimiter.as_bytes())
+        .map(|(i, _)| i)
+        .collect();
+    assert!(
+        body.ends_with(format!("{delimiter}--\r\n").as_bytes()),
+        "the body ends with the closing delimiter"
+    );
+    positions
+        .windows(2)
+        .map(|pair| {
+            // Between delimiters: CRLF, headers, a blank line, the content, CRLF.
+            let part = &body[pair[0] + delimiter.len() + 2..pair[1] - 2];
+            let split = part
+                .windows(4)
+                .position(|w| w == b"\r\n\r\n")
+                .expect("headers end");
+            let headers = std::str::from_utf8(&part[..split])
+                .expect("ASCII headers")
+                .split("\r\n")
+                .map(|line| {
+                    let (name, value) = line.split_once(": ").expect("a header line");
+                    (name.to_ascii_lowercase(), value.to_owned())
+                })
+                .collect();
+            (headers, part[split + 4..].to_vec())
+        })
+        .collect()
+}
