@@ -283,7 +283,7 @@ pub mod requests {
         ) -> runtime::Built<Self> {
             let mut url = runtime::request_url(&[base_url, "/v1/things"])?;
             if let Some(value) = &self.id {
-                runtime::query_exploded(&mut url, "id", value)?;
+                runtime::query_styled(&mut url, "id", value, runtime::Style::Exploded)?;
             }
             let mut request = reqwest::Request::new(reqwest::Method::GET, url);
             runtime::accept_json(&mut request);
@@ -2867,53 +2867,6 @@ pub mod runtime {
         path_segment(name, path_text(value))
     }
 
-    /// A parameter value as JSON, to write it item by item.
-    fn parameter_value<T: serde::Serialize + ?Sized, E>(
-        name: &str,
-        value: &T,
-    ) -> Result<serde_json::Value, Error<E>> {
-        serde_json::to_value(value).map_err(|error| {
-            Error::InvalidRequest(format!("parameter `{name}` cannot be written: {error}"))
-        })
-    }
-
-    /// The text of one item of a parameter: strings as they are, other scalars as JSON, and
-    /// arrays and objects (which no style can write inside another) as JSON text.
-    fn scalar_text(value: &serde_json::Value) -> String {
-        match value {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Null => String::new(),
-            other => other.to_string(),
-        }
-    }
-
-    /// Appends a parameter to the query as separate pairs (`form` style, exploded): arrays
-    /// as `a=1&a=2`, objects as `k=v` pairs.
-    pub(crate) fn query_exploded<T: serde::Serialize + ?Sized, E>(
-        address: &mut reqwest::Url,
-        name: &str,
-        value: &T,
-    ) -> Result<(), Error<E>> {
-        let value = parameter_value(name, value)?;
-        let mut query = address.query_pairs_mut();
-        match &value {
-            serde_json::Value::Array(items) => {
-                for item in items {
-                    query.append_pair(name, &scalar_text(item));
-                }
-            }
-            serde_json::Value::Object(map) => {
-                for (key, item) in map {
-                    query.append_pair(key, &scalar_text(item));
-                }
-            }
-            scalar => {
-                query.append_pair(name, &scalar_text(scalar));
-            }
-        }
-        Ok(())
-    }
-
     /// Serializes a JSON request body.
     pub(crate) fn json_body<T: serde::Serialize + ?Sized, E>(
         request: &mut reqwest::Request,
@@ -2930,6 +2883,119 @@ pub mod runtime {
                 "the body cannot be serialized: {error}"
             ))),
         }
+    }
+
+    /// How a value becomes `key=value` pairs: an OpenAPI `style` with its `explode`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    #[allow(
+        dead_code,
+        reason = "a client writes only the styles its document names"
+    )]
+    pub(crate) enum Style {
+        /// `form`, exploded: a pair per array item (`a=1&a=2`) and per object property
+        /// (`k=v`).
+        Exploded,
+        /// One pair whose items are joined by this separator: `,` for `form` not exploded
+        /// (`a=1,2`, objects `a=k,v`), ` ` for `spaceDelimited`, `|` for `pipeDelimited`.
+        Joined(&'static str),
+        /// `deepObject`, nested as form parsers read it: objects `a[k]=v`, arrays of scalars
+        /// `a[]=1&a[]=2`, arrays of objects `a[0][k]=v`, at any depth.
+        Deep,
+    }
+
+    /// The text of one item of a value: strings as they are, `null` as nothing, other scalars
+    /// as JSON, and arrays and objects (which only [`Style::Deep`] can write inside another
+    /// value) as JSON text.
+    fn scalar_text(value: &serde_json::Value) -> String {
+        match value {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => String::new(),
+            other => other.to_string(),
+        }
+    }
+
+    /// The pairs `value`, named `name`, is written as in `style`, not yet percent-encoded.
+    fn styled_pairs(name: &str, value: &serde_json::Value, style: Style) -> Vec<(String, String)> {
+        let mut pairs = Vec::new();
+        match (style, value) {
+            (Style::Deep, _) => deep_pairs(name.to_owned(), value, &mut pairs),
+            (Style::Exploded, serde_json::Value::Array(items)) => {
+                pairs.extend(
+                    items
+                        .iter()
+                        .map(|item| (name.to_owned(), scalar_text(item))),
+                );
+            }
+            (Style::Exploded, serde_json::Value::Object(map)) => {
+                pairs.extend(
+                    map.iter()
+                        .map(|(key, item)| (key.clone(), scalar_text(item))),
+                );
+            }
+            (Style::Joined(separator), serde_json::Value::Array(items)) => {
+                let texts: Vec<String> = items.iter().map(scalar_text).collect();
+                pairs.push((name.to_owned(), texts.join(separator)));
+            }
+            (Style::Joined(separator), serde_json::Value::Object(map)) => {
+                let texts: Vec<String> = map
+                    .iter()
+                    .flat_map(|(key, item)| [key.clone(), scalar_text(item)])
+                    .collect();
+                pairs.push((name.to_owned(), texts.join(separator)));
+            }
+            (_, scalar) => pairs.push((name.to_owned(), scalar_text(scalar))),
+        }
+        pairs
+    }
+
+    /// `value` under `key` in [`Style::Deep`], appended to `pairs`. An empty array or object
+    /// writes nothing, `null` an empty value.
+    fn deep_pairs(key: String, value: &serde_json::Value, pairs: &mut Vec<(String, String)>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (name, item) in map {
+                    deep_pairs(format!("{key}[{name}]"), item, pairs);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                let scalars = items
+                    .iter()
+                    .all(|item| !item.is_array() && !item.is_object());
+                for (index, item) in items.iter().enumerate() {
+                    if scalars {
+                        pairs.push((format!("{key}[]"), scalar_text(item)));
+                    } else {
+                        deep_pairs(format!("{key}[{index}]"), item, pairs);
+                    }
+                }
+            }
+            scalar => pairs.push((key, scalar_text(scalar))),
+        }
+    }
+
+    /// A parameter value as JSON, to write it item by item.
+    fn parameter_value<T: serde::Serialize + ?Sized, E>(
+        name: &str,
+        value: &T,
+    ) -> Result<serde_json::Value, Error<E>> {
+        serde_json::to_value(value).map_err(|error| {
+            Error::InvalidRequest(format!("parameter `{name}` cannot be written: {error}"))
+        })
+    }
+
+    /// Appends an array, object or union parameter to the query in `style`.
+    pub(crate) fn query_styled<T: serde::Serialize + ?Sized, E>(
+        address: &mut reqwest::Url,
+        name: &str,
+        value: &T,
+        style: Style,
+    ) -> Result<(), Error<E>> {
+        let value = parameter_value(name, value)?;
+        let mut query = address.query_pairs_mut();
+        for (key, text) in styled_pairs(name, &value, style) {
+            query.append_pair(&key, &text);
+        }
+        Ok(())
     }
 
     /// Puts text or bytes on a request as they are.
@@ -3233,10 +3299,20 @@ pub mod runtime {
         Ok(with_body(received, ()))
     }
 
-    /// Decodes a received body as JSON of type `T`.
+    /// Decodes a received body as JSON of type `T`. A 2xx answer without a body (204, 205, an
+    /// empty or blank body) is `null` to the types that hold it (`Option`, any JSON value,
+    /// `()`), and a decoding error saying the body was empty to any other.
     pub(crate) fn decode_json<T: serde::de::DeserializeOwned, E>(
         received: &Received,
     ) -> Result<T, Error<E>> {
+        if received.bytes.iter().all(u8::is_ascii_whitespace) {
+            return serde_json::from_value(serde_json::Value::Null).map_err(|error| {
+                let source = <serde_json::Error as serde::de::Error>::custom(format!(
+                    "the body is empty, and the documented type needs a value ({error})"
+                ));
+                decode_failure(received, String::new(), source)
+            });
+        }
         from_json(&received.bytes).map_err(|(path, source)| decode_failure(received, path, source))
     }
 

@@ -3086,10 +3086,20 @@ pub mod runtime {
         Ok(with_body(received, ()))
     }
 
-    /// Decodes a received body as JSON of type `T`.
+    /// Decodes a received body as JSON of type `T`. A 2xx answer without a body (204, 205, an
+    /// empty or blank body) is `null` to the types that hold it (`Option`, any JSON value,
+    /// `()`), and a decoding error saying the body was empty to any other.
     pub(crate) fn decode_json<T: serde::de::DeserializeOwned, E>(
         received: &Received,
     ) -> Result<T, Error<E>> {
+        if received.bytes.iter().all(u8::is_ascii_whitespace) {
+            return serde_json::from_value(serde_json::Value::Null).map_err(|error| {
+                let source = <serde_json::Error as serde::de::Error>::custom(format!(
+                    "the body is empty, and the documented type needs a value ({error})"
+                ));
+                decode_failure(received, String::new(), source)
+            });
+        }
         from_json(&received.bytes).map_err(|(path, source)| decode_failure(received, path, source))
     }
 
