@@ -29,7 +29,10 @@ use std::time::Duration;
 use api_client::types::*;
 use api_client::{Client, Error, ErrorResponse, Operation, Patch, Request, Response};
 use serde_json::json;
-use uuid::Uuid;
+// What the client's types name comes with the client, in the versions it uses, with the
+// features its users reach for (`Utc::now`, `Uuid::new_v4`).
+use api_client::chrono;
+use api_client::uuid::Uuid;
 
 const FLOW: &str = "e2e-flow";
 const DEPLOYMENT: &str = "e2e-deploy";
@@ -218,6 +221,11 @@ async fn flows(client: &Client) -> Flow {
     assert_eq!(flow.name, FLOW, "flows.create: name");
     assert_eq!(flow.tags, Some(strings(&["a", "b"])), "flows.create: tags");
     assert_eq!(flow.labels, Some(labels), "flows.create: labels");
+    let created = flow.created.expect("flows.create: created");
+    assert!(
+        created <= chrono::Utc::now(),
+        "flows.create: created {created} is not in the past"
+    );
 
     let again = expect(
         "flows.create_again",
@@ -1997,6 +2005,13 @@ async fn errors(client: &Client) {
     )
     .await;
     assert_detail("errors.read_missing_flow", &missing, "Flow not found");
+    let random = expect_status(
+        "errors.read_random_flow",
+        client.read_flow_flows_id_get(Uuid::new_v4()),
+        404,
+    )
+    .await;
+    assert_detail("errors.read_random_flow", &random, "Flow not found");
 
     // Document defect: 422 is declared as `HTTPValidationError` (`{"detail": [...]}`),
     // but Prefect's handler sends `{"exception_message", "exception_detail",

@@ -314,11 +314,9 @@ fn write_workspace(root: &Path, work: &Path) -> Result<(), String> {
                  publish = false\n\n[[bin]]\nname = \"prefect-scenario\"\npath = {:?}\n\n\
                  [dependencies]\n\
                  api_client = {{ package = \"prefect-client\", path = \"../prefect-client\", features = [\"tracing\"] }}\n\
-                 chrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\n\
                  http = \"1\"\nserde = \"1\"\nserde_json = \"1\"\n\
                  tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n\
-                 tracing = {{ version = \"0.1\", default-features = false, features = [\"std\"] }}\n\
-                 uuid = {{ version = \"1\", features = [\"serde\"] }}\n",
+                 tracing = {{ version = \"0.1\", default-features = false, features = [\"std\"] }}\n",
                 scenario.display().to_string()
             ),
         ),

@@ -50,7 +50,8 @@ const CRATES: &[Crate] = &[
         name: "chrono",
         version: "0.4",
         default_features: false,
-        features: &["serde", "std"],
+        // `clock` for `Utc::now()`, which users of timestamps reach for.
+        features: &["clock", "serde", "std"],
         on_demand: &[],
         optional: None,
         package: None,
@@ -123,7 +124,8 @@ const CRATES: &[Crate] = &[
         name: "uuid",
         version: "1",
         default_features: true,
-        features: &["serde"],
+        // `v4` for `Uuid::new_v4()`, which users of ids reach for.
+        features: &["serde", "v4"],
         on_demand: &[],
         optional: None,
         package: None,
@@ -648,7 +650,7 @@ mod tests {
             [
                 r#"reqwest = { version = "0.13", default-features = false, features = ["multipart"] }"#,
                 r#"serde = { version = "1", features = ["derive"] }"#,
-                r#"uuid = { version = "1", features = ["serde"] }"#,
+                r#"uuid = { version = "1", features = ["serde", "v4"] }"#,
             ]
         );
         let dev = Dependencies::of([("tokio", "main"), ("serde", "Serialize")]).without(&deps);
