@@ -12,6 +12,12 @@ pub(crate) fn accept_json(request: &mut reqwest::Request) {
     static_header(request, reqwest::header::ACCEPT, "application/json");
 }
 
+/// Asks for the media types a response may come in, in the document's order (a list for
+/// `Accept`).
+pub(crate) fn accept(request: &mut reqwest::Request, media_types: &'static str) {
+    static_header(request, reqwest::header::ACCEPT, media_types);
+}
+
 /// Sets a header from a parameter value.
 pub(crate) fn set_header<E>(
     request: &mut reqwest::Request,

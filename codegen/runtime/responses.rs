@@ -337,6 +337,28 @@ pub(crate) fn decode_bytes(received: &Received) -> Vec<u8> {
     received.bytes.clone()
 }
 
+/// Whether a response's `Content-Type` is one of `media_types`, compared without
+/// parameters and case; `type/*` stands for any subtype.
+pub(crate) fn media_is(received: &Received, media_types: &[&str]) -> bool {
+    let Some(sent) = received
+        .headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+    else {
+        return false;
+    };
+    let sent = sent.split(';').next().unwrap_or("").trim();
+    media_types.iter().any(|listed| {
+        let listed = listed.split(';').next().unwrap_or("").trim();
+        match listed.strip_suffix("/*") {
+            Some(kind) => sent
+                .split_once('/')
+                .is_some_and(|(sent_kind, _)| sent_kind.eq_ignore_ascii_case(kind)),
+            None => sent.eq_ignore_ascii_case(listed),
+        }
+    })
+}
+
 /// A 2xx status the spec does not document for this operation.
 pub(crate) fn undocumented<E>(received: &Received) -> Error<E> {
     let source = <serde_json::Error as serde::de::Error>::custom(format!(

@@ -512,24 +512,29 @@ impl Differ<'_> {
                 }
             }
             (TypeKind::Outcome(ov), TypeKind::Outcome(nv)) => {
+                // A variant is a status, and a media type where its status offers several.
+                let same = |a: &ir::OutcomeVariant, b: &ir::OutcomeVariant| {
+                    a.status == b.status && a.media == b.media
+                };
+                let answer = |v: &ir::OutcomeVariant| match v.media.first() {
+                    Some(media) => format!("status {} as `{media}`", v.status),
+                    None => format!("status {}", v.status),
+                };
                 for o_variant in ov {
-                    match nv
-                        .iter()
-                        .find(|n_variant| n_variant.status == o_variant.status)
-                    {
+                    match nv.iter().find(|n_variant| same(n_variant, o_variant)) {
                         None => self.push(
                             Impact::Breaking,
                             format!("{item}::{}", o_variant.rust_name),
                             &o.pointer,
-                            format!("status {} removed", o_variant.status),
+                            format!("{} removed", answer(o_variant)),
                         ),
                         Some(n_variant) if n_variant.body != o_variant.body => self.push(
                             Impact::Breaking,
                             format!("{item}::{}", n_variant.rust_name),
                             &n.pointer,
                             format!(
-                                "the body of status {} is now {} (was {})",
-                                n_variant.status,
+                                "the body of {} is now {} (was {})",
+                                answer(n_variant),
                                 body_name(&n_variant.body),
                                 body_name(&o_variant.body)
                             ),
@@ -538,15 +543,12 @@ impl Differ<'_> {
                     }
                 }
                 for n_variant in nv {
-                    if !ov
-                        .iter()
-                        .any(|o_variant| o_variant.status == n_variant.status)
-                    {
+                    if !ov.iter().any(|o_variant| same(o_variant, n_variant)) {
                         self.push(
                             Impact::NonBreaking,
                             format!("{item}::{}", n_variant.rust_name),
                             &n.pointer,
-                            format!("status {} added", n_variant.status),
+                            format!("{} added", answer(n_variant)),
                         );
                     }
                 }
@@ -808,12 +810,28 @@ impl Differ<'_> {
             match new.get(name) {
                 Some(n) => self.operation(o, n),
                 None => {
+                    // Methods of one operation's media types are no renames of each other.
                     let renamed = new.values().find(|n| {
                         n.method == o.method
                             && n.path == o.path
                             && !old.contains_key(n.rust_name.as_str())
+                            && n.other_bodies.is_empty()
+                            && o.other_bodies.is_empty()
                     });
+                    // A method for a media type the body is no longer offered in.
+                    let dropped_media = new.values().any(|n| n.pointer == o.pointer);
                     match renamed {
+                        _ if dropped_media => self.push(
+                            Impact::Breaking,
+                            format!("Client::{name}"),
+                            &o.pointer,
+                            format!(
+                                "removed: the body of `{} {}` is no longer taken as `{}`",
+                                o.method.as_str(),
+                                o.path,
+                                o.body.as_ref().map_or("", |b| b.media_type.as_str())
+                            ),
+                        ),
                         Some(n) => self.push(
                             Impact::Breaking,
                             format!("Client::{name}"),
@@ -835,14 +853,28 @@ impl Differ<'_> {
         }
         for (name, n) in &new {
             let renamed = old.values().any(|o| {
-                o.method == n.method && o.path == n.path && !new.contains_key(o.rust_name.as_str())
+                o.method == n.method
+                    && o.path == n.path
+                    && !new.contains_key(o.rust_name.as_str())
+                    && n.other_bodies.is_empty()
+                    && o.other_bodies.is_empty()
             });
             if !old.contains_key(name) && !renamed {
+                // A method for another media type the body is now offered in.
+                let description = match &n.body {
+                    Some(body) if old.values().any(|o| o.pointer == n.pointer) => format!(
+                        "added: sends the body of `{} {}` as `{}`",
+                        n.method.as_str(),
+                        n.path,
+                        body.media_type
+                    ),
+                    _ => format!("operation added (`{} {}`)", n.method.as_str(), n.path),
+                };
                 self.push(
                     Impact::NonBreaking,
                     format!("Client::{name}"),
                     &n.pointer,
-                    format!("operation added (`{} {}`)", n.method.as_str(), n.path),
+                    description,
                 );
             }
         }

@@ -507,10 +507,25 @@ pub struct Operation {
     pub events: Option<OfferedEvents>,
     /// How its responses are pages of a list, when they are.
     pub pagination: Option<Pagination>,
+    /// The media types its successful responses offer, in document order, when they are
+    /// several: the `Accept` it sends.
+    pub accept: Vec<String>,
+    /// The other methods that send the same operation's body in another media type it is
+    /// offered in, in document order (the one that sends the preferred media type first).
+    pub other_bodies: Vec<OtherBody>,
     /// `tags`, as written.
     pub tags: Vec<String>,
     /// Which per-tag features compile it: those of its tags.
     pub gate: Gate,
+}
+
+/// A method that sends an operation's body in another media type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OtherBody {
+    /// The method's `snake_case` name.
+    pub rust_name: String,
+    /// The media type it sends.
+    pub media_type: String,
 }
 
 /// Events an operation offers besides its body.
@@ -783,6 +798,9 @@ pub struct OutcomeVariant {
     pub rust_name: String,
     /// The statuses it covers.
     pub status: StatusMatch,
+    /// The media types whose answers it reads, when its status offers several that read
+    /// differently; empty for the status's other answers.
+    pub media: Vec<String>,
     /// Its body.
     pub body: ResponseBody,
     /// The response's description.
@@ -811,6 +829,9 @@ pub struct Response {
     pub body: ResponseBody,
     /// The events it offers besides `body`, when it offers `text/event-stream` too.
     pub events: Option<Events>,
+    /// Every media type it offers besides an event stream, in document order, each with
+    /// what its body decodes to; `body` is how the preferred one reads.
+    pub media: Vec<(String, ResponseBody)>,
     /// Whether it declares a `Link` header.
     pub links: bool,
 }

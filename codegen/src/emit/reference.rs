@@ -103,6 +103,10 @@ pub(crate) fn reference(api: &ir::Api, header: &str) -> String {
                 .error
                 .as_ref()
                 .map_or_else(|| "-".to_owned(), |e| format!("`{}`", e.error_rust("")));
+            let rust = match (&op.body, op.other_bodies.is_empty()) {
+                (Some(body), false) => format!("{rust} (body as `{}`)", cell(&body.media_type)),
+                _ => rust,
+            };
             let deprecated = if op.deprecated { " (deprecated)" } else { "" };
             let gate = match op.gate.features(api) {
                 Some(names) if features => format!(" {} |", feature_list(&names)),

@@ -483,7 +483,26 @@ fn method_docs(op: &Operation, required: &[&Param], body_required: bool) -> Toke
     if !args.is_empty() {
         push(&args.join("\n"));
     }
-    doc_attrs(&text)
+    let docs = doc_attrs(&text);
+    // The generator's own text, whose links stay links.
+    let other_bodies = match (&op.body, op.other_bodies.is_empty()) {
+        (Some(body), false) => {
+            let others: Vec<String> = op
+                .other_bodies
+                .iter()
+                .map(|o| format!("`{}` with [`Self::{}`]", o.media_type, o.rust_name))
+                .collect();
+            let text = format!(
+                "Sends the body as `{}`; the operation takes it as {} too.",
+                body.media_type,
+                others.join(", as ")
+            );
+            let own = super::docs::own_docs(&text);
+            quote!(#[doc = ""] #own)
+        }
+        _ => quote!(),
+    };
+    quote!(#docs #other_bodies)
 }
 
 fn one_line(text: &str) -> String {
@@ -708,6 +727,9 @@ fn request_body(api: &ir::Api, op: &Operation) -> TokenStream {
     };
     let accept = if let Outcome::Single(ResponseBody::Events(_)) = &op.success {
         Some(quote!(runtime::accept_events(&mut request);))
+    } else if !op.accept.is_empty() {
+        let listed = op.accept.join(", ");
+        Some(quote!(runtime::accept(&mut request, #listed);))
     } else {
         accepts_json.then(|| quote!(runtime::accept_json(&mut request);))
     };
@@ -941,22 +963,37 @@ fn decode(api: &ir::Api, op: &Operation) -> TokenStream {
 
 /// Match arms over a status code for outcome variants: exact codes first, then ranges,
 /// then `default` (as `_`).
+/// A variant read by media type comes before the other answers of its status, with a
+/// guard on the response's `Content-Type`.
 fn status_arms(variants: &[ir::OutcomeVariant]) -> Vec<(TokenStream, &ir::OutcomeVariant)> {
     let mut arms = Vec::new();
-    for v in variants {
-        if let StatusMatch::Code(code) = v.status {
-            arms.push((quote!(#code), v));
-        }
-    }
-    for v in variants {
-        if let StatusMatch::Range(class) = v.status {
-            let (low, high) = (class * 100, class * 100 + 99);
-            arms.push((quote!(#low..=#high), v));
-        }
-    }
-    for v in variants {
-        if v.status == StatusMatch::Default {
-            arms.push((quote!(_), v));
+    let kinds: [fn(&StatusMatch) -> Option<TokenStream>; 3] = [
+        |status| match status {
+            StatusMatch::Code(code) => Some(quote!(#code)),
+            _ => None,
+        },
+        |status| match status {
+            StatusMatch::Range(class) => {
+                let (low, high) = (class * 100, class * 100 + 99);
+                Some(quote!(#low..=#high))
+            }
+            _ => None,
+        },
+        |status| (*status == StatusMatch::Default).then(|| quote!(_)),
+    ];
+    for pattern_of in kinds {
+        let guarded = variants.iter().filter(|v| !v.media.is_empty());
+        for v in guarded.chain(variants.iter().filter(|v| v.media.is_empty())) {
+            let Some(pattern) = pattern_of(&v.status) else {
+                continue;
+            };
+            let pattern = if v.media.is_empty() {
+                pattern
+            } else {
+                let media = &v.media;
+                quote!(#pattern if runtime::media_is(&response, &[#(#media),*]))
+            };
+            arms.push((pattern, v));
         }
     }
     arms

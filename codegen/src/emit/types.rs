@@ -720,6 +720,13 @@ fn outcome(name: &proc_macro2::Ident, variants: &[ir::OutcomeVariant]) -> TokenS
             ir::StatusMatch::Range(class) => format!("`{class}XX`"),
             ir::StatusMatch::Default => "any other status".to_owned(),
         };
+        let status = match v.media.as_slice() {
+            [] => status,
+            media => {
+                let listed: Vec<String> = media.iter().map(|m| format!("`{m}`")).collect();
+                format!("{status} as {}", listed.join(" or "))
+            }
+        };
         let description = v.description.trim();
         let text = if description.is_empty() {
             status

@@ -424,6 +424,9 @@ pub(super) fn operation_types(op: &ir::Operation) -> Vec<&str> {
     }
     for r in &op.responses {
         any_body_named(&r.body, &mut out);
+        for (_, body) in &r.media {
+            any_body_named(body, &mut out);
+        }
         if let Some(ty) = r.events.as_ref().and_then(|e| e.data.as_ref()) {
             named_in(ty, false, &mut out);
         }

@@ -255,6 +255,9 @@ fn rename_types(api: &mut ir::Api, renames: &HashMap<String, String>) {
         }
         for r in &mut op.responses {
             r.body.rename(renames);
+            for (_, body) in &mut r.media {
+                body.rename(renames);
+            }
             if let Some(ir::Events { data: Some(ty), .. }) = &mut r.events {
                 ty.rename(renames);
             }

@@ -76,11 +76,44 @@ impl<'a> Lowerer<'a> {
                     );
                 }
                 let builder_name = builders.claim(&pascal(&id, "Operation"));
-                if let Some(op) =
+                let Some((op, others)) =
                     self.operation(path, item, method, op, &op_at, id, rust_name, builder_name)
-                {
-                    operations.push(op);
+                else {
+                    continue;
+                };
+                // A method of its own for each other media type the body is offered in.
+                let suffixes = media_suffixes(op.body.as_ref(), &others);
+                let mut family = vec![op];
+                for (body, suffix) in others.into_iter().zip(suffixes) {
+                    let mut other = family[0].clone();
+                    other.rust_name = methods.claim(&format!("{}_{suffix}", other.rust_name));
+                    other.builder_name = builders.claim(&format!(
+                        "{}{}",
+                        other.builder_name,
+                        pascal(&suffix, "Media")
+                    ));
+                    other.body = Some(body);
+                    family.push(other);
                 }
+                let listed: Vec<ir::OtherBody> = family
+                    .iter()
+                    .filter_map(|op| {
+                        Some(ir::OtherBody {
+                            rust_name: op.rust_name.clone(),
+                            media_type: op.body.as_ref()?.media_type.clone(),
+                        })
+                    })
+                    .collect();
+                if listed.len() > 1 {
+                    for op in &mut family {
+                        op.other_bodies = listed
+                            .iter()
+                            .filter(|other| other.rust_name != op.rust_name)
+                            .cloned()
+                            .collect();
+                    }
+                }
+                operations.extend(family);
             }
         }
         operations.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
@@ -98,18 +131,32 @@ impl<'a> Lowerer<'a> {
         wire_id: String,
         rust_name: String,
         builder_name: String,
-    ) -> Option<ir::Operation> {
+    ) -> Option<(ir::Operation, Vec<ir::Body>)> {
         let params = self.params(path, item, op, at, &builder_name);
         let path_segments = path_segments(path, &params);
-        let body = match &op.request_body {
-            Some(body) => self.body(body, &at.push("requestBody"), &builder_name)?,
-            None => None,
+        let mut bodies = match &op.request_body {
+            Some(body) => self.bodies(body, &at.push("requestBody"), &builder_name)?,
+            None => Vec::new(),
         };
+        let others = bodies.split_off(bodies.len().min(1));
+        let body = bodies.pop();
         let responses = self.responses(op, &at.push("responses"), &builder_name);
         let success = self
             .outcome(&responses, at, true, &builder_name)
             .unwrap_or(Outcome::Single(ResponseBody::Empty));
         let error = self.outcome(&responses, at, false, &builder_name);
+        // Several media types are all asked for, in the document's order.
+        let mut accept: Vec<String> = Vec::new();
+        for r in responses.iter().filter(|r| is_success(&r.status)) {
+            for (media_type, _) in &r.media {
+                if !accept.iter().any(|m| essence(m) == essence(media_type)) {
+                    accept.push(media_type.clone());
+                }
+            }
+        }
+        if accept.len() < 2 {
+            accept.clear();
+        }
         let security = self.security(op, at);
         // Another way to answer, offered by a success whose body is not itself events.
         let events = match &success {
@@ -137,7 +184,7 @@ impl<'a> Lowerer<'a> {
                 "callbacks are requests the server makes to you; no client code is generated for them",
             );
         }
-        Some(ir::Operation {
+        let lowered = ir::Operation {
             rust_name,
             builder_name,
             wire_id,
@@ -156,9 +203,12 @@ impl<'a> Lowerer<'a> {
             security,
             events,
             pagination: None,
+            accept,
+            other_bodies: Vec::new(),
             tags: op.tags.clone(),
             gate: ir::Gate::Always,
-        })
+        };
+        Some((lowered, others))
     }
 
     /// Path-level and operation-level parameters merged (the operation's win), path
@@ -592,20 +642,57 @@ impl<'a> Lowerer<'a> {
     }
 
     /// `Some(None)` when there is no body to send, `None` when the operation must be skipped.
-    fn body(
+    /// The request body in the media type the operation's method sends (JSON when
+    /// offered), then each other media type it is offered in that is written differently
+    /// (another encoding, or another type), in document order, for methods of their own.
+    /// `None` when the operation cannot be sent at all.
+    fn bodies(
         &mut self,
         body: &'a ReferenceOr<RequestBody>,
         at: &Pointer,
         builder: &str,
-    ) -> Option<Option<ir::Body>> {
+    ) -> Option<Vec<ir::Body>> {
         let Some((body, at)) =
             self.resolve_component(body, at.clone(), "requestBodies", |c| &c.request_bodies)
         else {
-            return Some(None);
+            return Some(Vec::new());
         };
-        let Some((media_type, media, encoding)) = body_media(&body.content, false) else {
-            return Some(None);
+        let Some(preferred) = body_media(&body.content, false) else {
+            return Some(Vec::new());
         };
+        let mut bodies = vec![self.body(body, &at, preferred, &format!("{builder}Body"))?];
+        let offered = body
+            .content
+            .iter()
+            .filter(|(media_type, _)| essence(media_type) != "text/event-stream")
+            .filter(|(media_type, _)| {
+                essence(media_type) != "*/*" && media_type.as_str() != preferred.0
+            });
+        for (media_type, media) in offered {
+            let encoding = encoding_of(media_type);
+            let hint = format!("{builder}{}Body", media_name(media_type));
+            let Some(alternative) = self.body(body, &at, (media_type, media, encoding), &hint)
+            else {
+                continue;
+            };
+            let written_alike = bodies
+                .iter()
+                .any(|b| b.encoding == alternative.encoding && b.ty == alternative.ty);
+            if !written_alike {
+                bodies.push(alternative);
+            }
+        }
+        Some(bodies)
+    }
+
+    /// The request body in one of its media types; `None` when it cannot be sent so.
+    fn body(
+        &mut self,
+        body: &'a RequestBody,
+        at: &Pointer,
+        (media_type, media, encoding): (&'a str, &'a MediaType, BodyEncoding),
+        hint: &str,
+    ) -> Option<ir::Body> {
         let media_at = at.push("content").push(media_type);
         // The media type becomes a header value, which may only hold visible ASCII.
         let media_type = if media_type.bytes().all(|b| (0x20..0x7f).contains(&b)) {
@@ -614,11 +701,10 @@ impl<'a> Lowerer<'a> {
             self.warn(&media_at, "this media type is not a valid header value; `application/octet-stream` is sent instead");
             "application/octet-stream"
         };
-        let hint = format!("{builder}Body");
         let ty = match encoding {
             BodyEncoding::Json | BodyEncoding::Form => match &media.schema {
                 Some(schema) => {
-                    self.schema_ty(schema.into(), &media_at.push("schema"), &hint)
+                    self.schema_ty(schema.into(), &media_at.push("schema"), hint)
                         .ty
                 }
                 None if encoding == BodyEncoding::Form => Ty::JsonObject,
@@ -627,7 +713,7 @@ impl<'a> Lowerer<'a> {
             BodyEncoding::Multipart => {
                 let ty = match &media.schema {
                     Some(schema) => {
-                        self.schema_ty(schema.into(), &media_at.push("schema"), &hint)
+                        self.schema_ty(schema.into(), &media_at.push("schema"), hint)
                             .ty
                     }
                     None => Ty::JsonObject,
@@ -656,7 +742,7 @@ impl<'a> Lowerer<'a> {
             }
             _ => Vec::new(),
         };
-        Some(Some(ir::Body {
+        Some(ir::Body {
             ty,
             encoding,
             media_type: media_type.to_owned(),
@@ -664,7 +750,7 @@ impl<'a> Lowerer<'a> {
             required: body.required,
             docs: body.description.clone(),
             example,
-        }))
+        })
     }
 
     /// How the properties of a form or multipart body are written, from the media type's
@@ -878,11 +964,30 @@ impl<'a> Lowerer<'a> {
                 (Some(events), 0) => (ResponseBody::Events(events), None),
                 (events, _) => (self.response_body(&response.content, &r_at, &hint), events),
             };
+            // Every media type, read as it says.
+            let mut media = Vec::new();
+            if others > 0 {
+                let preferred = response_media(&response.content).map(|(m, ..)| m);
+                for (media_type, one) in &response.content {
+                    if essence(media_type) == "text/event-stream" {
+                        continue;
+                    }
+                    let read = if Some(media_type.as_str()) == preferred {
+                        body.clone()
+                    } else {
+                        let hint = format!("{hint}{}", media_name(media_type));
+                        let chosen = (media_type.as_str(), one, response_encoding(media_type));
+                        self.media_body(Some(chosen), &r_at, &hint)
+                    };
+                    media.push((media_type.clone(), read));
+                }
+            }
             out.push(ir::Response {
                 status,
                 description: response.description.clone(),
                 body,
                 events,
+                media,
                 links,
             });
         }
@@ -897,7 +1002,17 @@ impl<'a> Lowerer<'a> {
         hint: &str,
     ) -> ResponseBody {
         // The event stream, if any, is asked for on its own.
-        match response_media(content) {
+        self.media_body(response_media(content), r_at, hint)
+    }
+
+    /// What a response body of one media type (with how it is read) decodes to.
+    fn media_body(
+        &mut self,
+        chosen: Option<(&'a str, &'a MediaType, BodyEncoding)>,
+        r_at: &Pointer,
+        hint: &str,
+    ) -> ResponseBody {
+        match chosen {
             None => ResponseBody::Empty,
             Some((_, _, BodyEncoding::Binary)) => ResponseBody::Binary,
             Some((_, media, _)) if media.schema.as_ref().is_some_and(|s| self.is_binary(s)) => {
@@ -941,26 +1056,57 @@ impl<'a> Lowerer<'a> {
             .filter(|r| is_success(&r.status) == success)
             .collect();
         let first = chosen.first()?;
-        if chosen.iter().all(|r| r.body == first.body) {
+        // A success offered in media types that read differently is read by its
+        // `Content-Type`; an error body by its status alone.
+        let readings: Vec<Vec<Reading>> = chosen
+            .iter()
+            .map(|r| if success { readings(r) } else { Vec::new() })
+            .collect();
+        let by_media = readings.iter().any(|r| r.len() > 1);
+        if !by_media && chosen.iter().all(|r| r.body == first.body) {
             if !success && first.body == ResponseBody::Empty {
                 return None;
             }
             return Some(Outcome::Single(first.body.clone()));
         }
         let mut namer = Namer::default();
-        let variants: Vec<OutcomeVariant> = chosen
-            .iter()
-            .map(|r| OutcomeVariant {
-                rust_name: namer.claim(&status_name(&r.status)),
-                status: r.status.clone(),
-                // Only a body of its own streams: beside others, events are read as text.
-                body: match &r.body {
-                    ResponseBody::Events(_) => ResponseBody::Text,
-                    body => body.clone(),
-                },
-                description: r.description.clone(),
-            })
-            .collect();
+        let mut variants: Vec<OutcomeVariant> = Vec::new();
+        for (r, readings) in chosen.iter().zip(readings) {
+            // Only a body of its own streams: beside others, events are read as text.
+            let body = match &r.body {
+                ResponseBody::Events(_) => ResponseBody::Text,
+                body => body.clone(),
+            };
+            if readings.len() < 2 {
+                variants.push(OutcomeVariant {
+                    rust_name: namer.claim(&status_name(&r.status)),
+                    status: r.status.clone(),
+                    media: Vec::new(),
+                    body,
+                    description: r.description.clone(),
+                });
+                continue;
+            }
+            for reading in readings {
+                let named = reading.media.first().map_or("", String::as_str);
+                let status = if chosen.len() > 1 {
+                    status_name(&r.status)
+                } else {
+                    String::new()
+                };
+                variants.push(OutcomeVariant {
+                    rust_name: namer.claim(&format!("{status}{}", media_name(named))),
+                    status: r.status.clone(),
+                    media: if reading.preferred {
+                        Vec::new()
+                    } else {
+                        reading.media
+                    },
+                    body: reading.body,
+                    description: r.description.clone(),
+                });
+            }
+        }
         let name = self.claim_type_name(&format!(
             "{builder}{}",
             if success { "Success" } else { "Error" }
@@ -1032,6 +1178,32 @@ impl<'a> Lowerer<'a> {
         }
         alternatives
     }
+}
+
+/// One way a response is read: the media types that read so, and what they read.
+struct Reading {
+    media: Vec<String>,
+    body: ResponseBody,
+    /// Whether it is how the preferred media type reads, which the answers of any other
+    /// media type are read as too.
+    preferred: bool,
+}
+
+/// The ways a response is read, one per distinct body its media types decode to, in
+/// document order.
+fn readings(response: &ir::Response) -> Vec<Reading> {
+    let mut readings: Vec<Reading> = Vec::new();
+    for (media_type, body) in &response.media {
+        match readings.iter_mut().find(|r| r.body == *body) {
+            Some(reading) => reading.media.push(media_type.clone()),
+            None => readings.push(Reading {
+                media: vec![media_type.clone()],
+                body: body.clone(),
+                preferred: *body == response.body,
+            }),
+        }
+    }
+    readings
 }
 
 /// How much structure a parameter value has, in increasing order.
@@ -1139,6 +1311,34 @@ fn fixed_header_value(header: &openapiv3::Header) -> Option<String> {
     }
 }
 
+/// The method name suffix of each other media type a body is sent in: its name
+/// (`multipart`, `form`, `text`, `bytes`, `xml`), or its whole essence's words where that
+/// name is the preferred one's or another's (`text_javascript`).
+fn media_suffixes(preferred: Option<&ir::Body>, others: &[ir::Body]) -> Vec<String> {
+    let short = |m: &str| snake(&media_name(m), "media");
+    let taken: Vec<String> = preferred
+        .map(|b| short(&b.media_type))
+        .into_iter()
+        .collect();
+    others
+        .iter()
+        .map(|b| {
+            let name = short(&b.media_type);
+            let shared = taken.contains(&name)
+                || others
+                    .iter()
+                    .filter(|o| short(&o.media_type) == name)
+                    .count()
+                    > 1;
+            if shared {
+                snake(&essence(&b.media_type), "media")
+            } else {
+                name
+            }
+        })
+        .collect()
+}
+
 /// The media type's essence: lowercase, without parameters.
 fn essence(media_type: &str) -> String {
     media_type
@@ -1190,10 +1390,32 @@ fn body_media(
 fn response_media(
     content: &indexmap::IndexMap<String, MediaType>,
 ) -> Option<(&str, &MediaType, BodyEncoding)> {
-    body_media(content, true).map(|(m, media, e)| match e {
-        BodyEncoding::Form | BodyEncoding::Multipart => (m, media, BodyEncoding::Binary),
-        e => (m, media, e),
-    })
+    body_media(content, true).map(|(m, media, _)| (m, media, response_encoding(m)))
+}
+
+/// How a response of this media type is read: multipart and form responses as bytes.
+fn response_encoding(media_type: &str) -> BodyEncoding {
+    match encoding_of(media_type) {
+        BodyEncoding::Form | BodyEncoding::Multipart => BodyEncoding::Binary,
+        e => e,
+    }
+}
+
+/// A media type as a name: `Json` (`application/json`, `+json` types), `Csv`
+/// (`text/csv`), `Text` (`text/plain`), `Bytes` (`application/octet-stream`), `Form`,
+/// `Multipart`, and otherwise the subtype's words (`Xml`, `Javascript`).
+pub(crate) fn media_name(media_type: &str) -> String {
+    let essence = essence(media_type);
+    let subtype = essence.split_once('/').map_or(essence.as_str(), |(_, s)| s);
+    let word = match subtype {
+        _ if subtype == "json" || subtype.ends_with("+json") => "json",
+        "plain" => "text",
+        "octet-stream" => "bytes",
+        "x-www-form-urlencoded" => "form",
+        "form-data" => "multipart",
+        other => other.strip_prefix("x-").unwrap_or(other),
+    };
+    pascal(word, "Media")
 }
 
 /// The name of a request method of the generator's own (`stream`, `pages`): `name`, or

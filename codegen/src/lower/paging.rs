@@ -99,13 +99,22 @@ pub(crate) fn resolve(
     let mut found = Vec::new();
     for (at, request) in requests {
         let pointer = at.to_string();
-        let Some(index) = api.operations.iter().position(|op| op.pointer == pointer) else {
+        // An operation whose body is offered in several media types has a method for
+        // each, all paging alike.
+        let indices: Vec<usize> = (0..api.operations.len())
+            .filter(|&i| api.operations[i].pointer == pointer)
+            .collect();
+        let Some(&first) = indices.first() else {
             continue;
         };
         let resolved =
-            request.and_then(|request| pagination(api, &api.operations[index], &request));
+            request.and_then(|request| pagination(api, &api.operations[first], &request));
         match resolved {
-            Ok(pagination) => api.operations[index].pagination = pagination,
+            Ok(pagination) => {
+                for i in indices {
+                    api.operations[i].pagination.clone_from(&pagination);
+                }
+            }
             Err(problem) => found.push(Diagnostic::warning(&at, problem)),
         }
     }

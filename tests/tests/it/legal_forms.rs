@@ -2,7 +2,7 @@
 //! fixture clients against a server on 127.0.0.1: diamond `allOf`, bodies that may be
 //! `null`, 2xx answers without a body.
 
-use livedesk_tests::fixtures::{all_of, answers, form_encodings, responses};
+use livedesk_tests::fixtures::{all_of, answers, body_alternatives, form_encodings, responses};
 use serde_json::{Value, json};
 use wiremock::ResponseTemplate;
 
@@ -424,4 +424,241 @@ async fn multipart_parts_follow_their_encoding() {
             ),
         ]
     );
+}
+
+#[tokio::test]
+async fn an_answer_offered_in_several_media_types_is_read_by_its_content_type() {
+    use answers::types::{ExportDatasetSuccess, GetReportSuccess};
+    let csv = "id,name\n1,Ada\n";
+    let (server, client) =
+        answers_client(ResponseTemplate::new(200).set_body_raw(csv, "text/csv; charset=utf-8"))
+            .await;
+    let exported = client.export_dataset(7).await.expect("200").into_body();
+    assert_eq!(exported, ExportDatasetSuccess::Csv(csv.to_owned()));
+    let request = received(&server).await;
+    assert_eq!(
+        crate::support::header(&request, "accept").as_deref(),
+        Some("application/json, text/csv")
+    );
+
+    // The preferred media type, and any the document does not list, read as JSON.
+    let (_server, client) = answers_client(json(200, json!([{"id": 1}]))).await;
+    assert_eq!(
+        client.export_dataset(7).await.expect("200").into_body(),
+        ExportDatasetSuccess::Json(json!([{"id": 1}]))
+    );
+
+    let (_server, client) =
+        answers_client(ResponseTemplate::new(200).set_body_raw("all good", "TEXT/Plain")).await;
+    assert_eq!(
+        client.get_report(1).await.expect("200").into_body(),
+        GetReportSuccess::OkText("all good".to_owned())
+    );
+    let (_server, client) = answers_client(
+        ResponseTemplate::new(200).set_body_raw(b"%PDF-1.7".to_vec(), "application/pdf"),
+    )
+    .await;
+    assert_eq!(
+        client.get_report(1).await.expect("200").into_body(),
+        GetReportSuccess::OkPdf(b"%PDF-1.7".to_vec())
+    );
+    // Two media types that read the same are one variant.
+    let (server, client) = answers_client(
+        ResponseTemplate::new(200)
+            .set_body_raw(r#"{"id": 4, "state": "done"}"#, "application/problem+json"),
+    )
+    .await;
+    let GetReportSuccess::OkJson(job) = client.get_report(1).await.expect("200").into_body() else {
+        panic!("a JSON report expected");
+    };
+    assert_eq!((job.id, job.state.as_deref()), (4, Some("done")));
+    assert_eq!(
+        crate::support::header(&received(&server).await, "accept").as_deref(),
+        Some("application/json, application/problem+json, text/plain, application/pdf")
+    );
+}
+
+/// A client of the `body_alternatives` fixture against a server answering `status`.
+async fn alternatives_client(status: u16) -> (wiremock::MockServer, body_alternatives::Client) {
+    let template = match status {
+        200 => json(200, json!({"access_token": "t0k"})),
+        other => ResponseTemplate::new(other),
+    };
+    let server = serve(template).await;
+    let client = body_alternatives::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .expect("client");
+    (server, client)
+}
+
+/// The disposition, content type and content of each part, as text.
+fn parts_of(request: &wiremock::Request) -> Vec<(String, Option<String>, String)> {
+    crate::support::multipart_parts(request)
+        .into_iter()
+        .map(|(headers, content)| {
+            let find = |name: &str| {
+                headers
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.clone())
+            };
+            (
+                find("content-disposition").expect("a disposition"),
+                find("content-type"),
+                String::from_utf8_lossy(&content).into_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_body_offered_as_json_and_as_a_file_upload_can_be_sent_both_ways() {
+    use body_alternatives::File;
+    use body_alternatives::types::{UploadRowsBody, UploadRowsMultipartBody};
+    let row = std::collections::BTreeMap::from([("name".to_owned(), "Ada".to_owned())]);
+    let (server, client) = alternatives_client(202).await;
+    client
+        .upload_rows(3, &UploadRowsBody::new(vec![row]))
+        .await
+        .expect("202");
+    let request = received(&server).await;
+    assert_eq!(
+        crate::support::header(&request, "content-type").as_deref(),
+        Some("application/json")
+    );
+    let sent: Value = serde_json::from_slice(&request.body).expect("JSON");
+    assert_eq!(sent, json!({"rows": [{"name": "Ada"}]}));
+
+    let (server, client) = alternatives_client(202).await;
+    let upload = UploadRowsMultipartBody::new(File::new(b"name\nAda\n".to_vec())).delimiter(";");
+    client.upload_rows_multipart(3, &upload).await.expect("202");
+    let request = received(&server).await;
+    assert_eq!(request.url.path(), "/datasets/3/rows");
+    assert_eq!(
+        parts_of(&request),
+        [
+            (
+                r#"form-data; name="file"; filename="file""#.to_owned(),
+                Some("text/csv".to_owned()),
+                "name\nAda\n".to_owned()
+            ),
+            (
+                r#"form-data; name="delimiter""#.to_owned(),
+                None,
+                ";".to_owned()
+            ),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_body_offered_as_json_and_as_a_form_can_be_sent_both_ways() {
+    use body_alternatives::types::TokenRequest;
+    let body =
+        TokenRequest::new("client_credentials").scope(vec!["read".to_owned(), "write".to_owned()]);
+    let (server, client) = alternatives_client(200).await;
+    let token = client.create_token(&body).await.expect("200").into_body();
+    assert_eq!(token.access_token.as_deref(), Some("t0k"));
+    let sent: Value = serde_json::from_slice(&received(&server).await.body).expect("JSON");
+    assert_eq!(
+        sent,
+        json!({"grant_type": "client_credentials", "scope": ["read", "write"]})
+    );
+
+    let (server, client) = alternatives_client(200).await;
+    let token = client
+        .create_token_form(&body)
+        .await
+        .expect("200")
+        .into_body();
+    assert_eq!(token.access_token.as_deref(), Some("t0k"));
+    let request = received(&server).await;
+    assert_eq!(
+        crate::support::header(&request, "content-type").as_deref(),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(
+        form_pairs(std::str::from_utf8(&request.body).expect("ASCII")),
+        pairs(&[
+            ("grant_type", "client_credentials"),
+            ("scope", "read"),
+            ("scope", "write"),
+        ])
+    );
+}
+
+#[tokio::test]
+async fn a_multipart_one_of_sends_the_parts_of_the_variant_it_is() {
+    use body_alternatives::File;
+    use body_alternatives::types::{
+        PutScriptBody, PutScriptBodyModules, PutScriptBodyModulesMetadata, PutScriptBodyRollback,
+    };
+    let modules =
+        PutScriptBodyModules::new(PutScriptBodyModulesMetadata::default().main_module("worker.js"))
+            .module(vec![
+                File::new(b"export default {}".to_vec())
+                    .with_file_name("worker.js")
+                    .with_content_type("application/javascript+module"),
+            ]);
+    let (server, client) = alternatives_client(204).await;
+    client
+        .put_script("w", &PutScriptBody::Modules(modules))
+        .await
+        .expect("204");
+    assert_eq!(
+        parts_of(&received(&server).await),
+        [
+            (
+                r#"form-data; name="module"; filename="worker.js""#.to_owned(),
+                Some("application/javascript+module".to_owned()),
+                "export default {}".to_owned()
+            ),
+            (
+                r#"form-data; name="metadata""#.to_owned(),
+                Some("application/json".to_owned()),
+                r#"{"main_module":"worker.js"}"#.to_owned()
+            ),
+        ]
+    );
+    let (server, client) = alternatives_client(204).await;
+    client
+        .put_script(
+            "w",
+            &PutScriptBody::Rollback(PutScriptBodyRollback::new("back")),
+        )
+        .await
+        .expect("204");
+    assert_eq!(
+        parts_of(&received(&server).await),
+        [(
+            r#"form-data; name="message""#.to_owned(),
+            None,
+            "back".to_owned()
+        )]
+    );
+
+    // The script's text, in either of the media types it is offered in.
+    let (server, client) = alternatives_client(204).await;
+    client
+        .put_script_text_javascript("w", "addEventListener()")
+        .await
+        .expect("204");
+    let request = received(&server).await;
+    assert_eq!(
+        crate::support::header(&request, "content-type").as_deref(),
+        Some("text/javascript")
+    );
+    assert_eq!(request.body, b"addEventListener()");
+    let (server, client) = alternatives_client(204).await;
+    client
+        .put_script_application_javascript("w", b"addEventListener()".to_vec())
+        .await
+        .expect("204");
+    let request = received(&server).await;
+    assert_eq!(
+        crate::support::header(&request, "content-type").as_deref(),
+        Some("application/javascript")
+    );
+    assert_eq!(request.body, b"addEventListener()");
 }
