@@ -33,6 +33,9 @@ pub struct Diagnostic {
     pub message: String,
     /// 1-based line and column of the node in the source text, when known.
     pub location: Option<(usize, usize)>,
+    /// The file `location` is in, when it is not the document itself: the overlay that
+    /// wrote the node, or that has the problem.
+    pub file: Option<String>,
 }
 
 impl Diagnostic {
@@ -43,6 +46,7 @@ impl Diagnostic {
             pointer: pointer.into(),
             message: message.into(),
             location: None,
+            file: None,
         }
     }
 
@@ -53,6 +57,7 @@ impl Diagnostic {
             pointer: pointer.into(),
             message: message.into(),
             location: None,
+            file: None,
         }
     }
 
@@ -62,7 +67,8 @@ impl Diagnostic {
     }
 
     /// Formats the diagnostic as `FILE:LINE:COL: severity: POINTER: message`, the form
-    /// editors and CI logs recognise. Without a known location, line and column are omitted.
+    /// editors and CI logs recognise, `FILE` being `file` unless the diagnostic is about
+    /// another (an overlay). Without a known location, line and column are omitted.
     pub fn display_in<'a>(&'a self, file: &'a str) -> impl fmt::Display + 'a {
         DisplayIn {
             diagnostic: self,
@@ -79,9 +85,10 @@ struct DisplayIn<'a> {
 impl fmt::Display for DisplayIn<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = self.diagnostic;
+        let file = d.file.as_deref().unwrap_or(self.file);
         match d.location {
-            Some((line, column)) => write!(f, "{}:{line}:{column}: ", self.file)?,
-            None => write!(f, "{}: ", self.file)?,
+            Some((line, column)) => write!(f, "{file}:{line}:{column}: ")?,
+            None => write!(f, "{file}: ")?,
         }
         write!(f, "{}: {}: {}", d.severity, d.pointer, d.message)
     }

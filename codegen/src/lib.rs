@@ -17,6 +17,7 @@ mod locate;
 pub mod lossless;
 mod lower;
 mod names;
+mod overlay;
 mod render;
 mod validate;
 
@@ -29,6 +30,7 @@ use emit::refs::Refs;
 
 pub use diagnostics::{Diagnostic, Pointer, Severity};
 pub use loader::source_text;
+pub use overlay::Overlay;
 
 /// The source of the runtime that generated crates carry (`codegen/runtime/`), as one
 /// file: for the checks of the rules that cutting it relies on.
@@ -189,6 +191,10 @@ pub struct Settings {
     /// and runtime those need. A module from [`generate_module`] has no features of its
     /// own and ignores this.
     pub tag_features: bool,
+    /// Corrections to the document, applied to it in order before it is read: for what
+    /// the document gets wrong about its API, kept apart so that they survive when the
+    /// document is replaced by a newer one.
+    pub overlays: Vec<Overlay>,
 }
 
 impl Default for Settings {
@@ -197,6 +203,7 @@ impl Default for Settings {
             paginate: Vec::new(),
             event_stream_end: None,
             tag_features: true,
+            overlays: Vec::new(),
         }
     }
 }
@@ -377,10 +384,10 @@ fn lower_timed(
     timings: &mut Timings,
 ) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
     let start = Instant::now();
-    let loaded = loader::load(spec);
+    let (loaded, provenance) = loader::load(spec, &settings.overlays);
     timings.load = start.elapsed();
-    let loader::Loaded { doc, warnings } =
-        loaded.map_err(|diagnostics| locate_all(spec, diagnostics))?;
+    let locate_all = |diagnostics| locate_all(spec, &provenance, diagnostics);
+    let loader::Loaded { doc, warnings } = loaded.map_err(locate_all)?;
     // Lowering copes with what validation rejects, so both run and every problem is
     // reported in one pass.
     let start = Instant::now();
@@ -392,9 +399,9 @@ fn lower_timed(
     diagnostics.extend(lowered);
     let result = match api {
         Some(api) if !diagnostics.iter().any(Diagnostic::is_error) => {
-            Ok((api, locate_all(spec, diagnostics)))
+            Ok((api, locate_all(diagnostics)))
         }
-        _ => Err(locate_all(spec, diagnostics)),
+        _ => Err(locate_all(diagnostics)),
     };
     timings.lower = start.elapsed();
     result
@@ -402,9 +409,45 @@ fn lower_timed(
 
 /// Compares the APIs two specs describe, as users of the generated crate see them.
 pub fn api_diff(old_spec: &str, new_spec: &str) -> Result<diff::Report, ApiDiffError> {
-    let (old, _) = lower_spec(old_spec).map_err(ApiDiffError::Old)?;
-    let (new, _) = lower_spec(new_spec).map_err(ApiDiffError::New)?;
+    api_diff_with(old_spec, &[], new_spec, &[])
+}
+
+/// [`api_diff`] of the specs with their overlays applied, each side its own.
+pub fn api_diff_with(
+    old_spec: &str,
+    old_overlays: &[Overlay],
+    new_spec: &str,
+    new_overlays: &[Overlay],
+) -> Result<diff::Report, ApiDiffError> {
+    let settings = |overlays: &[Overlay]| Settings {
+        overlays: overlays.to_vec(),
+        ..Settings::default()
+    };
+    let (old, _) = lower_spec_with(old_spec, &settings(old_overlays)).map_err(ApiDiffError::Old)?;
+    let (new, _) = lower_spec_with(new_spec, &settings(new_overlays)).map_err(ApiDiffError::New)?;
     Ok(diff::diff(&old, &new))
+}
+
+/// The document with `overlays` applied, as JSON text, for tools that read OpenAPI
+/// documents themselves (a mock server, a linter): the document they must see to agree
+/// with the client generated with the same overlays.
+pub fn overlaid_document(spec: &str, overlays: &[Overlay]) -> Result<String, Vec<Diagnostic>> {
+    let mut doc = loader::parse_tree(spec).map_err(|d| vec![d])?;
+    let applied = overlay::apply(&mut doc, overlays);
+    let errors: Vec<Diagnostic> = applied
+        .diagnostics
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    serde_json::to_string_pretty(&doc).map_err(|e| {
+        vec![Diagnostic::error(
+            "#",
+            format!("the document cannot be written as JSON: {e}"),
+        )]
+    })
 }
 
 /// Why two specs could not be compared.
@@ -416,8 +459,18 @@ pub enum ApiDiffError {
     New(Vec<Diagnostic>),
 }
 
-/// Fills in line and column for diagnostics that lack them.
-fn locate_all(spec: &str, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+/// Fills in line and column for diagnostics that lack them: in the overlay whose action
+/// wrote the node, or else in the document.
+fn locate_all(
+    spec: &str,
+    provenance: &overlay::Provenance,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    for d in diagnostics.iter_mut().filter(|d| d.location.is_none()) {
+        if let Some(action) = provenance.writer(&d.pointer) {
+            overlay::attribute(d, action);
+        }
+    }
     let wanted: Vec<String> = diagnostics
         .iter()
         .filter(|d| d.location.is_none())
@@ -433,9 +486,16 @@ fn locate_all(spec: &str, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     for d in diagnostics.iter_mut().filter(|d| d.location.is_none()) {
         d.location = found.next().flatten();
     }
-    // Document order reads best; diagnostics without a position go last.
+    // Document order reads best, the overlays' after the document's; diagnostics without
+    // a position go last.
     diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| (d.location.unwrap_or((usize::MAX, 0)), d.pointer.clone());
+        let key = |d: &Diagnostic| {
+            (
+                d.file.clone(),
+                d.location.unwrap_or((usize::MAX, 0)),
+                d.pointer.clone(),
+            )
+        };
         key(a).cmp(&key(b))
     });
     diagnostics
@@ -443,6 +503,21 @@ fn locate_all(spec: &str, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 fn header(command: &str, source: &str) -> String {
     format!("@generated by `{command}` from {source}. Do not edit by hand.")
+}
+
+/// The document as a header names it: with the overlays applied to it, if any, named by
+/// their file names (as the document is), never by a path of the machine.
+fn overlaid(source: &str, settings: &Settings) -> String {
+    let names: Vec<&str> = settings
+        .overlays
+        .iter()
+        .map(|o| o.name.rsplit(['/', '\\']).next().unwrap_or(&o.name))
+        .collect();
+    match names.as_slice() {
+        [] => source.to_owned(),
+        [one] => format!("{source} with the overlay {one}"),
+        many => format!("{source} with the overlays {}", many.join(", ")),
+    }
 }
 
 /// Generates a client crate: `Cargo.toml`, `src/*.rs`, `API.md` (a reference of the
@@ -468,7 +543,10 @@ fn generate_with(
     timings: &mut Timings,
 ) -> Result<Output, Vec<Diagnostic>> {
     let (api, warnings) = lower_timed(spec, &options.settings, timings)?;
-    let header = header(&options.command, &options.source);
+    let header = header(
+        &options.command,
+        &overlaid(&options.source, &options.settings),
+    );
     let one = |d: Diagnostic| vec![d];
 
     let start = Instant::now();
@@ -681,7 +759,7 @@ pub fn generate_module(spec: &str, options: &ModuleOptions) -> Result<Output, Ve
         ..options.settings.clone()
     };
     let (api, warnings) = lower_spec_with(spec, &settings)?;
-    let header = header(&options.command, &options.source);
+    let header = header(&options.command, &overlaid(&options.source, &settings));
     let types = emit::types::types(&api);
     let mut refs = Refs::scan(&types);
     let client = (!api.operations.is_empty()).then(|| {
@@ -928,9 +1006,18 @@ pub struct ConformanceHarness {
 /// responses the client cannot read or loses values of. `seed` chooses the strings made up
 /// for `pattern`s.
 #[cfg(feature = "cli")]
-pub fn conformance_harness(spec: &str, seed: u64) -> Result<ConformanceHarness, Vec<Diagnostic>> {
-    let (api, _) = lower_spec(spec)?;
-    let doc = loader::parse_tree(spec).map_err(|d| vec![d])?;
+pub fn conformance_harness(
+    spec: &str,
+    overlays: &[Overlay],
+    seed: u64,
+) -> Result<ConformanceHarness, Vec<Diagnostic>> {
+    let settings = Settings {
+        overlays: overlays.to_vec(),
+        ..Settings::default()
+    };
+    let (api, _) = lower_spec_with(spec, &settings)?;
+    let mut doc = loader::parse_tree(spec).map_err(|d| vec![d])?;
+    overlay::apply(&mut doc, overlays);
     let harness = emit::conformance::harness(&api, &doc, seed);
     let main_rs = render::render(
         harness.tokens,

@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::diagnostics::{Diagnostic, Pointer};
+use crate::overlay::{Overlay, Provenance};
 
 /// Nesting deeper than this is refused rather than risking the stack in later stages.
 /// Real documents stay far below it; the YAML parser itself stops at 128.
@@ -46,19 +47,51 @@ pub fn source_text(bytes: &[u8]) -> Result<&str, Diagnostic> {
 pub struct Loaded {
     /// The document in the OpenAPI 3.0 model.
     pub doc: OpenAPI,
-    /// What a 3.1 document said that the 3.0 model cannot keep.
+    /// What a 3.1 document said that the 3.0 model cannot keep, and overlay actions that
+    /// changed nothing.
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Parses `text` (OpenAPI 3.0 or 3.1) and deserializes it into the OpenAPI 3.0 model.
-pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
-    if let Some(doc) = load_json_directly(text) {
-        return Ok(Loaded {
-            doc,
-            warnings: Vec::new(),
-        });
+/// Parses `text` (OpenAPI 3.0 or 3.1), applies `overlays` to it in order, and
+/// deserializes it into the OpenAPI 3.0 model; with which overlay actions wrote which
+/// nodes, for placing diagnostics.
+pub fn load(text: &str, overlays: &[Overlay]) -> (Result<Loaded, Vec<Diagnostic>>, Provenance) {
+    if overlays.is_empty() {
+        if let Some(doc) = load_json_directly(text) {
+            let loaded = Loaded {
+                doc,
+                warnings: Vec::new(),
+            };
+            return (Ok(loaded), Provenance::default());
+        }
     }
-    let root = parse_tree(text).map_err(|d| vec![d])?;
+    let mut root = match parse_tree(text) {
+        Ok(root) => root,
+        Err(d) => return (Err(vec![d]), Provenance::default()),
+    };
+    let applied = crate::overlay::apply(&mut root, overlays);
+    let (overlay_errors, overlay_warnings): (Vec<_>, Vec<_>) = applied
+        .diagnostics
+        .into_iter()
+        .partition(Diagnostic::is_error);
+    if !overlay_errors.is_empty() {
+        return (Err(overlay_errors), applied.provenance);
+    }
+    let loaded = load_tree(root).map(|mut loaded| {
+        loaded
+            .warnings
+            .splice(0..0, overlay_warnings.iter().cloned());
+        loaded
+    });
+    let loaded = loaded.map_err(|mut errors| {
+        errors.extend(overlay_warnings);
+        errors
+    });
+    (loaded, applied.provenance)
+}
+
+/// The model of a document's tree.
+fn load_tree(root: Value) -> Result<Loaded, Vec<Diagnostic>> {
     let dialect = check_version(&root).map_err(|d| vec![d])?;
     let Value::Object(mut root) = root else {
         return Err(vec![Diagnostic::error(
@@ -760,6 +793,11 @@ fn explain(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The document without overlays.
+    fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
+        super::load(text, &[]).0
+    }
 
     fn errors(text: &str) -> Vec<String> {
         match load(text) {

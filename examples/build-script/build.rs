@@ -1,20 +1,30 @@
-//! Generates the Petstore client from `petstore.yaml` into `OUT_DIR` on every build where
-//! the spec changed; `src/lib.rs` includes it.
+//! Generates the Petstore client from `petstore.yaml`, corrected by the overlay
+//! `petstore.overlay.yaml`, into `OUT_DIR` on every build where either changed;
+//! `src/lib.rs` includes it.
 
 use std::path::PathBuf;
 
 const SPEC: &str = "petstore.yaml";
+const OVERLAY: &str = "petstore.overlay.yaml";
 
 fn main() {
     println!("cargo::rerun-if-changed={SPEC}");
-    let text = match std::fs::read_to_string(SPEC) {
-        Ok(text) => text,
-        Err(error) => {
-            println!("cargo::error={SPEC}: {error}");
+    println!("cargo::rerun-if-changed={OVERLAY}");
+    let (text, overlay) = match (
+        std::fs::read_to_string(SPEC),
+        std::fs::read_to_string(OVERLAY),
+    ) {
+        (Ok(text), Ok(overlay)) => (text, overlay),
+        (Err(error), _) | (_, Err(error)) => {
+            println!("cargo::error={SPEC} or {OVERLAY}: {error}");
             return;
         }
     };
-    let options = openapi_clientgen::ModuleOptions::new(SPEC);
+    let mut options = openapi_clientgen::ModuleOptions::new(SPEC);
+    options
+        .settings
+        .overlays
+        .push(openapi_clientgen::Overlay::new(OVERLAY, overlay));
     let output = match openapi_clientgen::generate_module(&text, &options) {
         Ok(output) => output,
         Err(diagnostics) => {

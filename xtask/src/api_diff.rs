@@ -30,6 +30,10 @@ fn parse(args: &[String]) -> Result<ApiDiffArgs, String> {
                 }
             }
             "--deny-breaking" => parsed.deny_breaking = true,
+            "--overlay" => parsed.overlays.push(PathBuf::from(value("--overlay")?)),
+            "--old-overlay" => parsed
+                .old_overlays
+                .push(PathBuf::from(value("--old-overlay")?)),
             other => return Err(format!("unknown argument `{other}`\n\n{}", crate::USAGE)),
         }
     }
@@ -38,6 +42,18 @@ fn parse(args: &[String]) -> Result<ApiDiffArgs, String> {
     }
     if parsed.new.is_none() {
         parsed.new = Some(crate::root().join(crate::codegen::SPEC));
+    }
+    // The overlays kept beside the spec apply to it, and (at the revision, or beside the
+    // old file) to the old one.
+    if let Some(new) = &parsed.new {
+        let mut overlays = cli::files::overlays_beside(new);
+        overlays.append(&mut parsed.overlays);
+        parsed.overlays = overlays;
+    }
+    if let Some(old) = &parsed.old {
+        let mut overlays = cli::files::overlays_beside(old);
+        overlays.append(&mut parsed.old_overlays);
+        parsed.old_overlays = overlays;
     }
     Ok(parsed)
 }

@@ -17,7 +17,8 @@ pub const COMMAND: &str = "cargo xtask codegen";
 
 /// `cargo xtask codegen [--check]` for the project, or `--spec FILE --out DIR [--name
 /// CRATE] [--check]` for any spec: the arguments as the generator takes them, and how
-/// the files name their origin.
+/// the files name their origin. The overlays kept beside the spec
+/// (`NAME.overlay.yaml`, `NAME.*.overlay.yaml`) are applied first, then any `--overlay`.
 fn parse(args: &[String]) -> Result<(GenerateArgs, Provenance), String> {
     let mut parsed = GenerateArgs::default();
     let mut it = args.iter();
@@ -32,6 +33,7 @@ fn parse(args: &[String]) -> Result<(GenerateArgs, Provenance), String> {
             "--spec" => parsed.spec = Some(PathBuf::from(value("--spec")?)),
             "--out" => parsed.out = Some(PathBuf::from(value("--out")?)),
             "--name" => parsed.name = Some(value("--name")?),
+            "--overlay" => parsed.overlays.push(PathBuf::from(value("--overlay")?)),
             other => return Err(format!("unknown argument `{other}`\n\n{}", crate::USAGE)),
         }
     }
@@ -53,6 +55,12 @@ fn parse(args: &[String]) -> Result<(GenerateArgs, Provenance), String> {
         ),
         _ => return Err("`--spec` and `--out` go together".to_owned()),
     };
+    // The overlays kept beside the spec come first, then those named.
+    if let Some(spec) = &parsed.spec {
+        let mut overlays = cli::files::overlays_beside(spec);
+        overlays.append(&mut parsed.overlays);
+        parsed.overlays = overlays;
+    }
     let provenance = Provenance {
         command: COMMAND.to_owned(),
         source,
@@ -74,6 +82,8 @@ pub fn generate_project() -> Result<Output, String> {
     options.source = SPEC.to_owned();
     options.command = COMMAND.to_owned();
     options.standalone = false;
+    options.settings.overlays = cli::read_overlays(&cli::files::overlays_beside(&root.join(SPEC)))
+        .map_err(|failure| failure.message().to_owned())?;
     openapi_clientgen::generate(&text, &options).map_err(|diagnostics| {
         let shown: Vec<String> = diagnostics
             .iter()

@@ -51,6 +51,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if parsed.spec.as_deref() == Some(Path::new("-")) {
         parsed.spec = Some(root.join(crate::codegen::SPEC));
     }
+    if let Some(spec) = &parsed.spec {
+        let mut overlays = openapi_clientgen::cli::files::overlays_beside(spec);
+        overlays.append(&mut parsed.overlays);
+        parsed.overlays = overlays;
+    }
     if parsed.out.is_none() {
         parsed.out = Some(root.join("target/conformance").join(spec_name(&parsed)));
     }

@@ -54,12 +54,15 @@ usage: cargo xtask <task>
 tasks:
   codegen [--check]                 regenerate generated/ from spec/livedesk.yaml;
                                     --check writes nothing and fails with a diff if stale
-  codegen --spec FILE --out DIR [--name CRATE] [--check]
-                                    generate a standalone client crate for any spec
-  api-diff [--base REV] [--new FILE] [--format markdown|json] [--deny-breaking]
+  codegen --spec FILE --out DIR [--name CRATE] [--overlay FILE]... [--check]
+                                    generate a standalone client crate for any spec;
+                                    the overlays kept beside a spec (NAME.overlay.yaml,
+                                    NAME.*.overlay.yaml) apply first, then those named
+  api-diff [--base REV] [--new FILE] [--overlay FILE]... [--format markdown|json] [--deny-breaking]
                                     report what changed in the API since a git revision
-                                    (default HEAD), for the pull request
-  api-diff --old FILE --new FILE [--format markdown|json] [--deny-breaking]
+                                    (default HEAD), for the pull request; the overlays
+                                    as they were at the revision apply to the old side
+  api-diff --old FILE --new FILE [--old-overlay FILE]... [--overlay FILE]... [--format markdown|json] [--deny-breaking]
                                     compare two spec files
   bench [--quick] [--only generation|weight|client|peer]
                                     measure generation time per stage, generated code

@@ -15,30 +15,75 @@ pub enum Old {
     File(PathBuf),
 }
 
+/// The overlays of each side.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Overlays {
+    /// Applied to the new spec.
+    pub new: Vec<PathBuf>,
+    /// Applied to the old spec; comparing with a git revision and left empty, the new
+    /// side's files as they were at that revision.
+    pub old: Vec<PathBuf>,
+}
+
 /// Writes the report comparing `old` with `new`; with `deny_breaking`, breaking changes
 /// are a failure (the report is still written).
-pub fn run(old: &Old, new: &Path, json: bool, deny_breaking: bool) -> Result<(), Failure> {
+pub fn run(
+    old: &Old,
+    new: &Path,
+    overlays: &Overlays,
+    json: bool,
+    deny_breaking: bool,
+) -> Result<(), Failure> {
     let new_text = read_spec(new)?;
-    let (old_label, old_text) = match old {
-        Old::File(path) => (path.display().to_string(), read_spec(path)?),
-        Old::Revision(rev) => (format!("{rev}:{}", new.display()), at_revision(new, rev)?),
+    let new_overlays = super::read_overlays(&overlays.new)?;
+    let (old_label, old_text, old_overlays) = match old {
+        Old::File(path) => (
+            path.display().to_string(),
+            read_spec(path)?,
+            super::read_overlays(&overlays.old)?,
+        ),
+        Old::Revision(rev) => {
+            let old_overlays = if overlays.old.is_empty() {
+                let mut then = Vec::new();
+                for path in &overlays.new {
+                    // An overlay added since the revision did not apply then.
+                    match at_revision(path, rev) {
+                        Ok(text) => then.push(crate::Overlay::new(
+                            format!("{rev}:{}", path.display()),
+                            text,
+                        )),
+                        Err(Failure::Usage(_)) => {}
+                        Err(other) => return Err(other),
+                    }
+                }
+                then
+            } else {
+                super::read_overlays(&overlays.old)?
+            };
+            (
+                format!("{rev}:{}", new.display()),
+                at_revision(new, rev)?,
+                old_overlays,
+            )
+        }
     };
     let new_label = new.display().to_string();
-    let report = crate::api_diff(&old_text, &new_text).map_err(|e| {
-        let (label, diagnostics) = match &e {
-            crate::ApiDiffError::Old(d) => (&old_label, d),
-            crate::ApiDiffError::New(d) => (&new_label, d),
-        };
-        let shown: Vec<String> = diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| d.display_in(label).to_string())
-            .collect();
-        Failure::Problems(format!(
-            "{}\n{label}: the spec does not load, so the APIs cannot be compared",
-            shown.join("\n")
-        ))
-    })?;
+    let report =
+        crate::api_diff_with(&old_text, &old_overlays, &new_text, &new_overlays).map_err(|e| {
+            let (label, diagnostics) = match &e {
+                crate::ApiDiffError::Old(d) => (&old_label, d),
+                crate::ApiDiffError::New(d) => (&new_label, d),
+            };
+            let shown: Vec<String> = diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| d.display_in(label).to_string())
+                .collect();
+            Failure::Problems(format!(
+                "{}\n{label}: the spec does not load, so the APIs cannot be compared",
+                shown.join("\n")
+            ))
+        })?;
     print!(
         "{}",
         if json {

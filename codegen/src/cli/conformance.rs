@@ -22,6 +22,10 @@ pub struct ConformanceArgs {
     /// The OpenAPI document.
     #[arg(long, value_name = "FILE", required = true)]
     pub spec: Option<PathBuf>,
+    /// An overlay correcting the document, applied before it is read; repeatable, applied
+    /// in order. Prism is given the document with the overlays applied.
+    #[arg(long = "overlay", value_name = "FILE")]
+    pub overlays: Vec<PathBuf>,
     /// Where the client, the harness and the reports go (default
     /// `target/conformance/<spec name>`).
     #[arg(long, value_name = "DIR")]
@@ -266,15 +270,26 @@ pub fn check(args: &ConformanceArgs) -> Result<Report, Failure> {
                 .join("\n"),
         )
     };
+    let overlays = super::read_overlays(&args.overlays)?;
     let mut options = CrateOptions::new(name.clone());
     options.standalone = false;
     options.command = "openapi-clientgen conformance".to_owned();
     options.source = spec_path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    options.settings.overlays.clone_from(&overlays);
     let client = crate::generate(&spec, &options).map_err(problems)?;
-    let (api, _) = crate::lower_spec(&spec).map_err(problems)?;
-    let harness = crate::conformance_harness(&spec, args.seed).map_err(problems)?;
+    let (api, _) = crate::lower_spec_with(&spec, &options.settings).map_err(problems)?;
+    let harness = crate::conformance_harness(&spec, &overlays, args.seed).map_err(problems)?;
+    // Prism reads the document the client was generated from.
+    let spec_path = if overlays.is_empty() {
+        spec_path
+    } else {
+        let overlaid = crate::overlaid_document(&spec, &overlays).map_err(problems)?;
+        let path = out.join("overlaid.json");
+        write(&path, &overlaid)?;
+        path
+    };
 
     files::write(&out.join("client"), &client).map_err(Failure::Io)?;
     write(&out.join("harness/src/main.rs"), &harness.main_rs)?;

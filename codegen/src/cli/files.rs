@@ -129,6 +129,42 @@ pub fn check(out: &Path, output: &Output) -> Result<(), String> {
     }
 }
 
+/// The overlays kept beside a spec, applied in file-name order: `NAME.overlay.yaml` and
+/// `NAME.*.overlay.yaml` (or `.yml`, `.json`) for the spec `NAME.yaml`, in its directory.
+pub fn overlays_beside(spec: &Path) -> Vec<PathBuf> {
+    let (Some(dir), Some(stem)) = (spec.parent(), spec.file_stem()) else {
+        return Vec::new();
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let stem = stem.to_string_lossy();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rest = name.strip_prefix(stem.as_ref())?.strip_prefix('.')?;
+            let overlay = [".overlay.yaml", ".overlay.yml", ".overlay.json"]
+                .iter()
+                .any(|suffix| format!(".{rest}").ends_with(suffix));
+            overlay.then(|| {
+                if spec.parent().is_some_and(|p| p.as_os_str().is_empty()) {
+                    PathBuf::from(&name)
+                } else {
+                    dir.join(&name)
+                }
+            })
+        })
+        .collect();
+    found.sort();
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

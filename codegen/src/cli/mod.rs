@@ -84,6 +84,11 @@ pub struct GenerateArgs {
     /// The OpenAPI document, YAML or JSON; `-` reads it from standard input.
     #[arg(long, value_name = "FILE", required = true)]
     pub spec: Option<PathBuf>,
+    /// An overlay (OpenAPI Overlay 1.0 or 1.1) correcting the document, applied to it
+    /// before it is read; repeatable, applied in the order given. The generated files'
+    /// headers name the overlays.
+    #[arg(long = "overlay", value_name = "FILE")]
+    pub overlays: Vec<PathBuf>,
     /// The crate's directory. Only files whose content changes are written, and files this
     /// generator wrote before and no longer produces are removed; others are left alone.
     #[arg(long, value_name = "DIR", required = true)]
@@ -150,6 +155,14 @@ pub struct ApiDiffArgs {
     /// Compares with this file instead of a git revision.
     #[arg(long, value_name = "FILE")]
     pub old: Option<PathBuf>,
+    /// An overlay applied to the new spec; repeatable, applied in order.
+    #[arg(long = "overlay", value_name = "FILE")]
+    pub overlays: Vec<PathBuf>,
+    /// An overlay applied to the old spec; repeatable, applied in order. Comparing with a
+    /// git revision, the old spec gets the `--overlay` files as they were at that
+    /// revision (those that existed) unless this names others.
+    #[arg(long = "old-overlay", value_name = "FILE")]
+    pub old_overlays: Vec<PathBuf>,
     /// `markdown` for a pull request, `json` for tools.
     #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
     pub format: ReportFormat,
@@ -240,6 +253,10 @@ pub fn diff(args: &ApiDiffArgs) -> Result<(), Failure> {
     api_diff::run(
         &old,
         new,
+        &api_diff::Overlays {
+            new: args.overlays.clone(),
+            old: args.old_overlays.clone(),
+        },
         args.format == ReportFormat::Json,
         args.deny_breaking,
     )
@@ -309,6 +326,7 @@ pub fn generate(args: &GenerateArgs, provenance: Option<&Provenance>) -> Result<
         .event_stream_end
         .clone_from(&args.event_stream_end);
     options.settings.tag_features = !args.no_tag_features;
+    options.settings.overlays = read_overlays(&args.overlays)?;
     if let Some(dir) = &args.runtime_crate {
         if Path::new(dir).is_absolute()
             || Path::new(dir)
@@ -385,6 +403,9 @@ fn command_line(args: &GenerateArgs) -> String {
     if let Some(spec) = &args.spec {
         push("--spec", Some(spec.display().to_string()));
     }
+    for overlay in &args.overlays {
+        push("--overlay", Some(overlay.display().to_string()));
+    }
     if let Some(out) = &args.out {
         push("--out", Some(out.display().to_string()));
     }
@@ -434,6 +455,19 @@ fn shell_word(word: &str) -> String {
     }
 }
 
+/// Reads overlay files, each named as given.
+pub fn read_overlays(paths: &[PathBuf]) -> Result<Vec<crate::Overlay>, Failure> {
+    paths
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Failure::Io(format!("{}: cannot read the overlay: {e}", path.display()))
+            })?;
+            Ok(crate::Overlay::new(path.display().to_string(), text))
+        })
+        .collect()
+}
+
 /// Reads a spec file as text; a spec that is not UTF-8 is a problem of the spec.
 pub(crate) fn read_spec(path: &Path) -> Result<String, Failure> {
     read_spec_as(path, &path.display().to_string(), DiagnosticsFormat::Human)
@@ -470,7 +504,7 @@ fn report(diagnostics: &[Diagnostic], file: &str, format: DiagnosticsFormat) {
                     "line": line,
                     "column": column,
                     "message": d.message,
-                    "file": file,
+                    "file": d.file.as_deref().unwrap_or(file),
                 });
                 println!("{object}");
             }

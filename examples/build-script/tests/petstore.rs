@@ -7,7 +7,7 @@
     reason = "tests fail by panicking"
 )]
 
-use build_script_example::petstore::types::{NewPet, Pet};
+use build_script_example::petstore::types::{NewPet, Pet, Problem};
 use build_script_example::petstore::{ApiKey, Client};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -48,11 +48,43 @@ async fn the_generated_client_sends_and_decodes() {
     );
 }
 
+/// The overlay's correction holds: an unknown pet's 404 is read as the `Problem` it is.
+#[tokio::test]
+async fn the_overlay_corrects_what_the_document_leaves_out() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/pets/7"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_raw(r#"{"message": "no pet 7"}"#, "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder(ApiKey::new("secret"))
+        .base_url(server.uri())
+        .build()
+        .expect("a client");
+    let error = client.show_pet(7).await.expect_err("404");
+    let build_script_example::petstore::Error::Status(answer) = error else {
+        panic!("a status error expected, got {error:?}");
+    };
+    assert_eq!(answer.status().as_u16(), 404);
+    let problem: &Problem = answer.body().expect("the body is a Problem");
+    assert_eq!(problem.message, "no pet 7");
+}
+
 /// The `[dependencies]` of this crate are exactly what the generator says its module needs.
 #[test]
 fn the_crate_depends_on_what_the_generator_reports() {
     let spec = include_str!("../petstore.yaml");
-    let options = openapi_clientgen::ModuleOptions::new("petstore.yaml");
+    let mut options = openapi_clientgen::ModuleOptions::new("petstore.yaml");
+    options
+        .settings
+        .overlays
+        .push(openapi_clientgen::Overlay::new(
+            "petstore.overlay.yaml",
+            include_str!("../petstore.overlay.yaml"),
+        ));
     let output = openapi_clientgen::generate_module(spec, &options).expect("generates");
     let manifest = include_str!("../Cargo.toml");
     let section = manifest
