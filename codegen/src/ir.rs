@@ -779,6 +779,19 @@ pub enum PageKind {
         /// The parameter (an index into the operation's).
         param: usize,
     },
+    /// A parameter names the item the next page starts after: a field of this page's
+    /// last item.
+    After {
+        /// The parameter (an index into the operation's).
+        param: usize,
+        /// The fields from an item to the value that names it.
+        key: Vec<PageStep>,
+        /// That value's type.
+        key_ty: Ty,
+        /// The fields from the page's body to the boolean that says whether more items
+        /// follow, when there is one.
+        more: Option<Vec<PageStep>>,
+    },
 }
 
 /// What the successful (or the failed) responses of an operation decode to.

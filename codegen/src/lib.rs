@@ -238,6 +238,18 @@ pub enum PageStyle {
         /// The query parameter that carries the offset.
         param: String,
     },
+    /// The query parameter `param` asks for the items after one: the next page's is the
+    /// field `key` (a dotted path) of this page's last item, as Stripe's `starting_after`
+    /// takes the last item's `id`. An empty page ends the list, and so does a page whose
+    /// boolean field `more` (such as `has_more`), when one is named, is false.
+    After {
+        /// The query parameter that names the item the next page starts after.
+        param: String,
+        /// The field of an item that names it.
+        key: String,
+        /// The page's field that says whether more items follow, if any.
+        more: Option<String>,
+    },
 }
 
 impl std::fmt::Display for Paginate {
@@ -248,6 +260,12 @@ impl std::fmt::Display for Paginate {
                 write!(f, "{}:cursor={param},next={next}", self.operation)?;
             }
             PageStyle::Offset { param } => write!(f, "{}:offset={param}", self.operation)?,
+            PageStyle::After { param, key, more } => {
+                write!(f, "{}:after={param},key={key}", self.operation)?;
+                if let Some(more) = more {
+                    write!(f, ",more={more}")?;
+                }
+            }
         }
         if !self.items.is_empty() {
             write!(f, ",items={}", self.items)?;
@@ -259,11 +277,13 @@ impl std::fmt::Display for Paginate {
 impl std::str::FromStr for Paginate {
     type Err = String;
 
-    /// Reads `OPERATION:cursor=PARAMETER,next=FIELD,items=FIELD` or
-    /// `OPERATION:offset=PARAMETER,items=FIELD`.
+    /// Reads `OPERATION:cursor=PARAMETER,next=FIELD,items=FIELD`,
+    /// `OPERATION:offset=PARAMETER,items=FIELD` or
+    /// `OPERATION:after=PARAMETER,key=FIELD,more=FIELD,items=FIELD` (`more` optional).
     fn from_str(text: &str) -> Result<Self, String> {
-        let usage = "expected `OPERATION:cursor=PARAMETER,next=FIELD,items=FIELD` or \
-                     `OPERATION:offset=PARAMETER,items=FIELD`";
+        let usage = "expected `OPERATION:cursor=PARAMETER,next=FIELD,items=FIELD`, \
+                     `OPERATION:offset=PARAMETER,items=FIELD` or \
+                     `OPERATION:after=PARAMETER,key=FIELD,more=FIELD,items=FIELD`";
         let (operation, rest) = text
             .split_once(':')
             .ok_or_else(|| format!("`{text}`: {usage}"))?;
@@ -279,9 +299,16 @@ impl std::str::FromStr for Paginate {
             fields.remove("cursor"),
             fields.remove("next"),
             fields.remove("offset"),
+            fields.remove("after"),
+            fields.remove("key"),
         ) {
-            (Some(param), Some(next), None) => PageStyle::Cursor { param, next },
-            (None, None, Some(param)) => PageStyle::Offset { param },
+            (Some(param), Some(next), None, None, None) => PageStyle::Cursor { param, next },
+            (None, None, Some(param), None, None) => PageStyle::Offset { param },
+            (None, None, None, Some(param), Some(key)) => PageStyle::After {
+                param,
+                key,
+                more: fields.remove("more"),
+            },
             _ => return Err(format!("`{text}`: {usage}")),
         };
         if let Some(key) = fields.keys().next() {

@@ -124,8 +124,11 @@ pub struct GenerateArgs {
     #[arg(long, value_name = "SEMVER")]
     pub crate_version: Option<String>,
     /// Pages through an operation the document does not mark as paginated, as its
-    /// `x-pagination` extension would: `OPERATION:cursor=PARAMETER,next=FIELD,items=FIELD`
-    /// or `OPERATION:offset=PARAMETER,items=FIELD` (fields may be dotted paths). Repeatable.
+    /// `x-pagination` extension would: `OPERATION:cursor=PARAMETER,next=FIELD,items=FIELD`,
+    /// `OPERATION:offset=PARAMETER,items=FIELD`, or
+    /// `OPERATION:after=PARAMETER,key=FIELD,more=FIELD,items=FIELD` (the next page starts
+    /// after the last item's `key`, while `more` is true; `more` optional). Fields may be
+    /// dotted paths. Repeatable.
     #[arg(long, value_name = "OPERATION:SETTINGS")]
     pub paginate: Vec<crate::Paginate>,
     /// The data that ends every event stream, such as `[DONE]`, unless its media type names

@@ -158,7 +158,7 @@ pub(crate) fn operation(
     // A text cursor the client sets from a response is owned; one the caller sets, not.
     let owned_cursor = match &op.pagination {
         Some(ir::Pagination {
-            kind: ir::PageKind::Cursor { param, .. },
+            kind: ir::PageKind::Cursor { param, .. } | ir::PageKind::After { param, .. },
             ..
         }) => op.params.get(*param).filter(|p| p.ty == Ty::String),
         _ => None,
@@ -1098,43 +1098,46 @@ fn pagination(
             cleared,
         } => {
             let p = op.params.get(*param)?;
-            let name = ident(&p.rust_name);
             let found = next_cursor(next);
             let cleared = cleared.iter().filter_map(|i| op.params.get(*i)).map(|p| {
                 let name = ident(&p.rust_name);
                 quote!(operation.#name = None;)
             });
-            let (read, unchanged, stored) = if p.ty == Ty::String {
-                let text = if *next_ty == Ty::String {
-                    quote!(let next = next.as_str();)
-                } else {
-                    quote!(let next = next.to_string(); let next = next.as_str();)
-                };
-                (
-                    quote! {
-                        #text
-                        if next.is_empty() { return None; }
-                    },
-                    quote!(self.#name.as_deref() == Some(next)),
-                    quote!(std::borrow::Cow::Owned(next.to_owned())),
-                )
-            } else {
-                let ty = ty_tokens(&p.ty, Scope::Sibling);
-                let read = if *next_ty == p.ty {
-                    quote!(let next = *next;)
-                } else {
-                    quote!(let next = #ty::try_from(*next).ok()?;)
-                };
-                (read, quote!(self.#name == Some(next)), quote!(next))
-            };
+            let moved = cursor_moved(p, next_ty);
             quote! {
                 #found
-                #read
-                // A cursor that does not move would fetch the same page forever.
-                if #unchanged { return None; }
-                let mut operation = self.clone();
-                operation.#name = Some(#stored);
+                #moved
                 #(#cleared)*
+                Some(runtime::NextPage::Parameters(operation))
+            }
+        }
+        ir::PageKind::After {
+            param,
+            key,
+            key_ty,
+            more,
+        } => {
+            let p = op.params.get(*param)?;
+            let more = more
+                .as_ref()
+                .map(|steps| match borrowed_path(quote!(page), steps) {
+                    (expr, true) => quote!(if !#expr.copied().unwrap_or(false) { return None; }),
+                    (expr, false) => quote!(if !*#expr { return None; }),
+                });
+            let last = match borrowed_path(quote!(page), &paging.items) {
+                (expr, true) => quote!(let last = #expr?.last()?;),
+                (expr, false) => quote!(let last = #expr.last()?;),
+            };
+            let found = match borrowed_path(quote!(last), key) {
+                (expr, true) => quote!(let next = #expr?;),
+                (expr, false) => quote!(let next = #expr;),
+            };
+            let moved = cursor_moved(p, key_ty);
+            quote! {
+                #more
+                #last
+                #found
+                #moved
                 Some(runtime::NextPage::Parameters(operation))
             }
         }
@@ -1159,6 +1162,7 @@ fn pagination(
         ir::PageKind::Link => "following the `Link` header of each response (`rel=\"next\"`)",
         ir::PageKind::Cursor { .. } => "sending each page's next cursor in the next request",
         ir::PageKind::Offset { .. } => "moving the offset on by each page's number of items",
+        ir::PageKind::After { .. } => "asking each time for the items after the last one",
     };
     let pages_doc = super::docs::own_docs(&format!(
         "Every page of the list, from this request's on, {how}: a stream that sends the \
@@ -1194,10 +1198,48 @@ fn pagination(
     })
 }
 
-/// A reference to the value at the end of `steps` from `page` (a response, which derefs
-/// to its body), and whether it is an `Option` (an optional field on the way).
-fn borrowed_path(steps: &[ir::PageStep]) -> (TokenStream, bool) {
-    let mut expr = quote!(page);
+/// Statements reading the cursor `next` (of type `next_ty`, borrowed) for the parameter
+/// `p`, and making `operation`, this request with it; `None` when it is empty or the
+/// same as this request's.
+fn cursor_moved(p: &Param, next_ty: &Ty) -> TokenStream {
+    let name = ident(&p.rust_name);
+    let (read, unchanged, stored) = if p.ty == Ty::String {
+        let text = if *next_ty == Ty::String {
+            quote!(let next = next.as_str();)
+        } else {
+            quote!(let next = next.to_string(); let next = next.as_str();)
+        };
+        (
+            quote! {
+                #text
+                if next.is_empty() { return None; }
+            },
+            quote!(self.#name.as_deref() == Some(next)),
+            quote!(std::borrow::Cow::Owned(next.to_owned())),
+        )
+    } else {
+        let ty = ty_tokens(&p.ty, Scope::Sibling);
+        let read = if *next_ty == p.ty {
+            quote!(let next = *next;)
+        } else {
+            quote!(let next = #ty::try_from(*next).ok()?;)
+        };
+        (read, quote!(self.#name == Some(next)), quote!(next))
+    };
+    quote! {
+        #read
+        // A cursor that does not move would fetch the same page forever.
+        if #unchanged { return None; }
+        let mut operation = self.clone();
+        operation.#name = Some(#stored);
+    }
+}
+
+/// A reference to the value at the end of `steps` from `root` (a response, which derefs
+/// to its body, or an item), and whether it is an `Option` (an optional field on the
+/// way).
+fn borrowed_path(root: TokenStream, steps: &[ir::PageStep]) -> (TokenStream, bool) {
+    let mut expr = root;
     let mut optional = false;
     for step in steps {
         let field = ident(&step.rust_name);
@@ -1218,7 +1260,7 @@ fn borrowed_path(steps: &[ir::PageStep]) -> (TokenStream, bool) {
 
 /// `let next = ...;`: the next cursor, returning `None` when it is absent.
 fn next_cursor(steps: &[ir::PageStep]) -> TokenStream {
-    match borrowed_path(steps) {
+    match borrowed_path(quote!(page), steps) {
         (expr, true) => quote!(let next = #expr?;),
         (expr, false) => quote!(let next = #expr;),
     }
@@ -1226,7 +1268,7 @@ fn next_cursor(steps: &[ir::PageStep]) -> TokenStream {
 
 /// The number of items of `page` (a response), the list at the end of `steps`.
 fn counted_items(steps: &[ir::PageStep]) -> TokenStream {
-    match borrowed_path(steps) {
+    match borrowed_path(quote!(page), steps) {
         (expr, true) => quote!(#expr.map_or(0, Vec::len)),
         (expr, false) => quote!(#expr.len()),
     }

@@ -32,6 +32,14 @@ pub(crate) enum Requested {
     },
     /// The query parameter `param` counts the items before the page.
     Offset { param: String, items: String },
+    /// The query parameter `param` names the item the next page starts after, by the
+    /// field `key` of the page's last item, while the page's field `more` is true.
+    After {
+        param: String,
+        key: String,
+        more: Option<String>,
+        items: String,
+    },
 }
 
 /// What `op` asks for, if anything: the generator's settings first, then its
@@ -51,6 +59,12 @@ pub(crate) fn requested(
             },
             crate::PageStyle::Offset { param } => Requested::Offset {
                 param: param.clone(),
+                items: given.items.clone(),
+            },
+            crate::PageStyle::After { param, key, more } => Requested::After {
+                param: param.clone(),
+                key: key.clone(),
+                more: more.clone(),
                 items: given.items.clone(),
             },
         }));
@@ -75,17 +89,31 @@ pub(crate) fn requested(
 fn from_extension(value: &serde_json::Value) -> Result<Requested, String> {
     let text = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_owned);
     let items = text("items").unwrap_or_default();
-    match (text("cursor"), text("next"), text("offset")) {
-        (Some(param), Some(next), None) => Ok(Requested::Cursor {
+    match (
+        text("cursor"),
+        text("next"),
+        text("offset"),
+        text("after"),
+        text("key"),
+    ) {
+        (Some(param), Some(next), None, None, None) => Ok(Requested::Cursor {
             param,
             next,
             items,
             dropshot: false,
         }),
-        (None, None, Some(param)) => Ok(Requested::Offset { param, items }),
+        (None, None, Some(param), None, None) => Ok(Requested::Offset { param, items }),
+        (None, None, None, Some(param), Some(key)) => Ok(Requested::After {
+            param,
+            key,
+            more: text("more"),
+            items,
+        }),
         _ => Err(format!(
-            "`{PAGINATION}` must be `{{cursor: PARAMETER, next: FIELD, items: FIELD}}` or \
-             `{{offset: PARAMETER, items: FIELD}}`; this operation is not paged through"
+            "`{PAGINATION}` must be `{{cursor: PARAMETER, next: FIELD, items: FIELD}}`, \
+             `{{offset: PARAMETER, items: FIELD}}` or \
+             `{{after: PARAMETER, key: FIELD, more: FIELD, items: FIELD}}`; this operation is \
+             not paged through"
         )),
     }
 }
@@ -138,7 +166,9 @@ fn pagination(
     };
     let items_path = match request {
         Requested::Link => "",
-        Requested::Cursor { items, .. } | Requested::Offset { items, .. } => items,
+        Requested::Cursor { items, .. }
+        | Requested::Offset { items, .. }
+        | Requested::After { items, .. } => items,
     };
     let (items, list) = walk(api, page, items_path)?;
     let (items, item) = match (element(api, &list), request) {
@@ -212,6 +242,43 @@ fn pagination(
                 ));
             }
             PageKind::Offset { param: index }
+        }
+        Requested::After {
+            param, key, more, ..
+        } => {
+            let index = optional_query(op, param)?;
+            let (key_steps, key_ty) = walk(api, &item, key)?;
+            let key_ty = api.without_aliases(&key_ty);
+            let param_ty = &op.params[index].ty;
+            let fits = match (param_ty, &key_ty) {
+                (Ty::String, t) => t == &Ty::String || is_integer(t),
+                (p, t) => is_integer(p) && is_integer(t),
+            };
+            if !fits {
+                return Err(format!(
+                    "an item's `{key}` cannot be sent in the parameter `{param}` (their types \
+                     differ); its pages are not followed"
+                ));
+            }
+            let more = match more {
+                Some(more) => {
+                    let (steps, more_ty) = walk(api, page, more)?;
+                    if api.without_aliases(&more_ty) != Ty::Bool {
+                        return Err(format!(
+                            "`{more}` is not a boolean that says whether more items follow; \
+                             its pages are not followed"
+                        ));
+                    }
+                    Some(steps)
+                }
+                None => None,
+            };
+            PageKind::After {
+                param: index,
+                key: key_steps,
+                key_ty,
+                more,
+            }
         }
     };
     let methods = (

@@ -1042,6 +1042,62 @@ async fn offsets_move_on_by_each_page_until_an_empty_one() {
 }
 
 #[tokio::test]
+async fn stripe_style_lists_ask_for_the_items_after_the_last_while_there_are_more() {
+    bounded(async {
+        let server = MockServer::start().await;
+        for (after, ids, more) in [
+            (None, ["cus_1", "cus_2"].as_slice(), true),
+            (Some("cus_2"), ["cus_3", "cus_4"].as_slice(), true),
+            (Some("cus_4"), ["cus_5"].as_slice(), false),
+        ] {
+            let data: Vec<_> = ids
+                .iter()
+                .map(|id| json!({"id": id, "name": "n"}))
+                .collect();
+            let matcher = match after {
+                None => {
+                    Mock::given(path("/customers")).and(query_param_is_missing("starting_after"))
+                }
+                Some(after) => {
+                    Mock::given(path("/customers")).and(query_param("starting_after", after))
+                }
+            };
+            matcher
+                .respond_with(
+                    ResponseTemplate::new(200)
+                        .set_body_json(json!({"data": data, "has_more": more})),
+                )
+                .mount(&server)
+                .await;
+        }
+        let client = client(&server.uri());
+        let mut items = client.list_customers().limit(2).items();
+        let mut ids = Vec::new();
+        while let Some(customer) = items.next().await {
+            ids.push(customer.expect("a customer").id);
+        }
+        assert_eq!(ids, ["cus_1", "cus_2", "cus_3", "cus_4", "cus_5"]);
+        let queries: Vec<String> = server
+            .received_requests()
+            .await
+            .expect("recorded")
+            .iter()
+            .map(|r| r.url.query().unwrap_or_default().to_owned())
+            .collect();
+        // The last page says there are no more: no fourth request.
+        assert_eq!(
+            queries,
+            [
+                "limit=2",
+                "limit=2&starting_after=cus_2",
+                "limit=2&starting_after=cus_4"
+            ]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_cursor_that_does_not_move_ends_the_list() {
     bounded(async {
         let server = MockServer::start().await;
@@ -1115,6 +1171,54 @@ fn settings_page_through_what_the_document_does_not_mark() {
     assert!(set.contains("impl<'a> runtime::Paginated for ListThings<'a>"));
     assert_eq!(set, marked, "the settings say what the extension says");
     assert!(warnings.is_empty(), "{warnings:?}");
+}
+
+#[test]
+fn settings_page_after_the_last_item_as_the_extension_does() {
+    let mut doc: serde_yaml::Value = serde_yaml::from_str(STREAMS_SPEC).expect("YAML");
+    doc["paths"]["/customers"]["get"]
+        .as_mapping_mut()
+        .expect("an operation")
+        .remove("x-pagination")
+        .expect("it was marked");
+    let unmarked = serde_yaml::to_string(&doc).expect("YAML");
+    let given: openapi_clientgen::Paginate =
+        "listCustomers:after=starting_after,key=id,more=has_more,items=data"
+            .parse()
+            .expect("parses");
+    assert_eq!(
+        given.to_string(),
+        "listCustomers:after=starting_after,key=id,more=has_more,items=data"
+    );
+    let mut settings = openapi_clientgen::Settings::default();
+    settings.paginate.push(given);
+    let (set, warnings) = generated_requests(&unmarked, settings);
+    let (marked, _) = generated_requests(STREAMS_SPEC, openapi_clientgen::Settings::default());
+    assert!(set.contains("impl<'a> runtime::Paginated for ListCustomers<'a>"));
+    assert_eq!(set, marked, "the settings say what the extension says");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    // What the list cannot do is a warning.
+    for (given, expected) in [
+        (
+            "listCustomers:after=starting_after,key=name2,items=data",
+            "has no property `name2`",
+        ),
+        (
+            "listCustomers:after=limit,key=id,items=data",
+            "an item's `id` cannot be sent in the parameter `limit`",
+        ),
+        (
+            "listCustomers:after=starting_after,key=id,more=data,items=data",
+            "`data` is not a boolean",
+        ),
+    ] {
+        let mut settings = openapi_clientgen::Settings::default();
+        settings.paginate.push(given.parse().expect("parses"));
+        let (requests, warnings) = generated_requests(&unmarked, settings);
+        let all = warnings.join("\n");
+        assert!(all.contains(expected), "{given}: {all}");
+        assert!(!requests.contains("runtime::Paginated for ListCustomers"));
+    }
 }
 
 #[test]
