@@ -1122,7 +1122,10 @@ fn pagination(
                 .as_ref()
                 .map(|steps| match borrowed_path(quote!(page), steps) {
                     (expr, true) => quote!(if !#expr.copied().unwrap_or(false) { return None; }),
-                    (expr, false) => quote!(if !*#expr { return None; }),
+                    (_, false) => {
+                        let fields = steps.iter().map(|step| ident(&step.rust_name));
+                        quote!(if !page #(.#fields)* { return None; })
+                    }
                 });
             let last = match borrowed_path(quote!(page), &paging.items) {
                 (expr, true) => quote!(let last = #expr?.last()?;),
