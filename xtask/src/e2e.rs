@@ -1,16 +1,23 @@
-//! `cargo xtask e2e`: a generated client against a real application server. Installs the
-//! pinned Prefect server from PyPI into a virtualenv under the target directory (reused
-//! when it holds the pinned set), starts it on 127.0.0.1 with its SQLite database in a
-//! directory of its own, downloads the OpenAPI document it serves, generates a client from
-//! it with the installed tool, builds the client alone (no rustc warning allowed), and runs
-//! the scenario `tests/e2e/prefect.rs` through it. Every 2xx body the scenario reads is
-//! checked for values lost on the way through the client's types. The server is stopped
-//! by its process id however the run ends.
+//! `cargo xtask e2e`: generated clients against real application servers, installed from
+//! PyPI at pinned versions into virtualenvs under the target directory (reused when they
+//! hold the pinned sets), started on 127.0.0.1 and stopped by their process ids however
+//! the run ends:
 //!
-//! Without Python or the package registry this is skipped with one line, except under
-//! `CI=true`, where it fails.
+//! - Prefect's server, with its SQLite database in a directory of its own: the client is
+//!   generated from the OpenAPI document the server serves, and `tests/e2e/prefect.rs`
+//!   runs through it;
+//! - localstripe, a stateful Stripe emulator that reads forms as Stripe does: the client is
+//!   generated from Stripe's own document (`bench/stripe-spec3.yaml` of the public corpus)
+//!   with `tests/e2e/stripe.overlay.yaml`, which says where localstripe answers otherwise,
+//!   and `tests/e2e/stripe.rs` runs through it.
+//!
+//! Each client is generated with the installed tool and built alone (no rustc warning
+//! allowed), and every 2xx body a scenario reads is checked for values lost on the way
+//! through the client's types. Without Python or the package registry (or, for Stripe,
+//! the corpus) a server's part is skipped with one line, except under `CI=true`, where it
+//! fails.
 
-use std::io::{Read as _, Write as _};
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -18,14 +25,20 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-/// The pinned server and everything it needs.
-const REQUIREMENTS: &str = "tests/e2e/prefect-requirements.txt";
-
-/// The scenario program.
-const SCENARIO: &str = "tests/e2e/prefect.rs";
-
-/// The fewest calls the scenario must make.
-const MIN_CALLS: usize = 40;
+/// Prefect's pinned server and everything it needs.
+const PREFECT_REQUIREMENTS: &str = "tests/e2e/prefect-requirements.txt";
+/// localstripe and everything it needs.
+const STRIPE_REQUIREMENTS: &str = "tests/e2e/localstripe-requirements.txt";
+/// Where localstripe and Stripe's document disagree, as an overlay on the document.
+const STRIPE_OVERLAY: &str = "tests/e2e/stripe.overlay.yaml";
+/// Stripe's document, in the public corpus.
+const STRIPE_DOCUMENT: &str = "bench/stripe-spec3.yaml";
+/// How the Stripe client pages through the lists the scenario walks: after the last
+/// item's `id`, while `has_more`.
+const STRIPE_PAGES: [&str; 2] = [
+    "GetCustomers:after=starting_after,key=id,more=has_more,items=data",
+    "GetProducts:after=starting_after,key=id,more=has_more,items=data",
+];
 
 /// Runs `cargo xtask e2e`.
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -35,110 +48,204 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let root = crate::root();
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    prefect(&root, &target)?;
+    stripe(&root, &target)
+}
+
+/// A server's part skipped for `why`, which fails the run under `CI=true`.
+fn skipped(server: &str, why: String) -> Result<(), String> {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        return Err(why);
+    }
+    eprintln!("skipping the end-to-end test against {server}: {why}");
+    Ok(())
+}
+
+/// The Prefect scenario.
+fn prefect(root: &Path, target: &Path) -> Result<(), String> {
     let dir = target.join("e2e");
     let started = Instant::now();
-    let python = match install(&root, &dir) {
+    let python = match install(root, &dir, PREFECT_REQUIREMENTS, "Prefect") {
         Ok(python) => python,
-        Err(why) if std::env::var("CI").is_ok_and(|v| v == "true") => return Err(why),
-        Err(why) => {
-            eprintln!("skipping the end-to-end test against Prefect: {why}");
-            return Ok(());
-        }
+        Err(why) => return skipped("Prefect", why),
     };
     let installed = started.elapsed();
-    let server = match Server::start(&python, &dir) {
+    let server = match Server::prefect(&python, &dir) {
         Ok(server) => server,
-        Err(why) if std::env::var("CI").is_ok_and(|v| v == "true") => return Err(why),
-        Err(why) => {
-            eprintln!("skipping the end-to-end test against Prefect: {why}");
-            return Ok(());
-        }
+        Err(why) => return skipped("Prefect", why),
     };
     let serving = started.elapsed();
     let document = http_get(server.port, "/api/openapi.json")
         .map_err(|e| format!("downloading the OpenAPI document: {e}"))?;
     let spec = dir.join("openapi.json");
     std::fs::write(&spec, &document).map_err(|e| format!("{}: {e}", spec.display()))?;
-
-    let work = dir.join("work");
-    write_workspace(&root, &work)?;
-    let tool = crate::standalone::install_tool(&root, &target)?;
-    eprintln!("generating the client with {}", tool.display());
-    crate::ci::run_command(
-        Command::new(&tool)
-            .arg("--spec")
-            .arg(&spec)
-            .args([
-                "--out",
-                "prefect-client",
-                "--name",
-                "prefect-client",
-                "--workspace-member",
-            ])
-            .current_dir(&work),
-    )?;
-    let generated = started.elapsed();
-    build_without_warnings(&work, &target, "prefect-client")?;
-    build_without_warnings(&work, &target, "prefect-scenario")?;
-    let built = started.elapsed();
-
+    let client = Client {
+        package: "prefect-client",
+        scenario: "prefect-scenario",
+        program: "tests/e2e/prefect.rs",
+        spec,
+        overlays: Vec::new(),
+        paginate: &[],
+        min_calls: 40,
+    };
     let base_url = format!("http://127.0.0.1:{}/api", server.port);
-    let binary = target.join("debug").join("prefect-scenario");
-    eprintln!("running the scenario against {base_url}");
-    let (success, output) = run_bounded(&binary, &base_url, Duration::from_secs(300))?;
-    drop(server);
-    let ran = started.elapsed();
-
-    let text = std::str::from_utf8(&document).map_err(|e| format!("the document: {e}"))?;
-    let (api, _) = openapi_clientgen::lower_spec(text).map_err(|diagnostics| {
-        let shown: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
-        shown.join("\n")
-    })?;
-    let lines: Vec<Value> = String::from_utf8_lossy(&output)
-        .lines()
-        .filter_map(|line| serde_json::from_str(line).ok())
-        .collect();
-    let mut lossy = Vec::new();
-    for line in &lines {
-        for loss in openapi_clientgen::lossless::reported_losses(&api, line) {
-            lossy.push(format!(
-                "{} ({}): {loss}",
-                line["step"].as_str().unwrap_or("?"),
-                line["operation"].as_str().unwrap_or("?")
-            ));
-        }
-    }
-    eprintln!(
-        "{} calls; times from the start: installed {:.1?}, server up {:.1?}, client generated {:.1?}, built {:.1?}, scenario done {:.1?}",
-        lines.len(),
-        installed,
-        serving,
-        generated,
-        built,
-        ran
-    );
-    if !success {
-        return Err("the scenario failed (its message is above)".to_owned());
-    }
-    if lines.len() < MIN_CALLS {
-        return Err(format!(
-            "the scenario made {} calls; at least {MIN_CALLS} are expected",
-            lines.len()
-        ));
-    }
-    if !lossy.is_empty() {
-        return Err(format!(
-            "values the server sent were lost on the way through the client:\n{}",
-            lossy.join("\n")
-        ));
-    }
-    Ok(())
+    client.run(root, target, &dir.join("work"), &base_url, started, [installed, serving], server)
 }
 
-/// Installs the pinned requirements into `dir/venv` unless it holds exactly them; returns
-/// its Python.
-fn install(root: &Path, dir: &Path) -> Result<PathBuf, String> {
-    let requirements = root.join(REQUIREMENTS);
+/// The Stripe scenario against localstripe.
+fn stripe(root: &Path, target: &Path) -> Result<(), String> {
+    let corpus =
+        std::env::var_os("CORPUS_DIR").map_or_else(|| root.join("../shared"), PathBuf::from);
+    let spec = corpus.join(STRIPE_DOCUMENT);
+    if !spec.is_file() {
+        return skipped(
+            "localstripe",
+            format!("Stripe's document {} is not there", spec.display()),
+        );
+    }
+    let dir = target.join("e2e-stripe");
+    let started = Instant::now();
+    let python = match install(root, &dir, STRIPE_REQUIREMENTS, "localstripe") {
+        Ok(python) => python,
+        Err(why) => return skipped("localstripe", why),
+    };
+    let installed = started.elapsed();
+    let server = match Server::localstripe(&python, &dir) {
+        Ok(server) => server,
+        Err(why) => return skipped("localstripe", why),
+    };
+    let serving = started.elapsed();
+    let client = Client {
+        package: "stripe-client",
+        scenario: "stripe-scenario",
+        program: "tests/e2e/stripe.rs",
+        spec,
+        overlays: vec![root.join(STRIPE_OVERLAY)],
+        paginate: &STRIPE_PAGES,
+        min_calls: 30,
+    };
+    let base_url = format!("http://127.0.0.1:{}", server.port);
+    client.run(root, target, &dir.join("work"), &base_url, started, [installed, serving], server)
+}
+
+/// A client generated from a document, and the scenario program run through it.
+struct Client {
+    package: &'static str,
+    scenario: &'static str,
+    program: &'static str,
+    spec: PathBuf,
+    overlays: Vec<PathBuf>,
+    paginate: &'static [&'static str],
+    /// The fewest calls the scenario must make.
+    min_calls: usize,
+}
+
+impl Client {
+    /// Generates the client into a new workspace `work` with the scenario, builds both
+    /// without warnings, runs the scenario against `base_url` (stopping `server` after
+    /// it), and checks what it printed: enough calls, and nothing the server sent lost.
+    #[allow(clippy::too_many_arguments)]
+    fn run(
+        &self,
+        root: &Path,
+        target: &Path,
+        work: &Path,
+        base_url: &str,
+        started: Instant,
+        [installed, serving]: [Duration; 2],
+        server: Server,
+    ) -> Result<(), String> {
+        write_workspace(root, work, self.scenario, self.package, self.program)?;
+        let tool = crate::standalone::install_tool(root, target)?;
+        eprintln!("generating {} with {}", self.package, tool.display());
+        let mut generate = Command::new(&tool);
+        generate.arg("--spec").arg(&self.spec);
+        for overlay in &self.overlays {
+            generate.arg("--overlay").arg(overlay);
+        }
+        for given in self.paginate {
+            generate.args(["--paginate", given]);
+        }
+        generate
+            .args(["--out", self.package, "--name", self.package, "--workspace-member"])
+            .current_dir(work);
+        crate::ci::run_command(&mut generate)?;
+        let generated = started.elapsed();
+        build_without_warnings(work, target, self.package)?;
+        build_without_warnings(work, target, self.scenario)?;
+        let built = started.elapsed();
+
+        let binary = target.join("debug").join(self.scenario);
+        eprintln!("running {} against {base_url}", self.program);
+        let (success, output) = run_bounded(&binary, base_url, Duration::from_secs(300))?;
+        drop(server);
+        let ran = started.elapsed();
+
+        let text = std::fs::read_to_string(&self.spec)
+            .map_err(|e| format!("{}: {e}", self.spec.display()))?;
+        let mut settings = openapi_clientgen::Settings::default();
+        for overlay in &self.overlays {
+            let overlay_text = std::fs::read_to_string(overlay)
+                .map_err(|e| format!("{}: {e}", overlay.display()))?;
+            settings.overlays.push(openapi_clientgen::Overlay::new(
+                overlay.display().to_string(),
+                overlay_text,
+            ));
+        }
+        let (api, _) = openapi_clientgen::lower_spec_with(&text, &settings).map_err(|diagnostics| {
+            let shown: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+            shown.join("\n")
+        })?;
+        let lines: Vec<Value> = String::from_utf8_lossy(&output)
+            .lines()
+            .filter_map(|line| serde_json::from_str(line).ok())
+            .collect();
+        let mut lossy = Vec::new();
+        for line in &lines {
+            for loss in openapi_clientgen::lossless::reported_losses(&api, line) {
+                lossy.push(format!(
+                    "{} ({}): {loss}",
+                    line["step"].as_str().unwrap_or("?"),
+                    line["operation"].as_str().unwrap_or("?")
+                ));
+            }
+        }
+        eprintln!(
+            "{}: {} calls; times from the start: installed {:.1?}, server up {:.1?}, client generated {:.1?}, built {:.1?}, scenario done {:.1?}",
+            self.program,
+            lines.len(),
+            installed,
+            serving,
+            generated,
+            built,
+            ran
+        );
+        if !success {
+            return Err(format!("{} failed (its message is above)", self.program));
+        }
+        if lines.len() < self.min_calls {
+            return Err(format!(
+                "{} made {} calls; at least {} are expected",
+                self.program,
+                lines.len(),
+                self.min_calls
+            ));
+        }
+        if !lossy.is_empty() {
+            return Err(format!(
+                "values the server sent were lost on the way through the client:\n{}",
+                lossy.join("\n")
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Installs the pinned `requirements` of `server` into `dir/venv` unless it holds exactly
+/// them; returns its Python.
+fn install(root: &Path, dir: &Path, requirements: &str, server: &str) -> Result<PathBuf, String> {
+    let named = requirements;
+    let requirements = root.join(requirements);
     let pinned = std::fs::read_to_string(&requirements)
         .map_err(|e| format!("{}: {e}", requirements.display()))?;
     let venv = dir.join("venv");
@@ -153,7 +260,7 @@ fn install(root: &Path, dir: &Path) -> Result<PathBuf, String> {
         quiet(Command::new("python3").arg("-m").arg("venv").arg(&venv))
             .map_err(|e| format!("Python 3 with venv is needed: {e}"))?;
     }
-    eprintln!("installing {REQUIREMENTS} into it");
+    eprintln!("installing {named} into it");
     quiet(
         Command::new(&python)
             .args([
@@ -166,7 +273,7 @@ fn install(root: &Path, dir: &Path) -> Result<PathBuf, String> {
             .args(["--no-deps", "-r"])
             .arg(&requirements),
     )
-    .map_err(|e| format!("installing Prefect from PyPI failed: {e}"))?;
+    .map_err(|e| format!("installing {server} from PyPI failed: {e}"))?;
     std::fs::write(&marker, pinned).map_err(|e| format!("{}: {e}", marker.display()))?;
     Ok(python)
 }
@@ -188,28 +295,111 @@ fn quiet(command: &mut Command) -> Result<(), String> {
     ))
 }
 
-/// The Prefect server: its process, its port and the directory of its state. Dropping it
-/// stops the process by its id and removes the directory.
+/// A server: its process, its port and the directory of its state. Dropping it stops
+/// the process by its id and removes the directory.
 struct Server {
     child: Child,
     port: u16,
     state: PathBuf,
 }
 
+/// localstripe's own start binds every interface and keeps its data in a file of the
+/// system's temporary directory; this binds a free port of 127.0.0.1 (printed on the
+/// first line), and keeps nothing on disk.
+const LOCALSTRIPE_LAUNCHER: &str = "\
+import socket
+import aiohttp.web
+import localstripe.resources
+from localstripe.server import app
+localstripe.resources.Store.dump_to_disk = lambda self: None
+localstripe.resources.Store.try_load_from_disk = lambda self: None
+sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+sock.bind(('127.0.0.1', 0))
+sock.listen(128)
+print(sock.getsockname()[1], flush=True)
+aiohttp.web.run_app(app, sock=sock, print=None)
+";
+
 impl Server {
-    /// Starts the server's API (no UI, no background services, no telemetry) on a free port
+    /// Starts localstripe on a free port of 127.0.0.1 and waits until it answers.
+    fn localstripe(python: &Path, dir: &Path) -> Result<Server, String> {
+        let state = fresh_state(dir)?;
+        let log_path = state.join("server.log");
+        let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
+        let mut child = Command::new(python)
+            .args(["-c", LOCALSTRIPE_LAUNCHER])
+            .current_dir(&state)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .map_err(|e| format!("cannot start localstripe: {e}"))?;
+        // The port, on the first line; a process that ends first says why in its log.
+        let mut first = String::new();
+        if let Some(stdout) = child.stdout.take() {
+            let _ = BufReader::new(stdout).read_line(&mut first);
+        }
+        let port = first.trim().parse::<u16>();
+        let mut server = Server {
+            child,
+            port: port.unwrap_or(0),
+            state,
+        };
+        if server.port == 0 {
+            let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+            return Err(format!("localstripe did not start:\n{log}"));
+        }
+        eprintln!(
+            "started localstripe (process {}) on 127.0.0.1:{}",
+            server.child.id(),
+            server.port
+        );
+        // Without credentials it answers 401: it is up.
+        server.wait_for("/v1/balance", None, &log_path, Duration::from_secs(60))?;
+        Ok(server)
+    }
+
+    /// Waits until a `GET` of `path` answers with `status` (any status when `None`), or
+    /// fails with the end of the server's log.
+    fn wait_for(
+        &mut self,
+        path: &str,
+        status: Option<&str>,
+        log_path: &Path,
+        limit: Duration,
+    ) -> Result<(), String> {
+        let deadline = Instant::now() + limit;
+        loop {
+            let answered = http_exchange(self.port, path)
+                .is_ok_and(|(got, ..)| status.is_none_or(|wanted| wanted == got));
+            if answered {
+                return Ok(());
+            }
+            let exited = self.child.try_wait().ok().flatten();
+            if exited.is_some() || Instant::now() > deadline {
+                let log = std::fs::read_to_string(log_path).unwrap_or_default();
+                let tail: Vec<&str> = log.lines().rev().take(20).collect();
+                let tail: Vec<&str> = tail.into_iter().rev().collect();
+                return Err(format!(
+                    "the server did not answer `GET {path}` ({}):\n{}",
+                    exited.map_or_else(|| format!("{limit:?}"), |s| s.to_string()),
+                    tail.join("\n")
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Starts Prefect's API (no UI, no background services, no telemetry) on a free port
     /// of 127.0.0.1, its database in a new directory under `dir`, and waits until it
     /// answers its health check.
-    fn start(python: &Path, dir: &Path) -> Result<Server, String> {
+    fn prefect(python: &Path, dir: &Path) -> Result<Server, String> {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map_err(|e| format!("no free port on 127.0.0.1: {e}"))?
             .port();
-        let state = dir.join(format!("server-{}", std::process::id()));
-        if state.exists() {
-            std::fs::remove_dir_all(&state).map_err(|e| format!("{}: {e}", state.display()))?;
-        }
-        std::fs::create_dir_all(&state).map_err(|e| format!("{}: {e}", state.display()))?;
+        let state = fresh_state(dir)?;
         let log_path = state.join("server.log");
         let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
         let errors = log.try_clone().map_err(|e| e.to_string())?;
@@ -239,25 +429,19 @@ impl Server {
             "started Prefect (process {}) on 127.0.0.1:{port}",
             server.child.id()
         );
-        let deadline = Instant::now() + Duration::from_secs(120);
-        loop {
-            if http_get(port, "/api/health").is_ok() {
-                return Ok(server);
-            }
-            let exited = server.child.try_wait().ok().flatten();
-            if exited.is_some() || Instant::now() > deadline {
-                let log = std::fs::read_to_string(&log_path).unwrap_or_default();
-                let tail: Vec<&str> = log.lines().rev().take(20).collect();
-                let tail: Vec<&str> = tail.into_iter().rev().collect();
-                return Err(format!(
-                    "the server did not answer its health check ({}):\n{}",
-                    exited.map_or_else(|| "120 s".to_owned(), |s| s.to_string()),
-                    tail.join("\n")
-                ));
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        server.wait_for("/api/health", Some("200"), &log_path, Duration::from_secs(120))?;
+        Ok(server)
     }
+}
+
+/// A new directory for a server's state under `dir`.
+fn fresh_state(dir: &Path) -> Result<PathBuf, String> {
+    let state = dir.join(format!("server-{}", std::process::id()));
+    if state.exists() {
+        std::fs::remove_dir_all(&state).map_err(|e| format!("{}: {e}", state.display()))?;
+    }
+    std::fs::create_dir_all(&state).map_err(|e| format!("{}: {e}", state.display()))?;
+    Ok(state)
 }
 
 impl Drop for Server {
@@ -270,6 +454,15 @@ impl Drop for Server {
 
 /// The body of a `GET` to 127.0.0.1:`port`, when the status is 200.
 fn http_get(port: u16, path: &str) -> Result<Vec<u8>, String> {
+    let (status, head, body) = http_exchange(port, path)?;
+    if status != "200" {
+        return Err(format!("GET {path} answered {head}"));
+    }
+    Ok(body)
+}
+
+/// The status, status line and body of a `GET` to 127.0.0.1:`port`.
+fn http_exchange(port: u16, path: &str) -> Result<(String, String, Vec<u8>), String> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
@@ -288,20 +481,21 @@ fn http_get(port: u16, path: &str) -> Result<Vec<u8>, String> {
         .position(|w| w == b"\r\n\r\n")
         .ok_or("no HTTP response")?;
     let head = String::from_utf8_lossy(&response[..split]);
-    let status = head.split_whitespace().nth(1).unwrap_or("");
-    if status != "200" {
-        return Err(format!(
-            "GET {path} answered {}",
-            head.lines().next().unwrap_or("")
-        ));
-    }
-    Ok(response[split + 4..].to_vec())
+    let status = head.split_whitespace().nth(1).unwrap_or("").to_owned();
+    let line = head.lines().next().unwrap_or("").to_owned();
+    Ok((status, line, response[split + 4..].to_vec()))
 }
 
 /// A workspace of the client (generated into it later) and the scenario, with the
 /// repository's lock file so that both build with its versions.
-fn write_workspace(root: &Path, work: &Path) -> Result<(), String> {
-    let scenario = root.join(SCENARIO);
+fn write_workspace(
+    root: &Path,
+    work: &Path,
+    name: &str,
+    client: &str,
+    program: &str,
+) -> Result<(), String> {
+    let scenario = root.join(program);
     let files = [
         (
             "Cargo.toml",
@@ -310,10 +504,10 @@ fn write_workspace(root: &Path, work: &Path) -> Result<(), String> {
         (
             "scenario/Cargo.toml",
             format!(
-                "[package]\nname = \"prefect-scenario\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
-                 publish = false\n\n[[bin]]\nname = \"prefect-scenario\"\npath = {:?}\n\n\
+                "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
+                 publish = false\n\n[[bin]]\nname = \"{name}\"\npath = {:?}\n\n\
                  [dependencies]\n\
-                 api_client = {{ package = \"prefect-client\", path = \"../prefect-client\", features = [\"tracing\"] }}\n\
+                 api_client = {{ package = \"{client}\", path = \"../{client}\", features = [\"tracing\"] }}\n\
                  http = \"1\"\nserde = \"1\"\nserde_json = \"1\"\n\
                  tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n\
                  tracing = {{ version = \"0.1\", default-features = false, features = [\"std\"] }}\n",
