@@ -40,16 +40,20 @@ const STRIPE_PAGES: [&str; 2] = [
     "GetProducts:after=starting_after,key=id,more=has_more,items=data",
 ];
 
-/// Runs `cargo xtask e2e`.
+/// Runs `cargo xtask e2e [prefect|stripe]`: both servers' scenarios, or the one named.
 pub fn run(args: &[String]) -> Result<(), String> {
-    if let Some(arg) = args.first() {
-        return Err(format!("unknown argument `{arg}`\n\n{}", crate::USAGE));
-    }
     let root = crate::root();
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    prefect(&root, &target)?;
-    stripe(&root, &target)
+    match args {
+        [] => {
+            prefect(&root, &target)?;
+            stripe(&root, &target)
+        }
+        [one] if one == "prefect" => prefect(&root, &target),
+        [one] if one == "stripe" => stripe(&root, &target),
+        [other, ..] => Err(format!("unknown argument `{other}`\n\n{}", crate::USAGE)),
+    }
 }
 
 /// A server's part skipped for `why`, which fails the run under `CI=true`.

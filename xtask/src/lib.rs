@@ -77,10 +77,12 @@ tasks:
                                     request is rejected or a response does not decode
   conformance --all [--report-only] the same for every document in ../shared, with a
                                     summary table
-  e2e                               install the pinned Prefect server from PyPI, start it on
-                                    127.0.0.1, generate a client from the document it serves
-                                    and run tests/e2e/prefect.rs through it against the server,
-                                    checking that no value the server sends is lost
+  e2e [prefect|stripe]              install the pinned Prefect server and localstripe from
+                                    PyPI, start them on 127.0.0.1, generate clients from
+                                    Prefect's served document and from Stripe's (with
+                                    tests/e2e/stripe.overlay.yaml), and run tests/e2e/*.rs
+                                    through them, checking that no value a server sends is
+                                    lost; one server's part alone when named
   standalone                        build the LiveDesk crate and a few fixture crates
                                     alone, as users do, with clippy's warnings denied
   ci                                run every check: format, clippy, freshness, spec lint,
