@@ -29,6 +29,7 @@ include!("streams.rs");
 include!("pages.rs");
 include!("values.rs");
 include!("credentials.rs");
+include!("recording.rs");
 include!("mock.rs");
 
 #[cfg(test)]

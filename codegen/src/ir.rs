@@ -31,6 +31,9 @@ pub struct Api {
     /// The `recursion_limit` a crate needs to compile these types, when their nesting
     /// exceeds what rustc allows by default.
     pub recursion_limit: Option<usize>,
+    /// Whether objects keep the properties the document does not declare (see
+    /// [`Struct::keeps_unknown`]).
+    pub keeps_unknown_fields: bool,
 }
 
 /// A server the API is reachable at.
@@ -312,9 +315,13 @@ pub struct UnionVariant {
 pub struct Struct {
     /// Properties, in spec order.
     pub fields: Vec<Field>,
-    /// Properties not listed, when `additionalProperties` allows them: their values' type
-    /// and the Rust name of the map field that keeps them.
+    /// Properties not listed, when `additionalProperties` allows them or the crate keeps
+    /// unknown fields: their values' type and the Rust name of the map field that keeps
+    /// them.
     pub additional: Option<(String, Ty)>,
+    /// Whether `additional` is the generator's own: the properties the document does not
+    /// declare, kept as received so that they go back to the server as they came.
+    pub keeps_unknown: bool,
     /// Unions (`oneOf`, `anyOf`) the object also is, beside its properties: the Rust name
     /// of the field each is flattened into, and the union's type.
     pub flattened: Vec<(String, Ty)>,

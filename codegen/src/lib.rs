@@ -195,6 +195,10 @@ pub struct Settings {
     /// the document gets wrong about its API, kept apart so that they survive when the
     /// document is replaced by a newer one.
     pub overlays: Vec<Overlay>,
+    /// Whether every object keeps the properties the document does not declare, in a map
+    /// that sends them back as received (so that reading a value and writing it back
+    /// loses nothing the server sent).
+    pub keep_unknown_fields: bool,
 }
 
 impl Default for Settings {
@@ -204,6 +208,7 @@ impl Default for Settings {
             event_stream_end: None,
             tag_features: true,
             overlays: Vec::new(),
+            keep_unknown_fields: false,
         }
     }
 }
@@ -884,15 +889,24 @@ fn exports(
             pub use reqwest;
         }
     });
-    let names = runtime
-        .exports()
-        .into_iter()
-        .map(|(name, gate)| {
-            let name = proc_macro2::Ident::new(name, proc_macro2::Span::call_site());
-            (quote!(#name), gate.clone())
-        })
-        .collect();
-    let runtime = emit::gated_use(api, quote!(#[rustfmt::skip] pub use runtime), names);
+    // What only a feature of the crate compiles is re-exported under it.
+    let mut by_feature: std::collections::BTreeMap<Option<&str>, Vec<(TokenStream, ir::Gate)>> =
+        Default::default();
+    for (name, gate, feature) in runtime.exports() {
+        let name = proc_macro2::Ident::new(name, proc_macro2::Span::call_site());
+        by_feature
+            .entry(feature)
+            .or_default()
+            .push((quote!(#name), gate.clone()));
+    }
+    let runtime = by_feature.into_iter().map(|(feature, names)| {
+        let head = match feature {
+            Some(feature) => quote!(#[cfg(feature = #feature)] #[rustfmt::skip] pub use runtime),
+            None => quote!(#[rustfmt::skip] pub use runtime),
+        };
+        emit::gated_use(api, head, names)
+    });
+    let runtime = quote!(#(#runtime)*);
     quote!(#client #runtime #(#crates)* #mock)
 }
 

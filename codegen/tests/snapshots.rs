@@ -99,13 +99,14 @@ fn finish(mismatches: Vec<String>) {
 
 /// Generates the spec as a whole crate and checks that crate: the problems found, each
 /// prefixed with the spec's name.
-fn crate_problems(spec: &str, shown: &str) -> Vec<String> {
+fn crate_problems(spec: &str, shown: &str, settings: openapi_clientgen::Settings) -> Vec<String> {
     const NAME: &str = "probe-client";
     let options = {
         let mut options = openapi_clientgen::CrateOptions::new(NAME.to_owned());
         options.source = shown.to_owned();
         options.command = COMMAND.to_owned();
         options.standalone = true;
+        options.settings = settings;
         options
     };
     match openapi_clientgen::generate(spec, &options) {
@@ -154,6 +155,7 @@ fn fixture_modules_match_their_snapshots() {
             let mut options =
                 openapi_clientgen::ModuleOptions::new(format!("tests/fixtures/{stem}.yaml"));
             options.command = COMMAND.to_owned();
+            options.settings = fixture_settings(&fixtures, &stem);
             options
         };
         let output = openapi_clientgen::generate_module(&spec, &options)
@@ -167,9 +169,30 @@ fn fixture_modules_match_their_snapshots() {
         problems.extend(crate_problems(
             &spec,
             &format!("tests/fixtures/{stem}.yaml"),
+            options.settings.clone(),
         ));
     }
     finish_with_crates(mismatches, problems);
+}
+
+/// The generator's settings for a fixture: the defaults, or what `NAME.settings.json`
+/// beside it says (`{"keep_unknown_fields": true}`).
+fn fixture_settings(fixtures: &Path, stem: &str) -> openapi_clientgen::Settings {
+    let mut settings = openapi_clientgen::Settings::default();
+    let path = fixtures.join(format!("{stem}.settings.json"));
+    if let Ok(text) = fs::read_to_string(&path) {
+        let given: serde_json::Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for (key, value) in given.as_object().expect("an object of settings") {
+            match (key.as_str(), value) {
+                ("keep_unknown_fields", serde_json::Value::Bool(on)) => {
+                    settings.keep_unknown_fields = *on;
+                }
+                _ => panic!("{}: `{key}` is not a setting fixtures take", path.display()),
+            }
+        }
+    }
+    settings
 }
 
 #[test]
@@ -311,7 +334,11 @@ fn corpus_specs_generate_and_match_their_snapshots() {
             &corpus.join(format!("{stem}.txt")),
             &warnings_text(&output, &file),
         ));
-        problems.extend(crate_problems(text, &format!("shared/{folder}/{file}")));
+        problems.extend(crate_problems(
+            text,
+            &format!("shared/{folder}/{file}"),
+            openapi_clientgen::Settings::default(),
+        ));
         seen.push(stem);
     }
     if !updating() {

@@ -117,6 +117,13 @@ impl ClientBuilder {
         self.hooks.push(Arc::new(hook));
         self
     }
+    /// Writes every exchange down with `recorder` (a hook, set after those before
+    /// it): what `openapi-clientgen drift` compares with the document. The `record`
+    /// feature.
+    #[cfg(feature = "record")]
+    pub fn record(self, recorder: runtime::Recorder) -> Self {
+        self.hook(recorder)
+    }
     /// Retries requests as `retry` says; by default none is retried. A request can
     /// say otherwise with its own `retry`.
     pub fn retry(mut self, retry: runtime::Retry) -> Self {

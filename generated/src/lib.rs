@@ -17,6 +17,7 @@
 //! - `rustls`: TLS through rustls, in Rust (the default).
 //! - `native-tls`: TLS through the platform's library (OpenSSL on Linux, whose headers it needs to build).
 //! - `http2`: HTTP/2 besides HTTP/1.1, when the server offers it.
+//! - `record`: `Recorder`, a hook writing every exchange down as a JSON line, for `openapi-clientgen drift`.
 //! - `tracing`: A `tracing` span for every request: operation, method, path template, attempt, status, duration.
 //! - `mock`: Typed mocks of every operation on a `wiremock` server, in the `mock` module, for tests.
 //!
@@ -53,6 +54,9 @@ pub use runtime::{
     Operation, OperationInfo, Patch, Received, Request, RequestInfo, Response, Retry,
     SendError, TooLarge,
 };
+#[cfg(feature = "record")]
+#[rustfmt::skip]
+pub use runtime::Recorder;
 /// The `serde_json` crate, whose types this crate's API names, in the version it uses.
 #[doc(no_inline)]
 pub use serde_json;

@@ -93,7 +93,15 @@ fn prefect(root: &Path, target: &Path) -> Result<(), String> {
         min_calls: 40,
     };
     let base_url = format!("http://127.0.0.1:{}/api", server.port);
-    client.run(root, target, &dir.join("work"), &base_url, started, [installed, serving], server)
+    client.run(
+        root,
+        target,
+        &dir.join("work"),
+        &base_url,
+        started,
+        [installed, serving],
+        server,
+    )
 }
 
 /// The Stripe scenario against localstripe.
@@ -129,7 +137,15 @@ fn stripe(root: &Path, target: &Path) -> Result<(), String> {
         min_calls: 30,
     };
     let base_url = format!("http://127.0.0.1:{}", server.port);
-    client.run(root, target, &dir.join("work"), &base_url, started, [installed, serving], server)
+    client.run(
+        root,
+        target,
+        &dir.join("work"),
+        &base_url,
+        started,
+        [installed, serving],
+        server,
+    )
 }
 
 /// A client generated from a document, and the scenario program run through it.
@@ -171,7 +187,13 @@ impl Client {
             generate.args(["--paginate", given]);
         }
         generate
-            .args(["--out", self.package, "--name", self.package, "--workspace-member"])
+            .args([
+                "--out",
+                self.package,
+                "--name",
+                self.package,
+                "--workspace-member",
+            ])
             .current_dir(work);
         crate::ci::run_command(&mut generate)?;
         let generated = started.elapsed();
@@ -196,10 +218,11 @@ impl Client {
                 overlay_text,
             ));
         }
-        let (api, _) = openapi_clientgen::lower_spec_with(&text, &settings).map_err(|diagnostics| {
-            let shown: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
-            shown.join("\n")
-        })?;
+        let (api, _) =
+            openapi_clientgen::lower_spec_with(&text, &settings).map_err(|diagnostics| {
+                let shown: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+                shown.join("\n")
+            })?;
         let lines: Vec<Value> = String::from_utf8_lossy(&output)
             .lines()
             .filter_map(|line| serde_json::from_str(line).ok())
@@ -433,7 +456,12 @@ impl Server {
             "started Prefect (process {}) on 127.0.0.1:{port}",
             server.child.id()
         );
-        server.wait_for("/api/health", Some("200"), &log_path, Duration::from_secs(120))?;
+        server.wait_for(
+            "/api/health",
+            Some("200"),
+            &log_path,
+            Duration::from_secs(120),
+        )?;
         Ok(server)
     }
 }

@@ -139,6 +139,11 @@ pub struct GenerateArgs {
     /// features the crate's users turn on.
     #[arg(long)]
     pub no_tag_features: bool,
+    /// Gives every object a map of the properties the document does not declare, read as
+    /// received and written back as they came: a value read and sent back loses nothing
+    /// the server sent. Decoding objects costs more.
+    #[arg(long)]
+    pub keep_unknown_fields: bool,
     /// Depends on the runtime crate at DIR (relative to `--out`), and writes it there,
     /// instead of carrying a copy of the runtime: the clients of one workspace that name
     /// the same DIR compile it once.
@@ -330,6 +335,7 @@ pub fn generate(args: &GenerateArgs, provenance: Option<&Provenance>) -> Result<
         .clone_from(&args.event_stream_end);
     options.settings.tag_features = !args.no_tag_features;
     options.settings.overlays = read_overlays(&args.overlays)?;
+    options.settings.keep_unknown_fields = args.keep_unknown_fields;
     if let Some(dir) = &args.runtime_crate {
         if Path::new(dir).is_absolute()
             || Path::new(dir)
@@ -438,6 +444,9 @@ fn command_line(args: &GenerateArgs) -> String {
     }
     if args.no_tag_features {
         push("--no-tag-features", None);
+    }
+    if args.keep_unknown_fields {
+        push("--keep-unknown-fields", None);
     }
     if let Some(dir) = &args.runtime_crate {
         push("--runtime-crate", Some(dir.clone()));

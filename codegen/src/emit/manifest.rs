@@ -66,6 +66,16 @@ const CRATES: &[Crate] = &[
         optional: None,
         package: Some("futures-core"),
     },
+    // Rebuilding a response read whole, when the crate's `record` feature is on.
+    Crate {
+        name: "http",
+        version: "1",
+        default_features: true,
+        features: &[],
+        on_demand: &[],
+        optional: Some("record"),
+        package: None,
+    },
     Crate {
         name: "reqwest",
         version: "0.13",
@@ -313,10 +323,14 @@ const TLS_FEATURES: [(&str, &str, &str); 3] = [
 ];
 
 /// The features that turn optional dependencies on, with what each is for.
-const OPTIONAL_FEATURES: [(&str, &str); 2] = [
+const OPTIONAL_FEATURES: [(&str, &str); 3] = [
     (
         "mock",
         "Typed mocks of every operation on a `wiremock` server, in the `mock` module, for tests.",
+    ),
+    (
+        "record",
+        "`Recorder`, a hook writing every exchange down as a JSON line, for `openapi-clientgen drift`.",
     ),
     (
         "tracing",

@@ -35,6 +35,7 @@ const PARTS: &[(&str, &str)] = &[
         "credentials.rs",
         include_str!("../../runtime/credentials.rs"),
     ),
+    ("recording.rs", include_str!("../../runtime/recording.rs")),
     ("mock.rs", include_str!("../../runtime/mock.rs")),
 ];
 
@@ -85,6 +86,8 @@ struct Item {
     kind: Kind,
     /// Whether it is `pub` (part of a generated crate's API, re-exported at its root).
     public: bool,
+    /// The feature of the generated crate its `#[cfg(feature = "...")]` compiles it under.
+    feature: Option<&'static str>,
     /// Names it mentions that other items may define.
     mentions: BTreeSet<&'static str>,
     /// The crates it names, with the next path segment (`("reqwest", "multipart")`).
@@ -474,6 +477,7 @@ impl Item {
     fn read(text: &'static str, offset: usize, tokens: &[Token]) -> Option<Item> {
         let mut i = 0;
         let mut test_only = false;
+        let mut feature = None;
         // Attributes.
         while tokens.get(i).is_some_and(|t| t.kind == Tok::Punct("#")) {
             let close = matching(tokens, i + 1);
@@ -481,6 +485,23 @@ impl Item {
             test_only |= words
                 .windows(3)
                 .any(|w| w == [Tok::Ident("cfg"), Tok::Open('('), Tok::Ident("test")]);
+            // `#[cfg(feature = "name")]`: the item is compiled with that feature only.
+            if let [
+                Tok::Open('['),
+                Tok::Ident("cfg"),
+                Tok::Open('('),
+                Tok::Ident("feature"),
+                Tok::Punct("="),
+                Tok::Literal,
+                ..,
+            ] = words.as_slice()
+            {
+                let (equals, literal) = (tokens[i + 5].end - offset, tokens[i + 6].end - offset);
+                feature = text[equals..literal]
+                    .trim()
+                    .strip_prefix('"')
+                    .and_then(|name| name.strip_suffix('"'));
+            }
             i = close + 1;
         }
         if test_only {
@@ -565,6 +586,7 @@ impl Item {
             text,
             kind,
             public: public && !matches!(kind, Kind::Use(..) | Kind::Impl(_)),
+            feature,
             mentions,
             crates,
             visibility,
@@ -689,18 +711,18 @@ impl Selection {
         out
     }
 
-    /// The chosen items that are part of the crate's API, sorted, with their gates: the
-    /// crate root re-exports them.
-    pub(crate) fn exports(&self) -> Vec<(&'static str, &Gate)> {
-        let mut names: Vec<(&'static str, &Gate)> = self
+    /// The chosen items that are part of the crate's API, sorted, with their gates and
+    /// the feature their source puts them under, if any: the crate root re-exports them.
+    pub(crate) fn exports(&self) -> Vec<(&'static str, &Gate, Option<&'static str>)> {
+        let mut names: Vec<(&'static str, &Gate, Option<&'static str>)> = self
             .items()
             .filter(|(item, _)| item.public)
             .filter_map(|(item, gate)| match item.kind {
-                Kind::Named(name) => Some((name, gate)),
+                Kind::Named(name) => Some((name, gate, item.feature)),
                 Kind::Use(..) | Kind::Impl(_) => None,
             })
             .collect();
-        names.sort_unstable_by_key(|(name, _)| *name);
+        names.sort_unstable_by_key(|(name, ..)| *name);
         names
     }
 
@@ -1045,7 +1067,7 @@ mod tests {
                 "impl Patch"
             ]
         );
-        assert_eq!(selection.exports(), [("Patch", &Gate::Always)]);
+        assert_eq!(selection.exports(), [("Patch", &Gate::Always, None)]);
         let crates = super::super::manifest::Dependencies::of(selection.paths()).lines();
         assert_eq!(
             crates,

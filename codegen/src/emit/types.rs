@@ -115,8 +115,18 @@ fn structure(api: &ir::Api, name: &proc_macro2::Ident, s: &ir::Struct) -> TokenS
             quote!(#[serde(flatten)])
         };
         let ty = ty_tokens(ty, Scope::Types);
+        let docs = if s.keeps_unknown {
+            quote! {
+                /// Properties the document does not declare, by name, as received: they
+                /// are sent back as they came.
+            }
+        } else {
+            quote! {
+                /// Properties the spec does not list, by name.
+            }
+        };
         quote! {
-            /// Properties the spec does not list, by name.
+            #docs
             #serde
             pub #field_name: std::collections::BTreeMap<String, #ty>,
         }

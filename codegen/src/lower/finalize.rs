@@ -69,10 +69,59 @@ pub(crate) fn finalize(api: &mut ir::Api) -> Vec<Diagnostic> {
         }
     }
 
+    unknowns_once(api, &index);
     break_recursion(api, &index, &mut diagnostics);
     check_nesting(api, &index, &mut diagnostics);
     union_shapes(api, &index);
     diagnostics
+}
+
+/// A union flattened into an object reads the object's whole JSON: its variants would
+/// keep the object's own properties as unknown ones and write them twice, so they keep
+/// none (the object's unknown properties are then not kept).
+fn unknowns_once(api: &mut ir::Api, index: &HashMap<String, usize>) {
+    let mut flattened: Vec<usize> = api
+        .types
+        .iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Struct(s) => Some(&s.flattened),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|(_, ty)| match ty {
+            Ty::Named(name) => index.get(name).copied(),
+            _ => None,
+        })
+        .collect();
+    let mut seen = vec![false; api.types.len()];
+    while let Some(i) = flattened.pop() {
+        if std::mem::replace(&mut seen[i], true) {
+            continue;
+        }
+        let variants: Vec<usize> = match &api.types[i].kind {
+            TypeKind::Union(u) => u
+                .variants
+                .iter()
+                .filter_map(|v| match &v.ty {
+                    Ty::Named(name) => index.get(name).copied(),
+                    _ => None,
+                })
+                .collect(),
+            TypeKind::Alias(Ty::Named(name)) => index.get(name).copied().into_iter().collect(),
+            _ => Vec::new(),
+        };
+        for v in variants {
+            match &mut api.types[v].kind {
+                TypeKind::Struct(s) if s.keeps_unknown => {
+                    s.keeps_unknown = false;
+                    s.additional = None;
+                }
+                // A union of unions is read whole too.
+                TypeKind::Union(_) | TypeKind::Alias(_) => flattened.push(v),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// Method names a setter cannot take: the constructor's, and those of the traits the types

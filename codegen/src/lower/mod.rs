@@ -401,6 +401,7 @@ impl<'a> Lowerer<'a> {
             operations,
             features: Vec::new(),
             recursion_limit: None,
+            keeps_unknown_fields: self.settings.keep_unknown_fields,
         };
         rename_types(&mut api, &renames);
         let found = finalize::finalize(&mut api);

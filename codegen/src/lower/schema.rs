@@ -346,6 +346,14 @@ impl<'a> Lowerer<'a> {
             }
         };
         let additional = additional.map(|ty| (namer.claim("additional_properties"), ty));
+        // Kept, every property the document does not declare goes back as it came; an
+        // object that is also a union leaves them to its variants.
+        let keeps_unknown =
+            self.settings.keep_unknown_fields && additional.is_none() && object.unions.is_empty();
+        let additional = match additional {
+            None if keeps_unknown => Some((namer.claim("unknown_fields"), Ty::Json)),
+            declared => declared,
+        };
         let mut flattened = Vec::new();
         for union in object.unions {
             let (ty, tag) = match union {
@@ -385,6 +393,7 @@ impl<'a> Lowerer<'a> {
         ir::Struct {
             fields,
             additional,
+            keeps_unknown,
             flattened,
             derive_default: false,
         }

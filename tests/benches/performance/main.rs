@@ -5,8 +5,8 @@
 //! - generation: per-stage times on every corpus document and a synthetic one;
 //! - generated code: lines per operation and the debug build time of the crate alone;
 //! - the client: CPU time per request against hand-written reqwest code, the cost of
-//!   encoding and decoding bodies against hand-written serde structs, and of reading unions
-//!   against serde's derived enums.
+//!   encoding and decoding bodies against hand-written serde structs, of reading unions
+//!   against serde's derived enums, and of keeping unknown fields.
 //!
 //! `--quick` runs each part briefly (a smoke test); `--only generation|weight|client`
 //! runs one part.
@@ -20,6 +20,7 @@
 
 mod client;
 mod generation;
+mod kept;
 mod unions;
 mod weight;
 
@@ -42,6 +43,7 @@ fn main() {
     if run("client") {
         client::run(quick);
         unions::run(quick);
+        kept::run(quick);
     }
     if run("weight") {
         weight::run(quick);

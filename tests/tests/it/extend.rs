@@ -517,3 +517,108 @@ async fn with_the_tracing_feature_each_request_has_a_span_without_secrets_or_bod
         );
     }
 }
+
+/// What a recorder writes, kept for the test to read.
+#[derive(Clone, Default)]
+struct Lines(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Lines {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lines").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_recorder_writes_each_exchange_down_without_credentials() {
+    use livedesk_tests::livedesk_traced as traced;
+    let server =
+        serve(json(200, contact_json()).insert_header("x-session", "s3cret-session")).await;
+    let lines = Lines::default();
+    let client = traced::Client::builder(traced::BasicAuth::new("key", "secret"))
+        .base_url(server.uri())
+        .record(
+            traced::Recorder::new(lines.clone())
+                .secret_header("X-Session")
+                .body_limit(1024),
+        )
+        .build()
+        .expect("client");
+    let body = traced::types::ContactUpdate {
+        name: Some("Ada".to_owned()),
+        phone_number: traced::Patch::Null,
+        ..Default::default()
+    };
+    // The response is read whole for the record, and still decodes.
+    let response = client
+        .update_contact(318763, &body)
+        .include_contact_inboxes(true)
+        .header("x-request-id", "r-9")
+        .await
+        .expect("200");
+    assert_eq!(response.payload.email.as_deref(), Some("ada@example.com"));
+
+    let written = String::from_utf8(lines.0.lock().expect("lines").clone()).expect("UTF-8");
+    let recorded: Vec<serde_json::Value> = written
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect();
+    let [line] = recorded.as_slice() else {
+        panic!("one line per exchange: {written}");
+    };
+    assert_eq!(line["operation"], "updateContact");
+    assert_eq!(line["method"], "PATCH");
+    assert_eq!(line["path"], "/api/v2/accounts/contacts/{id}");
+    assert_eq!(line["status"], 200);
+    assert_eq!(line["request"]["media_type"], "application/json");
+    assert_eq!(
+        line["request"]["body"],
+        json!({"name": "Ada", "phone_number": null})
+    );
+    assert_eq!(line["request"]["headers"]["x-request-id"], "r-9");
+    assert_eq!(line["response"]["media_type"], "application/json");
+    assert_eq!(line["response"]["body"], contact_json());
+    // Never the credentials, the headers marked secret, or the query.
+    assert!(
+        line["request"]["headers"].get("authorization").is_none(),
+        "{line}"
+    );
+    assert!(
+        line["response"]["headers"].get("x-session").is_none(),
+        "{line}"
+    );
+    for secret in [
+        "secret",
+        "a2V5OnNlY3JldA",
+        "s3cret-session",
+        "include_contact_inboxes",
+    ] {
+        assert!(!written.contains(secret), "{secret} in {written}");
+    }
+}
+
+#[tokio::test]
+async fn a_recorder_cuts_long_bodies_and_marks_them() {
+    use livedesk_tests::livedesk_traced as traced;
+    let long = json!({"payload": {"id": 1, "name": "x".repeat(500)}});
+    let server = serve(json(200, long.clone())).await;
+    let lines = Lines::default();
+    let client = traced::Client::builder(traced::BasicAuth::new("key", "secret"))
+        .base_url(server.uri())
+        .record(traced::Recorder::new(lines.clone()).body_limit(100))
+        .build()
+        .expect("client");
+    let response = client
+        .update_contact(1, &traced::types::ContactUpdate::default())
+        .await
+        .expect("200");
+    // What the client decodes is the whole body.
+    assert_eq!(response.payload.name.as_deref().map(str::len), Some(500));
+    let written = String::from_utf8(lines.0.lock().expect("lines").clone()).expect("UTF-8");
+    let line: serde_json::Value = serde_json::from_str(written.trim()).expect("JSON");
+    assert_eq!(line["response"]["truncated"], true);
+    assert_eq!(line["response"]["body"].as_str().map(str::len), Some(100));
+}

@@ -662,3 +662,62 @@ async fn a_multipart_one_of_sends_the_parts_of_the_variant_it_is() {
     );
     assert_eq!(request.body, b"addEventListener()");
 }
+
+#[tokio::test]
+async fn kept_fields_go_back_to_the_server_as_they_came() {
+    use kept_fields::types::Channel;
+    use livedesk_tests::fixtures::kept_fields;
+    let sent = json!({
+        "id": 7,
+        "name": "Ada",
+        "nickname": "the countess",
+        "address": {"city": "London", "postcode": "W1", "geo": {"lat": 51.5, "lon": -0.1}},
+        "phones": [{"number": "+44", "verified": true}, {"number": "+33", "kind": null}],
+        "channel": {"kind": "email", "address": "ada@example.com", "primary": true},
+        "labels": {"vip": "yes"},
+        "unknown_fields": "declared after all",
+        "score": 9.5,
+        "tags": ["a", {"b": 1}]
+    });
+    let server = serve(json(200, sent.clone())).await;
+    let client = kept_fields::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .expect("client");
+    let contact = client.get_contact(7).await.expect("200").into_body();
+    // Declared properties are read as usual; the others are kept, at every level.
+    assert_eq!(contact.name, "Ada");
+    assert_eq!(
+        contact.unknown_fields.as_deref(),
+        Some("declared after all")
+    );
+    assert_eq!(contact.unknown_fields_2["nickname"], json!("the countess"));
+    assert_eq!(contact.unknown_fields_2["tags"], json!(["a", {"b": 1}]));
+    let address = contact.address.as_ref().expect("an address");
+    assert_eq!(address.city.as_deref(), Some("London"));
+    assert_eq!(
+        address.unknown_fields["geo"],
+        json!({"lat": 51.5, "lon": -0.1})
+    );
+    let phones = contact.phones.as_ref().expect("phones");
+    assert_eq!(phones[0].unknown_fields["verified"], json!(true));
+    let Some(Channel::Email(email)) = &contact.channel else {
+        panic!("an email channel expected: {:?}", contact.channel);
+    };
+    assert_eq!(email.unknown_fields["primary"], json!(true));
+    assert_eq!(
+        contact.labels.as_ref().map(|l| l["vip"].as_str()),
+        Some("yes")
+    );
+
+    // Written back, the server gets what it sent.
+    let put = serve(ResponseTemplate::new(204)).await;
+    let client = kept_fields::Client::builder()
+        .base_url(put.uri())
+        .build()
+        .expect("client");
+    client.put_contact(7, &contact).await.expect("204");
+    let request = received(&put).await;
+    let written: Value = serde_json::from_slice(&request.body).expect("JSON");
+    assert_eq!(written, sent);
+}
