@@ -10,6 +10,7 @@
 pub mod cli;
 mod diagnostics;
 pub mod diff;
+pub mod drift;
 mod emit;
 pub mod ir;
 mod loader;

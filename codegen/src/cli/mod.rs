@@ -48,6 +48,11 @@ pub enum Command {
     /// it, for a pull request: breaking and other changes, and the version bump they call
     /// for.
     ApiDiff(ApiDiffArgs),
+    /// Compares what a server did, as a generated client's `Recorder` wrote it down (its
+    /// `record` feature), with what the document says: every contradiction with its
+    /// operation and places in the body and the document; and writes an overlay draft
+    /// that makes the document describe what was recorded.
+    Drift(DriftArgs),
     /// Generates the client and a program calling every operation, runs it against Prism
     /// mocking the same document (request validation on; the spec's examples, then
     /// responses made from its schemas), and reports per call whether the request was
@@ -179,6 +184,30 @@ pub struct ApiDiffArgs {
     pub deny_breaking: bool,
 }
 
+/// What to compare.
+#[derive(Clone, Debug, Default, Args)]
+pub struct DriftArgs {
+    /// The OpenAPI document.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub spec: Option<PathBuf>,
+    /// An overlay correcting the document, applied before comparing; repeatable, applied
+    /// in order.
+    #[arg(long = "overlay", value_name = "FILE")]
+    pub overlays: Vec<PathBuf>,
+    /// Writes the overlay draft (YAML) here, when there is something to correct.
+    #[arg(long, value_name = "FILE")]
+    pub draft: Option<PathBuf>,
+    /// `markdown` for people, `json` for tools.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+    /// Fails when there is a finding (the report is printed all the same).
+    #[arg(long)]
+    pub deny_drift: bool,
+    /// The recordings: files of JSON lines a `Recorder` wrote.
+    #[arg(value_name = "RECORDING", required = true)]
+    pub recordings: Vec<PathBuf>,
+}
+
 /// How the API change report is printed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
@@ -233,6 +262,7 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Some(Command::Generate(args)) => generate(args, None),
         Some(Command::ApiDiff(args)) => diff(args),
+        Some(Command::Drift(args)) => drift(args),
         Some(Command::Conformance(args)) => conformance::run(args),
         None => generate(&cli.generate, None),
     };
@@ -245,6 +275,54 @@ pub fn main() -> ExitCode {
             ExitCode::from(failure.exit_code())
         }
     }
+}
+
+/// The drift report of `args`.
+pub fn drift(args: &DriftArgs) -> Result<(), Failure> {
+    let spec = args
+        .spec
+        .as_deref()
+        .ok_or_else(|| Failure::Usage("`--spec FILE` is required".to_owned()))?;
+    let text = read_spec(spec)?;
+    let overlays = read_overlays(&args.overlays)?;
+    let mut recordings = String::new();
+    for path in &args.recordings {
+        let read = std::fs::read_to_string(path).map_err(|e| {
+            Failure::Io(format!(
+                "{}: cannot read the recording: {e}",
+                path.display()
+            ))
+        })?;
+        recordings.push_str(&read);
+        recordings.push('\n');
+    }
+    let shown = spec.display().to_string();
+    let report = crate::drift::drift(&text, &overlays, &recordings).map_err(|diagnostics| {
+        let lines: Vec<String> = diagnostics
+            .iter()
+            .map(|d| d.display_in(&shown).to_string())
+            .collect();
+        Failure::Problems(lines.join("\n"))
+    })?;
+    print!(
+        "{}",
+        if args.format == ReportFormat::Json {
+            report.json()
+        } else {
+            report.markdown()
+        }
+    );
+    if let (Some(path), Some(draft)) = (&args.draft, &report.draft) {
+        std::fs::write(path, draft).map_err(|e| Failure::Io(format!("{}: {e}", path.display())))?;
+        eprintln!("wrote the overlay draft {}", path.display());
+    }
+    if args.deny_drift && !report.findings.is_empty() {
+        return Err(Failure::Problems(format!(
+            "{} findings (--deny-drift)",
+            report.findings.len()
+        )));
+    }
+    Ok(())
 }
 
 /// The API change report of `args`.
