@@ -1,9 +1,14 @@
 //! End-to-end scenario against a real Prefect 3.9.1 server, through the client generated
-//! from the server's own OpenAPI document.
+//! from the server's own OpenAPI document corrected by `tests/e2e/prefect.overlay.yaml`,
+//! which says where the server answers otherwise than its document: the statuses it
+//! answers with (201s), the bodies of its 403, 404 and 422 answers. Every answer is read
+//! through the declared types; nothing the server does is tolerated.
 //!
-//! Usage: `prefect-scenario http://127.0.0.1:PORT/api`, against a fresh server (empty
-//! database, system block types registered, as `prefect server start` leaves it): the
-//! names it creates must not exist yet, and the counts it checks assume nothing else runs.
+//! Usage: `prefect-scenario http://127.0.0.1:PORT/api [RECORDING]`, against a fresh
+//! server (empty database, system block types registered, as `prefect server start`
+//! leaves it): the names it creates must not exist yet, and the counts it checks assume
+//! nothing else runs. With `RECORDING`, every exchange is written down there, for
+//! `openapi-clientgen drift`.
 //!
 //! It covers flows; a deployment with interval, cron and rrule schedules and a flow run
 //! made from it; flow-run state transitions the server accepts, aborts, rejects and delays
@@ -11,7 +16,7 @@
 //! task runs whose `task_inputs` hold every kind of input; automations with event, compound
 //! and sequence triggers and all seventeen kinds of action, sent back unchanged through the
 //! update operation; variables, block types, work pools, global concurrency limits; and the
-//! 403, 404 and 422 answers the document does not describe.
+//! 403, 404 and 422 answers, with the bodies the overlay declares.
 //!
 //! Every call prints one JSON line on stdout (see [`call`]); every value that comes back
 //! is checked, and a failed check panics naming its step.
@@ -53,10 +58,17 @@ async fn main() {
         support::Unmatched::install(),
         "another tracing subscriber was installed first"
     );
-    let client = Client::builder()
+    let mut builder = Client::builder()
         .base_url(base_url)
         .hook(support::Capture)
-        .timeout(Duration::from_secs(30))
+        .timeout(Duration::from_secs(30));
+    // Every exchange written down, for `openapi-clientgen drift` to compare with the
+    // document.
+    if let Some(path) = std::env::args().nth(2) {
+        let recorder = api_client::Recorder::to_file(&path).expect("the recording opens");
+        builder = builder.record(recorder);
+    }
+    let client = builder
         .build()
         .expect("the client builds from the base URL");
 
@@ -157,18 +169,12 @@ where
     }
 }
 
-/// Checks an answer whose body is `{"detail": "<message>"}` (FastAPI's HTTPException),
-/// which the document never declares: it must not pass for the documented
-/// `HTTPValidationError` (whose `detail` is a list).
-fn assert_detail(step: &str, response: &ErrorResponse<HttpValidationError>, message: &str) {
-    assert!(
-        response.body().is_none(),
-        "{step}: {{\"detail\": string}} decoded as HTTPValidationError: {:?}",
-        response.body()
-    );
-    let body: serde_json::Value =
-        serde_json::from_str(response.text()).expect("the error body is JSON");
-    assert_eq!(body, json!({ "detail": message }), "{step}: body");
+/// Checks a 404 or 403 answer, whose body the overlay declares as `HTTPError`
+/// (FastAPI's `HTTPException`: `{"detail": "<message>"}`): `error` is that body, as the
+/// operation's error type holds it.
+fn assert_detail(step: &str, error: Option<&HttpError>, message: &str) {
+    let error = error.unwrap_or_else(|| panic!("{step}: the body is not an HTTPError"));
+    assert_eq!(error.detail, message, "{step}: detail");
 }
 
 /// A JSON object, for the many `serde_json::Map` fields.
@@ -214,9 +220,8 @@ async fn flows(client: &Client) -> Flow {
     let create = FlowCreate::new(FLOW)
         .tags(strings(&["a", "b"]))
         .labels(labels.clone());
-    // Document defect: `create_flow` declares only 200, but POST /flows/ is an upsert that
-    // answers 201 when it creates the flow and 200 when the name exists. Both are 2xx, so
-    // the client decodes both as `Flow`.
+    // POST /flows/ is an upsert: 201 when it creates the flow, 200 when the name exists.
+    // The document declares 200 only; the overlay declares the 201, a `Flow` too.
     let flow = expect("flows.create", client.create_flow_flows_post(&create), 201).await;
     assert_eq!(flow.name, FLOW, "flows.create: name");
     assert_eq!(flow.tags, Some(strings(&["a", "b"])), "flows.create: tags");
@@ -310,8 +315,8 @@ async fn deployments(client: &Client, flow: &Flow) -> DeploymentResponse {
         .enforce_parameter_schema(false)
         .parameters(object(json!({ "x": 1 })))
         .tags(strings(&["t"]));
-    // Document defect: `create_deployment` declares 200 only; the server answers 201 when
-    // it creates the deployment (200 when it replaces one of the same flow and name).
+    // 201 when it creates the deployment (200 when it replaces one of the same flow and
+    // name), as the overlay declares.
     let deployment = expect(
         "deployments.create",
         client.create_deployment_deployments_post(&create),
@@ -394,7 +399,7 @@ async fn deployments(client: &Client, flow: &Flow) -> DeploymentResponse {
     let run_create = DeploymentFlowRunCreate::default()
         .state(StateCreate::new(StateType::Scheduled))
         .parameters(object(json!({ "x": 3 })));
-    // Document defect: declared 200, answered 201.
+    // 201, as the overlay declares.
     let run = expect(
         "deployments.create_flow_run",
         client.create_flow_run_from_deployment_deployments_id_create_flow_run_post(
@@ -527,9 +532,8 @@ fn assert_aborted(step: &str, result: &OrchestrationResult, now: StateType, reas
 
 /// Proposes a state for a flow run.
 ///
-/// Document defect: `set_flow_run_state` declares 200 only; the server answers 201 when it
-/// accepts the state and 200 when it aborts, rejects or delays it. Both are 2xx, so the
-/// client decodes both as `OrchestrationResult`.
+/// `set_flow_run_state` answers 201 when it accepts the state and 200 when it aborts,
+/// rejects or delays it, both an `OrchestrationResult` (the overlay declares the 201).
 async fn set_state(
     client: &Client,
     step: &str,
@@ -551,7 +555,7 @@ async fn flow_runs(client: &Client, flow_id: Uuid) -> Uuid {
         .name("e2e-run-1")
         .parameters(object(json!({ "a": 1 })))
         .tags(strings(&["x"]));
-    // Document defect: `create_flow_run` declares 200; a created run is answered with 201.
+    // A created run is answered with 201, as the overlay declares.
     let run = expect(
         "flow_runs.create",
         client.create_flow_run_flow_runs_post(&create),
@@ -862,7 +866,7 @@ async fn task_runs(client: &Client, flow_id: Uuid, other_flow_run: Uuid) {
         "task_runs.create_parent_flow_run: state_type"
     );
 
-    // Document defect: `create_task_run` declares 200; the server answers 201.
+    // 201, as the overlay declares.
     let upstream = expect(
         "task_runs.create_upstream",
         client.create_task_run_task_runs_post(
@@ -919,7 +923,7 @@ async fn task_runs(client: &Client, flow_id: Uuid, other_flow_run: Uuid) {
     // Task runs may start only while their flow run is running.
     let running =
         BodySetTaskRunStateTaskRunsIdSetStatePost::new(StateCreate::new(StateType::Running));
-    // Document defect: like flow runs, 201 on ACCEPT where the document says 200.
+    // Like flow runs, 201 on ACCEPT, as the overlay declares.
     let result = expect(
         "task_runs.running_accepted",
         client.set_task_run_state_task_runs_id_set_state_post(downstream.id, &running),
@@ -1645,14 +1649,18 @@ async fn variables(client: &Client) {
         204,
     )
     .await;
-    // Document defect: no 404 is declared; the body is `{"detail": ...}`.
+    // The overlay declares the 404 the document leaves out.
     let missing = expect_status(
         "variables.read_deleted",
         client.read_variable_by_name_variables_name_name_get("e2e_var"),
         404,
     )
     .await;
-    assert_detail("variables.read_deleted", &missing, "Variable not found.");
+    let error = match missing.body() {
+        Some(ReadVariableByNameVariablesNameNameGetError::NotFound(error)) => Some(error),
+        _ => None,
+    };
+    assert_detail("variables.read_deleted", error, "Variable not found.");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1746,7 +1754,7 @@ async fn block_types(client: &Client) {
         "block_types.read_updated: description"
     );
 
-    // Document defect: 403 is not declared; the body is `{"detail": ...}`.
+    // The overlay declares the 403 the document leaves out.
     let forbidden = expect_status(
         "block_types.create_reserved",
         client.create_block_type_block_types_post(&BlockTypeCreate::new(
@@ -1756,9 +1764,13 @@ async fn block_types(client: &Client) {
         403,
     )
     .await;
+    let error = match forbidden.body() {
+        Some(CreateBlockTypeBlockTypesPostError::Forbidden(error)) => Some(error),
+        _ => None,
+    };
     assert_detail(
         "block_types.create_reserved",
-        &forbidden,
+        error,
         "Block type names beginning with 'Prefect' are reserved.",
     );
     expect(
@@ -1864,9 +1876,13 @@ async fn work_pools(client: &Client) {
         404,
     )
     .await;
+    let error = match missing.body() {
+        Some(ReadWorkPoolWorkPoolsNameGetError::NotFound(error)) => Some(error),
+        _ => None,
+    };
     assert_detail(
         "work_pools.read_deleted",
-        &missing,
+        error,
         "Work pool \"e2e-pool\" not found.",
     );
 }
@@ -1965,9 +1981,15 @@ async fn concurrency_limits(client: &Client) {
         404,
     )
     .await;
+    let error = match missing.body() {
+        Some(ReadConcurrencyLimitV2V2ConcurrencyLimitsIdOrNameGetError::NotFound(error)) => {
+            Some(error)
+        }
+        _ => None,
+    };
     assert_detail(
         "concurrency_limits.read_deleted",
-        &missing,
+        error,
         "Concurrency Limit not found",
     );
 }
@@ -1996,28 +2018,25 @@ fn check_limit(
 // Errors
 
 async fn errors(client: &Client) {
-    // Document defect: only 422 is declared besides 2xx; a missing flow is a 404 with
-    // `{"detail": "Flow not found"}`.
+    // The overlay declares the 404 of a missing flow, `{"detail": "Flow not found"}`.
     let missing = expect_status(
         "errors.read_missing_flow",
         client.read_flow_flows_id_get(MISSING),
         404,
     )
     .await;
-    assert_detail("errors.read_missing_flow", &missing, "Flow not found");
+    assert_detail("errors.read_missing_flow", flow_not_found(&missing), "Flow not found");
     let random = expect_status(
         "errors.read_random_flow",
         client.read_flow_flows_id_get(Uuid::new_v4()),
         404,
     )
     .await;
-    assert_detail("errors.read_random_flow", &random, "Flow not found");
+    assert_detail("errors.read_random_flow", flow_not_found(&random), "Flow not found");
 
-    // Document defect: 422 is declared as `HTTPValidationError` (`{"detail": [...]}`),
-    // but Prefect's handler sends `{"exception_message", "exception_detail",
-    // "request_body"}`, without `detail`. The client does not take that for an
-    // `HTTPValidationError` (all of whose fields are optional): `body()` is None and the
-    // text carries the server's message.
+    // The document declares 422 as FastAPI's `{"detail": [...]}`; Prefect's handler sends
+    // `{"exception_message", "exception_detail", "request_body"}`, which the overlay
+    // declares instead, so the body is read as that `HTTPValidationError`.
     let invalid = expect_status(
         "errors.create_flow_bad_name",
         client.create_flow_flows_post(&FlowCreate::new("bad/name")),
@@ -2046,31 +2065,38 @@ async fn errors(client: &Client) {
     );
 }
 
-/// A 422 as Prefect sends it: one error of `kind` at `location`.
+/// A 422 as Prefect sends it: one error of `kind` at `location`, and the request body.
 fn check_invalid(
     step: &str,
     response: &ErrorResponse<HttpValidationError>,
     kind: &str,
     location: &[&str],
 ) {
-    assert!(
-        response.body().is_none(),
-        "{step}: Prefect's 422 body decoded as HTTPValidationError: {:?}",
-        response.body()
-    );
-    let body: serde_json::Value =
-        serde_json::from_str(response.text()).expect("the 422 body is JSON");
+    let body = response
+        .body()
+        .unwrap_or_else(|| panic!("{step}: the 422 body is not Prefect's: {}", response.text()));
     assert_eq!(
-        body["exception_message"], "Invalid request received.",
+        body.exception_message, "Invalid request received.",
         "{step}: exception_message"
     );
-    assert!(body.get("detail").is_none(), "{step}: no `detail`");
-    let errors = body["exception_detail"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{step}: exception_detail is not a list: {body}"));
-    assert_eq!(errors.len(), 1, "{step}: errors: {body}");
-    assert_eq!(errors[0]["type"], kind, "{step}: error type");
-    assert_eq!(errors[0]["loc"], json!(location), "{step}: error location");
+    let [error] = body.exception_detail.as_slice() else {
+        panic!("{step}: one error expected: {body:?}");
+    };
+    assert_eq!(error.r#type, kind, "{step}: error type");
+    let loc: Vec<ValidationErrorLocItem> = location
+        .iter()
+        .map(|part| ValidationErrorLocItem::Text((*part).to_owned()))
+        .collect();
+    assert_eq!(error.loc, loc, "{step}: error location");
+    assert!(body.request_body.is_some(), "{step}: the request body comes back");
+}
+
+/// The `HTTPError` of a 404 answer to reading a flow.
+fn flow_not_found(response: &ErrorResponse<ReadFlowFlowsIdGetError>) -> Option<&HttpError> {
+    match response.body() {
+        Some(ReadFlowFlowsIdGetError::NotFound(error)) => Some(error),
+        _ => None,
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -2095,7 +2121,7 @@ async fn cleanup(client: &Client, flow_id: Uuid, deployment_id: Uuid) {
         404,
     )
     .await;
-    assert_detail("cleanup.read_deleted_flow", &missing, "Flow not found");
+    assert_detail("cleanup.read_deleted_flow", flow_not_found(&missing), "Flow not found");
     let count = expect(
         "cleanup.count_flows",
         client.count_flows_flows_count_post(),

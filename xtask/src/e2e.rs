@@ -27,6 +27,8 @@ use serde_json::Value;
 
 /// Prefect's pinned server and everything it needs.
 const PREFECT_REQUIREMENTS: &str = "tests/e2e/prefect-requirements.txt";
+/// Where Prefect's server answers otherwise than its document, as an overlay on it.
+const PREFECT_OVERLAY: &str = "tests/e2e/prefect.overlay.yaml";
 /// localstripe and everything it needs.
 const STRIPE_REQUIREMENTS: &str = "tests/e2e/localstripe-requirements.txt";
 /// Where localstripe and Stripe's document disagree, as an overlay on the document.
@@ -88,9 +90,10 @@ fn prefect(root: &Path, target: &Path) -> Result<(), String> {
         scenario: "prefect-scenario",
         program: "tests/e2e/prefect.rs",
         spec,
-        overlays: Vec::new(),
+        overlays: vec![root.join(PREFECT_OVERLAY)],
         paginate: &[],
         min_calls: 40,
+        drift: true,
     };
     let base_url = format!("http://127.0.0.1:{}/api", server.port);
     client.run(
@@ -135,6 +138,7 @@ fn stripe(root: &Path, target: &Path) -> Result<(), String> {
         overlays: vec![root.join(STRIPE_OVERLAY)],
         paginate: &STRIPE_PAGES,
         min_calls: 30,
+        drift: false,
     };
     let base_url = format!("http://127.0.0.1:{}", server.port);
     client.run(
@@ -158,6 +162,9 @@ struct Client {
     paginate: &'static [&'static str],
     /// The fewest calls the scenario must make.
     min_calls: usize,
+    /// Whether the scenario records its exchanges, for the drift report: against the
+    /// document alone and with the overlays, and the round trip of the first's draft.
+    drift: bool,
 }
 
 impl Client {
@@ -175,7 +182,14 @@ impl Client {
         [installed, serving]: [Duration; 2],
         server: Server,
     ) -> Result<(), String> {
-        write_workspace(root, work, self.scenario, self.package, self.program)?;
+        write_workspace(
+            root,
+            work,
+            self.scenario,
+            self.package,
+            self.program,
+            self.drift,
+        )?;
         let tool = crate::standalone::install_tool(root, target)?;
         eprintln!("generating {} with {}", self.package, tool.display());
         let mut generate = Command::new(&tool);
@@ -202,8 +216,14 @@ impl Client {
         let built = started.elapsed();
 
         let binary = target.join("debug").join(self.scenario);
+        let recording = work.join("recording.jsonl");
         eprintln!("running {} against {base_url}", self.program);
-        let (success, output) = run_bounded(&binary, base_url, Duration::from_secs(300))?;
+        let (success, output) = run_bounded(
+            &binary,
+            base_url,
+            self.drift.then_some(recording.as_path()),
+            Duration::from_secs(300),
+        )?;
         drop(server);
         let ran = started.elapsed();
 
@@ -264,8 +284,84 @@ impl Client {
                 lossy.join("\n")
             ));
         }
+        if self.drift {
+            drift_round_trip(&text, &settings.overlays, &recording)?;
+        }
         Ok(())
     }
+}
+
+/// The drift report of `recording` against the document alone and with `overlays`
+/// (printed; with them, nothing may be left), then the round trip of the first's draft:
+/// applied to the document, it generates, and it leaves nothing to report for the same
+/// recording.
+fn drift_round_trip(
+    spec: &str,
+    overlays: &[openapi_clientgen::Overlay],
+    recording: &Path,
+) -> Result<(), String> {
+    let recorded =
+        std::fs::read_to_string(recording).map_err(|e| format!("{}: {e}", recording.display()))?;
+    let shown = |diagnostics: Vec<openapi_clientgen::Diagnostic>| {
+        let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        lines.join("\n")
+    };
+    let before = openapi_clientgen::drift::drift(spec, &[], &recorded).map_err(shown)?;
+    let after = openapi_clientgen::drift::drift(spec, overlays, &recorded).map_err(shown)?;
+    eprintln!(
+        "drift against the document alone:\n{}\ndrift with the overlay:\n{}",
+        before.markdown(),
+        after.markdown()
+    );
+    if before.findings.is_empty() {
+        return Err(
+            "the recording shows no drift from the document alone; the round trip checks nothing"
+                .to_owned(),
+        );
+    }
+    if !after.findings.is_empty() {
+        return Err(format!(
+            "the overlay does not describe everything the server did ({} findings above)",
+            after.findings.len()
+        ));
+    }
+    let draft = before
+        .draft
+        .ok_or("the drift report has findings but no draft")?;
+    let draft_path = recording.with_file_name("drift.overlay.yaml");
+    std::fs::write(&draft_path, &draft).map_err(|e| format!("{}: {e}", draft_path.display()))?;
+    let drafted = openapi_clientgen::Overlay::new(draft_path.display().to_string(), draft);
+    let mut settings = openapi_clientgen::Settings::default();
+    settings.overlays.push(drafted.clone());
+    let (_, warnings) = openapi_clientgen::lower_spec_with(spec, &settings).map_err(shown)?;
+    if let Some(unused) = warnings.iter().find(|w| w.file.is_some()) {
+        return Err(format!(
+            "an action of the drift draft does not apply: {unused}"
+        ));
+    }
+    let again = openapi_clientgen::drift::drift(spec, std::slice::from_ref(&drafted), &recorded)
+        .map_err(shown)?;
+    if !again.findings.is_empty() {
+        return Err(format!(
+            "with its draft ({}) applied, the document still drifts from the recording:\n{}",
+            draft_path.display(),
+            again.markdown()
+        ));
+    }
+    eprintln!(
+        "drift: {} findings against the document alone, {} with the overlay; the draft of the first ({} actions) leaves none",
+        before.findings.len(),
+        after.findings.len(),
+        draft_actions(&drafted.text)
+    );
+    Ok(())
+}
+
+/// How many actions an overlay has.
+fn draft_actions(text: &str) -> usize {
+    text.lines()
+        .filter(|line| line.starts_with("- target:"))
+        .count()
 }
 
 /// Installs the pinned `requirements` of `server` into `dir/venv` unless it holds exactly
@@ -526,7 +622,13 @@ fn write_workspace(
     name: &str,
     client: &str,
     program: &str,
+    record: bool,
 ) -> Result<(), String> {
+    let features = if record {
+        "[\"tracing\", \"record\"]"
+    } else {
+        "[\"tracing\"]"
+    };
     let scenario = root.join(program);
     let files = [
         (
@@ -539,7 +641,7 @@ fn write_workspace(
                 "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
                  publish = false\n\n[[bin]]\nname = \"{name}\"\npath = {:?}\n\n\
                  [dependencies]\n\
-                 api_client = {{ package = \"{client}\", path = \"../{client}\", features = [\"tracing\"] }}\n\
+                 api_client = {{ package = \"{client}\", path = \"../{client}\", features = {features} }}\n\
                  http = \"1\"\nserde = \"1\"\nserde_json = \"1\"\n\
                  tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n\
                  tracing = {{ version = \"0.1\", default-features = false, features = [\"std\"] }}\n",
@@ -586,9 +688,19 @@ fn build_without_warnings(work: &Path, target: &Path, package: &str) -> Result<(
 
 /// Runs the scenario with `base_url`, killing it after `limit`; whether it succeeded, and
 /// what it printed. What it writes to standard error is shown as it comes.
-fn run_bounded(binary: &Path, base_url: &str, limit: Duration) -> Result<(bool, Vec<u8>), String> {
+fn run_bounded(
+    binary: &Path,
+    base_url: &str,
+    recording: Option<&Path>,
+    limit: Duration,
+) -> Result<(bool, Vec<u8>), String> {
+    if let Some(recording) = recording {
+        // A recording of an earlier run would be compared again.
+        let _ = std::fs::remove_file(recording);
+    }
     let mut child = Command::new(binary)
         .arg(base_url)
+        .args(recording)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
