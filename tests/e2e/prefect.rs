@@ -2025,14 +2025,22 @@ async fn errors(client: &Client) {
         404,
     )
     .await;
-    assert_detail("errors.read_missing_flow", flow_not_found(&missing), "Flow not found");
+    assert_detail(
+        "errors.read_missing_flow",
+        flow_not_found(&missing),
+        "Flow not found",
+    );
     let random = expect_status(
         "errors.read_random_flow",
         client.read_flow_flows_id_get(Uuid::new_v4()),
         404,
     )
     .await;
-    assert_detail("errors.read_random_flow", flow_not_found(&random), "Flow not found");
+    assert_detail(
+        "errors.read_random_flow",
+        flow_not_found(&random),
+        "Flow not found",
+    );
 
     // The document declares 422 as FastAPI's `{"detail": [...]}`; Prefect's handler sends
     // `{"exception_message", "exception_detail", "request_body"}`, which the overlay
@@ -2088,7 +2096,10 @@ fn check_invalid(
         .map(|part| ValidationErrorLocItem::Text((*part).to_owned()))
         .collect();
     assert_eq!(error.loc, loc, "{step}: error location");
-    assert!(body.request_body.is_some(), "{step}: the request body comes back");
+    assert!(
+        body.request_body.is_some(),
+        "{step}: the request body comes back"
+    );
 }
 
 /// The `HTTPError` of a 404 answer to reading a flow.
@@ -2121,7 +2132,11 @@ async fn cleanup(client: &Client, flow_id: Uuid, deployment_id: Uuid) {
         404,
     )
     .await;
-    assert_detail("cleanup.read_deleted_flow", flow_not_found(&missing), "Flow not found");
+    assert_detail(
+        "cleanup.read_deleted_flow",
+        flow_not_found(&missing),
+        "Flow not found",
+    );
     let count = expect(
         "cleanup.count_flows",
         client.count_flows_flows_count_post(),
