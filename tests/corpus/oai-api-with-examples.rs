@@ -1677,7 +1677,7 @@ pub mod runtime {
     /// as JSON, text as a string, at most the body limit of each, 64 KiB unless set:
     /// a longer body is cut and marked `truncated`). Credentials (`Authorization`, cookies)
     /// and the headers named with [`Recorder::secret_header`] are never written, nor is the
-    /// query string. Set it with [`ClientBuilder::record`](crate::ClientBuilder::record) or
+    /// query string. Set it with `ClientBuilder::record` or
     /// as any hook; `openapi-clientgen drift` reads what it writes.
     #[cfg(feature = "record")]
     pub struct Recorder {

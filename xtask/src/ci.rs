@@ -52,6 +52,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
             &[],
         )
     })?;
+    // Cheap next to the tests, so a broken link fails the run early.
+    step("documentation", || {
+        cargo(
+            &root,
+            &["doc", "--workspace", "--no-deps", "--locked"],
+            &[("RUSTDOCFLAGS", "-D warnings")],
+        )
+    })?;
     step("generated code is fresh", || {
         crate::codegen::run(&["--check".to_owned()])
     })?;
@@ -124,9 +132,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
         // conformance run.
         crate::conformance::run(&["--prism".to_owned(), prism.display().to_string()])
     })?;
-    step("end-to-end against a real Prefect server", || {
-        crate::e2e::run(&[])
-    })?;
+    step(
+        "end-to-end against real servers (Prefect, localstripe)",
+        || crate::e2e::run(&[]),
+    )?;
     // Figures from a shared machine prove nothing; this only keeps the benchmark working,
     // so it is built in the test profile, whose dependencies the tests have built already,
     // rather than with a release build of everything.
@@ -144,13 +153,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 "--quick",
             ],
             &[],
-        )
-    })?;
-    step("documentation", || {
-        cargo(
-            &root,
-            &["doc", "--workspace", "--no-deps", "--locked"],
-            &[("RUSTDOCFLAGS", "-D warnings")],
         )
     })?;
     eprintln!("\nall checks passed in {:.0?}", started.elapsed());
