@@ -114,16 +114,7 @@ pub fn drift(
     overlays: &[Overlay],
     recordings: &str,
 ) -> Result<Report, Vec<Diagnostic>> {
-    let mut doc = crate::loader::parse_tree(spec).map_err(|d| vec![d])?;
-    let applied = crate::overlay::apply(&mut doc, overlays);
-    let errors: Vec<Diagnostic> = applied
-        .diagnostics
-        .into_iter()
-        .filter(Diagnostic::is_error)
-        .collect();
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    let doc = crate::pipeline::overlaid_tree(spec, overlays)?;
     let dialect31 = doc["openapi"]
         .as_str()
         .is_some_and(|v| v.starts_with("3.1"));

@@ -13,7 +13,6 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::diagnostics::{Diagnostic, Pointer};
-use crate::overlay::{Overlay, Provenance};
 
 /// Nesting deeper than this is refused rather than risking the stack in later stages.
 /// Real documents stay far below it; the YAML parser itself stops at 128.
@@ -47,51 +46,19 @@ pub fn source_text(bytes: &[u8]) -> Result<&str, Diagnostic> {
 pub struct Loaded {
     /// The document in the OpenAPI 3.0 model.
     pub doc: OpenAPI,
-    /// What a 3.1 document said that the 3.0 model cannot keep, and overlay actions that
-    /// changed nothing.
+    /// What a 3.1 document said that the 3.0 model cannot keep.
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Parses `text` (OpenAPI 3.0 or 3.1), applies `overlays` to it in order, and
-/// deserializes it into the OpenAPI 3.0 model; with which overlay actions wrote which
-/// nodes, for placing diagnostics.
-pub fn load(text: &str, overlays: &[Overlay]) -> (Result<Loaded, Vec<Diagnostic>>, Provenance) {
-    if overlays.is_empty() {
-        if let Some(doc) = load_json_directly(text) {
-            let loaded = Loaded {
-                doc,
-                warnings: Vec::new(),
-            };
-            return (Ok(loaded), Provenance::default());
-        }
-    }
-    let mut root = match parse_tree(text) {
-        Ok(root) => root,
-        Err(d) => return (Err(vec![d]), Provenance::default()),
-    };
-    let applied = crate::overlay::apply(&mut root, overlays);
-    let (overlay_errors, overlay_warnings): (Vec<_>, Vec<_>) = applied
-        .diagnostics
-        .into_iter()
-        .partition(Diagnostic::is_error);
-    if !overlay_errors.is_empty() {
-        return (Err(overlay_errors), applied.provenance);
-    }
-    let loaded = load_tree(root).map(|mut loaded| {
-        loaded
-            .warnings
-            .splice(0..0, overlay_warnings.iter().cloned());
-        loaded
-    });
-    let loaded = loaded.map_err(|mut errors| {
-        errors.extend(overlay_warnings);
-        errors
-    });
-    (loaded, applied.provenance)
+/// The common case, fast: a plain OpenAPI 3.0 JSON document deserialized straight into
+/// the model; `None` for anything else, which takes the tree.
+pub(crate) fn fast(text: &str) -> Option<OpenAPI> {
+    load_json_directly(text)
 }
 
-/// The model of a document's tree.
-fn load_tree(root: Value) -> Result<Loaded, Vec<Diagnostic>> {
+/// The model of a document's tree (OpenAPI 3.0 or 3.1, 3.1 rewritten into 3.0's shape),
+/// with the warnings of the rewriting, or every problem found.
+pub(crate) fn model(root: Value) -> Result<Loaded, Vec<Diagnostic>> {
     let dialect = check_version(&root).map_err(|d| vec![d])?;
     let Value::Object(mut root) = root else {
         return Err(vec![Diagnostic::error(
@@ -794,9 +761,15 @@ fn explain(message: &str) -> String {
 mod tests {
     use super::*;
 
-    /// The document without overlays.
+    /// The document's model, as the pipeline loads it.
     fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
-        super::load(text, &[]).0
+        match fast(text) {
+            Some(doc) => Ok(Loaded {
+                doc,
+                warnings: Vec::new(),
+            }),
+            None => model(parse_tree(text).map_err(|d| vec![d])?),
+        }
     }
 
     fn errors(text: &str) -> Vec<String> {

@@ -7,8 +7,6 @@ use proc_macro2::TokenStream;
 use syn::{Attribute, File, Item, UseTree};
 
 use crate::diagnostics::Diagnostic;
-use crate::emit::refs::Refs;
-use crate::ir::{Api, Gate};
 
 /// Formats `tokens` as a Rust source file starting with `// header`.
 pub(crate) fn render(tokens: TokenStream, header: &str, what: &str) -> Result<String, Diagnostic> {
@@ -79,27 +77,34 @@ fn group_of(item: &Item) -> Option<Group> {
     }
 }
 
-/// Renders items `0..count`, which `emit` makes one at a time with the gate of the
-/// features that compile them, as they follow a preamble: each after a blank line, under
-/// its gate's `#[cfg]`; returns the text and what the items refer to. Large modules
-/// are split into chunks that worker threads emit and render at once (token streams
-/// cannot cross threads, so each worker makes its own); the chunks are joined in order, so
-/// the text is the same however the work is shared.
-pub(crate) fn render_items<F>(
-    api: &Api,
+/// One item as emission made it: its tokens, the `#[cfg(...)]` attribute it goes under
+/// (if only some features compile it), and what it refers to (`R`, returned in order).
+pub(crate) struct Emitted<R> {
+    pub tokens: TokenStream,
+    pub cfg: Option<TokenStream>,
+    pub refs: R,
+}
+
+/// Renders items `0..count`, which `emit` makes one at a time, as they follow a
+/// preamble: each after a blank line, under its `#[cfg]`; returns the text and what each
+/// item refers to. Large modules are split into chunks that worker threads emit and
+/// render at once (token streams cannot cross threads, so each worker makes its own); the
+/// chunks are joined in order, so the text is the same however the work is shared.
+pub(crate) fn render_items<F, R>(
     count: usize,
     emit: F,
     what: &str,
-) -> Result<(String, Refs), Diagnostic>
+) -> Result<(String, Vec<R>), Diagnostic>
 where
-    F: Fn(usize) -> (TokenStream, Gate) + Sync,
+    F: Fn(usize) -> Emitted<R> + Sync,
+    R: Send,
 {
     const MIN_CHUNK: usize = 16;
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .min(8);
     if threads == 1 || count < 2 * MIN_CHUNK {
-        return render_range(api, 0..count, &emit, what);
+        return render_range(0..count, &emit, what);
     }
     let size = (count / (threads * 4)).max(MIN_CHUNK);
     let chunks: Vec<std::ops::Range<usize>> = (0..count)
@@ -107,8 +112,8 @@ where
         .map(|start| start..(start + size).min(count))
         .collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    type Rendered = Result<(String, Refs), Diagnostic>;
-    let mut rendered: Vec<(usize, Rendered)> = std::thread::scope(|scope| {
+    type Rendered<R> = Result<(String, Vec<R>), Diagnostic>;
+    let mut rendered: Vec<(usize, Rendered<R>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
@@ -116,7 +121,7 @@ where
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(range) = chunks.get(i) else { break };
-                        done.push((i, render_range(api, range.clone(), &emit, what)));
+                        done.push((i, render_range(range.clone(), &emit, what)));
                     }
                     done
                 })
@@ -139,30 +144,32 @@ where
     });
     rendered.sort_by_key(|(i, _)| *i);
     let mut out = String::new();
-    let mut refs = Refs::default();
+    let mut refs = Vec::with_capacity(count);
     for (_, chunk) in rendered {
         let (text, chunk_refs) = chunk?;
         out.push_str(&text);
-        refs.merge(chunk_refs);
+        refs.extend(chunk_refs);
     }
     Ok((out, refs))
 }
 
-fn render_range<F>(
-    api: &Api,
+fn render_range<F, R>(
     range: std::ops::Range<usize>,
     emit: &F,
     what: &str,
-) -> Result<(String, Refs), Diagnostic>
+) -> Result<(String, Vec<R>), Diagnostic>
 where
-    F: Fn(usize) -> (TokenStream, Gate),
+    F: Fn(usize) -> Emitted<R>,
 {
-    let mut refs = Refs::default();
+    let mut refs = Vec::new();
     let mut out = String::new();
     for i in range {
-        let (tokens, gate) = emit(i);
-        refs.merge(Refs::scan_gated(&tokens, &gate));
-        let cfg = crate::emit::cfg(api, &gate);
+        let Emitted {
+            tokens,
+            cfg,
+            refs: item_refs,
+        } = emit(i);
+        refs.push(item_refs);
         let file = parse(tokens, what)?;
         for mut item in file.items {
             if let (Some(cfg), Some(attrs)) = (&cfg, attributes(&mut item)) {

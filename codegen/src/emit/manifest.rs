@@ -358,7 +358,7 @@ pub(crate) struct ManifestOptions<'a> {
     pub name: &'a str,
     pub header: &'a str,
     pub standalone: bool,
-    pub edition: crate::Edition,
+    pub edition: crate::options::Edition,
     pub license: Option<&'a str>,
     pub publish: bool,
     /// The crate's version, when it is not the spec's.
@@ -428,7 +428,7 @@ pub(crate) fn runtime_manifest<'p>(
     let mut out = String::new();
     let _ = writeln!(out, "# {header}");
     out.push_str("\n[package]\n");
-    let _ = writeln!(out, "name = {}", toml_string(crate::RUNTIME_CRATE));
+    let _ = writeln!(out, "name = {}", toml_string(super::runtime::RUNTIME_CRATE));
     let _ = writeln!(out, "version = {}", toml_string(version));
     out.push_str("edition = \"2024\"\nrust-version = \"1.85\"\n");
     out.push_str(
@@ -546,7 +546,7 @@ pub(crate) fn manifest(api: &ir::Api, options: &ManifestOptions<'_>) -> String {
                 if options.dependencies.contains(krate) {
                     list.push(format!("dep:{krate}"));
                 }
-                list.push(format!("{}/{feature}", crate::RUNTIME_CRATE));
+                list.push(format!("{}/{feature}", super::runtime::RUNTIME_CRATE));
                 (feature, list)
             })
             .collect(),
@@ -611,7 +611,7 @@ pub(crate) fn manifest(api: &ir::Api, options: &ManifestOptions<'_>) -> String {
             };
             lines.push(format!(
                 "{} = {{ version = \"={}\", path = {}{features} }}",
-                crate::RUNTIME_CRATE,
+                super::runtime::RUNTIME_CRATE,
                 shared.version,
                 toml_string(&shared.path)
             ));

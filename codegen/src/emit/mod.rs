@@ -11,6 +11,7 @@ pub(crate) mod mock;
 pub(crate) mod reference;
 pub(crate) mod refs;
 pub(crate) mod requests;
+pub(crate) mod root;
 pub(crate) mod runtime;
 pub(crate) mod types;
 

@@ -17,6 +17,10 @@ use std::sync::OnceLock;
 
 use crate::ir::Gate;
 
+/// The package name of the runtime crate that clients can share (see
+/// [`CrateOptions::runtime_crate`](crate::CrateOptions::runtime_crate)).
+pub const RUNTIME_CRATE: &str = "openapi-clientgen-runtime";
+
 /// The runtime's main file, and the files it includes, by name.
 const MAIN: &str = include_str!("../../runtime/runtime.rs");
 const PARTS: &[(&str, &str)] = &[
@@ -212,7 +216,7 @@ impl Runtime {
     }
 }
 
-/// The runtime as a crate that clients share (see [`crate::CrateOptions::runtime_crate`]):
+/// The runtime as a crate that clients share (`CrateOptions::runtime_crate`):
 /// every item but those a client must hold itself, made public, each under the Cargo
 /// features of the crates it needs beyond those every client needs.
 pub(crate) struct Shared {

@@ -307,7 +307,10 @@ fn shortened(name: &str) -> String {
 
 /// Lowers a loaded document. Returns the IR when there are no errors, and every
 /// diagnostic (errors and warnings) found on the way.
-pub fn lower(doc: &OpenAPI, settings: &crate::Settings) -> (Option<ir::Api>, Vec<Diagnostic>) {
+pub fn lower(
+    doc: &OpenAPI,
+    settings: &crate::options::Settings,
+) -> (Option<ir::Api>, Vec<Diagnostic>) {
     let mut cx = Lowerer::new(doc, settings);
     cx.check_settings();
     cx.lower_components();
@@ -336,13 +339,13 @@ pub(crate) struct Lowerer<'a> {
     type_namer: Namer,
     diagnostics: Vec<Diagnostic>,
     /// What the generator adds to what the document says.
-    settings: &'a crate::Settings,
+    settings: &'a crate::options::Settings,
     /// What operations (by where they stand) ask for to be paged through.
     paging: Vec<(Pointer, Result<paging::Requested, String>)>,
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(doc: &'a OpenAPI, settings: &'a crate::Settings) -> Self {
+    fn new(doc: &'a OpenAPI, settings: &'a crate::options::Settings) -> Self {
         let mut type_namer = Namer::with_reserved(TYPES_RESERVED);
         let mut component_names = HashMap::new();
         if let Some(components) = &doc.components {

@@ -47,21 +47,21 @@ pub(crate) enum Requested {
 pub(crate) fn requested(
     op: &openapiv3::Operation,
     responses: &[ir::Response],
-    settings: Option<&crate::Paginate>,
+    settings: Option<&crate::options::Paginate>,
 ) -> Option<Result<Requested, String>> {
     if let Some(given) = settings {
         return Some(Ok(match &given.style {
-            crate::PageStyle::Cursor { param, next } => Requested::Cursor {
+            crate::options::PageStyle::Cursor { param, next } => Requested::Cursor {
                 param: param.clone(),
                 next: next.clone(),
                 items: given.items.clone(),
                 dropshot: false,
             },
-            crate::PageStyle::Offset { param } => Requested::Offset {
+            crate::options::PageStyle::Offset { param } => Requested::Offset {
                 param: param.clone(),
                 items: given.items.clone(),
             },
-            crate::PageStyle::After { param, key, more } => Requested::After {
+            crate::options::PageStyle::After { param, key, more } => Requested::After {
                 param: param.clone(),
                 key: key.clone(),
                 more: more.clone(),
