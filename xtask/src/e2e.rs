@@ -182,6 +182,22 @@ impl Client {
         [installed, serving]: [Duration; 2],
         server: Server,
     ) -> Result<(), String> {
+        let text = std::fs::read_to_string(&self.spec)
+            .map_err(|e| format!("{}: {e}", self.spec.display()))?;
+        let mut settings = openapi_clientgen::Settings::default();
+        for overlay in &self.overlays {
+            let overlay_text = std::fs::read_to_string(overlay)
+                .map_err(|e| format!("{}: {e}", overlay.display()))?;
+            settings.overlays.push(openapi_clientgen::Overlay::new(
+                overlay.display().to_string(),
+                overlay_text,
+            ));
+        }
+        let (api, _) =
+            openapi_clientgen::lower_spec_with(&text, &settings).map_err(|diagnostics| {
+                let shown: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+                shown.join("\n")
+            })?;
         write_workspace(
             root,
             work,
@@ -190,6 +206,11 @@ impl Client {
             self.program,
             self.drift,
         )?;
+        let every_type = every_response_type(&api);
+        let program = work.join("scenario/src/every_type.rs");
+        std::fs::create_dir_all(work.join("scenario/src"))
+            .and_then(|()| std::fs::write(&program, &every_type.0))
+            .map_err(|e| format!("{}: {e}", program.display()))?;
         let tool = crate::standalone::install_tool(root, target)?;
         eprintln!("generating {} with {}", self.package, tool.display());
         let mut generate = Command::new(&tool);
@@ -214,6 +235,25 @@ impl Client {
         build_without_warnings(work, target, self.package)?;
         build_without_warnings(work, target, self.scenario)?;
         let built = started.elapsed();
+        // The application that holds every response type builds with no attribute (above)
+        // and does what applications do with them.
+        let used = Command::new(
+            target
+                .join("debug")
+                .join(format!("{}-every-type", self.scenario)),
+        )
+        .output()
+        .map_err(|e| format!("cannot run the every-type program: {e}"))?;
+        if !used.status.success() {
+            return Err(format!(
+                "the every-type program failed:\n{}",
+                String::from_utf8_lossy(&used.stderr)
+            ));
+        }
+        eprintln!(
+            "{} response types stored, cloned, compared, encoded and decoded, sent across threads",
+            every_type.1
+        );
 
         let binary = target.join("debug").join(self.scenario);
         let recording = work.join("recording.jsonl");
@@ -227,22 +267,6 @@ impl Client {
         drop(server);
         let ran = started.elapsed();
 
-        let text = std::fs::read_to_string(&self.spec)
-            .map_err(|e| format!("{}: {e}", self.spec.display()))?;
-        let mut settings = openapi_clientgen::Settings::default();
-        for overlay in &self.overlays {
-            let overlay_text = std::fs::read_to_string(overlay)
-                .map_err(|e| format!("{}: {e}", overlay.display()))?;
-            settings.overlays.push(openapi_clientgen::Overlay::new(
-                overlay.display().to_string(),
-                overlay_text,
-            ));
-        }
-        let (api, _) =
-            openapi_clientgen::lower_spec_with(&text, &settings).map_err(|diagnostics| {
-                let shown: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
-                shown.join("\n")
-            })?;
         let lines: Vec<Value> = String::from_utf8_lossy(&output)
             .lines()
             .filter_map(|line| serde_json::from_str(line).ok())
@@ -640,6 +664,7 @@ fn write_workspace(
             format!(
                 "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
                  publish = false\n\n[[bin]]\nname = \"{name}\"\npath = {:?}\n\n\
+                 [[bin]]\nname = \"{name}-every-type\"\npath = \"src/every_type.rs\"\n\n\
                  [dependencies]\n\
                  api_client = {{ package = \"{client}\", path = \"../{client}\", features = {features} }}\n\
                  http = \"1\"\nserde = \"1\"\nserde_json = \"1\"\n\
@@ -662,6 +687,55 @@ fn write_workspace(
     std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock"))
         .map_err(|e| format!("Cargo.lock: {e}"))?;
     Ok(())
+}
+
+/// A program that stores, clones, compares, encodes, decodes and sends across threads
+/// every type an operation of `api` answers with, as an application does, so that
+/// building it shows the types need nothing from their users (no `recursion_limit`);
+/// its text and the number of types.
+fn every_response_type(api: &openapi_clientgen::ir::Api) -> (String, usize) {
+    use openapi_clientgen::ir::{ResponseBody, Ty};
+    fn named<'a>(ty: &'a Ty, out: &mut std::collections::BTreeSet<&'a str>) {
+        match ty {
+            Ty::Named(name) => {
+                out.insert(name);
+            }
+            Ty::Option(inner) | Ty::Vec(inner) | Ty::Map(inner) | Ty::Box(inner) => {
+                named(inner, out);
+            }
+            _ => {}
+        }
+    }
+    let mut names = std::collections::BTreeSet::new();
+    for op in &api.operations {
+        for response in &op.responses {
+            let bodies =
+                std::iter::once(&response.body).chain(response.media.iter().map(|(_, b)| b));
+            for body in bodies {
+                if let ResponseBody::Json(ty) = body {
+                    named(ty, &mut names);
+                }
+            }
+        }
+    }
+    let mut text = String::from(
+        "// Every type the client's operations answer with, used as applications use them.\n\n\
+         use api_client::types;\n\n\
+         fn exercise<T>(json: &str)\n\
+         where\n    T: Clone + PartialEq + std::fmt::Debug + serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,\n\
+         {\n    \
+             let stored: Vec<T> = serde_json::from_str::<T>(json).into_iter().collect();\n    \
+             let copy = stored.clone();\n    \
+             assert_eq!(copy, stored);\n    \
+             for value in &copy {\n        serde_json::to_string(value).expect(\"encodes\");\n    }\n    \
+             std::thread::spawn(move || drop(copy)).join().expect(\"joins\");\n\
+         }\n\nfn main() {\n",
+    );
+    for name in &names {
+        text.push_str(&format!("    exercise::<types::{name}>(\"{{}}\");\n"));
+    }
+    text.push_str("}\n");
+    (text, names.len())
 }
 
 /// Builds `package` of the workspace in `work`; a rustc warning in it is a failure.
