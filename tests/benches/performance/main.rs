@@ -4,12 +4,14 @@
 //!
 //! - generation: per-stage times on every corpus document and a synthetic one;
 //! - generated code: lines per operation and the debug build time of the crate alone;
+//! - the largest documents: generation, layout and `cargo check` with no, one and all
+//!   features;
 //! - the client: CPU time per request against hand-written reqwest code, the cost of
 //!   encoding and decoding bodies against hand-written serde structs, of reading unions
 //!   against serde's derived enums, and of keeping unknown fields.
 //!
-//! `--quick` runs each part briefly (a smoke test); `--only generation|weight|client`
-//! runs one part.
+//! `--quick` runs each part briefly (a smoke test); `--only
+//! generation|weight|giants|client` runs one part.
 
 #![allow(
     clippy::expect_used,
@@ -20,6 +22,7 @@
 
 mod client;
 mod generation;
+mod giants;
 mod kept;
 mod unions;
 mod weight;
@@ -47,5 +50,8 @@ fn main() {
     }
     if run("weight") {
         weight::run(quick);
+    }
+    if run("giants") {
+        giants::run(quick);
     }
 }
