@@ -71,12 +71,25 @@ pub struct Feature {
     /// The feature's name: the tag's, lowercase words joined by `-`, numbered after a
     /// name already taken.
     pub name: String,
-    /// The tag, `None` for the feature of operations without one.
-    pub tag: Option<String>,
+    /// What it holds.
+    pub group: FeatureGroup,
     /// The tag's `description`.
     pub description: Option<String>,
     /// How many operations it compiles.
     pub operations: usize,
+}
+
+/// What a feature holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FeatureGroup {
+    /// The operations of a tag.
+    Tag(String),
+    /// The operations without a tag.
+    Untagged,
+    /// The operations whose paths start with this (`/v1/customers`).
+    Resource(String),
+    /// The types no operation uses (the document's other schemas).
+    Unused,
 }
 
 /// Which per-tag features compile an item.

@@ -31,7 +31,7 @@ use std::time::Duration;
 pub use diagnostics::{Diagnostic, Pointer, Severity};
 pub use emit::runtime::RUNTIME_CRATE;
 pub use loader::source_text;
-pub use options::{CrateOptions, Edition, ModuleOptions, PageStyle, Paginate, Settings};
+pub use options::{CrateOptions, Edition, Grouping, ModuleOptions, PageStyle, Paginate, Settings};
 pub use overlay::Overlay;
 
 /// The source of the runtime that generated crates carry (`codegen/runtime/`), as one

@@ -93,12 +93,12 @@ pub struct Settings {
     /// The data that ends every event stream (such as `[DONE]`), unless a
     /// `text/event-stream` media type names its own with `x-event-stream-end`.
     pub event_stream_end: Option<String>,
-    /// Whether a crate whose operations fall in two or more tags gets one Cargo feature
-    /// per tag (true unless set otherwise). The features are all on by default; a user who
-    /// turns them off compiles only the operations of the tags they name, with the types
-    /// and runtime those need. A module from [`generate_module`](crate::generate_module) has no features of its
-    /// own and ignores this.
-    pub tag_features: bool,
+    /// How a crate's operations are grouped into Cargo features (by tag unless set
+    /// otherwise). The features are all on by default; a user who turns them off
+    /// compiles only the operations of the features they name, with the types and
+    /// runtime those need. A module from [`generate_module`](crate::generate_module) has
+    /// no features of its own and ignores this.
+    pub features: Grouping,
     /// Corrections to the document, applied to it in order before it is read: for what
     /// the document gets wrong about its API, kept apart so that they survive when the
     /// document is replaced by a newer one.
@@ -114,11 +114,26 @@ impl Default for Settings {
         Settings {
             paginate: Vec::new(),
             event_stream_end: None,
-            tag_features: true,
+            features: Grouping::Tags,
             overlays: Vec::new(),
             keep_unknown_fields: false,
         }
     }
+}
+
+/// How operations are grouped into Cargo features.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Grouping {
+    /// One feature per tag, and one for the operations without a tag; a document whose
+    /// operations have no tags at all is grouped by [`Grouping::Paths`].
+    #[default]
+    Tags,
+    /// One feature per resource: the first segment of the operation's path after the
+    /// prefix every path shares, leaving out parameters (`/v1/customers/{customer}/sources`
+    /// is in `customers` when every path starts with `/v1`).
+    Paths,
+    /// No features: every build compiles every operation.
+    None,
 }
 
 /// An operation whose responses are pages of a list: its items, and how the next page is

@@ -169,45 +169,57 @@ pub(crate) fn generate(
     let start = Instant::now();
     let mut refs = Refs::default();
     let mut files = Vec::new();
-    files.push(render_module(
+    files.extend(render_module(
         &api,
-        "src/types.rs",
         &header,
-        api.types.len(),
-        |i| {
-            let t = &api.types[i];
-            (emit::types::type_def(&api, t), t.gate.clone())
+        Module {
+            name: "types",
+            count: api.types.len(),
+            item: |i: usize| {
+                let t = &api.types[i];
+                (emit::types::type_def(&api, t), t.gate.clone())
+            },
+            key: |i: usize| api.types[i].name.clone(),
+            preamble: |items: &Refs| emit::types::preamble(&api, items),
+            holds: "The types",
         },
-        |items| emit::types::preamble(&api, items),
         &mut refs,
     )?);
     if let Some(client) = client {
         let credentials = emit::client::Credentials::of(&api);
-        files.push(render_module(
+        files.extend(render_module(
             &api,
-            "src/requests.rs",
             &header,
-            api.operations.len(),
-            |i| {
-                let op = &api.operations[i];
-                (
-                    emit::requests::operation(&api, &credentials, op),
-                    op.gate.clone(),
-                )
+            Module {
+                name: "requests",
+                count: api.operations.len(),
+                item: |i: usize| {
+                    let op = &api.operations[i];
+                    (
+                        emit::requests::operation(&api, &credentials, op),
+                        op.gate.clone(),
+                    )
+                },
+                key: |i: usize| api.operations[i].rust_name.clone(),
+                preamble: |items: &Refs| emit::requests::preamble(&api, items),
+                holds: "The operations",
             },
-            |items| emit::requests::preamble(&api, items),
             &mut refs,
         )?);
-        files.push(render_module(
+        files.extend(render_module(
             &api,
-            "src/mock.rs",
             &header,
-            api.operations.len(),
-            |i| {
-                let op = &api.operations[i];
-                (emit::mock::operation(op), op.gate.clone())
+            Module {
+                name: "mock",
+                count: api.operations.len(),
+                item: |i: usize| {
+                    let op = &api.operations[i];
+                    (emit::mock::operation(op), op.gate.clone())
+                },
+                key: |i: usize| api.operations[i].rust_name.clone(),
+                preamble: |items: &Refs| emit::mock::preamble(&api, items),
+                holds: "The mocks",
             },
-            |items| emit::mock::preamble(&api, items),
             &mut refs,
         )?);
         refs.merge(Refs::scan(&client));
@@ -320,10 +332,11 @@ pub(crate) fn generate(
         contents: emit::manifest::manifest(&api, &manifest),
     });
     files.push(rustfmt_file(&header));
-    files.push(OutputFile {
-        path: "API.md".to_owned(),
-        contents: emit::reference::reference(&api, &header),
-    });
+    files.extend(
+        emit::reference::reference(&api, &header)
+            .into_iter()
+            .map(|(path, contents)| OutputFile { path, contents }),
+    );
     files.sort_by(|a, b| a.path.cmp(&b.path));
     timings.render = start.elapsed();
     Ok(Output {
@@ -333,47 +346,206 @@ pub(crate) fn generate(
     })
 }
 
-/// A module of `count` items that `item` emits, rendered in parallel, after the preamble
-/// `preamble` makes from what the items refer to; what the module refers to is added to
-/// `refs`.
-fn render_module(
-    api: &ir::Api,
-    path: &str,
-    header: &str,
+/// How one of the large modules (`types`, `requests`, `mock`) is emitted: its name, how
+/// its items are made and told apart, its preamble and how its parts are described.
+struct Module<'a, I, K, P> {
+    name: &'a str,
     count: usize,
-    item: impl Fn(usize) -> (TokenStream, ir::Gate) + Sync,
-    preamble: impl FnOnce(&Refs) -> TokenStream,
+    /// An item's tokens and the features that compile it.
+    item: I,
+    /// A name that stays the same while the item's text changes: it decides which part
+    /// of a split module the item goes to.
+    key: K,
+    preamble: P,
+    /// What a part file holds: "The types", "The operations".
+    holds: &'a str,
+}
+
+/// A module of items rendered in parallel, after the preamble made from what they refer
+/// to (added to `refs`). In a crate with features, the items of each group of features
+/// go to their own file, `src/NAME/GROUP.rs`, declared `#[cfg(...)] mod GROUP;` and
+/// re-exported, so a build without those features never reads it; items every build
+/// compiles stay in `src/NAME.rs`. A file longer than [`MAX_FILE_LINES`](render::MAX_FILE_LINES) is split into
+/// parts by its items' keys, so that an item stays in its part while others change.
+fn render_module<I, K, P>(
+    api: &ir::Api,
+    header: &str,
+    module: Module<'_, I, K, P>,
     refs: &mut Refs,
-) -> Result<OutputFile, Vec<Diagnostic>> {
-    // Emitting each item is its emitter's work, with what it refers to and its `#[cfg]`;
-    // rendering prints it.
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>>
+where
+    I: Fn(usize) -> (TokenStream, ir::Gate) + Sync,
+    K: Fn(usize) -> String,
+    P: FnOnce(&Refs) -> TokenStream,
+{
+    let name = module.name;
+    let path = format!("src/{name}.rs");
+    let split = !api.features.is_empty();
+    // Emitting each item is its emitter's work, with what it refers to and its gate;
+    // rendering prints it, under its `#[cfg]` unless its file has one.
     let emitted = |i| {
-        let (tokens, gate) = item(i);
+        let (tokens, gate) = (module.item)(i);
         let refs = Refs::scan_gated(&tokens, &gate);
-        let cfg = emit::cfg(api, &gate);
-        render::Emitted { tokens, cfg, refs }
+        let cfg = if split { None } else { emit::cfg(api, &gate) };
+        render::Emitted {
+            tokens,
+            cfg,
+            refs: (refs, gate),
+        }
     };
-    let (items, each) = render::render_items(count, emitted, path).map_err(|d| vec![d])?;
+    let rendered = render::render_items(module.count, emitted, &path).map_err(|d| vec![d])?;
     let mut items_refs = Refs::default();
-    for item_refs in each {
+    let mut groups: std::collections::BTreeMap<ir::Gate, Vec<usize>> = Default::default();
+    let mut texts = Vec::with_capacity(rendered.len());
+    for (i, (text, (item_refs, gate))) in rendered.into_iter().enumerate() {
         items_refs.merge(item_refs);
+        groups.entry(gate).or_default().push(i);
+        texts.push(text);
     }
-    let preamble = preamble(&items_refs);
+    let preamble = (module.preamble)(&items_refs);
     // The imports name crates too.
     refs.merge(Refs::scan(&preamble));
     refs.merge(items_refs);
-    let mut contents = render::render(preamble, header, path).map_err(|d| vec![d])?;
-    contents.push_str(&items);
-    Ok(OutputFile {
-        path: path.to_owned(),
-        contents,
-    })
+
+    let lines =
+        |items: &[usize]| -> usize { items.iter().map(|&i| texts[i].lines().count()).sum() };
+    let mut own: Vec<usize> = groups.remove(&ir::Gate::Always).unwrap_or_default();
+    // Parts: (module name, gate, items, what it holds).
+    let mut parts: Vec<(String, ir::Gate, Vec<usize>, String)> = Vec::new();
+    let mut taken: std::collections::BTreeSet<String> = Default::default();
+    if lines(&own) > render::MAX_FILE_LINES {
+        let items = std::mem::take(&mut own);
+        let about = format!("{} every build compiles", module.holds);
+        for items in render::split_by_key(&items, &lines, &module.key) {
+            parts.push((
+                claim_module(&mut taken, "common"),
+                ir::Gate::Always,
+                items,
+                about.clone(),
+            ));
+        }
+    }
+    for (gate, items) in groups {
+        let names = gate.features(api).unwrap_or_default();
+        let about = match names.as_slice() {
+            [one] => format!("{} of the `{one}` feature", module.holds),
+            many => format!(
+                "{} that the features {} share",
+                module.holds,
+                many.iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let stem = group_module_name(&names);
+        for items in render::split_by_key(&items, &lines, &module.key) {
+            parts.push((
+                claim_module(&mut taken, &stem),
+                gate.clone(),
+                items,
+                about.clone(),
+            ));
+        }
+    }
+    parts.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let declarations = parts.iter().map(|(part, gate, _, _)| {
+        let cfg = emit::cfg(api, gate);
+        let part = crate::names::ident(part);
+        quote!(#cfg mod #part;)
+    });
+    let exports = parts.iter().map(|(part, gate, _, _)| {
+        let cfg = emit::cfg(api, gate);
+        let part = crate::names::ident(part);
+        quote!(#cfg pub use #part::*;)
+    });
+    let head = quote! {
+        #preamble
+        #(#declarations)*
+        #(#exports)*
+    };
+    let mut contents = render::render(head, header, &path).map_err(|d| vec![d])?;
+    for &i in &own {
+        contents.push_str(&texts[i]);
+    }
+    let mut files = vec![OutputFile { path, contents }];
+    for (part, _, items, about) in parts {
+        let mut contents =
+            format!("// {header}\n\n//! {about}.\n\n#[allow(unused_imports)]\nuse super::*;\n");
+        for &i in &items {
+            // Documentation links to the crate root's items go one module further up.
+            contents.push_str(&texts[i].replace("](super::", "](super::super::"));
+        }
+        files.push(OutputFile {
+            path: format!("src/{name}/{part}.rs"),
+            contents,
+        });
+    }
+    Ok(files)
+}
+
+/// The module of a group of features: their names in `snake_case`, joined by `_and_`
+/// (a long list is cut, counted and told apart by a hash of the whole list).
+fn group_module_name(features: &[&str]) -> String {
+    let snake: Vec<String> = features
+        .iter()
+        .map(|f| crate::names::snake(f, "feature"))
+        .collect();
+    let joined = snake.join("_and_");
+    if joined.len() <= 64 || snake.len() <= 2 {
+        joined
+    } else {
+        // Told apart from other lists with the same first feature and length.
+        let hash = render::fnv1a(joined.as_bytes()) & 0xff_ffff;
+        format!("{}_and_{}_more_{hash:06x}", snake[0], snake.len() - 1)
+    }
+}
+
+/// Names that a part module may not take: the modules and crates its parent names.
+const TAKEN_MODULE_NAMES: [&str; 16] = [
+    "alloc",
+    "chrono",
+    "client",
+    "core",
+    "crate",
+    "mock",
+    "requests",
+    "reqwest",
+    "runtime",
+    "self",
+    "serde",
+    "serde_json",
+    "std",
+    "super",
+    "types",
+    "uuid",
+];
+
+/// `preferred`, or numbered after it when taken; a keyword or a name the parent uses
+/// gets a trailing `_`.
+fn claim_module(taken: &mut std::collections::BTreeSet<String>, preferred: &str) -> String {
+    let mut preferred = preferred.to_owned();
+    if TAKEN_MODULE_NAMES.contains(&preferred.as_str())
+        || crate::names::ident(&preferred)
+            .to_string()
+            .starts_with("r#")
+    {
+        preferred.push('_');
+    }
+    let mut name = preferred.clone();
+    let mut n = 2;
+    while !taken.insert(name.clone()) {
+        name = format!("{preferred}_part{n}");
+        n += 1;
+    }
+    name
 }
 
 pub(crate) fn module(spec: &str, options: &ModuleOptions) -> Result<Output, Vec<Diagnostic>> {
     // A module has no Cargo features of its own.
     let settings = Settings {
-        tag_features: false,
+        features: crate::options::Grouping::None,
         ..options.settings.clone()
     };
     let (api, warnings) = lower(spec, &settings, &mut Timings::default())?;

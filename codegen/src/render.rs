@@ -8,6 +8,10 @@ use syn::{Attribute, File, Item, UseTree};
 
 use crate::diagnostics::Diagnostic;
 
+/// The longest file the generator writes, in lines: a module longer is split into
+/// parts, so that each can be read in a pull request and navigated in an editor.
+pub(crate) const MAX_FILE_LINES: usize = 20_000;
+
 /// Formats `tokens` as a Rust source file starting with `// header`.
 pub(crate) fn render(tokens: TokenStream, header: &str, what: &str) -> Result<String, Diagnostic> {
     let file = parse(tokens, what)?;
@@ -86,15 +90,15 @@ pub(crate) struct Emitted<R> {
 }
 
 /// Renders items `0..count`, which `emit` makes one at a time, as they follow a
-/// preamble: each after a blank line, under its `#[cfg]`; returns the text and what each
-/// item refers to. Large modules are split into chunks that worker threads emit and
+/// preamble: each after a blank line, under its `#[cfg]`; returns each item's text and
+/// what it refers to. Large modules are split into chunks that worker threads emit and
 /// render at once (token streams cannot cross threads, so each worker makes its own); the
 /// chunks are joined in order, so the text is the same however the work is shared.
 pub(crate) fn render_items<F, R>(
     count: usize,
     emit: F,
     what: &str,
-) -> Result<(String, Vec<R>), Diagnostic>
+) -> Result<Vec<(String, R)>, Diagnostic>
 where
     F: Fn(usize) -> Emitted<R> + Sync,
     R: Send,
@@ -112,7 +116,7 @@ where
         .map(|start| start..(start + size).min(count))
         .collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    type Rendered<R> = Result<(String, Vec<R>), Diagnostic>;
+    type Rendered<R> = Result<Vec<(String, R)>, Diagnostic>;
     let mut rendered: Vec<(usize, Rendered<R>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
@@ -143,33 +147,29 @@ where
             .collect()
     });
     rendered.sort_by_key(|(i, _)| *i);
-    let mut out = String::new();
-    let mut refs = Vec::with_capacity(count);
+    let mut out = Vec::with_capacity(count);
     for (_, chunk) in rendered {
-        let (text, chunk_refs) = chunk?;
-        out.push_str(&text);
-        refs.extend(chunk_refs);
+        out.extend(chunk?);
     }
-    Ok((out, refs))
+    Ok(out)
 }
 
 fn render_range<F, R>(
     range: std::ops::Range<usize>,
     emit: &F,
     what: &str,
-) -> Result<(String, Vec<R>), Diagnostic>
+) -> Result<Vec<(String, R)>, Diagnostic>
 where
     F: Fn(usize) -> Emitted<R>,
 {
-    let mut refs = Vec::new();
-    let mut out = String::new();
+    let mut rendered = Vec::new();
     for i in range {
         let Emitted {
             tokens,
             cfg,
             refs: item_refs,
         } = emit(i);
-        refs.push(item_refs);
+        let mut out = String::new();
         let file = parse(tokens, what)?;
         for mut item in file.items {
             if let (Some(cfg), Some(attrs)) = (&cfg, attributes(&mut item)) {
@@ -184,8 +184,9 @@ where
             out.push('\n');
             out.push_str(&unparse_item(item));
         }
+        rendered.push((out, item_refs));
     }
-    Ok((out, refs))
+    Ok(rendered)
 }
 
 fn parse_attribute(tokens: TokenStream, what: &str) -> Result<Attribute, Diagnostic> {
@@ -220,5 +221,44 @@ fn attributes(item: &mut Item) -> Option<&mut Vec<Attribute>> {
         Item::Union(i) => &mut i.attrs,
         Item::Use(i) => &mut i.attrs,
         _ => return None,
+    })
+}
+
+/// `items` in as few parts as keep each within [`MAX_FILE_LINES`] (one part when it
+/// fits; an item longer than that is a part alone): an item's part follows from its key alone, so it stays in its part while the
+/// others change, and items keep their order within a part.
+pub(crate) fn split_by_key(
+    items: &[usize],
+    lines: &impl Fn(&[usize]) -> usize,
+    key: &impl Fn(usize) -> String,
+) -> Vec<Vec<usize>> {
+    let total = lines(items);
+    if total <= MAX_FILE_LINES {
+        return vec![items.to_vec()];
+    }
+    let hashes: Vec<u64> = items.iter().map(|&i| fnv1a(key(i).as_bytes())).collect();
+    // Parts filled to three quarters on average leave room for growth.
+    let mut count = total.div_ceil(MAX_FILE_LINES * 3 / 4);
+    loop {
+        let mut parts = vec![Vec::new(); count];
+        for (&i, &hash) in items.iter().zip(&hashes) {
+            parts[usize::try_from(hash % count as u64).unwrap_or(0)].push(i);
+        }
+        parts.retain(|part: &Vec<usize>| !part.is_empty());
+        // An item longer than a file alone cannot be split.
+        if parts
+            .iter()
+            .all(|part| part.len() == 1 || lines(part) <= MAX_FILE_LINES)
+        {
+            return parts;
+        }
+        count += 1;
+    }
+}
+
+/// The 64-bit FNV-1a hash: the same on every machine and in every release.
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
 }

@@ -140,8 +140,13 @@ pub struct GenerateArgs {
     /// its own with `x-event-stream-end`.
     #[arg(long, value_name = "TEXT")]
     pub event_stream_end: Option<String>,
-    /// Leaves out the per-tag Cargo features: every operation is compiled, whatever
-    /// features the crate's users turn on.
+    /// How operations are grouped into Cargo features: `tags` (the default; a document
+    /// without tags is grouped by paths), `paths` (one feature per resource, the first
+    /// path segment after the prefix all paths share) or `none` (every build compiles
+    /// every operation).
+    #[arg(long, value_name = "GROUPING", value_parser = ["tags", "paths", "none"])]
+    pub features: Option<String>,
+    /// The same as `--features none`.
     #[arg(long)]
     pub no_tag_features: bool,
     /// Gives every object a map of the properties the document does not declare, read as
@@ -411,7 +416,12 @@ pub fn generate(args: &GenerateArgs, provenance: Option<&Provenance>) -> Result<
         .settings
         .event_stream_end
         .clone_from(&args.event_stream_end);
-    options.settings.tag_features = !args.no_tag_features;
+    options.settings.features = match args.features.as_deref() {
+        _ if args.no_tag_features => crate::Grouping::None,
+        Some("paths") => crate::Grouping::Paths,
+        Some("none") => crate::Grouping::None,
+        _ => crate::Grouping::Tags,
+    };
     options.settings.overlays = read_overlays(&args.overlays)?;
     options.settings.keep_unknown_fields = args.keep_unknown_fields;
     if let Some(dir) = &args.runtime_crate {
@@ -519,6 +529,9 @@ fn command_line(args: &GenerateArgs) -> String {
     }
     if let Some(end) = &args.event_stream_end {
         push("--event-stream-end", Some(end.clone()));
+    }
+    if let Some(grouping) = &args.features {
+        push("--features", Some(grouping.clone()));
     }
     if args.no_tag_features {
         push("--no-tag-features", None);

@@ -459,9 +459,15 @@ pub(crate) fn runtime_manifest<'p>(
 
 /// What a per-tag feature is for, as its manifest comment and crate documentation say.
 pub(crate) fn tag_feature_about(feature: &ir::Feature) -> String {
-    let what = match &feature.tag {
-        Some(tag) => format!("tagged {}", super::docs::code(tag)),
-        None => "without a tag".to_owned(),
+    let what = match &feature.group {
+        ir::FeatureGroup::Tag(tag) => format!("tagged {}", super::docs::code(tag)),
+        ir::FeatureGroup::Untagged => "without a tag".to_owned(),
+        ir::FeatureGroup::Resource(path) => {
+            format!("under {}", super::docs::code(&format!("{path}/")))
+        }
+        ir::FeatureGroup::Unused => {
+            return "The types of the document's schemas that no operation uses.".to_owned();
+        }
     };
     let count = match feature.operations {
         1 => "The operation".to_owned(),

@@ -6,8 +6,10 @@ use std::fmt::Write;
 
 use crate::ir::{self, TypeKind};
 
-/// The reference text.
-pub(crate) fn reference(api: &ir::Api, header: &str) -> String {
+/// The reference: `API.md`, and when the types' sections would make it longer than a
+/// file may be, `api/types-N.md` holding them (each type's part follows from its name
+/// alone, so that a change to one type changes one part), which `API.md` lists.
+pub(crate) fn reference(api: &ir::Api, header: &str) -> Vec<(String, String)> {
     let mut out = String::new();
     let _ = writeln!(out, "<!-- {header} -->\n");
     let _ = writeln!(out, "# {} {}\n", cell(&api.title), cell(&api.version));
@@ -38,13 +40,15 @@ pub(crate) fn reference(api: &ir::Api, header: &str) -> String {
     }
     let features = !api.features.is_empty();
     if features {
-        out.push_str("## Features\n\nOne Cargo feature per tag, all on by default; with `default-features = false`, only the operations of the features turned on and the types they use are compiled.\n\n| Feature | Tag | Operations |\n|---|---|---|\n");
+        out.push_str("## Features\n\nCargo features, all on by default; with `default-features = false`, only the operations of the features turned on and the types they use are compiled.\n\n| Feature | Holds | Operations |\n|---|---|---|\n");
         for f in &api.features {
-            let tag = f
-                .tag
-                .as_deref()
-                .map_or_else(|| "*none*".to_owned(), |t| format!("`{}`", cell(t)));
-            let _ = writeln!(out, "| `{}` | {tag} | {} |", f.name, f.operations);
+            let holds = match &f.group {
+                crate::ir::FeatureGroup::Tag(t) => format!("tag `{}`", cell(t)),
+                crate::ir::FeatureGroup::Untagged => "operations without a tag".to_owned(),
+                crate::ir::FeatureGroup::Resource(p) => format!("paths under `{}/`", cell(p)),
+                crate::ir::FeatureGroup::Unused => "schemas no operation uses".to_owned(),
+            };
+            let _ = writeln!(out, "| `{}` | {holds} | {} |", f.name, f.operations);
         }
         out.push('\n');
     }
@@ -122,86 +126,40 @@ pub(crate) fn reference(api: &ir::Api, header: &str) -> String {
         }
         out.push('\n');
     }
-    if !api.types.is_empty() {
+    let sections: Vec<String> = api.types.iter().map(|t| type_section(api, t)).collect();
+    let lines =
+        |items: &[usize]| -> usize { items.iter().map(|&i| sections[i].lines().count()).sum() };
+    let all: Vec<usize> = (0..sections.len()).collect();
+    let mut files = Vec::new();
+    if !sections.is_empty() {
         out.push_str("## Types\n\n");
-        for t in &api.types {
-            let _ = writeln!(out, "### `{}`\n", t.name);
-            if let Some(names) = t.gate.features(api) {
-                let _ = writeln!(out, "Features: {}\n", feature_list(&names));
+        if out.lines().count() + lines(&all) <= crate::render::MAX_FILE_LINES {
+            for section in &sections {
+                out.push_str(section);
             }
-            match &t.kind {
-                TypeKind::Struct(s) => {
-                    out.push_str("| Field | JSON | Type |\n|---|---|---|\n");
-                    for f in &s.fields {
-                        let _ = writeln!(
-                            out,
-                            "| `{}` | `{}` | `{}` |",
-                            f.rust_name,
-                            cell(&f.wire_name),
-                            f.rust_type("")
-                        );
-                    }
-                    for (name, ty) in &s.flattened {
-                        let _ = writeln!(out, "| `{name}` | *flattened* | `{}` |", ty.rust(""));
-                    }
-                    if let Some((name, ty)) = &s.additional {
-                        let _ = writeln!(
-                            out,
-                            "| `{name}` | *others* | `BTreeMap<String, {}>` |",
-                            ty.rust("")
-                        );
-                    }
+        } else {
+            let parts =
+                crate::render::split_by_key(&all, &lines, &|i: usize| api.types[i].name.clone());
+            let mut part_of = vec![0; sections.len()];
+            for (n, part) in parts.iter().enumerate() {
+                let path = format!("api/types-{}.md", n + 1);
+                let mut text = format!(
+                    "<!-- {header} -->\n\n# Types, part {} of {}\n\n",
+                    n + 1,
+                    parts.len()
+                );
+                for &i in part {
+                    part_of[i] = n + 1;
+                    text.push_str(&sections[i]);
                 }
-                TypeKind::Enum(e) => {
-                    let values: Vec<String> = e
-                        .variants
-                        .iter()
-                        .map(|v| match &v.value {
-                            ir::EnumValue::String(s) => {
-                                format!("`{}` = `{}`", v.rust_name, cell(s))
-                            }
-                            ir::EnumValue::Integer(i) => format!("`{}` = `{i}`", v.rust_name),
-                        })
-                        .collect();
-                    match &e.unknown_variant {
-                        Some(unknown) => {
-                            let _ = writeln!(
-                                out,
-                                "Enum: {}; `{unknown}(_)` keeps other values.",
-                                values.join(", ")
-                            );
-                        }
-                        None => {
-                            let _ = writeln!(out, "Constant: {}.", values.join(", "));
-                        }
-                    }
+                while text.ends_with("\n\n") {
+                    text.pop();
                 }
-                TypeKind::Union(u) => {
-                    let variants: Vec<String> = u
-                        .variants
-                        .iter()
-                        .map(|v| format!("`{}({})`", v.rust_name, v.ty.rust("")))
-                        .collect();
-                    let tag = u
-                        .tag
-                        .as_ref()
-                        .map(|t| format!(", told apart by `{}`", cell(&t.property)))
-                        .unwrap_or_default();
-                    let _ = writeln!(out, "One of {}{tag}.", variants.join(", "));
-                }
-                TypeKind::Outcome(variants) => {
-                    let variants: Vec<String> = variants
-                        .iter()
-                        .map(|v| format!("`{}` ({})", v.rust_name, v.status))
-                        .collect();
-                    let _ = writeln!(out, "By status: {}.", variants.join(", "));
-                }
-                TypeKind::Alias(ty) => {
-                    let _ = writeln!(out, "Alias of `{}`.", ty.rust(""));
-                }
-                TypeKind::Newtype(ty) => {
-                    let _ = writeln!(out, "Wraps `{}`.", ty.rust(""));
-                }
+                files.push((path, text));
+            }
+            out.push_str("Described in `api/types-N.md`:\n\n| Type | Part |\n|---|---|\n");
+            for (t, n) in api.types.iter().zip(&part_of) {
+                let _ = writeln!(out, "| `{}` | [{n}](api/types-{n}.md) |", t.name);
             }
             out.push('\n');
         }
@@ -209,6 +167,92 @@ pub(crate) fn reference(api: &ir::Api, header: &str) -> String {
     while out.ends_with("\n\n") {
         out.pop();
     }
+    files.insert(0, ("API.md".to_owned(), out));
+    files
+}
+
+/// A type's section: its heading, features and fields, variants or what it wraps.
+fn type_section(api: &ir::Api, t: &ir::TypeDef) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "### `{}`\n", t.name);
+    if let Some(names) = t.gate.features(api) {
+        let _ = writeln!(out, "Features: {}\n", feature_list(&names));
+    }
+    match &t.kind {
+        TypeKind::Struct(s) => {
+            out.push_str("| Field | JSON | Type |\n|---|---|---|\n");
+            for f in &s.fields {
+                let _ = writeln!(
+                    out,
+                    "| `{}` | `{}` | `{}` |",
+                    f.rust_name,
+                    cell(&f.wire_name),
+                    f.rust_type("")
+                );
+            }
+            for (name, ty) in &s.flattened {
+                let _ = writeln!(out, "| `{name}` | *flattened* | `{}` |", ty.rust(""));
+            }
+            if let Some((name, ty)) = &s.additional {
+                let _ = writeln!(
+                    out,
+                    "| `{name}` | *others* | `BTreeMap<String, {}>` |",
+                    ty.rust("")
+                );
+            }
+        }
+        TypeKind::Enum(e) => {
+            let values: Vec<String> = e
+                .variants
+                .iter()
+                .map(|v| match &v.value {
+                    ir::EnumValue::String(s) => {
+                        format!("`{}` = `{}`", v.rust_name, cell(s))
+                    }
+                    ir::EnumValue::Integer(i) => format!("`{}` = `{i}`", v.rust_name),
+                })
+                .collect();
+            match &e.unknown_variant {
+                Some(unknown) => {
+                    let _ = writeln!(
+                        out,
+                        "Enum: {}; `{unknown}(_)` keeps other values.",
+                        values.join(", ")
+                    );
+                }
+                None => {
+                    let _ = writeln!(out, "Constant: {}.", values.join(", "));
+                }
+            }
+        }
+        TypeKind::Union(u) => {
+            let variants: Vec<String> = u
+                .variants
+                .iter()
+                .map(|v| format!("`{}({})`", v.rust_name, v.ty.rust("")))
+                .collect();
+            let tag = u
+                .tag
+                .as_ref()
+                .map(|t| format!(", told apart by `{}`", cell(&t.property)))
+                .unwrap_or_default();
+            let _ = writeln!(out, "One of {}{tag}.", variants.join(", "));
+        }
+        TypeKind::Outcome(variants) => {
+            let variants: Vec<String> = variants
+                .iter()
+                .map(|v| format!("`{}` ({})", v.rust_name, v.status))
+                .collect();
+            let _ = writeln!(out, "By status: {}.", variants.join(", "));
+        }
+        TypeKind::Alias(ty) => {
+            let _ = writeln!(out, "Alias of `{}`.", ty.rust(""));
+        }
+        TypeKind::Newtype(ty) => {
+            let _ = writeln!(out, "Wraps `{}`.", ty.rust(""));
+        }
+    }
+    out.push('\n');
     out
 }
 

@@ -411,9 +411,7 @@ impl<'a> Lowerer<'a> {
         self.diagnostics.extend(found);
         let found = paging::resolve(&mut api, std::mem::take(&mut self.paging));
         self.diagnostics.extend(found);
-        if self.settings.tag_features {
-            features::assign(&mut api, &self.doc.tags);
-        }
+        features::assign(&mut api, &self.doc.tags, self.settings.features);
         api
     }
 

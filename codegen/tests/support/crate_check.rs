@@ -23,7 +23,8 @@
 //!    (an `impl` block comes with its type but does not make it used), and every method of
 //!    an inherent `impl` that is not `pub` is called somewhere;
 //!
-//! and, around them, that `src/lib.rs` declares exactly the modules `src/` holds, and that
+//! and, around them, that each module file of `src/` is declared by its parent (`src/lib.rs`,
+//! or `src/NAME.rs` for the parts in `src/NAME/`) and every declared module has its file, and that
 //! examples name only what the library exports.
 //!
 //! Names are resolved by name, not by scope: a path's first segment is local when the same
@@ -154,6 +155,7 @@ pub fn check_crate(
     for source in &sources {
         problems.extend(source.facts.problems.iter().cloned());
     }
+    see_through_globs_of_super(&mut sources);
     check_modules(&sources, &mut problems);
     check_dependencies(&sources, &manifest, &lib_name, &mut problems);
     check_runtime(files, &sources, &mut problems);
@@ -162,6 +164,39 @@ pub fn check_crate(
         Ok(())
     } else {
         Err(problems)
+    }
+}
+
+/// A part module (`src/NAME/PART.rs`) that imports `super::*` knows the names its parent
+/// (`src/NAME.rs`) defines and imports.
+fn see_through_globs_of_super(sources: &mut [Source]) {
+    let inherited: Vec<Option<(BTreeSet<String>, BTreeMap<String, Vec<String>>)>> = sources
+        .iter()
+        .map(|source| {
+            let (dir, _) = source.path.rsplit_once('/')?;
+            if dir == "src" || !dir.starts_with("src/") {
+                return None;
+            }
+            let globs_super = source
+                .facts
+                .paths
+                .iter()
+                .any(|p| p.glob && p.in_use && p.segments == ["super"]);
+            if !globs_super {
+                return None;
+            }
+            let parent = format!("{dir}.rs");
+            let parent = sources.iter().find(|s| s.path == parent)?;
+            Some((parent.facts.defined.clone(), parent.facts.imports.clone()))
+        })
+        .collect();
+    for (source, inherited) in sources.iter_mut().zip(inherited) {
+        if let Some((defined, imports)) = inherited {
+            source.facts.defined.extend(defined);
+            for (name, path) in imports {
+                source.facts.imports.entry(name).or_insert(path);
+            }
+        }
     }
 }
 
@@ -921,33 +956,58 @@ fn runtime_source_items() -> Result<&'static [RuntimeItem], String> {
 
 // ---- The checks ----------------------------------------------------------------------------
 
-/// `src/lib.rs` declares a module for each file of `src/`, and each module it declares has
-/// its file.
+/// Each file of `src/` is the module its parent declares (`src/lib.rs` those of `src/`,
+/// `src/NAME.rs` those of `src/NAME/`), and each module a file declares has its file.
 fn check_modules(sources: &[Source], problems: &mut Vec<String>) {
-    let Some(lib) = sources.iter().find(|s| s.place == Place::Lib) else {
+    if !sources.iter().any(|s| s.place == Place::Lib) {
         problems.push("src/lib.rs: missing".to_owned());
         return;
+    }
+    // The directory a file's `mod` declarations look in.
+    let dir_of = |path: &str| -> Option<String> {
+        let module = path.strip_prefix("src/")?.strip_suffix(".rs")?;
+        Some(if module == "lib" {
+            "src".to_owned()
+        } else {
+            format!("src/{module}")
+        })
     };
-    let declared: BTreeSet<&str> = lib.facts.modules.iter().map(String::as_str).collect();
-    for module in &declared {
-        let file = format!("src/{module}.rs");
-        if !sources.iter().any(|s| s.path == file) {
-            problems.push(format!(
-                "src/lib.rs: declares `mod {module}`, but the crate has no {file}"
-            ));
+    for source in sources.iter().filter(|s| s.path.starts_with("src/")) {
+        let Some(dir) = dir_of(&source.path) else {
+            continue;
+        };
+        for module in &source.facts.modules {
+            let file = format!("{dir}/{module}.rs");
+            if !sources.iter().any(|s| s.path == file) {
+                problems.push(format!(
+                    "{}: declares `mod {module}`, but the crate has no {file}",
+                    source.path
+                ));
+            }
         }
     }
     for source in sources.iter().filter(|s| s.path.starts_with("src/")) {
-        let Some(module) = source
-            .path
-            .strip_prefix("src/")
-            .and_then(|p| p.strip_suffix(".rs"))
-        else {
+        let Some((dir, file)) = source.path.rsplit_once('/') else {
             continue;
         };
-        if module != "lib" && !declared.contains(module) {
+        let Some(module) = file.strip_suffix(".rs") else {
+            continue;
+        };
+        if source.path == "src/lib.rs" {
+            continue;
+        }
+        let parent = if dir == "src" {
+            "src/lib.rs".to_owned()
+        } else {
+            format!("{dir}.rs")
+        };
+        let declared = sources
+            .iter()
+            .find(|s| s.path == parent)
+            .is_some_and(|p| p.facts.modules.iter().any(|m| m == module));
+        if !declared {
             problems.push(format!(
-                "{}: not a module of the crate: src/lib.rs declares no `mod {module}`",
+                "{}: not a module of the crate: {parent} declares no `mod {module}`",
                 source.path
             ));
         }

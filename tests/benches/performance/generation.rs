@@ -252,7 +252,11 @@ pub fn run(quick: bool) {
 
 fn generation_time(spec: &str, tag_features: bool) -> Duration {
     let mut options = options();
-    options.settings.tag_features = tag_features;
+    options.settings.features = if tag_features {
+        openapi_clientgen::Grouping::Tags
+    } else {
+        openapi_clientgen::Grouping::None
+    };
     let (result, timings) = openapi_clientgen::generate_timed(spec, &options);
     if let Err(d) = result {
         panic!("the spec generates: {d:?}");

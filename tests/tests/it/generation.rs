@@ -282,15 +282,24 @@ fn an_operation_under_a_second_tag_gives_each_tag_a_feature() {
         manifest.contains("default = [\"rustls\", \"contacts\", \"notes\"]"),
         "{manifest}"
     );
+    // Each feature's code moves to its own files, which builds without it never read.
     let requests = contents(&new, "src/requests.rs");
     assert!(
-        requests
-            .contains("#[cfg(feature = \"contacts\")]\nimpl Client {\n    /// Update a contact"),
+        requests.contains("#[cfg(feature = \"contacts\")]\nmod contacts;\n"),
         "{requests}"
+    );
+    assert!(
+        contents(&new, "src/requests/contacts.rs")
+            .contains("\nimpl Client {\n    /// Update a contact"),
     );
     let types = contents(&new, "src/types.rs");
     assert!(
-        types.contains("#[cfg(feature = \"contacts\")]\n#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]\npub struct ContactUpdate"),
+        types.contains("#[cfg(feature = \"contacts\")]\npub use contacts::*;\n"),
         "{types}"
+    );
+    assert!(
+        contents(&new, "src/types/contacts.rs").contains(
+            "#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]\npub struct ContactUpdate"
+        )
     );
 }

@@ -1129,13 +1129,7 @@ fn generated_requests(spec: &str, settings: openapi_clientgen::Settings) -> (Str
     let mut options = openapi_clientgen::CrateOptions::new("streams-client");
     options.settings = settings;
     let output = openapi_clientgen::generate(spec, &options).expect("generates");
-    let requests = output
-        .files
-        .iter()
-        .find(|f| f.path == "src/requests.rs")
-        .expect("requests.rs")
-        .contents
-        .clone();
+    let requests = crate::support::module_text(&output, "src/requests");
     let warnings = output.warnings.iter().map(|w| w.to_string()).collect();
     (requests, warnings)
 }
@@ -1449,15 +1443,8 @@ paths:
     );
     let output = openapi_clientgen::generate(&spec, &openapi_clientgen::CrateOptions::new("t"))
         .expect("generates");
-    let file = |path: &str| {
-        output
-            .files
-            .iter()
-            .find(|f| f.path == path)
-            .map(|f| f.contents.clone())
-            .expect(path)
-    };
-    let (requests, types) = (file("src/requests.rs"), file("src/types.rs"));
+    let file = |path: &str| crate::support::module_text(&output, path);
+    let (requests, types) = (file("src/requests"), file("src/types"));
     let named: Vec<&str> = requests
         .match_indices("types::")
         .map(|(at, _)| {

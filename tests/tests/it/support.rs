@@ -83,3 +83,18 @@ pub fn multipart_parts(request: &wiremock::Request) -> Vec<Part> {
         })
         .collect()
 }
+
+/// A generated module's whole text: `PATH.rs` and the files of its parts, `PATH/*.rs`
+/// (one per group of features, or per part of a long module), in path order.
+pub fn module_text(output: &openapi_clientgen::Output, path: &str) -> String {
+    let main = format!("{path}.rs");
+    let parts = format!("{path}/");
+    let mut files: Vec<&openapi_clientgen::OutputFile> = output
+        .files
+        .iter()
+        .filter(|f| f.path == main || (f.path.starts_with(&parts) && f.path.ends_with(".rs")))
+        .collect();
+    assert!(files.iter().any(|f| f.path == main), "no {main}");
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.iter().map(|f| f.contents.as_str()).collect()
+}
