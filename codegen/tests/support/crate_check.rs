@@ -170,7 +170,9 @@ pub fn check_crate(
 /// A part module (`src/NAME/PART.rs`) that imports `super::*` knows the names its parent
 /// (`src/NAME.rs`) defines and imports.
 fn see_through_globs_of_super(sources: &mut [Source]) {
-    let inherited: Vec<Option<(BTreeSet<String>, BTreeMap<String, Vec<String>>)>> = sources
+    /// The names a parent defines, and those it imports with their paths.
+    type Names = (BTreeSet<String>, BTreeMap<String, Vec<String>>);
+    let inherited: Vec<Option<Names>> = sources
         .iter()
         .map(|source| {
             let (dir, _) = source.path.rsplit_once('/')?;
