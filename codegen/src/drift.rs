@@ -114,7 +114,21 @@ pub fn drift(
     overlays: &[Overlay],
     recordings: &str,
 ) -> Result<Report, Vec<Diagnostic>> {
-    let doc = crate::pipeline::overlaid_tree(spec, overlays)?;
+    let settings = crate::Settings {
+        overlays: overlays.to_vec(),
+        ..crate::Settings::default()
+    };
+    drift_with(spec, &settings, recordings)
+}
+
+/// [`drift`] of the document as `settings` read it (its overlays, and for a document
+/// split across files, where its files are read).
+pub fn drift_with(
+    spec: &str,
+    settings: &crate::Settings,
+    recordings: &str,
+) -> Result<Report, Vec<Diagnostic>> {
+    let doc = crate::pipeline::overlaid_tree(spec, settings)?;
     let dialect31 = doc["openapi"]
         .as_str()
         .is_some_and(|v| v.starts_with("3.1"));

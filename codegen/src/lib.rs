@@ -31,7 +31,9 @@ use std::time::Duration;
 pub use diagnostics::{Diagnostic, Pointer, Severity};
 pub use emit::runtime::RUNTIME_CRATE;
 pub use loader::source_text;
-pub use options::{CrateOptions, Edition, Grouping, ModuleOptions, PageStyle, Paginate, Settings};
+pub use options::{
+    CrateOptions, Edition, Files, Grouping, ModuleOptions, PageStyle, Paginate, ReadFile, Settings,
+};
 pub use overlay::Overlay;
 
 /// The source of the runtime that generated crates carry (`codegen/runtime/`), as one
@@ -71,6 +73,10 @@ pub struct Output {
     /// crate that includes a generated module must depend on them. A generated crate's
     /// manifest lists them already.
     pub dependencies: Vec<String>,
+    /// The files of the document read besides the root, for a document split across
+    /// files ([`Settings::files`]), in the order first read: what a build script names
+    /// in `cargo::rerun-if-changed`, with the root.
+    pub inputs: Vec<String>,
 }
 
 /// How long each stage of one generation took.
@@ -102,7 +108,7 @@ impl Timings {
 /// Loads, validates and lowers a spec to the IR, returning it with its warnings, or every
 /// diagnostic when there are errors. Diagnostics carry line and column where known.
 pub fn lower_spec(spec: &str) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
-    pipeline::lower(spec, &Settings::default(), &mut Timings::default())
+    lower_spec_with(spec, &Settings::default())
 }
 
 /// [`lower_spec`] with what the generator adds to what the document says.
@@ -110,7 +116,7 @@ pub fn lower_spec_with(
     spec: &str,
     settings: &Settings,
 ) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
-    pipeline::lower(spec, settings, &mut Timings::default())
+    pipeline::lower(spec, settings, &mut Timings::default(), &mut Vec::new())
 }
 
 /// Compares the APIs two specs describe, as users of the generated crate see them.
@@ -129,8 +135,24 @@ pub fn api_diff_with(
         overlays: overlays.to_vec(),
         ..Settings::default()
     };
-    let (old, _) = lower_spec_with(old_spec, &settings(old_overlays)).map_err(ApiDiffError::Old)?;
-    let (new, _) = lower_spec_with(new_spec, &settings(new_overlays)).map_err(ApiDiffError::New)?;
+    api_diff_settings(
+        old_spec,
+        &settings(old_overlays),
+        new_spec,
+        &settings(new_overlays),
+    )
+}
+
+/// [`api_diff`] of the specs as each side's settings read them (overlays, and for a
+/// document split across files, where its files are read).
+pub fn api_diff_settings(
+    old_spec: &str,
+    old: &Settings,
+    new_spec: &str,
+    new: &Settings,
+) -> Result<diff::Report, ApiDiffError> {
+    let (old, _) = lower_spec_with(old_spec, old).map_err(ApiDiffError::Old)?;
+    let (new, _) = lower_spec_with(new_spec, new).map_err(ApiDiffError::New)?;
     Ok(diff::diff(&old, &new))
 }
 
@@ -138,7 +160,17 @@ pub fn api_diff_with(
 /// documents themselves (a mock server, a linter): the document they must see to agree
 /// with the client generated with the same overlays.
 pub fn overlaid_document(spec: &str, overlays: &[Overlay]) -> Result<String, Vec<Diagnostic>> {
-    pipeline::overlaid_document(spec, overlays)
+    let settings = Settings {
+        overlays: overlays.to_vec(),
+        ..Settings::default()
+    };
+    pipeline::overlaid_document(spec, &settings)
+}
+
+/// The document as [`overlaid_document`] gives it, read with `settings`: one file holding
+/// every file of a split document, with the overlays applied.
+pub fn bundled_document(spec: &str, settings: &Settings) -> Result<String, Vec<Diagnostic>> {
+    pipeline::overlaid_document(spec, settings)
 }
 
 /// Why two specs could not be compared.
@@ -209,8 +241,8 @@ pub struct ConformanceHarness {
 #[cfg(feature = "cli")]
 pub fn conformance_harness(
     spec: &str,
-    overlays: &[Overlay],
+    settings: &Settings,
     seed: u64,
 ) -> Result<ConformanceHarness, Vec<Diagnostic>> {
-    pipeline::conformance_harness(spec, overlays, seed)
+    pipeline::conformance_harness(spec, settings, seed)
 }

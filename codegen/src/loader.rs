@@ -4,8 +4,11 @@
 //! and every error names the entry it is in. OpenAPI 3.1 documents are first rewritten
 //! into the 3.0 shape ([`openapi31`]), so nothing after the loader knows the difference.
 
+mod bundle;
 mod openapi31;
 mod references;
+
+pub(crate) use bundle::{Sources, bundle};
 
 use indexmap::IndexMap;
 use openapiv3::{Components, OpenAPI, Paths, ReferenceOr};

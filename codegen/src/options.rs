@@ -107,6 +107,9 @@ pub struct Settings {
     /// that sends them back as received (so that reading a value and writing it back
     /// loses nothing the server sent).
     pub keep_unknown_fields: bool,
+    /// Where the files the document's `$ref`s name are read from, for a document split
+    /// across files; none by default.
+    pub files: Files,
 }
 
 impl Default for Settings {
@@ -117,6 +120,7 @@ impl Default for Settings {
             features: Grouping::Tags,
             overlays: Vec::new(),
             keep_unknown_fields: false,
+            files: Files::default(),
         }
     }
 }
@@ -272,3 +276,79 @@ impl Edition {
         }
     }
 }
+
+/// Where the other files of a document split across files are read from: the files its
+/// `$ref`s name by relative path (`$ref: schemas/Pet.yaml`,
+/// `$ref: ../common.json#/Error`). The library reads no files itself; the caller gives
+/// the root document's path and a function that reads a path, which is the root's
+/// directory joined with the reference, `/`-separated and normalized
+/// (`spec/schemas/Pet.yaml`). Without one (the default), a reference to another file is
+/// an error. Nothing outside the root document's directory is read unless
+/// [`Files::allow_outside_root`] says so.
+///
+/// ```
+/// # use openapi_clientgen::Files;
+/// let files = Files::new("spec/openapi.yaml", |path| {
+///     std::fs::read(path).map_err(|e| e.to_string())
+/// });
+/// ```
+#[derive(Clone, Default)]
+pub struct Files {
+    pub(crate) root: String,
+    pub(crate) read: Option<std::sync::Arc<ReadFile>>,
+    pub(crate) outside_root: bool,
+}
+
+/// How [`Files`] reads one file: its bytes, or why it cannot.
+pub type ReadFile = dyn Fn(&str) -> Result<Vec<u8>, String> + Send + Sync;
+
+impl Files {
+    /// The files beside the root document `root` (its path as `read` understands it),
+    /// read by `read`.
+    pub fn new(
+        root: impl Into<String>,
+        read: impl Fn(&str) -> Result<Vec<u8>, String> + Send + Sync + 'static,
+    ) -> Self {
+        Files {
+            root: root.into().replace('\\', "/"),
+            read: Some(std::sync::Arc::new(read)),
+            outside_root: false,
+        }
+    }
+
+    /// Lets references name files outside the root document's directory (`../x.yaml`
+    /// from the root, or an absolute path).
+    pub fn allow_outside_root(mut self) -> Self {
+        self.outside_root = true;
+        self
+    }
+
+    /// The root document's path, as given.
+    pub fn root(&self) -> &str {
+        &self.root
+    }
+}
+
+impl std::fmt::Debug for Files {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Files")
+            .field("root", &self.root)
+            .field("readable", &self.read.is_some())
+            .field("outside_root", &self.outside_root)
+            .finish()
+    }
+}
+
+/// Two `Files` are equal when they name the same root with the same reader and limits.
+impl PartialEq for Files {
+    fn eq(&self, other: &Self) -> bool {
+        let same_reader = match (&self.read, &other.read) {
+            (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        self.root == other.root && self.outside_root == other.outside_root && same_reader
+    }
+}
+
+impl Eq for Files {}

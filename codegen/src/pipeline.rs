@@ -12,34 +12,42 @@ use quote::quote;
 use crate::diagnostics::Diagnostic;
 use crate::emit::refs::Refs;
 use crate::options::{CrateOptions, ModuleOptions, Settings};
-use crate::overlay::{self, Overlay};
+use crate::overlay;
 use crate::{Output, OutputFile, Timings, emit, ir, loader, lower as lowering, render, validate};
+
+/// The document's files besides the root, as [`lower`] read them.
+pub(crate) type Inputs = Vec<String>;
 
 pub(crate) fn lower(
     spec: &str,
     settings: &Settings,
     timings: &mut Timings,
+    inputs: &mut Inputs,
 ) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
-    // Load: the text as a tree (a plain 3.0 JSON document without overlays goes straight
-    // to the model).
+    // Load: the text as a tree, with the files its references name (a plain 3.0 JSON
+    // document without overlays goes straight to the model).
     let start = Instant::now();
     let fast = settings
         .overlays
         .is_empty()
         .then(|| loader::fast(spec))
         .flatten();
+    let mut sources = loader::Sources::default();
+    let mut diagnostics = Vec::new();
     let tree = match fast {
         Some(_) => None,
-        None => Some(
-            loader::parse_tree(spec)
-                .map_err(|d| locate_all(spec, &overlay::Provenance::default(), vec![d]))?,
-        ),
+        None => {
+            let (tree, read, warnings) = bundled_tree(spec, settings)?;
+            sources = read;
+            diagnostics = warnings;
+            Some(tree)
+        }
     };
+    inputs.extend(sources.others().map(str::to_owned));
     timings.load = start.elapsed();
     // Overlay: the user's corrections, in order.
     let start = Instant::now();
     let mut provenance = overlay::Provenance::default();
-    let mut diagnostics = Vec::new();
     let tree = tree.map(|mut tree| {
         let applied = overlay::apply(&mut tree, &settings.overlays);
         provenance = applied.provenance;
@@ -47,7 +55,7 @@ pub(crate) fn lower(
         tree
     });
     timings.overlay = start.elapsed();
-    let locate_all = |diagnostics| locate_all(spec, &provenance, diagnostics);
+    let locate_all = |diagnostics| locate_all(spec, &sources, &provenance, diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(locate_all(diagnostics));
     }
@@ -86,32 +94,63 @@ pub(crate) fn lower(
     result
 }
 
+/// The document's tree with every file its references name resolved into it, the files
+/// read and the warnings; the diagnostics, located, when a file or reference is broken.
+fn bundled_tree(
+    spec: &str,
+    settings: &Settings,
+) -> Result<(serde_json::Value, loader::Sources, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let no_overlays = overlay::Provenance::default();
+    let mut tree = loader::parse_tree(spec)
+        .map_err(|d| locate_all(spec, &loader::Sources::default(), &no_overlays, vec![d]))?;
+    let (sources, diagnostics) = loader::bundle(&mut tree, spec, &settings.files);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(locate_all(spec, &sources, &no_overlays, diagnostics));
+    }
+    Ok((tree, sources, diagnostics))
+}
+
 /// Fills in line and column for diagnostics that lack them: in the overlay whose action
-/// wrote the node, or else in the document.
+/// wrote the node, or else in the file of the document where the node was written.
 fn locate_all(
     spec: &str,
+    sources: &loader::Sources,
     provenance: &overlay::Provenance,
     mut diagnostics: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
     for d in diagnostics.iter_mut().filter(|d| d.location.is_none()) {
-        if let Some(action) = provenance.writer(&d.pointer) {
-            overlay::attribute(d, action);
+        match provenance.writer(&d.pointer) {
+            Some(action) => overlay::attribute(d, action),
+            None => sources.attribute(d),
         }
     }
-    let wanted: Vec<String> = diagnostics
+    // File by file (the root's first), each scanned once.
+    let mut files: Vec<Option<String>> = diagnostics
         .iter()
         .filter(|d| d.location.is_none())
-        .map(|d| d.pointer.clone())
+        .map(|d| d.file.clone())
         .collect();
-    let refs: Vec<&str> = wanted.iter().map(String::as_str).collect();
-    let found = if refs.is_empty() {
-        Vec::new()
-    } else {
-        crate::locate::locate(spec, &refs)
-    };
-    let mut found = found.into_iter();
-    for d in diagnostics.iter_mut().filter(|d| d.location.is_none()) {
-        d.location = found.next().flatten();
+    files.sort();
+    files.dedup();
+    for file in files {
+        let text = match &file {
+            None => Some(spec),
+            Some(name) => sources.text(name),
+        };
+        let Some(text) = text else {
+            continue;
+        };
+        let here = |d: &Diagnostic| d.location.is_none() && d.file == file;
+        let wanted: Vec<String> = diagnostics
+            .iter()
+            .filter(|d| here(d))
+            .map(|d| d.pointer.clone())
+            .collect();
+        let refs: Vec<&str> = wanted.iter().map(String::as_str).collect();
+        let mut found = crate::locate::locate(text, &refs).into_iter();
+        for d in diagnostics.iter_mut().filter(|d| here(d)) {
+            d.location = found.next().flatten();
+        }
     }
     // Document order reads best, the overlays' after the document's; diagnostics without
     // a position go last.
@@ -152,7 +191,8 @@ pub(crate) fn generate(
     options: &CrateOptions,
     timings: &mut Timings,
 ) -> Result<Output, Vec<Diagnostic>> {
-    let (api, warnings) = lower(spec, &options.settings, timings)?;
+    let mut inputs = Inputs::new();
+    let (api, warnings) = lower(spec, &options.settings, timings, &mut inputs)?;
     let header = header(
         &options.command,
         &overlaid(&options.source, &options.settings),
@@ -343,6 +383,7 @@ pub(crate) fn generate(
         files,
         warnings,
         dependencies: listed,
+        inputs,
     })
 }
 
@@ -548,7 +589,8 @@ pub(crate) fn module(spec: &str, options: &ModuleOptions) -> Result<Output, Vec<
         features: crate::options::Grouping::None,
         ..options.settings.clone()
     };
-    let (api, warnings) = lower(spec, &settings, &mut Timings::default())?;
+    let mut inputs = Inputs::new();
+    let (api, warnings) = lower(spec, &settings, &mut Timings::default(), &mut inputs)?;
     let header = header(&options.command, &overlaid(&options.source, &settings));
     let types = emit::types::types(&api);
     let mut refs = Refs::scan(&types);
@@ -600,6 +642,7 @@ pub(crate) fn module(spec: &str, options: &ModuleOptions) -> Result<Output, Vec<
         }],
         warnings,
         dependencies,
+        inputs,
     })
 }
 
@@ -607,10 +650,10 @@ pub(crate) fn module(spec: &str, options: &ModuleOptions) -> Result<Output, Vec<
 /// for what reads the document as written: the drift report, Prism, examples.
 pub(crate) fn overlaid_tree(
     spec: &str,
-    overlays: &[Overlay],
+    settings: &Settings,
 ) -> Result<serde_json::Value, Vec<Diagnostic>> {
-    let mut tree = loader::parse_tree(spec).map_err(|d| vec![d])?;
-    let applied = overlay::apply(&mut tree, overlays);
+    let (mut tree, _, _) = bundled_tree(spec, settings)?;
+    let applied = overlay::apply(&mut tree, &settings.overlays);
     let errors: Vec<Diagnostic> = applied
         .diagnostics
         .into_iter()
@@ -625,9 +668,9 @@ pub(crate) fn overlaid_tree(
 
 pub(crate) fn overlaid_document(
     spec: &str,
-    overlays: &[Overlay],
+    settings: &Settings,
 ) -> Result<String, Vec<Diagnostic>> {
-    let doc = overlaid_tree(spec, overlays)?;
+    let doc = overlaid_tree(spec, settings)?;
     serde_json::to_string_pretty(&doc).map_err(|e| {
         vec![Diagnostic::error(
             "#",
@@ -639,15 +682,11 @@ pub(crate) fn overlaid_document(
 #[cfg(feature = "cli")]
 pub(crate) fn conformance_harness(
     spec: &str,
-    overlays: &[Overlay],
+    settings: &Settings,
     seed: u64,
 ) -> Result<crate::ConformanceHarness, Vec<Diagnostic>> {
-    let settings = Settings {
-        overlays: overlays.to_vec(),
-        ..Settings::default()
-    };
-    let (api, _) = lower(spec, &settings, &mut Timings::default())?;
-    let doc = overlaid_tree(spec, overlays)?;
+    let (api, _) = lower(spec, settings, &mut Timings::default(), &mut Inputs::new())?;
+    let doc = overlaid_tree(spec, settings)?;
     let harness = emit::conformance::harness(&api, &doc, seed);
     let main_rs = render::render(
         harness.tokens,
@@ -698,6 +737,7 @@ pub(crate) fn runtime_crate(standalone: bool) -> Output {
         files,
         warnings: Vec::new(),
         dependencies: Vec::new(),
+        inputs: Vec::new(),
     }
 }
 

@@ -693,3 +693,89 @@ fn conformance_names_a_missing_prism_or_broken_spec_before_building_anything() {
     let stderr = String::from_utf8_lossy(&broken.stderr);
     assert!(stderr.contains("error"), "{stderr}");
 }
+
+/// A document split across files, in `spec/`: the root, a path item and a schema.
+fn write_split(dir: &Scratch, pet: &str) {
+    fs::create_dir_all(dir.path("spec/paths")).expect("dirs");
+    fs::create_dir_all(dir.path("spec/models")).expect("dirs");
+    dir.write(
+        "spec/api.yaml",
+        "openapi: 3.0.3\ninfo: {title: Pets, version: 1.0.0}\npaths:\n  /pets/{id}:\n    $ref: paths/pet.yaml\n",
+    );
+    dir.write(
+        "spec/paths/pet.yaml",
+        "get:\n  operationId: getPet\n  parameters:\n    - {name: id, in: path, required: true, schema: {type: string}}\n  \
+         responses:\n    '200':\n      description: The pet.\n      content:\n        application/json:\n          \
+         schema: {$ref: ../models/Pet.yaml}\n",
+    );
+    dir.write("spec/models/Pet.yaml", pet);
+}
+
+const PET: &str =
+    "type: object\nrequired: [name]\nproperties:\n  name: {type: string}\n  age: {type: integer}\n";
+
+#[test]
+fn a_split_document_generates_checks_and_compares_with_git_file_by_file() {
+    let dir = Scratch::new();
+    write_split(&dir, PET);
+    let generate = [
+        "--spec",
+        "spec/api.yaml",
+        "--out",
+        "client",
+        "--name",
+        "pets",
+    ];
+    let out = tool(&generate, &dir.0);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        dir.read("client/src/types.rs")
+            .contains("pub age: Option<i64>,")
+    );
+    let check = [&generate[..], &["--check"]].concat();
+    let out = tool(&check, &dir.0);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    // A change to a file the root names is a change to the document.
+    git(&dir.0, &["init", "-q"]);
+    git(&dir.0, &["add", "spec"]);
+    git(&dir.0, &["commit", "-q", "-m", "spec"]);
+    dir.write(
+        "spec/models/Pet.yaml",
+        &PET.replace("  age: {type: integer}\n", ""),
+    );
+    let out = tool(&check, &dir.0);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "--check sees the schema's file changed"
+    );
+    assert!(
+        text(&out.stderr).contains("pub age"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // `HEAD` is read from git for every file of the document, not only the root.
+    let out = tool(&["api-diff", "--new", "spec/api.yaml"], &dir.0);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("`types::Pet::age`: field removed"),
+        "{report}"
+    );
+
+    // A problem in a file the root names is reported in that file.
+    dir.write(
+        "spec/models/Pet.yaml",
+        "type: object\nproperties:\n  name: [oops\n",
+    );
+    let out = tool(&generate, &dir.0);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("spec/models/Pet.yaml:4:1: error: #: not valid YAML or JSON")
+            && stderr.contains("referenced at spec/paths/pet.yaml:10:20"),
+        "{stderr}"
+    );
+}

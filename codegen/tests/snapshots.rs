@@ -176,9 +176,17 @@ fn fixture_modules_match_their_snapshots() {
 }
 
 /// The generator's settings for a fixture: the defaults, or what `NAME.settings.json`
-/// beside it says (`{"keep_unknown_fields": true}`).
+/// beside it says (`{"keep_unknown_fields": true}`), reading the files a fixture split
+/// across files refers to (`split.yaml`'s, under `split/`).
 fn fixture_settings(fixtures: &Path, stem: &str) -> openapi_clientgen::Settings {
     let mut settings = openapi_clientgen::Settings::default();
+    // The files a split fixture refers to, named from the repository's root as the
+    // committed warnings show them.
+    let root = fixtures.join("..").join("..");
+    settings.files =
+        openapi_clientgen::Files::new(format!("tests/fixtures/{stem}.yaml"), move |path| {
+            fs::read(root.join(path)).map_err(|e| e.to_string())
+        });
     let path = fixtures.join(format!("{stem}.settings.json"));
     if let Ok(text) = fs::read_to_string(&path) {
         let given: serde_json::Value =

@@ -1,6 +1,6 @@
 //! Generates the Petstore client from `petstore.yaml`, corrected by the overlay
-//! `petstore.overlay.yaml`, into `OUT_DIR` on every build where either changed;
-//! `src/lib.rs` includes it.
+//! `petstore.overlay.yaml`, into `OUT_DIR` on every build where either changed (or a file
+//! the document's `$ref`s name, had it any); `src/lib.rs` includes it.
 
 use std::path::PathBuf;
 
@@ -25,6 +25,9 @@ fn main() {
         .settings
         .overlays
         .push(openapi_clientgen::Overlay::new(OVERLAY, overlay));
+    // A document split across files is read beside it.
+    options.settings.files =
+        openapi_clientgen::Files::new(SPEC, |path| std::fs::read(path).map_err(|e| e.to_string()));
     let output = match openapi_clientgen::generate_module(&text, &options) {
         Ok(output) => output,
         Err(diagnostics) => {
@@ -34,6 +37,9 @@ fn main() {
             return;
         }
     };
+    for input in &output.inputs {
+        println!("cargo::rerun-if-changed={input}");
+    }
     for warning in &output.warnings {
         println!("cargo::warning={}", warning.display_in(SPEC));
     }

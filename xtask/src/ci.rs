@@ -1,7 +1,7 @@
 //! `cargo xtask ci`: every check the project has, cheapest first, stopping at the first
-//! failure. It installs the pinned Node tools (Spectral, Prism) from `xtask/node` and the
-//! pinned Prefect server from PyPI itself, so a fresh machine needs only Rust, Node.js
-//! with npm, and Python 3.
+//! failure. It installs the pinned Node tools (Spectral, Prism, Redocly's CLI) from
+//! `xtask/node` and the pinned Prefect server from PyPI itself, so a fresh machine needs
+//! only Rust, Node.js with npm, and Python 3.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -64,7 +64,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         crate::codegen::run(&["--check".to_owned()])
     })?;
     let node = root.join("xtask/node");
-    step("install Spectral and Prism", || install_node_tools(&node))?;
+    step("install Spectral, Prism and Redocly's CLI", || {
+        install_node_tools(&node)
+    })?;
     step("lint the spec with Spectral", || {
         let spectral = node.join("node_modules/.bin/spectral");
         let ruleset = root.join("spec/.spectral.yaml");
@@ -78,6 +80,37 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 .args(["--fail-severity", "warn"]),
         )
     })?;
+    step(
+        "split documents: Redocly's bundle generates the same code",
+        || {
+            let redocly = node.join("node_modules/.bin/redocly");
+            let cargo_bin =
+                std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from);
+            let output = Command::new(cargo_bin)
+                .current_dir(&root)
+                .args([
+                    "test",
+                    "--locked",
+                    "-p",
+                    "openapi-clientgen",
+                    "--test",
+                    "split",
+                    "redocly",
+                    "--",
+                    "--ignored",
+                ])
+                .env("REDOCLY", &redocly)
+                .env("REDOCLY_TELEMETRY", "off")
+                .output()
+                .map_err(|e| format!("cannot run cargo test: {e}"))?;
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            eprint!("{}{stdout}", String::from_utf8_lossy(&output.stderr));
+            if !output.status.success() || !stdout.contains("test result: ok. 1 passed") {
+                return Err("the Redocly bundle test did not run and pass".to_owned());
+            }
+            Ok(())
+        },
+    )?;
     step("tests", || {
         cargo(&root, &["test", "--workspace", "--locked"], &[])
     })?;
@@ -194,17 +227,20 @@ pub(crate) fn run_command(command: &mut Command) -> Result<(), String> {
 pub(crate) fn install_node_tools(node: &Path) -> Result<(), String> {
     let manifest = std::fs::read_to_string(node.join("package.json"))
         .map_err(|e| format!("xtask/node/package.json: {e}"))?;
-    let installed = ["@stoplight/spectral-cli", "@stoplight/prism-cli"]
-        .iter()
-        .all(|package| {
-            let pinned = pinned_version(&manifest, package);
-            let found = std::fs::read_to_string(
-                node.join("node_modules").join(package).join("package.json"),
-            )
-            .ok()
-            .and_then(|text| pinned_version(&text, "version"));
-            pinned.is_some() && pinned == found
-        });
+    let installed = [
+        "@redocly/cli",
+        "@stoplight/spectral-cli",
+        "@stoplight/prism-cli",
+    ]
+    .iter()
+    .all(|package| {
+        let pinned = pinned_version(&manifest, package);
+        let found =
+            std::fs::read_to_string(node.join("node_modules").join(package).join("package.json"))
+                .ok()
+                .and_then(|text| pinned_version(&text, "version"));
+        pinned.is_some() && pinned == found
+    });
     if installed {
         eprintln!("pinned versions already installed in {}", node.display());
         return Ok(());

@@ -84,6 +84,11 @@ pub fn generate_project() -> Result<Output, String> {
     options.standalone = false;
     options.settings.overlays = cli::read_overlays(&cli::files::overlays_beside(&root.join(SPEC)))
         .map_err(|failure| failure.message().to_owned())?;
+    // The files a split spec refers to, named from the repository's root.
+    let files_root = root.clone();
+    options.settings.files = openapi_clientgen::Files::new(SPEC, move |path| {
+        std::fs::read(files_root.join(path)).map_err(|e| e.to_string())
+    });
     openapi_clientgen::generate(&text, &options).map_err(|diagnostics| {
         let shown: Vec<String> = diagnostics
             .iter()

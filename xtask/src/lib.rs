@@ -64,7 +64,7 @@ tasks:
                                     as they were at the revision apply to the old side
   api-diff --old FILE --new FILE [--old-overlay FILE]... [--overlay FILE]... [--format markdown|json] [--deny-breaking]
                                     compare two spec files
-  bench [--quick] [--only generation|weight|giants|client|peer]
+  bench [--quick] [--only generation|weight|giants|split|client|peer]
                                     measure generation time per stage, generated code
                                     weight and client overhead; print ratios as Markdown.
                                     Then, unless --quick, compare with progenitor (peer/):
@@ -101,12 +101,12 @@ fn bench(args: &[String]) -> Result<(), String> {
         match arg.as_str() {
             "--quick" => quick = true,
             "--only" => match options.next().map(String::as_str) {
-                Some(part @ ("generation" | "weight" | "giants" | "client" | "peer")) => {
+                Some(part @ ("generation" | "weight" | "giants" | "split" | "client" | "peer")) => {
                     only = Some(part)
                 }
                 _ => {
                     return Err(format!(
-                        "--only takes generation, weight, giants, client or peer\n\n{USAGE}"
+                        "--only takes generation, weight, giants, split, client or peer\n\n{USAGE}"
                     ));
                 }
             },

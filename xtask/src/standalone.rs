@@ -12,6 +12,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use openapi_clientgen::cli;
 use openapi_clientgen::{CrateOptions, Edition};
 
 /// Fixtures whose crates are built: between them they use every part of the runtime and
@@ -19,8 +20,8 @@ use openapi_clientgen::{CrateOptions, Edition};
 /// responses and bodies; `bodies` needs reqwest's multipart feature; `recursion` has no
 /// operations; `union_fit` has constants and every kind of union; `shared_shapes` has a
 /// deprecated schema its mocks answer with; `tags` has per-tag features, each of which
-/// is checked alone).
-const FIXTURES: [&str; 12] = [
+/// is checked alone; `split` is a document split across files).
+const FIXTURES: [&str; 13] = [
     "inline_formats",
     "bodies",
     "security",
@@ -33,6 +34,7 @@ const FIXTURES: [&str; 12] = [
     "shared_shapes",
     "streams",
     "tags",
+    "split",
 ];
 
 /// Generates the LiveDesk crate and the fixture crates under the target directory and
@@ -496,6 +498,7 @@ fn write_files(spec: &Path, options: &CrateOptions, dir: &Path) -> Result<Vec<St
         .file_name()
         .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
     options.command = "cargo xtask ci".to_owned();
+    options.settings.files = cli::disk_files(spec, false);
     let output = openapi_clientgen::generate(&text, &options).map_err(|diagnostics| {
         let shown: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
         format!(

@@ -33,14 +33,23 @@ pub fn run(
     overlays: &Overlays,
     json: bool,
     deny_breaking: bool,
+    outside_root: bool,
 ) -> Result<(), Failure> {
     let new_text = read_spec(new)?;
     let new_overlays = super::read_overlays(&overlays.new)?;
-    let (old_label, old_text, old_overlays) = match old {
+    let limit = |files: crate::Files| {
+        if outside_root {
+            files.allow_outside_root()
+        } else {
+            files
+        }
+    };
+    let (old_label, old_text, old_overlays, old_files) = match old {
         Old::File(path) => (
             path.display().to_string(),
             read_spec(path)?,
             super::read_overlays(&overlays.old)?,
+            super::disk_files(path, outside_root),
         ),
         Old::Revision(rev) => {
             let old_overlays = if overlays.old.is_empty() {
@@ -60,30 +69,48 @@ pub fn run(
             } else {
                 super::read_overlays(&overlays.old)?
             };
+            // Every file of a split document as it was at the revision.
+            let revision = rev.clone();
+            let files = crate::Files::new(new.display().to_string(), move |path| {
+                at_revision(Path::new(path), &revision)
+                    .map(String::into_bytes)
+                    .map_err(|failure| failure.message().to_owned())
+            });
             (
                 format!("{rev}:{}", new.display()),
                 at_revision(new, rev)?,
                 old_overlays,
+                limit(files),
             )
         }
     };
     let new_label = new.display().to_string();
-    let report =
-        crate::api_diff_with(&old_text, &old_overlays, &new_text, &new_overlays).map_err(|e| {
-            let (label, diagnostics) = match &e {
-                crate::ApiDiffError::Old(d) => (&old_label, d),
-                crate::ApiDiffError::New(d) => (&new_label, d),
-            };
-            let shown: Vec<String> = diagnostics
-                .iter()
-                .filter(|d| d.is_error())
-                .map(|d| d.display_in(label).to_string())
-                .collect();
-            Failure::Problems(format!(
-                "{}\n{label}: the spec does not load, so the APIs cannot be compared",
-                shown.join("\n")
-            ))
-        })?;
+    let settings = |overlays: Vec<crate::Overlay>, files: crate::Files| crate::Settings {
+        overlays,
+        files,
+        ..crate::Settings::default()
+    };
+    let report = crate::api_diff_settings(
+        &old_text,
+        &settings(old_overlays, old_files),
+        &new_text,
+        &settings(new_overlays, super::disk_files(new, outside_root)),
+    )
+    .map_err(|e| {
+        let (label, diagnostics) = match &e {
+            crate::ApiDiffError::Old(d) => (&old_label, d),
+            crate::ApiDiffError::New(d) => (&new_label, d),
+        };
+        let shown: Vec<String> = diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.display_in(label).to_string())
+            .collect();
+        Failure::Problems(format!(
+            "{}\n{label}: the spec does not load, so the APIs cannot be compared",
+            shown.join("\n")
+        ))
+    })?;
     print!(
         "{}",
         if json {

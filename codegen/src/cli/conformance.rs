@@ -39,6 +39,9 @@ pub struct ConformanceArgs {
     /// The seed of Prism's dynamic responses.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Reads files outside the spec's directory when its `$ref`s name them.
+    #[arg(long)]
+    pub allow_outside_root: bool,
     /// Cargo's target directory for the harness build (default: `$CARGO_TARGET_DIR`, else
     /// `target` in the output directory); one shared by several runs builds dependencies
     /// once.
@@ -234,6 +237,7 @@ pub fn check(args: &ConformanceArgs) -> Result<Report, Failure> {
         .spec
         .as_deref()
         .ok_or_else(|| Failure::Usage("--spec FILE is required".to_owned()))?;
+    let given_path = spec_path;
     let spec = std::fs::read_to_string(spec_path)
         .map_err(|e| Failure::Io(format!("{}: {e}", spec_path.display())))?;
     let name = default_name(spec_path);
@@ -278,14 +282,17 @@ pub fn check(args: &ConformanceArgs) -> Result<Report, Failure> {
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     options.settings.overlays.clone_from(&overlays);
+    options.settings.files = super::disk_files(given_path, args.allow_outside_root);
     let client = crate::generate(&spec, &options).map_err(problems)?;
     let (api, _) = crate::lower_spec_with(&spec, &options.settings).map_err(problems)?;
-    let harness = crate::conformance_harness(&spec, &overlays, args.seed).map_err(problems)?;
-    // Prism reads the document the client was generated from.
-    let spec_path = if overlays.is_empty() {
+    let harness =
+        crate::conformance_harness(&spec, &options.settings, args.seed).map_err(problems)?;
+    // Prism reads the document the client was generated from: with its overlays applied,
+    // and in one file when it is split across several.
+    let spec_path = if overlays.is_empty() && client.inputs.is_empty() {
         spec_path
     } else {
-        let overlaid = crate::overlaid_document(&spec, &overlays).map_err(problems)?;
+        let overlaid = crate::bundled_document(&spec, &options.settings).map_err(problems)?;
         let path = out.join("overlaid.json");
         write(&path, &overlaid)?;
         path

@@ -159,6 +159,10 @@ pub struct GenerateArgs {
     /// the same DIR compile it once.
     #[arg(long, value_name = "DIR")]
     pub runtime_crate: Option<String>,
+    /// Reads files outside the spec's directory when its `$ref`s name them (`../x.yaml`);
+    /// by default such a reference is an error.
+    #[arg(long)]
+    pub allow_outside_root: bool,
 }
 
 /// What to compare.
@@ -187,6 +191,10 @@ pub struct ApiDiffArgs {
     /// Fails when some change is breaking (the report is printed all the same).
     #[arg(long)]
     pub deny_breaking: bool,
+    /// Reads files outside the spec's directory when its `$ref`s name them (`../x.yaml`);
+    /// by default such a reference is an error.
+    #[arg(long)]
+    pub allow_outside_root: bool,
 }
 
 /// What to compare.
@@ -208,6 +216,10 @@ pub struct DriftArgs {
     /// Fails when there is a finding (the report is printed all the same).
     #[arg(long)]
     pub deny_drift: bool,
+    /// Reads files outside the spec's directory when its `$ref`s name them (`../x.yaml`);
+    /// by default such a reference is an error.
+    #[arg(long)]
+    pub allow_outside_root: bool,
     /// The recordings: files of JSON lines a `Recorder` wrote.
     #[arg(value_name = "RECORDING", required = true)]
     pub recordings: Vec<PathBuf>,
@@ -302,13 +314,19 @@ pub fn drift(args: &DriftArgs) -> Result<(), Failure> {
         recordings.push('\n');
     }
     let shown = spec.display().to_string();
-    let report = crate::drift::drift(&text, &overlays, &recordings).map_err(|diagnostics| {
-        let lines: Vec<String> = diagnostics
-            .iter()
-            .map(|d| d.display_in(&shown).to_string())
-            .collect();
-        Failure::Problems(lines.join("\n"))
-    })?;
+    let settings = crate::Settings {
+        overlays,
+        files: disk_files(spec, args.allow_outside_root),
+        ..crate::Settings::default()
+    };
+    let report =
+        crate::drift::drift_with(&text, &settings, &recordings).map_err(|diagnostics| {
+            let lines: Vec<String> = diagnostics
+                .iter()
+                .map(|d| d.display_in(&shown).to_string())
+                .collect();
+            Failure::Problems(lines.join("\n"))
+        })?;
     print!(
         "{}",
         if args.format == ReportFormat::Json {
@@ -350,6 +368,7 @@ pub fn diff(args: &ApiDiffArgs) -> Result<(), Failure> {
         },
         args.format == ReportFormat::Json,
         args.deny_breaking,
+        args.allow_outside_root,
     )
 }
 
@@ -424,6 +443,7 @@ pub fn generate(args: &GenerateArgs, provenance: Option<&Provenance>) -> Result<
     };
     options.settings.overlays = read_overlays(&args.overlays)?;
     options.settings.keep_unknown_fields = args.keep_unknown_fields;
+    options.settings.files = disk_files(spec, args.allow_outside_root);
     if let Some(dir) = &args.runtime_crate {
         if Path::new(dir).is_absolute()
             || Path::new(dir)
@@ -572,6 +592,22 @@ pub fn read_overlays(paths: &[PathBuf]) -> Result<Vec<crate::Overlay>, Failure> 
 }
 
 /// Reads a spec file as text; a spec that is not UTF-8 is a problem of the spec.
+/// The files of the document `spec` split across files, read from disk (`-`, standard
+/// input, reads them beside the current directory).
+pub fn disk_files(spec: &Path, outside_root: bool) -> crate::Files {
+    let root = if spec.as_os_str() == "-" {
+        "-".to_owned()
+    } else {
+        spec.display().to_string()
+    };
+    let files = crate::Files::new(root, |path| std::fs::read(path).map_err(|e| e.to_string()));
+    if outside_root {
+        files.allow_outside_root()
+    } else {
+        files
+    }
+}
+
 pub(crate) fn read_spec(path: &Path) -> Result<String, Failure> {
     read_spec_as(path, &path.display().to_string(), DiagnosticsFormat::Human)
 }

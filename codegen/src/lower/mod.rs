@@ -724,9 +724,9 @@ pub(crate) fn crate_version(info_version: &str) -> String {
 pub(crate) fn ref_name(reference: &str, section: &str) -> Result<String, String> {
     let Some(fragment) = reference.strip_prefix('#') else {
         return Err(format!(
-            "`{reference}` refers to another document; only references within this document \
-             (`#/components/...`) are supported. Bundle the spec into one file first, for example \
-             with `npx @redocly/cli bundle`"
+            "`{reference}` refers to another document where the generator does not follow \
+             such references; refer to a component of this document instead, or bundle the \
+             spec into one file first (for example with `npx @redocly/cli bundle`)"
         ));
     };
     let segments = Pointer::from_fragment(&format!("#{fragment}")).segments();

@@ -6,12 +6,13 @@
 //! - generated code: lines per operation and the debug build time of the crate alone;
 //! - the largest documents: generation, layout and `cargo check` with no, one and all
 //!   features;
+//! - a document split across thousands of files against the same document in one;
 //! - the client: CPU time per request against hand-written reqwest code, the cost of
 //!   encoding and decoding bodies against hand-written serde structs, of reading unions
 //!   against serde's derived enums, and of keeping unknown fields.
 //!
 //! `--quick` runs each part briefly (a smoke test); `--only
-//! generation|weight|giants|client` runs one part.
+//! generation|weight|giants|split|client` runs one part.
 
 #![allow(
     clippy::expect_used,
@@ -24,6 +25,7 @@ mod client;
 mod generation;
 mod giants;
 mod kept;
+mod split;
 mod unions;
 mod weight;
 
@@ -53,5 +55,8 @@ fn main() {
     }
     if run("giants") {
         giants::run(quick);
+    }
+    if run("split") {
+        split::run(quick);
     }
 }

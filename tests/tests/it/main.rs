@@ -17,6 +17,7 @@ mod generation;
 mod legal_forms;
 mod prism;
 mod raw;
+mod split;
 mod streams;
 mod support;
 mod tolerance;
