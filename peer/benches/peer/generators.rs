@@ -1,5 +1,5 @@
-//! The two generators, each run from a document's text to formatted source text, and what
-//! the comparison reads from their output: line counts and the client's operation methods.
+//! The generators, each run from a document's text to formatted source text, and what the
+//! comparisons read from their output: line counts and the client's operation methods.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
@@ -14,6 +14,8 @@ pub const OURS: &str = "ours";
 pub const OURS_SHARED: &str = "ours-shared";
 /// The package name of progenitor's generated crate in the scratch workspace.
 pub const PROGENITOR: &str = "progenitor-generated";
+/// The package name of openapi-to-rust's generated crate in the scratch workspace.
+pub const OPENAPI_TO_RUST: &str = "openapi-to-rust-generated";
 
 /// Runs `f` `runs` times (stopping at the first failure) and returns the median time with
 /// the last result.
@@ -32,9 +34,10 @@ pub fn median_of<T, E>(
     Ok((crate::median(times), last.expect("at least one run")))
 }
 
-/// This project's crate for `spec`: every file, as [`openapi_clientgen::generate`] returns
-/// them. `standalone` makes the manifest a workspace of its own rather than a member.
-pub fn ours(spec: &str, standalone: bool) -> openapi_clientgen::Output {
+/// This project's crate for `spec`, with default settings: every file, as
+/// [`openapi_clientgen::generate`] returns them. `standalone` makes the manifest a workspace
+/// of its own rather than a member.
+pub fn ours(spec: &str, standalone: bool) -> Result<openapi_clientgen::Output, String> {
     let mut options = openapi_clientgen::CrateOptions::new(OURS);
     options.standalone = standalone;
     ours_with(spec, options)
@@ -42,7 +45,7 @@ pub fn ours(spec: &str, standalone: bool) -> openapi_clientgen::Output {
 
 /// This project's crate for `spec` as a member depending on the shared runtime crate, a
 /// member beside it.
-pub fn ours_shared(spec: &str) -> openapi_clientgen::Output {
+pub fn ours_shared(spec: &str) -> Result<openapi_clientgen::Output, String> {
     let mut options = openapi_clientgen::CrateOptions::new(OURS_SHARED);
     options.standalone = false;
     options.runtime_crate = Some(format!("../{}", openapi_clientgen::RUNTIME_CRATE));
@@ -52,26 +55,28 @@ pub fn ours_shared(spec: &str) -> openapi_clientgen::Output {
 fn ours_with(
     spec: &str,
     mut options: openapi_clientgen::CrateOptions,
-) -> openapi_clientgen::Output {
+) -> Result<openapi_clientgen::Output, String> {
     options.source = "openapi.json".to_owned();
     options.command = "cargo xtask bench".to_owned();
-    openapi_clientgen::generate(spec, &options).unwrap_or_else(|diagnostics| {
+    openapi_clientgen::generate(spec, &options).map_err(|diagnostics| {
         let shown: Vec<String> = diagnostics.iter().map(|d| format!("{d:?}")).collect();
-        panic!("the document does not generate:\n{}", shown.join("\n"))
+        format!("the document does not generate: {}", shown.join("; "))
     })
 }
 
-/// Lines of this project's `src/*.rs`: the client and its operations, and apart the two
-/// files progenitor has no counterpart of in its `lib.rs`.
+/// Lines of this project's `src/**.rs`: the client and its operations, and apart the two
+/// modules progenitor has no counterpart of in its `lib.rs`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct OursLines {
-    /// Every `src/*.rs` but `runtime.rs` and `mock.rs`.
+    /// Every `src/**.rs` but the runtime's and the mocks'.
     pub api: usize,
+    /// Of `api`, the types: `src/types.rs` and the files of its groups (`src/types/*.rs`).
+    pub types: usize,
     /// `src/runtime.rs`: the plumbing every operation shares (progenitor keeps its
     /// counterpart in the `progenitor-client` crate).
     pub runtime: usize,
-    /// `src/mock.rs`: typed mocks behind the `mock` feature (progenitor generates its
-    /// `httpmock` helpers as a separate crate).
+    /// `src/mock.rs` and its groups' files: typed mocks behind the `mock` feature
+    /// (progenitor generates its `httpmock` helpers as a separate crate).
     pub mock: usize,
 }
 
@@ -79,21 +84,30 @@ impl OursLines {
     pub fn of(output: &openapi_clientgen::Output) -> Self {
         let mut lines = OursLines::default();
         for file in &output.files {
-            let Some(name) = file.path.strip_prefix("src/") else {
+            let Some(module) = source_module(&file.path) else {
                 continue;
             };
-            if name.contains('/') || !name.ends_with(".rs") {
-                continue;
-            }
             let count = file.contents.lines().count();
-            match name {
-                "runtime.rs" => lines.runtime += count,
-                "mock.rs" => lines.mock += count,
-                _ => lines.api += count,
+            match module {
+                "runtime" => lines.runtime += count,
+                "mock" => lines.mock += count,
+                _ => {
+                    lines.api += count;
+                    if module == "types" {
+                        lines.types += count;
+                    }
+                }
             }
         }
         lines
     }
+}
+
+/// The module of the crate root a source file of ours belongs to (`types` for
+/// `src/types.rs` and `src/types/GROUP.rs`), or `None` for a file that is not Rust source.
+fn source_module(path: &str) -> Option<&str> {
+    let name = path.strip_prefix("src/")?.strip_suffix(".rs")?;
+    name.split('/').next()
 }
 
 /// An operation method of a generated `Client`, and how many arguments besides `self` it
@@ -112,8 +126,7 @@ pub fn ours_methods(output: &openapi_clientgen::Output) -> Vec<Method> {
     output
         .files
         .iter()
-        .filter(|f| f.path.starts_with("src/") && f.path.ends_with(".rs"))
-        .filter(|f| f.path != "src/runtime.rs" && f.path != "src/mock.rs")
+        .filter(|f| source_module(&f.path).is_some_and(|m| m != "runtime" && m != "mock"))
         .flat_map(|f| {
             let file = syn::parse_file(&f.contents)
                 .unwrap_or_else(|e| panic!("{} does not parse: {e}", f.path));
@@ -259,6 +272,78 @@ fn progenitor_dependencies(generator: &Generator) -> Vec<String> {
     );
     dependencies.sort_unstable();
     dependencies
+}
+
+/// openapi-to-rust's output for a document, as its CLI writes it into its output directory.
+pub struct OpenapiToRustCrate {
+    /// The Rust files (`types.rs`, `client.rs`, `mod.rs`), by path in the output directory.
+    pub files: Vec<(String, String)>,
+    /// `REQUIRED_DEPS.toml`: the dependencies the files need, a fragment of a manifest.
+    pub dependencies: String,
+}
+
+impl OpenapiToRustCrate {
+    /// Lines of the Rust files whose name passes `include`.
+    pub fn lines(&self, include: impl Fn(&str) -> bool) -> usize {
+        self.files
+            .iter()
+            .filter(|(path, _)| path.ends_with(".rs") && include(path))
+            .map(|(_, contents)| contents.lines().count())
+            .sum()
+    }
+}
+
+/// openapi-to-rust's client for `spec`, read as the file `source`, as
+/// `openapi-to-rust generate SOURCE` makes it with its default settings: the same steps as
+/// its CLI's direct mode (openapi-to-rust 0.23.0, `run_generate`), from the text rather
+/// than the file. A panic is an error here, as for progenitor.
+pub fn openapi_to_rust(spec: &str, source: &str) -> Result<OpenapiToRustCrate, String> {
+    use openapi_to_rust::spec_source::{parse_spec, sanitize_source_provenance};
+    use openapi_to_rust::{CodeGenerator, GeneratorConfig, SchemaAnalyzer, TypeMapper};
+    catch_panic(|| {
+        let mut config = GeneratorConfig {
+            spec_path: source.into(),
+            output_dir: "src/generated".into(),
+            module_name: "api".to_owned(),
+            enable_async_client: true,
+            enable_sse_client: false,
+            tracing_enabled: false,
+            ..GeneratorConfig::default()
+        };
+        let document =
+            parse_spec(spec, source).map_err(|e| format!("the document does not load: {e}"))?;
+        let document = openapi_to_rust::overlay::preprocess_spec(
+            document,
+            &config.schema_extensions,
+            &config.overlays,
+        )
+        .map_err(|e| format!("the document does not load: {e}"))?;
+        openapi_to_rust::spec_source::validate_oas_document(&document)?;
+        config.apply_spec_server_default(&document);
+        let mapper = TypeMapper::new(config.types.clone());
+        let mut analysis = SchemaAnalyzer::with_type_mapper(document, mapper)
+            .and_then(|mut analyzer| analyzer.analyze())
+            .map_err(|e| format!("analysis fails: {e}"))?;
+        let generator =
+            CodeGenerator::new(config).with_source_provenance(sanitize_source_provenance(source));
+        let result = generator
+            .generate_all(&mut analysis)
+            .map_err(|e| format!("generation fails: {e}"))?;
+        let mut files = Vec::new();
+        let mut dependencies = String::new();
+        for (path, contents) in generator.output_artifacts(&result) {
+            let path = path.to_string_lossy().replace('\\', "/");
+            if path == "REQUIRED_DEPS.toml" {
+                dependencies = contents;
+            } else {
+                files.push((path, contents));
+            }
+        }
+        Ok(OpenapiToRustCrate {
+            files,
+            dependencies,
+        })
+    })
 }
 
 /// Runs `f`, turning a panic into an error that names where it happened, without printing

@@ -1,18 +1,29 @@
-//! This project's generator beside progenitor 0.15.1, on the documents progenitor's own
-//! repository tests with and on GitHub's REST API, printed as Markdown tables with the
-//! ratios ours/progenitor measured in one run:
+//! This project's generator beside other Rust generators, printed as Markdown tables with
+//! the ratios ours/theirs measured in one run.
+//!
+//! Beside progenitor 0.15.1, on the documents progenitor's own repository tests with and on
+//! GitHub's REST API:
 //!
 //! - generation time, from the document's text to formatted source text;
 //! - lines of generated code, in all and per operation;
 //! - the build of the generated crate alone, debug and release, dependencies built;
 //! - the build of a binary calling one operation, and of one calling every operation.
 //!
+//! Beside openapi-to-rust 0.23.0 (`beside_openapi_to_rust.rs`), the other generator aimed
+//! at large third-party documents, on nexus, GitHub's, Stripe's and Cloudflare's documents:
+//! generation time, lines of generated code (and of types), and `cargo check` and the
+//! debug build of the generated crate alone with peak memory, ours with its default
+//! features (every tag's) and with none.
+//!
 //! `cargo xtask bench` runs it after the main benchmark, but not with `--quick`;
-//! `cargo xtask bench --only peer` runs it alone. Where progenitor cannot handle a
-//! document (it panics on some), one line says why and its columns are left empty.
+//! `cargo xtask bench --only peer` runs it alone, and `PEER=progenitor` or
+//! `PEER=openapi-to-rust` in the environment runs only that comparison. Where a generator
+//! cannot handle a document (progenitor panics on some) or its crate does not compile, one
+//! line says why and its columns are left empty.
 //!
 //! The documents come from `../shared` beside the repository (or `CORPUS_DIR`); the
-//! generated crates and their builds go to `peer-bench/` in the target directory.
+//! generated crates and their builds go to `peer-bench/` in the target directory
+//! (`peer-bench/openapi-to-rust/` for the second comparison's workspaces).
 
 #![allow(
     clippy::expect_used,
@@ -21,17 +32,17 @@
     reason = "a benchmark fails by panicking"
 )]
 
+mod beside_openapi_to_rust;
 mod generators;
 mod scratch;
 
-use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use generators::{Method, OursLines, median_of};
-use scratch::{Generator, Workspace};
+use scratch::{Generator, Profile, Workspace};
 
-/// The documents, by name and path in the shared directory.
+/// The documents beside progenitor, by name and path in the shared directory.
 const DOCUMENTS: [(&str, &str); 4] = [
     ("nexus", "bench/progenitor-nexus.json"),
     ("propolis-server", "specs/progenitor-propolis-server.json"),
@@ -42,7 +53,7 @@ const DOCUMENTS: [(&str, &str); 4] = [
 /// How many times each generator runs on each document.
 const GENERATION_RUNS: usize = 7;
 
-/// How many times each timed build runs.
+/// How many times each timed build beside progenitor runs.
 const BUILD_RUNS: usize = 3;
 
 /// The highest ratio of the build of a binary calling one operation of ours to one calling
@@ -55,7 +66,7 @@ fn main() {
         .map_or_else(|| manifest_dir.join("../../shared"), PathBuf::from);
     if !shared.is_dir() {
         println!(
-            "(no shared documents at {}: the comparison with progenitor is left out)",
+            "(no shared documents at {}: the comparison with other generators is left out)",
             shared.display()
         );
         return;
@@ -64,6 +75,22 @@ fn main() {
         .map_or_else(|| manifest_dir.join("../target"), PathBuf::from)
         .join("peer-bench");
 
+    let peer = std::env::var("PEER").unwrap_or_default();
+    let (progenitor, openapi_to_rust) = match peer.as_str() {
+        "" => (true, true),
+        "progenitor" => (true, false),
+        "openapi-to-rust" => (false, true),
+        other => panic!("PEER={other}: expected progenitor or openapi-to-rust (or nothing, both)"),
+    };
+    if progenitor {
+        beside_progenitor(&shared, &target);
+    }
+    if openapi_to_rust {
+        beside_openapi_to_rust::run(&shared, &target);
+    }
+}
+
+fn beside_progenitor(shared: &Path, target: &Path) {
     println!("## Beside progenitor 0.15.1\n");
     let mut results = Vec::new();
     for (name, path) in DOCUMENTS {
@@ -71,7 +98,7 @@ fn main() {
             println!("- {name}: no document at {path} in the shared directory; left out");
             continue;
         };
-        results.push(measure(name, &spec, &target));
+        results.push(measure(name, &spec, target));
     }
     println!();
     print_tables(&results);
@@ -116,16 +143,15 @@ impl<L> Side<L> {
 fn measure(name: &'static str, spec: &str, target: &Path) -> Measured {
     eprintln!("peer: {name}: generating");
     let operations = operations(spec);
-    let Ok((time, output)) = median_of(GENERATION_RUNS, || {
-        Ok::<_, Infallible>(generators::ours(spec, true))
-    });
+    let (time, output) = median_of(GENERATION_RUNS, || generators::ours(spec, true))
+        .unwrap_or_else(|why| panic!("{name}: {why}"));
     let mut ours = Side::new(Some(time), Some(OursLines::of(&output)));
     let progenitor = median_of(GENERATION_RUNS, || generators::progenitor(spec))
         .map_err(|why| println!("- progenitor cannot generate {name}: {why}"))
         .ok();
 
     // In the scratch workspace, ours is a member rather than a workspace of its own.
-    let output = generators::ours(spec, false);
+    let output = generators::ours(spec, false).unwrap_or_else(|why| panic!("{name}: {why}"));
     let ours_methods = generators::ours_methods(&output);
     let features: Vec<String> = openapi_clientgen::lower_spec(spec)
         .map(|(api, _)| api.features.into_iter().map(|f| f.name).collect())
@@ -137,7 +163,7 @@ fn measure(name: &'static str, spec: &str, target: &Path) -> Measured {
         &ours_methods,
         &features,
     ));
-    let shared_output = generators::ours_shared(spec);
+    let shared_output = generators::ours_shared(spec).unwrap_or_else(|why| panic!("{name}: {why}"));
     let mut shared = Side::new(None, Some(OursLines::of(&shared_output)));
     members.push(scratch::ours_shared_member(&shared_output));
     members.push(scratch::runtime_member());
@@ -202,25 +228,27 @@ fn users(
 /// Times the builds of `generator`'s crate and of its users, printing a line for each
 /// failure.
 fn time_builds<L>(name: &str, workspace: &Workspace, generator: Generator, side: &mut Side<L>) {
-    let timed = |package: &str, source: &str, release: bool| {
+    let timed = |package: &str, source: &str, profile: Profile| {
         workspace
-            .rebuild_time(package, source, release, BUILD_RUNS)
+            .rebuild_time(package, source, profile, &[], BUILD_RUNS)
+            .map(|built| built.time)
             .map_err(|why| println!("- {name}: {why}"))
             .ok()
     };
     let (package, users) = (generator.package(), generator.users());
-    side.debug = timed(package, "src/lib.rs", false);
-    side.release = timed(package, "src/lib.rs", true);
-    side.one = timed(&format!("{users}-one"), "src/main.rs", false);
-    side.all = timed(&format!("{users}-all"), "src/main.rs", false);
+    side.debug = timed(package, "src/lib.rs", Profile::Debug);
+    side.release = timed(package, "src/lib.rs", Profile::Release);
+    side.one = timed(&format!("{users}-one"), "src/main.rs", Profile::Debug);
+    side.all = timed(&format!("{users}-all"), "src/main.rs", Profile::Debug);
 }
 
-/// The operations the document declares, counted alike for both generators.
+/// The operations the document (JSON or YAML) declares, counted alike for every generator.
 fn operations(spec: &str) -> usize {
     const METHODS: [&str; 8] = [
         "get", "put", "post", "delete", "options", "head", "patch", "trace",
     ];
-    let document: serde_json::Value = serde_json::from_str(spec).expect("a JSON document");
+    let json = openapi_clientgen::overlaid_document(spec, &[]).expect("the document loads");
+    let document: serde_json::Value = serde_json::from_str(&json).expect("a JSON document");
     document["paths"].as_object().map_or(0, |paths| {
         paths
             .values()
@@ -238,10 +266,10 @@ pub fn median(mut times: Vec<Duration>) -> Duration {
 fn print_tables(results: &[Measured]) {
     println!(
         "Progenitor generates in the builder style with merged tags, its code rendered by \
-         prettyplease as in a build script. Ours counts `src/*.rs` but `runtime.rs` (the \
+         prettyplease as in a build script. Ours counts `src/**.rs` but `runtime.rs` (the \
          plumbing every operation shares; progenitor's is the `progenitor-client` crate) and \
-         `mock.rs` (typed mocks behind a feature; progenitor generates its `httpmock` helpers \
-         as a separate crate), shown apart. Builds are timed with dependencies built and \
+         the mocks, `mock.rs` and its groups' files (behind a feature; progenitor generates \
+         its `httpmock` helpers as a separate crate), shown apart. Builds are timed with dependencies built and \
          incremental compilation off: the median of {BUILD_RUNS} builds of one crate.\n"
     );
 
@@ -264,7 +292,7 @@ fn print_tables(results: &[Measured]) {
     println!("### Generated lines\n");
     println!(
         "| document | ours | ours/operation | progenitor | progenitor/operation | \
-         ours/progenitor | ours `mock.rs` | ours `runtime.rs` |"
+         ours/progenitor | ours mocks | ours `runtime.rs` |"
     );
     println!("|---|---|---|---|---|---|---|---|");
     for r in results {

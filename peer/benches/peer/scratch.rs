@@ -1,15 +1,15 @@
-//! A scratch workspace per document, holding both generated crates and the binaries that use
-//! them, and the timing of their builds.
+//! A scratch workspace per document and comparison, holding the generated crates and the
+//! binaries that use them, and the timing of their builds.
 //!
 //! Every build runs with dependencies already built and incremental compilation off, so a
-//! timed build compiles exactly one crate (and, for a binary, links it): the generated
-//! crate alone, or a binary using one or every operation.
+//! timed build (or check) compiles exactly one crate (and, for a binary, links it): the
+//! generated crate alone, or a binary using one or every operation.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::generators::{Method, OURS, OURS_SHARED, PROGENITOR};
+use crate::generators::{Method, OPENAPI_TO_RUST, OURS, OURS_SHARED, PROGENITOR};
 
 /// A package of the scratch workspace: its directory (also its package name) and files.
 pub struct Member {
@@ -52,54 +52,114 @@ impl Workspace {
         }
     }
 
-    /// Builds `package` once, then `runs` times more after touching `source` (a path in the
-    /// package), returning the median of the timed builds; or the first compiler error.
+    /// Builds `package` once (`cargo` with `args` besides the package: features, say), then
+    /// `runs` times more after touching `source` (a path in the package), returning the
+    /// median of the timed builds with the highest peak memory among them; or the first
+    /// compiler error.
     pub fn rebuild_time(
         &self,
         package: &str,
         source: &str,
-        release: bool,
+        profile: Profile,
+        args: &[&str],
         runs: usize,
-    ) -> Result<Duration, String> {
-        self.build(package, release)?;
+    ) -> Result<Timed, String> {
+        self.build(package, profile, args)?;
         let source = self.dir.join(package).join(source);
-        let times = (0..runs.max(1))
+        let builds = (0..runs.max(1))
             .map(|_| {
                 touch(&source);
-                self.build(package, release)
+                self.build(package, profile, args)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(crate::median(times))
+        Ok(Timed {
+            time: crate::median(builds.iter().map(|b| b.time).collect()),
+            peak_mb: builds.iter().filter_map(|b| b.peak_mb).reduce(f64::max),
+        })
     }
 
-    /// Runs `cargo build -p package`, returning how long it took, or the first compiler
+    /// Runs `cargo build -p package` (or `cargo check`), under `/usr/bin/time` where there
+    /// is one to read its peak memory, returning how long it took, or the first compiler
     /// error.
-    fn build(&self, package: &str, release: bool) -> Result<Duration, String> {
+    fn build(&self, package: &str, profile: Profile, args: &[&str]) -> Result<Timed, String> {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut command = Command::new(cargo);
+        let timer = Path::new("/usr/bin/time");
+        let memory = self.dir.join("peak-memory.txt");
+        let mut command = if timer.is_file() {
+            let mut command = Command::new(timer);
+            command
+                .arg("-f")
+                .arg("%M")
+                .arg("-o")
+                .arg(&memory)
+                .arg(&cargo);
+            command
+        } else {
+            Command::new(&cargo)
+        };
+        let subcommand = match profile {
+            Profile::Check => "check",
+            Profile::Debug | Profile::Release => "build",
+        };
         command
             .current_dir(&self.dir)
-            .args(["build", "--quiet", "-p", package])
+            .args([subcommand, "--quiet", "-p", package])
+            .args(args)
             .env("CARGO_TARGET_DIR", &self.target)
             .env_remove("CARGO_INCREMENTAL");
-        if release {
+        if profile == Profile::Release {
             command.arg("--release");
         }
+        let _ = std::fs::remove_file(&memory);
         let start = Instant::now();
         let output = command
             .output()
             .map_err(|e| format!("cargo does not run: {e}"))?;
-        let elapsed = start.elapsed();
-        if output.status.success() {
-            Ok(elapsed)
-        } else {
+        let time = start.elapsed();
+        if !output.status.success() {
             let stderr = String::from_utf8_lossy(&output.stderr);
-            let error = stderr
-                .lines()
-                .find(|l| l.starts_with("error"))
-                .unwrap_or("cargo build failed");
-            Err(format!("`cargo build -p {package}` fails: {error}"))
+            return Err(format!(
+                "`cargo {subcommand} -p {package}` fails: {}",
+                first_error(&stderr)
+            ));
         }
+        // GNU time writes the kilobytes last, after a line on the exit status if any.
+        let peak_mb = std::fs::read_to_string(&memory)
+            .ok()
+            .and_then(|text| text.lines().last()?.trim().parse::<f64>().ok())
+            .map(|kb| kb / 1024.0);
+        Ok(Timed { time, peak_mb })
+    }
+}
+
+/// What a timed build runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Profile {
+    /// `cargo check`.
+    Check,
+    /// `cargo build`.
+    Debug,
+    /// `cargo build --release`.
+    Release,
+}
+
+/// How long a build took, and the peak memory of its largest process (rustc) in MB where
+/// the platform reports it.
+#[derive(Clone, Copy, Debug)]
+pub struct Timed {
+    pub time: Duration,
+    pub peak_mb: Option<f64>,
+}
+
+/// The first compiler error in cargo's output and where it points, on one line.
+fn first_error(stderr: &str) -> String {
+    let mut lines = stderr.lines().skip_while(|l| !l.starts_with("error"));
+    let Some(error) = lines.next() else {
+        return "cargo failed".to_owned();
+    };
+    match lines.take(3).find(|l| l.trim_start().starts_with("-->")) {
+        Some(at) => format!("{error} ({})", at.trim_start().trim_start_matches("--> ")),
+        None => error.to_owned(),
     }
 }
 
@@ -169,6 +229,33 @@ pub fn progenitor_member(lib: &str, dependencies: &[String]) -> Member {
             ("Cargo.toml".to_owned(), manifest),
             ("src/lib.rs".to_owned(), lib.to_owned()),
         ],
+    }
+}
+
+/// openapi-to-rust's crate as a member: a manifest with the dependencies its
+/// `REQUIRED_DEPS.toml` names, its files where its CLI writes them by default
+/// (`src/generated/`), and a crate root mounting them.
+pub fn openapi_to_rust_member(files: &[(String, String)], dependencies: &str) -> Member {
+    let manifest = format!(
+        "[package]\n\
+         name = \"{OPENAPI_TO_RUST}\"\n\
+         version = \"0.1.0\"\n\
+         edition = \"2024\"\n\
+         publish = false\n\n\
+         {dependencies}"
+    );
+    let mut member_files = vec![
+        ("Cargo.toml".to_owned(), manifest),
+        ("src/lib.rs".to_owned(), "pub mod generated;\n".to_owned()),
+    ];
+    member_files.extend(
+        files
+            .iter()
+            .map(|(path, contents)| (format!("src/generated/{path}"), contents.clone())),
+    );
+    Member {
+        name: OPENAPI_TO_RUST.to_owned(),
+        files: member_files,
     }
 }
 
