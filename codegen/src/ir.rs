@@ -108,6 +108,15 @@ impl Gate {
         Gate::Any(std::collections::BTreeSet::from([index]))
     }
 
+    /// Whether this gate opens in every build where `other` does.
+    pub fn covers(&self, other: &Gate) -> bool {
+        match (self, other) {
+            (Gate::Always, _) => true,
+            (Gate::Any(_), Gate::Always) => false,
+            (Gate::Any(mine), Gate::Any(theirs)) => theirs.is_subset(mine),
+        }
+    }
+
     /// Widens this gate to also open where `other` does; whether it changed.
     pub fn widen(&mut self, other: &Gate) -> bool {
         match (&mut *self, other) {

@@ -4,13 +4,14 @@
 //! --render--> source text. Each stage takes the whole result of the one before; none
 //! reaches back. The library's entry points (`lib.rs`) call these functions.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::diagnostics::Diagnostic;
-use crate::emit::refs::Refs;
+use crate::emit::refs::{self, ItemNames, Refs};
 use crate::options::{CrateOptions, ModuleOptions, Settings};
 use crate::overlay;
 use crate::{Output, OutputFile, Timings, emit, ir, loader, lower as lowering, render, validate};
@@ -417,7 +418,7 @@ fn render_module<I, K, P>(
 where
     I: Fn(usize) -> (TokenStream, ir::Gate) + Sync,
     K: Fn(usize) -> String,
-    P: FnOnce(&Refs) -> TokenStream,
+    P: Fn(&Refs) -> TokenStream,
 {
     let name = module.name;
     let path = format!("src/{name}.rs");
@@ -427,21 +428,29 @@ where
     let emitted = |i| {
         let (tokens, gate) = (module.item)(i);
         let refs = Refs::scan_gated(&tokens, &gate);
+        // What a part module imports from its parent follows from its items' names.
+        let names = ItemNames::scan(&tokens);
         let cfg = if split { None } else { emit::cfg(api, &gate) };
         render::Emitted {
             tokens,
             cfg,
-            refs: (refs, gate),
+            refs: (refs, gate, names),
         }
     };
     let rendered = render::render_items(module.count, emitted, &path).map_err(|d| vec![d])?;
     let mut items_refs = Refs::default();
     let mut groups: std::collections::BTreeMap<ir::Gate, Vec<usize>> = Default::default();
     let mut texts = Vec::with_capacity(rendered.len());
-    for (i, (text, (item_refs, gate))) in rendered.into_iter().enumerate() {
+    let mut gates = Vec::with_capacity(rendered.len());
+    let mut names = Vec::with_capacity(rendered.len());
+    let mut each_refs = Vec::with_capacity(rendered.len());
+    for (i, (text, (item_refs, gate, item_names))) in rendered.into_iter().enumerate() {
+        each_refs.push(item_refs.clone());
         items_refs.merge(item_refs);
-        groups.entry(gate).or_default().push(i);
+        groups.entry(gate.clone()).or_default().push(i);
         texts.push(text);
+        gates.push(gate);
+        names.push(item_names);
     }
     let preamble = (module.preamble)(&items_refs);
     // The imports name crates too.
@@ -511,19 +520,94 @@ where
         contents.push_str(&texts[i]);
     }
     let mut files = vec![OutputFile { path, contents }];
-    for (part, _, items, about) in parts {
-        let mut contents =
-            format!("// {header}\n\n//! {about}.\n\n#[allow(unused_imports)]\nuse super::*;\n");
+    // The names each part may take from its parent's items, by the item defining them.
+    let mut defined: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, item) in names.iter().enumerate() {
+        for name in &item.defined {
+            defined.insert(name, i);
+        }
+    }
+    for (part, part_gate, items, about) in parts {
+        let path = format!("src/{name}/{part}.rs");
+        // What the parent imports for these items alone, the part imports from it.
+        let mut part_refs = Refs::default();
+        for &i in &items {
+            part_refs.merge(each_refs[i].clone());
+        }
+        let imported = refs::imported_names(&(module.preamble)(&part_refs));
+        let imported = imported.into_iter().map(|(name, _)| name).collect();
+        let imports = part_imports(api, &part_gate, &items, &names, &defined, &gates, imported);
+        let about = format!(" {about}.");
+        let head = quote! {
+            #![doc = #about]
+            #imports
+        };
+        let mut contents = render::render(head, header, &path).map_err(|d| vec![d])?;
         for &i in &items {
             // Documentation links to the crate root's items go one module further up.
             contents.push_str(&texts[i].replace("](super::", "](super::super::"));
         }
-        files.push(OutputFile {
-            path: format!("src/{name}/{part}.rs"),
-            contents,
-        });
+        files.push(OutputFile { path, contents });
     }
     Ok(files)
+}
+
+/// The `use super::{...}` items of a part holding `items`: the names the parent imports
+/// for them (`imported`), and each name of the parent's items that they may name and do
+/// not define themselves, one `use` per gate. A name whose gate opens wherever the part's
+/// does is imported plainly; another (a name an item only shares with a type, say) under
+/// its own `#[cfg]`. Explicit lists, rather than
+/// `use super::*` in hundreds of parts over thousands of names, keep name resolution
+/// proportional to what the code names.
+fn part_imports(
+    api: &ir::Api,
+    part_gate: &ir::Gate,
+    items: &[usize],
+    names: &[ItemNames],
+    defined: &BTreeMap<&str, usize>,
+    gates: &[ir::Gate],
+    imported: Vec<String>,
+) -> TokenStream {
+    let own: BTreeSet<&str> = items
+        .iter()
+        .flat_map(|&i| names[i].defined.iter().map(String::as_str))
+        .collect();
+    let named: BTreeSet<&str> = items
+        .iter()
+        .flat_map(|&i| names[i].named.iter().map(String::as_str))
+        .collect();
+    // Keyed by the attributes' text, so that the `use` items come in a stable order.
+    let mut uses: BTreeMap<String, (TokenStream, Vec<&str>)> = BTreeMap::new();
+    let plain: Vec<&str> = imported.iter().map(String::as_str).collect();
+    uses.insert(String::new(), (TokenStream::new(), plain));
+    for name in named.difference(&own) {
+        let attrs = match defined.get(*name) {
+            None => continue,
+            Some(&i) if gates[i].covers(part_gate) => TokenStream::new(),
+            Some(&i) => emit::cfg(api, &gates[i]).unwrap_or_default(),
+        };
+        uses.entry(attrs.to_string())
+            .or_insert_with(|| (attrs, Vec::new()))
+            .1
+            .push(name);
+    }
+    let uses = uses
+        .into_values()
+        .filter(|(_, names)| !names.is_empty())
+        .map(|(attrs, mut names)| {
+            names.sort_unstable();
+            // The names are as the code wrote them, raw ones included.
+            let names = names.iter().map(|n| match n.strip_prefix("r#") {
+                Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
+                None => crate::names::ident(n),
+            });
+            quote! {
+                #attrs
+                #[allow(unused_imports)]
+                use super::{#(#names),*};
+            }
+        });
+    quote!(#(#uses)*)
 }
 
 /// The module of a group of features: their names in `snake_case`, joined by `_and_`

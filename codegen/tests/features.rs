@@ -161,6 +161,17 @@ fn the_generated_crate_gates_operations_types_mocks_and_runtime_items() {
     let part = file(&output, "src/requests/pets_and_store_orders_2.rs");
     assert!(part.contains("\nimpl Client {"), "{part}");
     assert!(!part.contains("#[cfg("), "the module has the gate: {part}");
+    // A part imports by name what its code takes from its parent, not all of it.
+    assert!(!part.contains("use super::*"), "{part}");
+    assert!(
+        part.contains("\nuse super::{Client, runtime, types};\n"),
+        "{part}"
+    );
+    let untagged = file(&output, "src/requests/untagged.rs");
+    assert!(
+        untagged.contains("\nuse super::{Client, runtime};\n"),
+        "{untagged}"
+    );
     assert!(
         part.contains("//! The operations that the features `pets`, `store-orders-2` share.\n"),
         "{part}"

@@ -6,9 +6,9 @@
 //! makes it, so that what only some per-tag features compile is imported and carried
 //! under those features alone.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use proc_macro2::{Spacing, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
 use crate::ir::Gate;
 
@@ -141,6 +141,175 @@ impl Refs {
     }
 }
 
+/// The names one emitted item defines at its top level, and every name its code may
+/// take from the module around it: each identifier that is not a member (`a.b`, `a::b`)
+/// or a lifetime, the first segment of paths in serde's string attributes, and the first
+/// segment of intra-doc links. More than the item uses (a variant or field may share a
+/// type's name), never less, so a part module that imports these names from its parent
+/// sees everything it did through `use super::*`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ItemNames {
+    pub defined: Vec<String>,
+    pub named: BTreeSet<String>,
+}
+
+impl ItemNames {
+    pub(crate) fn scan(tokens: &TokenStream) -> Self {
+        let mut names = ItemNames::default();
+        let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+        for pair in trees.windows(2) {
+            if let [TokenTree::Ident(keyword), TokenTree::Ident(name)] = pair {
+                let defines = [
+                    "struct", "enum", "union", "type", "fn", "trait", "const", "static", "mod",
+                ];
+                // `const fn f` defines `f`, not `fn`.
+                let keyword_follows = ["fn", "mut", "unsafe", "async", "extern"];
+                if defines.iter().any(|k| keyword == k)
+                    && !keyword_follows.iter().any(|k| name == k)
+                {
+                    names.defined.push(name.to_string());
+                }
+            }
+        }
+        names.walk(&trees, false);
+        names
+    }
+
+    /// Reads `trees`; `variants` when they are an enum's body, whose variants' names
+    /// name nothing.
+    fn walk(&mut self, trees: &[TokenTree], variants: bool) {
+        let mut enum_body_next = false;
+        for (i, tree) in trees.iter().enumerate() {
+            match tree {
+                TokenTree::Group(group) => {
+                    let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+                    let body = enum_body_next && group.delimiter() == Delimiter::Brace;
+                    if group.delimiter() == Delimiter::Brace {
+                        enum_body_next = false;
+                    }
+                    self.walk(&inner, body);
+                }
+                TokenTree::Ident(ident) => {
+                    let member = i >= 1
+                        && (is_punct(&trees[i - 1], '.')
+                            || is_punct(&trees[i - 1], '\'')
+                            || (i >= 2 && is_path_separator(&trees[i - 2..i])));
+                    if ident == "enum" && !member {
+                        enum_body_next = true;
+                    }
+                    if !(member || variants && starts_variant(trees, i)) {
+                        self.named.insert(ident.to_string());
+                    }
+                }
+                TokenTree::Literal(literal) => {
+                    let text = literal.to_string();
+                    if let Some((first, _)) = quoted_path(&text) {
+                        self.named.insert(first.to_owned());
+                    }
+                    for link in text.split("[`").skip(1) {
+                        let first: String = link
+                            .chars()
+                            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                            .collect();
+                        if !first.is_empty() {
+                            self.named.insert(first);
+                        }
+                    }
+                }
+                TokenTree::Punct(_) => {}
+            }
+        }
+    }
+}
+
+/// Whether the identifier at `i` of an enum's body is a variant's name: the first token
+/// of the body or after a comma, attributes aside.
+fn starts_variant(trees: &[TokenTree], i: usize) -> bool {
+    let mut j = i;
+    while j >= 2
+        && matches!(&trees[j - 1], TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket)
+        && is_punct(&trees[j - 2], '#')
+    {
+        j -= 2;
+    }
+    j == 0 || is_punct(&trees[j - 1], ',')
+}
+
+/// The names a module's `use` items bring in, each with the attributes (`#[cfg]`) of its
+/// `use`: `use super::{Client, runtime};` gives `Client` and `runtime`.
+pub(crate) fn imported_names(tokens: &TokenStream) -> Vec<(String, TokenStream)> {
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let mut found = Vec::new();
+    let mut attrs = TokenStream::new();
+    let mut i = 0;
+    while i < trees.len() {
+        match &trees[i] {
+            TokenTree::Punct(p) if p.as_char() == '#' => {
+                // `#[...]` belongs to the next item; `#![...]` to the module.
+                if let Some(TokenTree::Group(group)) = trees.get(i + 1) {
+                    attrs.extend([trees[i].clone(), TokenTree::Group(group.clone())]);
+                    i += 2;
+                    continue;
+                }
+                i += 1;
+                continue;
+            }
+            TokenTree::Ident(ident) if ident == "use" => {
+                let end = (i..trees.len())
+                    .find(|&j| is_punct(&trees[j], ';'))
+                    .unwrap_or(trees.len());
+                let mut leaves = Vec::new();
+                use_leaves(&trees[i + 1..end], &mut leaves);
+                for leaf in leaves {
+                    found.push((leaf, attrs.clone()));
+                }
+                i = end + 1;
+            }
+            TokenTree::Punct(p) if p.as_char() == ';' => i += 1,
+            TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => i += 1,
+            _ => {
+                i += 1;
+                continue;
+            }
+        }
+        attrs = TokenStream::new();
+    }
+    found
+}
+
+/// The names a use tree binds: the last segment of each path, or its `as` name.
+fn use_leaves(trees: &[TokenTree], leaves: &mut Vec<String>) {
+    let mut last: Option<String> = None;
+    let mut renamed = false;
+    let flush = |last: &mut Option<String>, leaves: &mut Vec<String>| {
+        if let Some(name) = last.take() {
+            if name != "self" && name != "_" {
+                leaves.push(name);
+            }
+        }
+    };
+    for (i, tree) in trees.iter().enumerate() {
+        match tree {
+            TokenTree::Ident(ident) if ident == "as" => renamed = true,
+            TokenTree::Ident(ident) => {
+                let continues = trees.get(i + 1..i + 3).is_some_and(is_path_separator);
+                if renamed || !continues {
+                    last = Some(ident.to_string());
+                    renamed = false;
+                }
+            }
+            TokenTree::Group(group) => {
+                let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+                use_leaves(&inner, leaves);
+            }
+            TokenTree::Punct(p) if p.as_char() == ',' => flush(&mut last, leaves),
+            TokenTree::Punct(_) => {}
+            TokenTree::Literal(_) => {}
+        }
+    }
+    flush(&mut last, leaves);
+}
+
 /// The first two segments of a string literal that is a path (`"runtime::Patch::is_absent"`).
 fn quoted_path(literal: &str) -> Option<(&str, &str)> {
     let path = literal.strip_prefix('"')?.strip_suffix('"')?;
@@ -193,6 +362,80 @@ mod tests {
         assert_eq!(refs.uses("uuid"), None);
         let imported: Vec<&str> = refs.imported().map(|(name, _)| name).collect();
         assert_eq!(imported, ["Deserialize", "Serialize"]);
+    }
+
+    #[test]
+    fn an_item_names_what_it_defines_and_what_it_may_take_from_its_module() {
+        let names = ItemNames::scan(&quote! {
+            /// Links to [`Owner::pets`] and [`Request`](super::Request).
+            #[derive(Serialize)]
+            pub enum Pet {
+                #[serde(rename = "cat")]
+                Cat(Cat),
+                Dog { bark: Volume },
+                Status,
+            }
+            impl Pet {
+                pub const fn r#type(&self, other: &'a Other) -> Self::Out {
+                    let x = self.size.max(runtime::Patch::absent());
+                    #[serde(deserialize_with = "read::lenient")]
+                    Thing { field: x }
+                }
+            }
+            pub type Alias = Vec<Pet>;
+        });
+        assert_eq!(names.defined, ["Pet", "Alias"]);
+        for named in [
+            "Owner",
+            "Request",
+            "Serialize",
+            "Cat",
+            "Volume",
+            "Other",
+            "runtime",
+            "read",
+            "Thing",
+            "Vec",
+            "r#type",
+        ] {
+            assert!(names.named.contains(named), "{named}");
+        }
+        // Variants, members, lifetimes and later path segments name nothing of the module.
+        for not in [
+            "Dog", "Status", "size", "max", "Patch", "absent", "a", "Out", "lenient", "pets",
+        ] {
+            assert!(!names.named.contains(not), "{not}");
+        }
+    }
+
+    #[test]
+    fn the_names_a_preamble_imports_keep_their_attributes() {
+        let preamble = quote! {
+            #![allow(deprecated)]
+            use serde::{Deserialize, Serialize as Ser};
+            #[cfg(feature = "a")]
+            use super::types;
+            use super::{self, Client, runtime::{Patch, File}};
+            mod part;
+            pub use part::*;
+        };
+        let found: Vec<(String, String)> = imported_names(&preamble)
+            .into_iter()
+            .map(|(name, attrs)| (name, attrs.to_string()))
+            .collect();
+        let cfg = quote!(#[cfg(feature = "a")]).to_string();
+        let plain = |n: &str| (n.to_owned(), String::new());
+        assert_eq!(
+            found,
+            [
+                plain("Deserialize"),
+                plain("Ser"),
+                ("types".to_owned(), cfg),
+                plain("Client"),
+                plain("Patch"),
+                plain("File")
+            ]
+        );
     }
 
     #[test]
