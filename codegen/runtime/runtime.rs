@@ -28,6 +28,7 @@ include!("responses.rs");
 include!("streams.rs");
 include!("pages.rs");
 include!("values.rs");
+include!("objects.rs");
 include!("credentials.rs");
 include!("recording.rs");
 include!("mock.rs");
@@ -938,6 +939,101 @@ mod tests {
         assert_eq!(
             message(pinned.as_mut().poll(&mut context)),
             "the response was already given"
+        );
+    }
+
+    /// A struct as the generator writes one that reads itself.
+    #[derive(Debug, PartialEq)]
+    struct Animal {
+        id: i64,
+        name: Option<String>,
+        tag: Patch<String>,
+        seen: chrono::DateTime<chrono::Utc>,
+    }
+
+    impl<'de> serde::Deserialize<'de> for Animal {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            read_object(deserializer)
+        }
+    }
+
+    impl FromObject for Animal {
+        const NAME: &'static str = "Animal";
+        fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+            let mut id: Option<i64> = None;
+            let mut name: Option<Option<String>> = None;
+            let mut tag: Option<Patch<String>> = None;
+            let mut seen: Option<chrono::DateTime<chrono::Utc>> = None;
+            while let Some(key) = map.next_key::<ObjectKey<'de>>()? {
+                match &*key {
+                    "id" => id = Some(map.next_value()?),
+                    "name" => name = Some(map.next_value()?),
+                    "tag" => tag = Some(map.next_value()?),
+                    "seen" => seen = Some(object_lenient(&mut map)?),
+                    _ => object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                id: object_required(id, "id")?,
+                name: name.unwrap_or_default(),
+                tag: tag.unwrap_or_default(),
+                seen: object_present(seen, "seen")?,
+            })
+        }
+    }
+
+    #[test]
+    fn structs_read_their_properties_by_name_and_skip_the_rest() {
+        let pet: Animal = serde_json::from_str(
+            r#"{"extra": {"deep": [1, {"x": null}]}, "seen": "2024-05-01 10:00:00", "id": 7, "tag": null, "n\u0061me": "Rex"}"#,
+        )
+        .unwrap();
+        let seen = chrono::DateTime::parse_from_rfc3339("2024-05-01T10:00:00Z").unwrap();
+        assert_eq!(
+            pet,
+            Animal {
+                id: 7,
+                name: Some("Rex".into()),
+                tag: Patch::Null,
+                seen: seen.into()
+            }
+        );
+        // Absent: `None`, `Patch::Absent`; given twice: the last one counts.
+        let pet: Animal =
+            serde_json::from_str(r#"{"id": 1, "id": 2, "seen": "2024-05-01T10:00:00Z"}"#).unwrap();
+        assert_eq!((pet.id, pet.name, pet.tag), (2, None, Patch::Absent));
+        // The same from a JSON value, as unions read their variants.
+        let value = serde_json::json!({"id": 3, "seen": "2024-05-01T10:00:00Z", "tag": "x"});
+        let pet = <Animal as serde::Deserialize>::deserialize(&value).unwrap();
+        assert_eq!((pet.id, pet.tag), (3, Patch::Set("x".into())));
+    }
+
+    #[test]
+    fn structs_say_what_is_missing_or_wrong_as_serde_derive_does() {
+        let error = |text: &str| {
+            serde_json::from_str::<Animal>(text)
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            error(r#"{"seen": "2024-05-01T10:00:00Z"}"#),
+            "missing field `id` at line 1 column 32"
+        );
+        assert_eq!(
+            error(r#"{"id": 1}"#),
+            "missing field `seen` at line 1 column 9"
+        );
+        assert_eq!(
+            error(r#"{"id": "1"}"#),
+            "invalid type: string \"1\", expected i64 at line 1 column 10"
+        );
+        assert_eq!(
+            error("[1]"),
+            "invalid type: sequence, expected struct Animal at line 1 column 0"
+        );
+        assert_eq!(
+            error(r#"{"id": 1, "seen": "May"}"#),
+            "invalid value: string \"May\", expected an RFC 3339 timestamp at line 1 column 24"
         );
     }
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::runtime;
 
 /// Additional details about the contact.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct AdditionalAttributes {
     /// Free-text description of the contact.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -30,6 +30,50 @@ pub struct AdditionalAttributes {
     /// The contact's handles on social networks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<SocialProfiles>,
+}
+
+impl<'de> Deserialize<'de> for AdditionalAttributes {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        runtime::read_object(deserializer)
+    }
+}
+
+impl runtime::FromObject for AdditionalAttributes {
+    const NAME: &'static str = "AdditionalAttributes";
+    fn read<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut description: Option<Option<String>> = None;
+        let mut company_name: Option<Option<String>> = None;
+        let mut city: Option<Option<String>> = None;
+        let mut telegram: Option<Option<String>> = None;
+        let mut country: Option<Option<String>> = None;
+        let mut country_code: Option<Option<String>> = None;
+        let mut social_profiles: Option<Option<SocialProfiles>> = None;
+        while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+            match &*key {
+                "description" => description = Some(map.next_value()?),
+                "company_name" => company_name = Some(map.next_value()?),
+                "city" => city = Some(map.next_value()?),
+                "telegram" => telegram = Some(map.next_value()?),
+                "country" => country = Some(map.next_value()?),
+                "country_code" => country_code = Some(map.next_value()?),
+                "social_profiles" => social_profiles = Some(map.next_value()?),
+                _ => runtime::object_skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            description: description.unwrap_or_default(),
+            company_name: company_name.unwrap_or_default(),
+            city: city.unwrap_or_default(),
+            telegram: telegram.unwrap_or_default(),
+            country: country.unwrap_or_default(),
+            country_code: country_code.unwrap_or_default(),
+            social_profiles: social_profiles.unwrap_or_default(),
+        })
+    }
 }
 
 impl AdditionalAttributes {
@@ -138,7 +182,7 @@ impl<'de> Deserialize<'de> for AvailabilityStatus {
 }
 
 /// A contact as the server stores it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Contact {
     /// Additional details about the contact.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -181,6 +225,72 @@ pub struct Contact {
     /// `include_contact_inboxes=true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_inboxes: Option<Vec<ContactInbox>>,
+}
+
+impl<'de> Deserialize<'de> for Contact {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        runtime::read_object(deserializer)
+    }
+}
+
+impl runtime::FromObject for Contact {
+    const NAME: &'static str = "Contact";
+    fn read<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut additional_attributes: Option<Option<AdditionalAttributes>> = None;
+        let mut availability_status: Option<Option<AvailabilityStatus>> = None;
+        let mut email: Option<Option<String>> = None;
+        let mut id: Option<i64> = None;
+        let mut name: Option<Option<String>> = None;
+        let mut phone_number: Option<Option<String>> = None;
+        let mut blocked: Option<Option<bool>> = None;
+        let mut identifier: Option<Option<String>> = None;
+        let mut thumbnail: Option<Option<String>> = None;
+        let mut custom_attributes: Option<
+            Option<serde_json::Map<String, serde_json::Value>>,
+        > = None;
+        let mut created_at: Option<Option<i64>> = None;
+        let mut last_activity_at: Option<Option<i64>> = None;
+        let mut contact_inboxes: Option<Option<Vec<ContactInbox>>> = None;
+        while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+            match &*key {
+                "additional_attributes" => {
+                    additional_attributes = Some(map.next_value()?);
+                }
+                "availability_status" => availability_status = Some(map.next_value()?),
+                "email" => email = Some(map.next_value()?),
+                "id" => id = Some(map.next_value()?),
+                "name" => name = Some(map.next_value()?),
+                "phone_number" => phone_number = Some(map.next_value()?),
+                "blocked" => blocked = Some(map.next_value()?),
+                "identifier" => identifier = Some(map.next_value()?),
+                "thumbnail" => thumbnail = Some(map.next_value()?),
+                "custom_attributes" => custom_attributes = Some(map.next_value()?),
+                "created_at" => created_at = Some(map.next_value()?),
+                "last_activity_at" => last_activity_at = Some(map.next_value()?),
+                "contact_inboxes" => contact_inboxes = Some(map.next_value()?),
+                _ => runtime::object_skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            additional_attributes: additional_attributes.unwrap_or_default(),
+            availability_status: availability_status.unwrap_or_default(),
+            email: email.unwrap_or_default(),
+            id: runtime::object_required(id, "id")?,
+            name: name.unwrap_or_default(),
+            phone_number: phone_number.unwrap_or_default(),
+            blocked: blocked.unwrap_or_default(),
+            identifier: identifier.unwrap_or_default(),
+            thumbnail: thumbnail.unwrap_or_default(),
+            custom_attributes: custom_attributes.unwrap_or_default(),
+            created_at: created_at.unwrap_or_default(),
+            last_activity_at: last_activity_at.unwrap_or_default(),
+            contact_inboxes: contact_inboxes.unwrap_or_default(),
+        })
+    }
 }
 
 impl Contact {
@@ -284,7 +394,7 @@ impl Contact {
 }
 
 /// A link between the contact and one inbox.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ContactInbox {
     /// The contact's ID within the inbox's channel.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -292,6 +402,35 @@ pub struct ContactInbox {
     /// An inbox, the channel through which the account talks to contacts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inbox: Option<Inbox>,
+}
+
+impl<'de> Deserialize<'de> for ContactInbox {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        runtime::read_object(deserializer)
+    }
+}
+
+impl runtime::FromObject for ContactInbox {
+    const NAME: &'static str = "ContactInbox";
+    fn read<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut source_id: Option<Option<String>> = None;
+        let mut inbox: Option<Option<Inbox>> = None;
+        while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+            match &*key {
+                "source_id" => source_id = Some(map.next_value()?),
+                "inbox" => inbox = Some(map.next_value()?),
+                _ => runtime::object_skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            source_id: source_id.unwrap_or_default(),
+            inbox: inbox.unwrap_or_default(),
+        })
+    }
 }
 
 impl ContactInbox {
@@ -310,10 +449,36 @@ impl ContactInbox {
 }
 
 /// The body of a successful response about one contact.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ContactResponse {
     /// A contact as the server stores it.
     pub payload: Contact,
+}
+
+impl<'de> Deserialize<'de> for ContactResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        runtime::read_object(deserializer)
+    }
+}
+
+impl runtime::FromObject for ContactResponse {
+    const NAME: &'static str = "ContactResponse";
+    fn read<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut payload: Option<Contact> = None;
+        while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+            match &*key {
+                "payload" => payload = Some(map.next_value()?),
+                _ => runtime::object_skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            payload: runtime::object_required(payload, "payload")?,
+        })
+    }
 }
 
 impl ContactResponse {
@@ -325,7 +490,7 @@ impl ContactResponse {
 }
 
 /// The fields to change. Every field is optional: a field left out keeps its stored value.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ContactUpdate {
     /// Additional details about the contact.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -341,7 +506,7 @@ pub struct ContactUpdate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Phone number. Send `null` to remove it.
-    #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Patch::is_absent")]
     pub phone_number: runtime::Patch<String>,
     /// Whether the contact is blocked. Defaults to false.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -371,6 +536,72 @@ pub struct ContactUpdate {
     /// Chinese names.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for ContactUpdate {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        runtime::read_object(deserializer)
+    }
+}
+
+impl runtime::FromObject for ContactUpdate {
+    const NAME: &'static str = "ContactUpdate";
+    fn read<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut additional_attributes: Option<Option<AdditionalAttributes>> = None;
+        let mut availability_status: Option<Option<AvailabilityStatus>> = None;
+        let mut email: Option<Option<String>> = None;
+        let mut name: Option<Option<String>> = None;
+        let mut phone_number: Option<runtime::Patch<String>> = None;
+        let mut blocked: Option<Option<bool>> = None;
+        let mut identifier: Option<Option<String>> = None;
+        let mut thumbnail: Option<Option<String>> = None;
+        let mut last_activity_at: Option<Option<i64>> = None;
+        let mut custom_attributes: Option<
+            Option<serde_json::Map<String, serde_json::Value>>,
+        > = None;
+        let mut created_at: Option<Option<i64>> = None;
+        let mut first_name: Option<Option<String>> = None;
+        let mut last_name: Option<Option<String>> = None;
+        while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+            match &*key {
+                "additional_attributes" => {
+                    additional_attributes = Some(map.next_value()?);
+                }
+                "availability_status" => availability_status = Some(map.next_value()?),
+                "email" => email = Some(map.next_value()?),
+                "name" => name = Some(map.next_value()?),
+                "phone_number" => phone_number = Some(map.next_value()?),
+                "blocked" => blocked = Some(map.next_value()?),
+                "identifier" => identifier = Some(map.next_value()?),
+                "thumbnail" => thumbnail = Some(map.next_value()?),
+                "last_activity_at" => last_activity_at = Some(map.next_value()?),
+                "custom_attributes" => custom_attributes = Some(map.next_value()?),
+                "created_at" => created_at = Some(map.next_value()?),
+                "first_name" => first_name = Some(map.next_value()?),
+                "last_name" => last_name = Some(map.next_value()?),
+                _ => runtime::object_skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            additional_attributes: additional_attributes.unwrap_or_default(),
+            availability_status: availability_status.unwrap_or_default(),
+            email: email.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            phone_number: phone_number.unwrap_or_default(),
+            blocked: blocked.unwrap_or_default(),
+            identifier: identifier.unwrap_or_default(),
+            thumbnail: thumbnail.unwrap_or_default(),
+            last_activity_at: last_activity_at.unwrap_or_default(),
+            custom_attributes: custom_attributes.unwrap_or_default(),
+            created_at: created_at.unwrap_or_default(),
+            first_name: first_name.unwrap_or_default(),
+            last_name: last_name.unwrap_or_default(),
+        })
+    }
 }
 
 impl ContactUpdate {
@@ -464,7 +695,7 @@ impl ContactUpdate {
 /// schema models the shapes that APIs of this family return: `error` for a missing
 /// resource, `errors` for failed authentication, and `message` with `attributes` for a
 /// rejected value. Every field is optional and other fields may appear.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ErrorBody {
     /// What went wrong, for example "Resource could not be found".
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -478,6 +709,41 @@ pub struct ErrorBody {
     /// Names of the fields whose values were rejected.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for ErrorBody {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        runtime::read_object(deserializer)
+    }
+}
+
+impl runtime::FromObject for ErrorBody {
+    const NAME: &'static str = "ErrorBody";
+    fn read<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut error: Option<Option<String>> = None;
+        let mut errors: Option<Option<Vec<String>>> = None;
+        let mut message: Option<Option<String>> = None;
+        let mut attributes: Option<Option<Vec<String>>> = None;
+        while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+            match &*key {
+                "error" => error = Some(map.next_value()?),
+                "errors" => errors = Some(map.next_value()?),
+                "message" => message = Some(map.next_value()?),
+                "attributes" => attributes = Some(map.next_value()?),
+                _ => runtime::object_skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            error: error.unwrap_or_default(),
+            errors: errors.unwrap_or_default(),
+            message: message.unwrap_or_default(),
+            attributes: attributes.unwrap_or_default(),
+        })
+    }
 }
 
 impl ErrorBody {
@@ -508,7 +774,7 @@ impl ErrorBody {
 }
 
 /// An inbox, the channel through which the account talks to contacts.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Inbox {
     /// ID of the inbox.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -519,6 +785,38 @@ pub struct Inbox {
     /// Kind of channel, for example `Channel::Api`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_type: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Inbox {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        runtime::read_object(deserializer)
+    }
+}
+
+impl runtime::FromObject for Inbox {
+    const NAME: &'static str = "Inbox";
+    fn read<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut id: Option<Option<i64>> = None;
+        let mut name: Option<Option<String>> = None;
+        let mut channel_type: Option<Option<String>> = None;
+        while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+            match &*key {
+                "id" => id = Some(map.next_value()?),
+                "name" => name = Some(map.next_value()?),
+                "channel_type" => channel_type = Some(map.next_value()?),
+                _ => runtime::object_skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            channel_type: channel_type.unwrap_or_default(),
+        })
+    }
 }
 
 impl Inbox {
@@ -543,7 +841,7 @@ impl Inbox {
 }
 
 /// The contact's handles on social networks.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct SocialProfiles {
     /// Facebook handle.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -560,6 +858,44 @@ pub struct SocialProfiles {
     /// Twitter handle.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub twitter: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for SocialProfiles {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        runtime::read_object(deserializer)
+    }
+}
+
+impl runtime::FromObject for SocialProfiles {
+    const NAME: &'static str = "SocialProfiles";
+    fn read<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut facebook: Option<Option<String>> = None;
+        let mut github: Option<Option<String>> = None;
+        let mut instagram: Option<Option<String>> = None;
+        let mut linkedin: Option<Option<String>> = None;
+        let mut twitter: Option<Option<String>> = None;
+        while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+            match &*key {
+                "facebook" => facebook = Some(map.next_value()?),
+                "github" => github = Some(map.next_value()?),
+                "instagram" => instagram = Some(map.next_value()?),
+                "linkedin" => linkedin = Some(map.next_value()?),
+                "twitter" => twitter = Some(map.next_value()?),
+                _ => runtime::object_skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            facebook: facebook.unwrap_or_default(),
+            github: github.unwrap_or_default(),
+            instagram: instagram.unwrap_or_default(),
+            linkedin: linkedin.unwrap_or_default(),
+            twitter: twitter.unwrap_or_default(),
+        })
+    }
 }
 
 impl SocialProfiles {

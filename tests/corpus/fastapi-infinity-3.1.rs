@@ -715,7 +715,7 @@ pub mod types {
     /// AudioEmbeddingInput
     ///
     /// LEGACY, DO NO LONGER UPDATE
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct AudioEmbeddingInput {
         /// Input
         pub input: Input,
@@ -730,8 +730,41 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub encoding_format: Option<EmbeddingEncodingFormat>,
         /// User
-        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        #[serde(skip_serializing_if = "runtime::Patch::is_absent")]
         pub user: runtime::Patch<String>,
+    }
+    impl<'de> Deserialize<'de> for AudioEmbeddingInput {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for AudioEmbeddingInput {
+        const NAME: &'static str = "AudioEmbeddingInput";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut input: Option<Input> = None;
+            let mut model: Option<Option<String>> = None;
+            let mut encoding_format: Option<Option<EmbeddingEncodingFormat>> = None;
+            let mut user: Option<runtime::Patch<String>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "input" => input = Some(map.next_value()?),
+                    "model" => model = Some(map.next_value()?),
+                    "encoding_format" => encoding_format = Some(map.next_value()?),
+                    "user" => user = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                input: runtime::object_required(input, "input")?,
+                model: model.unwrap_or_default(),
+                encoding_format: encoding_format.unwrap_or_default(),
+                user: user.unwrap_or_default(),
+            })
+        }
     }
     impl AudioEmbeddingInput {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -767,7 +800,7 @@ pub mod types {
         }
     }
     /// ClassifyInput
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct ClassifyInput {
         /// Input
         pub input: Vec<String>,
@@ -781,6 +814,36 @@ pub mod types {
         /// Defaults to `false`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub raw_scores: Option<bool>,
+    }
+    impl<'de> Deserialize<'de> for ClassifyInput {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for ClassifyInput {
+        const NAME: &'static str = "ClassifyInput";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut input: Option<Vec<String>> = None;
+            let mut model: Option<Option<String>> = None;
+            let mut raw_scores: Option<Option<bool>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "input" => input = Some(map.next_value()?),
+                    "model" => model = Some(map.next_value()?),
+                    "raw_scores" => raw_scores = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                input: runtime::object_required(input, "input")?,
+                model: model.unwrap_or_default(),
+                raw_scores: raw_scores.unwrap_or_default(),
+            })
+        }
     }
     impl ClassifyInput {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -806,12 +869,39 @@ pub mod types {
         }
     }
     /// _ClassifyObject
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct ClassifyObject {
         /// Score
         pub score: f64,
         /// Label
         pub label: String,
+    }
+    impl<'de> Deserialize<'de> for ClassifyObject {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for ClassifyObject {
+        const NAME: &'static str = "ClassifyObject";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut score: Option<f64> = None;
+            let mut label: Option<String> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "score" => score = Some(map.next_value()?),
+                    "label" => label = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                score: runtime::object_required(score, "score")?,
+                label: runtime::object_required(label, "label")?,
+            })
+        }
     }
     impl ClassifyObject {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -826,7 +916,7 @@ pub mod types {
     /// ClassifyResult
     ///
     /// Result of classification.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct ClassifyResult {
         /// Object
         ///
@@ -845,6 +935,45 @@ pub mod types {
         /// Created
         #[serde(skip_serializing_if = "Option::is_none")]
         pub created: Option<i64>,
+    }
+    impl<'de> Deserialize<'de> for ClassifyResult {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for ClassifyResult {
+        const NAME: &'static str = "ClassifyResult";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut object: Option<Option<ClassifyResultObject>> = None;
+            let mut data: Option<Vec<Vec<ClassifyObject>>> = None;
+            let mut model: Option<String> = None;
+            let mut usage: Option<Usage> = None;
+            let mut id: Option<Option<String>> = None;
+            let mut created: Option<Option<i64>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "object" => object = Some(map.next_value()?),
+                    "data" => data = Some(map.next_value()?),
+                    "model" => model = Some(map.next_value()?),
+                    "usage" => usage = Some(map.next_value()?),
+                    "id" => id = Some(map.next_value()?),
+                    "created" => created = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                object: object.unwrap_or_default(),
+                data: runtime::object_required(data, "data")?,
+                model: runtime::object_required(model, "model")?,
+                usage: runtime::object_required(usage, "usage")?,
+                id: id.unwrap_or_default(),
+                created: created.unwrap_or_default(),
+            })
+        }
     }
     impl ClassifyResult {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -974,7 +1103,7 @@ pub mod types {
         }
     }
     /// _EmbeddingObject
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct EmbeddingObject {
         /// Object
         ///
@@ -985,6 +1114,36 @@ pub mod types {
         pub embedding: EmbeddingObjectEmbedding,
         /// Index
         pub index: i64,
+    }
+    impl<'de> Deserialize<'de> for EmbeddingObject {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for EmbeddingObject {
+        const NAME: &'static str = "EmbeddingObject";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut object: Option<Option<EmbeddingObjectObject>> = None;
+            let mut embedding: Option<EmbeddingObjectEmbedding> = None;
+            let mut index: Option<i64> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "object" => object = Some(map.next_value()?),
+                    "embedding" => embedding = Some(map.next_value()?),
+                    "index" => index = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                object: object.unwrap_or_default(),
+                embedding: runtime::object_required(embedding, "embedding")?,
+                index: runtime::object_required(index, "index")?,
+            })
+        }
     }
     impl EmbeddingObject {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1103,11 +1262,35 @@ pub mod types {
         }
     }
     /// HTTPValidationError
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct HttpValidationError {
         /// Detail
         #[serde(skip_serializing_if = "Option::is_none")]
         pub detail: Option<Vec<ValidationError>>,
+    }
+    impl<'de> Deserialize<'de> for HttpValidationError {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for HttpValidationError {
+        const NAME: &'static str = "HttpValidationError";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut detail: Option<Option<Vec<ValidationError>>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "detail" => detail = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                detail: detail.unwrap_or_default(),
+            })
+        }
     }
     impl HttpValidationError {
         /// Sets `detail`.
@@ -1120,7 +1303,7 @@ pub mod types {
     /// ImageEmbeddingInput
     ///
     /// LEGACY, DO NO LONGER UPDATE
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct ImageEmbeddingInput {
         /// Input
         pub input: Input,
@@ -1135,8 +1318,41 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub encoding_format: Option<EmbeddingEncodingFormat>,
         /// User
-        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        #[serde(skip_serializing_if = "runtime::Patch::is_absent")]
         pub user: runtime::Patch<String>,
+    }
+    impl<'de> Deserialize<'de> for ImageEmbeddingInput {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for ImageEmbeddingInput {
+        const NAME: &'static str = "ImageEmbeddingInput";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut input: Option<Input> = None;
+            let mut model: Option<Option<String>> = None;
+            let mut encoding_format: Option<Option<EmbeddingEncodingFormat>> = None;
+            let mut user: Option<runtime::Patch<String>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "input" => input = Some(map.next_value()?),
+                    "model" => model = Some(map.next_value()?),
+                    "encoding_format" => encoding_format = Some(map.next_value()?),
+                    "user" => user = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                input: runtime::object_required(input, "input")?,
+                model: model.unwrap_or_default(),
+                encoding_format: encoding_format.unwrap_or_default(),
+                user: user.unwrap_or_default(),
+            })
+        }
     }
     impl ImageEmbeddingInput {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1252,7 +1468,7 @@ pub mod types {
         }
     }
     /// ModelInfo
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct ModelInfo {
         /// Id
         pub id: String,
@@ -1281,6 +1497,48 @@ pub mod types {
         /// Defaults to `[]`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub capabilities: Option<Vec<String>>,
+    }
+    impl<'de> Deserialize<'de> for ModelInfo {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for ModelInfo {
+        const NAME: &'static str = "ModelInfo";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut id: Option<String> = None;
+            let mut stats: Option<serde_json::Map<String, serde_json::Value>> = None;
+            let mut object: Option<Option<ModelInfoObject>> = None;
+            let mut owned_by: Option<Option<ModelInfoOwnedBy>> = None;
+            let mut created: Option<Option<i64>> = None;
+            let mut backend: Option<Option<String>> = None;
+            let mut capabilities: Option<Option<Vec<String>>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "id" => id = Some(map.next_value()?),
+                    "stats" => stats = Some(map.next_value()?),
+                    "object" => object = Some(map.next_value()?),
+                    "owned_by" => owned_by = Some(map.next_value()?),
+                    "created" => created = Some(map.next_value()?),
+                    "backend" => backend = Some(map.next_value()?),
+                    "capabilities" => capabilities = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                id: runtime::object_required(id, "id")?,
+                stats: runtime::object_required(stats, "stats")?,
+                object: object.unwrap_or_default(),
+                owned_by: owned_by.unwrap_or_default(),
+                created: created.unwrap_or_default(),
+                backend: backend.unwrap_or_default(),
+                capabilities: capabilities.unwrap_or_default(),
+            })
+        }
     }
     impl ModelInfo {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1542,7 +1800,7 @@ pub mod types {
         }
     }
     /// OpenAIEmbeddingInput_Audio
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct OpenAiEmbeddingInputAudio {
         /// Model
         ///
@@ -1555,7 +1813,7 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub encoding_format: Option<EmbeddingEncodingFormat>,
         /// User
-        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        #[serde(skip_serializing_if = "runtime::Patch::is_absent")]
         pub user: runtime::Patch<String>,
         /// Dimensions
         ///
@@ -1569,6 +1827,45 @@ pub mod types {
         /// Defaults to `"audio"`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub modality: Option<OpenAiEmbeddingInputAudioModality>,
+    }
+    impl<'de> Deserialize<'de> for OpenAiEmbeddingInputAudio {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for OpenAiEmbeddingInputAudio {
+        const NAME: &'static str = "OpenAiEmbeddingInputAudio";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut model: Option<Option<String>> = None;
+            let mut encoding_format: Option<Option<EmbeddingEncodingFormat>> = None;
+            let mut user: Option<runtime::Patch<String>> = None;
+            let mut dimensions: Option<Option<i64>> = None;
+            let mut input: Option<Input> = None;
+            let mut modality: Option<Option<OpenAiEmbeddingInputAudioModality>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "model" => model = Some(map.next_value()?),
+                    "encoding_format" => encoding_format = Some(map.next_value()?),
+                    "user" => user = Some(map.next_value()?),
+                    "dimensions" => dimensions = Some(map.next_value()?),
+                    "input" => input = Some(map.next_value()?),
+                    "modality" => modality = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                model: model.unwrap_or_default(),
+                encoding_format: encoding_format.unwrap_or_default(),
+                user: user.unwrap_or_default(),
+                dimensions: dimensions.unwrap_or_default(),
+                input: runtime::object_required(input, "input")?,
+                modality: modality.unwrap_or_default(),
+            })
+        }
     }
     impl OpenAiEmbeddingInputAudio {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1658,7 +1955,7 @@ pub mod types {
         }
     }
     /// OpenAIEmbeddingInput_Image
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct OpenAiEmbeddingInputImage {
         /// Model
         ///
@@ -1671,7 +1968,7 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub encoding_format: Option<EmbeddingEncodingFormat>,
         /// User
-        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        #[serde(skip_serializing_if = "runtime::Patch::is_absent")]
         pub user: runtime::Patch<String>,
         /// Dimensions
         ///
@@ -1685,6 +1982,45 @@ pub mod types {
         /// Defaults to `"image"`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub modality: Option<OpenAiEmbeddingInputImageModality>,
+    }
+    impl<'de> Deserialize<'de> for OpenAiEmbeddingInputImage {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for OpenAiEmbeddingInputImage {
+        const NAME: &'static str = "OpenAiEmbeddingInputImage";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut model: Option<Option<String>> = None;
+            let mut encoding_format: Option<Option<EmbeddingEncodingFormat>> = None;
+            let mut user: Option<runtime::Patch<String>> = None;
+            let mut dimensions: Option<Option<i64>> = None;
+            let mut input: Option<Input> = None;
+            let mut modality: Option<Option<OpenAiEmbeddingInputImageModality>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "model" => model = Some(map.next_value()?),
+                    "encoding_format" => encoding_format = Some(map.next_value()?),
+                    "user" => user = Some(map.next_value()?),
+                    "dimensions" => dimensions = Some(map.next_value()?),
+                    "input" => input = Some(map.next_value()?),
+                    "modality" => modality = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                model: model.unwrap_or_default(),
+                encoding_format: encoding_format.unwrap_or_default(),
+                user: user.unwrap_or_default(),
+                dimensions: dimensions.unwrap_or_default(),
+                input: runtime::object_required(input, "input")?,
+                modality: modality.unwrap_or_default(),
+            })
+        }
     }
     impl OpenAiEmbeddingInputImage {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1776,7 +2112,7 @@ pub mod types {
     /// _OpenAIEmbeddingInput_Text
     ///
     /// helper
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct OpenAiEmbeddingInputText {
         /// Model
         ///
@@ -1789,7 +2125,7 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub encoding_format: Option<EmbeddingEncodingFormat>,
         /// User
-        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        #[serde(skip_serializing_if = "runtime::Patch::is_absent")]
         pub user: runtime::Patch<String>,
         /// Dimensions
         ///
@@ -1803,6 +2139,45 @@ pub mod types {
         /// Defaults to `"text"`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub modality: Option<OpenAiEmbeddingInputTextModality>,
+    }
+    impl<'de> Deserialize<'de> for OpenAiEmbeddingInputText {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for OpenAiEmbeddingInputText {
+        const NAME: &'static str = "OpenAiEmbeddingInputText";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut model: Option<Option<String>> = None;
+            let mut encoding_format: Option<Option<EmbeddingEncodingFormat>> = None;
+            let mut user: Option<runtime::Patch<String>> = None;
+            let mut dimensions: Option<Option<i64>> = None;
+            let mut input: Option<OpenAiEmbeddingInputTextInput> = None;
+            let mut modality: Option<Option<OpenAiEmbeddingInputTextModality>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "model" => model = Some(map.next_value()?),
+                    "encoding_format" => encoding_format = Some(map.next_value()?),
+                    "user" => user = Some(map.next_value()?),
+                    "dimensions" => dimensions = Some(map.next_value()?),
+                    "input" => input = Some(map.next_value()?),
+                    "modality" => modality = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                model: model.unwrap_or_default(),
+                encoding_format: encoding_format.unwrap_or_default(),
+                user: user.unwrap_or_default(),
+                dimensions: dimensions.unwrap_or_default(),
+                input: runtime::object_required(input, "input")?,
+                modality: modality.unwrap_or_default(),
+            })
+        }
     }
     impl OpenAiEmbeddingInputText {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1936,7 +2311,7 @@ pub mod types {
         }
     }
     /// OpenAIEmbeddingResult
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct OpenAiEmbeddingResult {
         /// Object
         ///
@@ -1955,6 +2330,45 @@ pub mod types {
         /// Created
         #[serde(skip_serializing_if = "Option::is_none")]
         pub created: Option<i64>,
+    }
+    impl<'de> Deserialize<'de> for OpenAiEmbeddingResult {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for OpenAiEmbeddingResult {
+        const NAME: &'static str = "OpenAiEmbeddingResult";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut object: Option<Option<OpenAiEmbeddingResultObject>> = None;
+            let mut data: Option<Vec<EmbeddingObject>> = None;
+            let mut model: Option<String> = None;
+            let mut usage: Option<Usage> = None;
+            let mut id: Option<Option<String>> = None;
+            let mut created: Option<Option<i64>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "object" => object = Some(map.next_value()?),
+                    "data" => data = Some(map.next_value()?),
+                    "model" => model = Some(map.next_value()?),
+                    "usage" => usage = Some(map.next_value()?),
+                    "id" => id = Some(map.next_value()?),
+                    "created" => created = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                object: object.unwrap_or_default(),
+                data: runtime::object_required(data, "data")?,
+                model: runtime::object_required(model, "model")?,
+                usage: runtime::object_required(usage, "usage")?,
+                id: id.unwrap_or_default(),
+                created: created.unwrap_or_default(),
+            })
+        }
     }
     impl OpenAiEmbeddingResult {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -2030,7 +2444,7 @@ pub mod types {
         }
     }
     /// OpenAIModelInfo
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct OpenAiModelInfo {
         /// Data
         pub data: Vec<ModelInfo>,
@@ -2039,6 +2453,33 @@ pub mod types {
         /// Defaults to `"list"`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub object: Option<String>,
+    }
+    impl<'de> Deserialize<'de> for OpenAiModelInfo {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for OpenAiModelInfo {
+        const NAME: &'static str = "OpenAiModelInfo";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut data: Option<Vec<ModelInfo>> = None;
+            let mut object: Option<Option<String>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "data" => data = Some(map.next_value()?),
+                    "object" => object = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                data: runtime::object_required(data, "data")?,
+                object: object.unwrap_or_default(),
+            })
+        }
     }
     impl OpenAiModelInfo {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -2057,7 +2498,7 @@ pub mod types {
         }
     }
     /// _ReRankObject
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct ReRankObject {
         /// Relevance Score
         pub relevance_score: f64,
@@ -2066,6 +2507,39 @@ pub mod types {
         /// Document
         #[serde(skip_serializing_if = "Option::is_none")]
         pub document: Option<String>,
+    }
+    impl<'de> Deserialize<'de> for ReRankObject {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for ReRankObject {
+        const NAME: &'static str = "ReRankObject";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut relevance_score: Option<f64> = None;
+            let mut index: Option<i64> = None;
+            let mut document: Option<Option<String>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "relevance_score" => relevance_score = Some(map.next_value()?),
+                    "index" => index = Some(map.next_value()?),
+                    "document" => document = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                relevance_score: runtime::object_required(
+                    relevance_score,
+                    "relevance_score",
+                )?,
+                index: runtime::object_required(index, "index")?,
+                document: document.unwrap_or_default(),
+            })
+        }
     }
     impl ReRankObject {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -2087,7 +2561,7 @@ pub mod types {
     /// ReRankResult
     ///
     /// Following the Cohere protocol for Rerankers.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct ReRankResult {
         /// Object
         ///
@@ -2106,6 +2580,45 @@ pub mod types {
         /// Created
         #[serde(skip_serializing_if = "Option::is_none")]
         pub created: Option<i64>,
+    }
+    impl<'de> Deserialize<'de> for ReRankResult {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for ReRankResult {
+        const NAME: &'static str = "ReRankResult";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut object: Option<Option<ReRankResultObject>> = None;
+            let mut results: Option<Vec<ReRankObject>> = None;
+            let mut model: Option<String> = None;
+            let mut usage: Option<Usage> = None;
+            let mut id: Option<Option<String>> = None;
+            let mut created: Option<Option<i64>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "object" => object = Some(map.next_value()?),
+                    "results" => results = Some(map.next_value()?),
+                    "model" => model = Some(map.next_value()?),
+                    "usage" => usage = Some(map.next_value()?),
+                    "id" => id = Some(map.next_value()?),
+                    "created" => created = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                object: object.unwrap_or_default(),
+                results: runtime::object_required(results, "results")?,
+                model: runtime::object_required(model, "model")?,
+                usage: runtime::object_required(usage, "usage")?,
+                id: id.unwrap_or_default(),
+                created: created.unwrap_or_default(),
+            })
+        }
     }
     impl ReRankResult {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -2183,7 +2696,7 @@ pub mod types {
     /// RerankInput
     ///
     /// Input for reranking
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct RerankInput {
         /// Query
         pub query: String,
@@ -2205,8 +2718,47 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub model: Option<String>,
         /// Top N
-        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        #[serde(skip_serializing_if = "runtime::Patch::is_absent")]
         pub top_n: runtime::Patch<i64>,
+    }
+    impl<'de> Deserialize<'de> for RerankInput {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for RerankInput {
+        const NAME: &'static str = "RerankInput";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut query: Option<String> = None;
+            let mut documents: Option<Vec<String>> = None;
+            let mut return_documents: Option<Option<bool>> = None;
+            let mut raw_scores: Option<Option<bool>> = None;
+            let mut model: Option<Option<String>> = None;
+            let mut top_n: Option<runtime::Patch<i64>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "query" => query = Some(map.next_value()?),
+                    "documents" => documents = Some(map.next_value()?),
+                    "return_documents" => return_documents = Some(map.next_value()?),
+                    "raw_scores" => raw_scores = Some(map.next_value()?),
+                    "model" => model = Some(map.next_value()?),
+                    "top_n" => top_n = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                query: runtime::object_required(query, "query")?,
+                documents: runtime::object_required(documents, "documents")?,
+                return_documents: return_documents.unwrap_or_default(),
+                raw_scores: raw_scores.unwrap_or_default(),
+                model: model.unwrap_or_default(),
+                top_n: top_n.unwrap_or_default(),
+            })
+        }
     }
     impl RerankInput {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -2247,12 +2799,39 @@ pub mod types {
         }
     }
     /// _Usage
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct Usage {
         /// Prompt Tokens
         pub prompt_tokens: i64,
         /// Total Tokens
         pub total_tokens: i64,
+    }
+    impl<'de> Deserialize<'de> for Usage {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for Usage {
+        const NAME: &'static str = "Usage";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut prompt_tokens: Option<i64> = None;
+            let mut total_tokens: Option<i64> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "prompt_tokens" => prompt_tokens = Some(map.next_value()?),
+                    "total_tokens" => total_tokens = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                prompt_tokens: runtime::object_required(prompt_tokens, "prompt_tokens")?,
+                total_tokens: runtime::object_required(total_tokens, "total_tokens")?,
+            })
+        }
     }
     impl Usage {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -2265,7 +2844,7 @@ pub mod types {
         }
     }
     /// ValidationError
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct ValidationError {
         /// Location
         pub loc: Vec<ValidationErrorLocItem>,
@@ -2273,6 +2852,36 @@ pub mod types {
         pub msg: String,
         /// Error Type
         pub r#type: String,
+    }
+    impl<'de> Deserialize<'de> for ValidationError {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for ValidationError {
+        const NAME: &'static str = "ValidationError";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut loc: Option<Vec<ValidationErrorLocItem>> = None;
+            let mut msg: Option<String> = None;
+            let mut r#type: Option<String> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "loc" => loc = Some(map.next_value()?),
+                    "msg" => msg = Some(map.next_value()?),
+                    "type" => r#type = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                loc: runtime::object_required(loc, "loc")?,
+                msg: runtime::object_required(msg, "msg")?,
+                r#type: runtime::object_required(r#type, "type")?,
+            })
+        }
     }
     impl ValidationError {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -4036,6 +4645,99 @@ pub mod runtime {
             );
         }
         unknown(value)
+    }
+
+    /// A struct read from an object, property by property: what its `Deserialize` impl
+    /// calls. One generic visitor serves every such struct, so each carries only the match
+    /// on its property names, where serde's derive would expand a visitor, a field enum and
+    /// the reading of arrays for each.
+    pub(crate) trait FromObject: Sized {
+        /// The struct's name, for errors.
+        const NAME: &'static str;
+
+        /// Reads the struct from the object's properties.
+        fn read<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+    }
+
+    /// Reads a [`FromObject`] from what `deserializer` holds: an object, else an error that
+    /// says which struct was expected.
+    pub(crate) fn read_object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        T: FromObject,
+    {
+        deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+    }
+
+    /// The visitor of [`read_object`].
+    struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: FromObject> serde::de::Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+            write!(formatter, "struct {}", T::NAME)
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::read(map)
+        }
+    }
+
+    /// The name of a property, borrowed from the input when it can be.
+    pub(crate) struct ObjectKey<'de>(std::borrow::Cow<'de, str>);
+
+    impl std::ops::Deref for ObjectKey<'_> {
+        type Target = str;
+
+        fn deref(&self) -> &str {
+            &self.0
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for ObjectKey<'de> {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer).map(ObjectKey)
+        }
+    }
+
+    /// Skips the value of a property the struct does not have.
+    pub(crate) fn object_skip<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(|_| ())
+    }
+
+    /// The value of a required property, or what its type makes of its absence: `None` for
+    /// an `Option`, else the error that says it is missing.
+    pub(crate) fn object_required<'de, T, E>(slot: Option<T>, name: &'static str) -> Result<T, E>
+    where
+        T: serde::Deserialize<'de>,
+        E: serde::de::Error,
+    {
+        match slot {
+            Some(value) => Ok(value),
+            None => T::deserialize(MissingField(name, std::marker::PhantomData)),
+        }
+    }
+
+    /// What a missing property reads as: nothing for an `Option`, an error for anything else.
+    struct MissingField<E>(&'static str, std::marker::PhantomData<E>);
+
+    impl<'de, E: serde::de::Error> serde::Deserializer<'de> for MissingField<E> {
+        type Error = E;
+
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _visitor: V) -> Result<V::Value, E> {
+            Err(serde::de::Error::missing_field(self.0))
+        }
+
+        fn deserialize_option<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+            visitor.visit_none()
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
+            ignored_any
+        }
     }
 
     /// Credentials the client holds: each kind puts itself on a request.

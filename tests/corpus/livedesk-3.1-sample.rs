@@ -267,7 +267,7 @@ pub mod types {
     use serde::{Deserialize, Serialize};
     use super::runtime;
     /// The `Contact` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct Contact {
         /// The `id` property.
         pub id: i64,
@@ -294,6 +294,58 @@ pub mod types {
         /// The `contact_inboxes` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub contact_inboxes: Option<Vec<ContactInbox>>,
+    }
+    impl<'de> Deserialize<'de> for Contact {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for Contact {
+        const NAME: &'static str = "Contact";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut id: Option<i64> = None;
+            let mut kind: Option<ContactKind> = None;
+            let mut name: Option<Option<String>> = None;
+            let mut email: Option<Option<String>> = None;
+            let mut phone_number: Option<Option<String>> = None;
+            let mut blocked: Option<Option<bool>> = None;
+            let mut availability_status: Option<Option<ContactAvailabilityStatus>> = None;
+            let mut custom_attributes: Option<
+                Option<serde_json::Map<String, serde_json::Value>>,
+            > = None;
+            let mut contact_inboxes: Option<Option<Vec<ContactInbox>>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "id" => id = Some(map.next_value()?),
+                    "kind" => kind = Some(map.next_value()?),
+                    "name" => name = Some(map.next_value()?),
+                    "email" => email = Some(map.next_value()?),
+                    "phone_number" => phone_number = Some(map.next_value()?),
+                    "blocked" => blocked = Some(map.next_value()?),
+                    "availability_status" => {
+                        availability_status = Some(map.next_value()?);
+                    }
+                    "custom_attributes" => custom_attributes = Some(map.next_value()?),
+                    "contact_inboxes" => contact_inboxes = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                id: runtime::object_required(id, "id")?,
+                kind: runtime::object_required(kind, "kind")?,
+                name: name.unwrap_or_default(),
+                email: email.unwrap_or_default(),
+                phone_number: phone_number.unwrap_or_default(),
+                blocked: blocked.unwrap_or_default(),
+                availability_status: availability_status.unwrap_or_default(),
+                custom_attributes: custom_attributes.unwrap_or_default(),
+                contact_inboxes: contact_inboxes.unwrap_or_default(),
+            })
+        }
     }
     impl Contact {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -416,7 +468,7 @@ pub mod types {
         }
     }
     /// The `ContactInbox` schema.
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct ContactInbox {
         /// The `source_id` property.
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -424,6 +476,33 @@ pub mod types {
         /// The `inbox` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub inbox: Option<ContactInboxInbox>,
+    }
+    impl<'de> Deserialize<'de> for ContactInbox {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for ContactInbox {
+        const NAME: &'static str = "ContactInbox";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut source_id: Option<Option<String>> = None;
+            let mut inbox: Option<Option<ContactInboxInbox>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "source_id" => source_id = Some(map.next_value()?),
+                    "inbox" => inbox = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                source_id: source_id.unwrap_or_default(),
+                inbox: inbox.unwrap_or_default(),
+            })
+        }
     }
     impl ContactInbox {
         /// Sets `source_id`.
@@ -440,7 +519,7 @@ pub mod types {
         }
     }
     /// The `ContactInboxInbox` type.
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct ContactInboxInbox {
         /// The `id` property.
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -451,6 +530,36 @@ pub mod types {
         /// The `channel_type` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub channel_type: Option<String>,
+    }
+    impl<'de> Deserialize<'de> for ContactInboxInbox {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for ContactInboxInbox {
+        const NAME: &'static str = "ContactInboxInbox";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut id: Option<Option<i64>> = None;
+            let mut name: Option<Option<String>> = None;
+            let mut channel_type: Option<Option<String>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "id" => id = Some(map.next_value()?),
+                    "name" => name = Some(map.next_value()?),
+                    "channel_type" => channel_type = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                id: id.unwrap_or_default(),
+                name: name.unwrap_or_default(),
+                channel_type: channel_type.unwrap_or_default(),
+            })
+        }
     }
     impl ContactInboxInbox {
         /// Sets `id`.
@@ -513,16 +622,16 @@ pub mod types {
         }
     }
     /// The `ContactUpdate` schema.
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct ContactUpdate {
         /// The `name` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// The `email` property.
-        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        #[serde(skip_serializing_if = "runtime::Patch::is_absent")]
         pub email: runtime::Patch<String>,
         /// The `phone_number` property.
-        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        #[serde(skip_serializing_if = "runtime::Patch::is_absent")]
         pub phone_number: runtime::Patch<String>,
         /// The `blocked` property.
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -531,7 +640,7 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub availability_status: Option<ContactAvailabilityStatus>,
         /// The `last_activity_at` property.
-        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        #[serde(skip_serializing_if = "runtime::Patch::is_absent")]
         pub last_activity_at: runtime::Patch<i64>,
         /// The `custom_attributes` property.
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -539,6 +648,55 @@ pub mod types {
         /// The `location` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub location: Option<Vec<f64>>,
+    }
+    impl<'de> Deserialize<'de> for ContactUpdate {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for ContactUpdate {
+        const NAME: &'static str = "ContactUpdate";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut name: Option<Option<String>> = None;
+            let mut email: Option<runtime::Patch<String>> = None;
+            let mut phone_number: Option<runtime::Patch<String>> = None;
+            let mut blocked: Option<Option<bool>> = None;
+            let mut availability_status: Option<Option<ContactAvailabilityStatus>> = None;
+            let mut last_activity_at: Option<runtime::Patch<i64>> = None;
+            let mut custom_attributes: Option<
+                Option<serde_json::Map<String, serde_json::Value>>,
+            > = None;
+            let mut location: Option<Option<Vec<f64>>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "name" => name = Some(map.next_value()?),
+                    "email" => email = Some(map.next_value()?),
+                    "phone_number" => phone_number = Some(map.next_value()?),
+                    "blocked" => blocked = Some(map.next_value()?),
+                    "availability_status" => {
+                        availability_status = Some(map.next_value()?);
+                    }
+                    "last_activity_at" => last_activity_at = Some(map.next_value()?),
+                    "custom_attributes" => custom_attributes = Some(map.next_value()?),
+                    "location" => location = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                name: name.unwrap_or_default(),
+                email: email.unwrap_or_default(),
+                phone_number: phone_number.unwrap_or_default(),
+                blocked: blocked.unwrap_or_default(),
+                availability_status: availability_status.unwrap_or_default(),
+                last_activity_at: last_activity_at.unwrap_or_default(),
+                custom_attributes: custom_attributes.unwrap_or_default(),
+                location: location.unwrap_or_default(),
+            })
+        }
     }
     impl ContactUpdate {
         /// Sets `name`.
@@ -597,11 +755,35 @@ pub mod types {
         }
     }
     /// The `Error` schema.
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct ErrorSchema {
         /// The `error` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub error: Option<String>,
+    }
+    impl<'de> Deserialize<'de> for ErrorSchema {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for ErrorSchema {
+        const NAME: &'static str = "ErrorSchema";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut error: Option<Option<String>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "error" => error = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                error: error.unwrap_or_default(),
+            })
+        }
     }
     impl ErrorSchema {
         /// Sets `error`.
@@ -612,10 +794,34 @@ pub mod types {
         }
     }
     /// The `UpdateContactResponse` type.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct UpdateContactResponse {
         /// The `payload` property.
         pub payload: Contact,
+    }
+    impl<'de> Deserialize<'de> for UpdateContactResponse {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for UpdateContactResponse {
+        const NAME: &'static str = "UpdateContactResponse";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut payload: Option<Contact> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "payload" => payload = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                payload: runtime::object_required(payload, "payload")?,
+            })
+        }
     }
     impl UpdateContactResponse {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -2219,6 +2425,99 @@ pub mod runtime {
     /// Base64 with the standard alphabet: written padded, read with or without padding.
     const BASE64_STANDARD: base64::engine::GeneralPurpose =
         base64::engine::general_purpose::STANDARD_PAD_INDIFFERENT;
+
+    /// A struct read from an object, property by property: what its `Deserialize` impl
+    /// calls. One generic visitor serves every such struct, so each carries only the match
+    /// on its property names, where serde's derive would expand a visitor, a field enum and
+    /// the reading of arrays for each.
+    pub(crate) trait FromObject: Sized {
+        /// The struct's name, for errors.
+        const NAME: &'static str;
+
+        /// Reads the struct from the object's properties.
+        fn read<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+    }
+
+    /// Reads a [`FromObject`] from what `deserializer` holds: an object, else an error that
+    /// says which struct was expected.
+    pub(crate) fn read_object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        T: FromObject,
+    {
+        deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+    }
+
+    /// The visitor of [`read_object`].
+    struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: FromObject> serde::de::Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+            write!(formatter, "struct {}", T::NAME)
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::read(map)
+        }
+    }
+
+    /// The name of a property, borrowed from the input when it can be.
+    pub(crate) struct ObjectKey<'de>(std::borrow::Cow<'de, str>);
+
+    impl std::ops::Deref for ObjectKey<'_> {
+        type Target = str;
+
+        fn deref(&self) -> &str {
+            &self.0
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for ObjectKey<'de> {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer).map(ObjectKey)
+        }
+    }
+
+    /// Skips the value of a property the struct does not have.
+    pub(crate) fn object_skip<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(|_| ())
+    }
+
+    /// The value of a required property, or what its type makes of its absence: `None` for
+    /// an `Option`, else the error that says it is missing.
+    pub(crate) fn object_required<'de, T, E>(slot: Option<T>, name: &'static str) -> Result<T, E>
+    where
+        T: serde::Deserialize<'de>,
+        E: serde::de::Error,
+    {
+        match slot {
+            Some(value) => Ok(value),
+            None => T::deserialize(MissingField(name, std::marker::PhantomData)),
+        }
+    }
+
+    /// What a missing property reads as: nothing for an `Option`, an error for anything else.
+    struct MissingField<E>(&'static str, std::marker::PhantomData<E>);
+
+    impl<'de, E: serde::de::Error> serde::Deserializer<'de> for MissingField<E> {
+        type Error = E;
+
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _visitor: V) -> Result<V::Value, E> {
+            Err(serde::de::Error::missing_field(self.0))
+        }
+
+        fn deserialize_option<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+            visitor.visit_none()
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
+            ignored_any
+        }
+    }
 
     /// A header value that logs and `Debug` output never show.
     fn secret_header(text: &str) -> Option<HeaderValue> {

@@ -600,7 +600,7 @@ pub mod types {
         }
     }
     /// The `pullrequest` schema.
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct Pullrequest {
         /// The `id` property.
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -614,6 +614,39 @@ pub mod types {
         /// The `author` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub author: Option<User>,
+    }
+    impl<'de> Deserialize<'de> for Pullrequest {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for Pullrequest {
+        const NAME: &'static str = "Pullrequest";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut id: Option<Option<i64>> = None;
+            let mut title: Option<Option<String>> = None;
+            let mut repository: Option<Option<Repository>> = None;
+            let mut author: Option<Option<User>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "id" => id = Some(map.next_value()?),
+                    "title" => title = Some(map.next_value()?),
+                    "repository" => repository = Some(map.next_value()?),
+                    "author" => author = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                id: id.unwrap_or_default(),
+                title: title.unwrap_or_default(),
+                repository: repository.unwrap_or_default(),
+                author: author.unwrap_or_default(),
+            })
+        }
     }
     impl Pullrequest {
         /// Sets `id`.
@@ -642,7 +675,7 @@ pub mod types {
         }
     }
     /// The `repository` schema.
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct Repository {
         /// The `slug` property.
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -650,6 +683,33 @@ pub mod types {
         /// The `owner` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub owner: Option<User>,
+    }
+    impl<'de> Deserialize<'de> for Repository {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for Repository {
+        const NAME: &'static str = "Repository";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut slug: Option<Option<String>> = None;
+            let mut owner: Option<Option<User>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "slug" => slug = Some(map.next_value()?),
+                    "owner" => owner = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                slug: slug.unwrap_or_default(),
+                owner: owner.unwrap_or_default(),
+            })
+        }
     }
     impl Repository {
         /// Sets `slug`.
@@ -666,7 +726,7 @@ pub mod types {
         }
     }
     /// The `user` schema.
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct User {
         /// The `username` property.
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -674,6 +734,33 @@ pub mod types {
         /// The `uuid` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub uuid: Option<String>,
+    }
+    impl<'de> Deserialize<'de> for User {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for User {
+        const NAME: &'static str = "User";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut username: Option<Option<String>> = None;
+            let mut uuid: Option<Option<String>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "username" => username = Some(map.next_value()?),
+                    "uuid" => uuid = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                username: username.unwrap_or_default(),
+                uuid: uuid.unwrap_or_default(),
+            })
+        }
     }
     impl User {
         /// Sets `username`.
@@ -2159,6 +2246,65 @@ pub mod runtime {
         }
 
         deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
+    }
+
+    /// A struct read from an object, property by property: what its `Deserialize` impl
+    /// calls. One generic visitor serves every such struct, so each carries only the match
+    /// on its property names, where serde's derive would expand a visitor, a field enum and
+    /// the reading of arrays for each.
+    pub(crate) trait FromObject: Sized {
+        /// The struct's name, for errors.
+        const NAME: &'static str;
+
+        /// Reads the struct from the object's properties.
+        fn read<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+    }
+
+    /// Reads a [`FromObject`] from what `deserializer` holds: an object, else an error that
+    /// says which struct was expected.
+    pub(crate) fn read_object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        T: FromObject,
+    {
+        deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+    }
+
+    /// The visitor of [`read_object`].
+    struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: FromObject> serde::de::Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+            write!(formatter, "struct {}", T::NAME)
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::read(map)
+        }
+    }
+
+    /// The name of a property, borrowed from the input when it can be.
+    pub(crate) struct ObjectKey<'de>(std::borrow::Cow<'de, str>);
+
+    impl std::ops::Deref for ObjectKey<'_> {
+        type Target = str;
+
+        fn deref(&self) -> &str {
+            &self.0
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for ObjectKey<'de> {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer).map(ObjectKey)
+        }
+    }
+
+    /// Skips the value of a property the struct does not have.
+    pub(crate) fn object_skip<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(|_| ())
     }
 
     /// Credentials the client holds: each kind puts itself on a request.

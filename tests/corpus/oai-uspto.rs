@@ -381,8 +381,9 @@ pub mod requests {
 pub mod types {
     //! Request and response types, one per schema of the spec.
     use serde::{Deserialize, Serialize};
+    use super::runtime;
     /// The `dataSetList` schema.
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct DataSetList {
         /// The `total` property.
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -390,6 +391,33 @@ pub mod types {
         /// The `apis` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub apis: Option<Vec<DataSetListApisItem>>,
+    }
+    impl<'de> Deserialize<'de> for DataSetList {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for DataSetList {
+        const NAME: &'static str = "DataSetList";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut total: Option<Option<i64>> = None;
+            let mut apis: Option<Option<Vec<DataSetListApisItem>>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "total" => total = Some(map.next_value()?),
+                    "apis" => apis = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                total: total.unwrap_or_default(),
+                apis: apis.unwrap_or_default(),
+            })
+        }
     }
     impl DataSetList {
         /// Sets `total`.
@@ -406,7 +434,7 @@ pub mod types {
         }
     }
     /// The `DataSetListApisItem` type.
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct DataSetListApisItem {
         /// To be used as a dataset parameter value
         #[serde(rename = "apiKey", skip_serializing_if = "Option::is_none")]
@@ -420,6 +448,41 @@ pub mod types {
         /// A URL to the API console for each API
         #[serde(rename = "apiDocumentationUrl", skip_serializing_if = "Option::is_none")]
         pub api_documentation_url: Option<String>,
+    }
+    impl<'de> Deserialize<'de> for DataSetListApisItem {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for DataSetListApisItem {
+        const NAME: &'static str = "DataSetListApisItem";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut api_key: Option<Option<String>> = None;
+            let mut api_version_number: Option<Option<String>> = None;
+            let mut api_url: Option<Option<String>> = None;
+            let mut api_documentation_url: Option<Option<String>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "apiKey" => api_key = Some(map.next_value()?),
+                    "apiVersionNumber" => api_version_number = Some(map.next_value()?),
+                    "apiUrl" => api_url = Some(map.next_value()?),
+                    "apiDocumentationUrl" => {
+                        api_documentation_url = Some(map.next_value()?);
+                    }
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                api_key: api_key.unwrap_or_default(),
+                api_version_number: api_version_number.unwrap_or_default(),
+                api_url: api_url.unwrap_or_default(),
+                api_documentation_url: api_documentation_url.unwrap_or_default(),
+            })
+        }
     }
     impl DataSetListApisItem {
         /// Sets `api_key`.
@@ -448,7 +511,7 @@ pub mod types {
         }
     }
     /// The `PerformSearchBody` type.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct PerformSearchBody {
         /// Uses Lucene Query Syntax in the format of propertyName:value, propertyName:\[num1 TO num2\] and date range format: propertyName:\[yyyyMMdd TO yyyyMMdd\]. In the response please see the 'docs' element which has the list of record objects. Each record structure would consist of all the fields and their corresponding values.
         ///
@@ -460,6 +523,36 @@ pub mod types {
         /// Specify number of rows to be returned. If you run the search with default values, in the response you will see 'numFound' attribute which will tell the number of records available in the dataset.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub rows: Option<i64>,
+    }
+    impl<'de> Deserialize<'de> for PerformSearchBody {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for PerformSearchBody {
+        const NAME: &'static str = "PerformSearchBody";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut criteria: Option<String> = None;
+            let mut start: Option<Option<i64>> = None;
+            let mut rows: Option<Option<i64>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "criteria" => criteria = Some(map.next_value()?),
+                    "start" => start = Some(map.next_value()?),
+                    "rows" => rows = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                criteria: runtime::object_required(criteria, "criteria")?,
+                start: start.unwrap_or_default(),
+                rows: rows.unwrap_or_default(),
+            })
+        }
     }
     impl PerformSearchBody {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -2079,6 +2172,99 @@ pub mod runtime {
     /// Decodes an error body as JSON, if it is the expected type.
     pub(crate) fn json_error<E: serde::de::DeserializeOwned>(_status: u16, body: &[u8]) -> Option<E> {
         serde_json::from_slice(body).ok()
+    }
+
+    /// A struct read from an object, property by property: what its `Deserialize` impl
+    /// calls. One generic visitor serves every such struct, so each carries only the match
+    /// on its property names, where serde's derive would expand a visitor, a field enum and
+    /// the reading of arrays for each.
+    pub(crate) trait FromObject: Sized {
+        /// The struct's name, for errors.
+        const NAME: &'static str;
+
+        /// Reads the struct from the object's properties.
+        fn read<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+    }
+
+    /// Reads a [`FromObject`] from what `deserializer` holds: an object, else an error that
+    /// says which struct was expected.
+    pub(crate) fn read_object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        T: FromObject,
+    {
+        deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+    }
+
+    /// The visitor of [`read_object`].
+    struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: FromObject> serde::de::Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+            write!(formatter, "struct {}", T::NAME)
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::read(map)
+        }
+    }
+
+    /// The name of a property, borrowed from the input when it can be.
+    pub(crate) struct ObjectKey<'de>(std::borrow::Cow<'de, str>);
+
+    impl std::ops::Deref for ObjectKey<'_> {
+        type Target = str;
+
+        fn deref(&self) -> &str {
+            &self.0
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for ObjectKey<'de> {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer).map(ObjectKey)
+        }
+    }
+
+    /// Skips the value of a property the struct does not have.
+    pub(crate) fn object_skip<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(|_| ())
+    }
+
+    /// The value of a required property, or what its type makes of its absence: `None` for
+    /// an `Option`, else the error that says it is missing.
+    pub(crate) fn object_required<'de, T, E>(slot: Option<T>, name: &'static str) -> Result<T, E>
+    where
+        T: serde::Deserialize<'de>,
+        E: serde::de::Error,
+    {
+        match slot {
+            Some(value) => Ok(value),
+            None => T::deserialize(MissingField(name, std::marker::PhantomData)),
+        }
+    }
+
+    /// What a missing property reads as: nothing for an `Option`, an error for anything else.
+    struct MissingField<E>(&'static str, std::marker::PhantomData<E>);
+
+    impl<'de, E: serde::de::Error> serde::Deserializer<'de> for MissingField<E> {
+        type Error = E;
+
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _visitor: V) -> Result<V::Value, E> {
+            Err(serde::de::Error::missing_field(self.0))
+        }
+
+        fn deserialize_option<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+            visitor.visit_none()
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
+            ignored_any
+        }
     }
 
     /// Credentials the client holds: each kind puts itself on a request.

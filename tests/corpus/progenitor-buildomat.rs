@@ -1261,13 +1261,43 @@ pub mod types {
         }
     }
     /// The `ObjWithOptionArray` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct ObjWithOptionArray {
         /// The `things` property.
         pub things: Vec<Option<Task>>,
         /// The `stranger-things` property.
         #[serde(rename = "stranger-things")]
         pub stranger_things: Vec<Option<Task>>,
+    }
+    impl<'de> Deserialize<'de> for ObjWithOptionArray {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for ObjWithOptionArray {
+        const NAME: &'static str = "ObjWithOptionArray";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut things: Option<Vec<Option<Task>>> = None;
+            let mut stranger_things: Option<Vec<Option<Task>>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "things" => things = Some(map.next_value()?),
+                    "stranger-things" => stranger_things = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                things: runtime::object_required(things, "things")?,
+                stranger_things: runtime::object_required(
+                    stranger_things,
+                    "stranger-things",
+                )?,
+            })
+        }
     }
     impl ObjWithOptionArray {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1283,7 +1313,7 @@ pub mod types {
         }
     }
     /// The `Task` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct Task {
         /// The `id` property.
         pub id: String,
@@ -1295,6 +1325,42 @@ pub mod types {
         pub script: String,
         /// The `state` property.
         pub state: String,
+    }
+    impl<'de> Deserialize<'de> for Task {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for Task {
+        const NAME: &'static str = "Task";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut id: Option<String> = None;
+            let mut name: Option<String> = None;
+            let mut output_rules: Option<Vec<String>> = None;
+            let mut script: Option<String> = None;
+            let mut state: Option<String> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "id" => id = Some(map.next_value()?),
+                    "name" => name = Some(map.next_value()?),
+                    "output_rules" => output_rules = Some(map.next_value()?),
+                    "script" => script = Some(map.next_value()?),
+                    "state" => state = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                id: runtime::object_required(id, "id")?,
+                name: runtime::object_required(name, "name")?,
+                output_rules: runtime::object_required(output_rules, "output_rules")?,
+                script: runtime::object_required(script, "script")?,
+                state: runtime::object_required(state, "state")?,
+            })
+        }
     }
     impl Task {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1316,7 +1382,7 @@ pub mod types {
         }
     }
     /// The `TaskEvent` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct TaskEvent {
         /// The `payload` property.
         pub payload: String,
@@ -1325,8 +1391,40 @@ pub mod types {
         /// The `stream` property.
         pub stream: String,
         /// The `time` property.
-        #[serde(deserialize_with = "runtime::read_lenient")]
         pub time: chrono::DateTime<chrono::Utc>,
+    }
+    impl<'de> Deserialize<'de> for TaskEvent {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for TaskEvent {
+        const NAME: &'static str = "TaskEvent";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut payload: Option<String> = None;
+            let mut seq: Option<u64> = None;
+            let mut stream: Option<String> = None;
+            let mut time: Option<chrono::DateTime<chrono::Utc>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "payload" => payload = Some(map.next_value()?),
+                    "seq" => seq = Some(map.next_value()?),
+                    "stream" => stream = Some(map.next_value()?),
+                    "time" => time = Some(runtime::object_lenient(&mut map)?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                payload: runtime::object_required(payload, "payload")?,
+                seq: runtime::object_required(seq, "seq")?,
+                stream: runtime::object_required(stream, "stream")?,
+                time: runtime::object_present(time, "time")?,
+            })
+        }
     }
     impl TaskEvent {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1346,7 +1444,7 @@ pub mod types {
         }
     }
     /// The `TaskOutput` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct TaskOutput {
         /// The `id` property.
         pub id: String,
@@ -1354,6 +1452,36 @@ pub mod types {
         pub path: String,
         /// The `size` property.
         pub size: u64,
+    }
+    impl<'de> Deserialize<'de> for TaskOutput {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for TaskOutput {
+        const NAME: &'static str = "TaskOutput";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut id: Option<String> = None;
+            let mut path: Option<String> = None;
+            let mut size: Option<u64> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "id" => id = Some(map.next_value()?),
+                    "path" => path = Some(map.next_value()?),
+                    "size" => size = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                id: runtime::object_required(id, "id")?,
+                path: runtime::object_required(path, "path")?,
+                size: runtime::object_required(size, "size")?,
+            })
+        }
     }
     impl TaskOutput {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1371,7 +1499,7 @@ pub mod types {
         }
     }
     /// The `TaskSubmit` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct TaskSubmit {
         /// The `name` property.
         pub name: String,
@@ -1382,6 +1510,39 @@ pub mod types {
         pub script: String,
         /// The `default` property.
         pub default: bool,
+    }
+    impl<'de> Deserialize<'de> for TaskSubmit {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for TaskSubmit {
+        const NAME: &'static str = "TaskSubmit";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut name: Option<String> = None;
+            let mut output_rules: Option<Option<Vec<String>>> = None;
+            let mut script: Option<String> = None;
+            let mut default: Option<bool> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "name" => name = Some(map.next_value()?),
+                    "output_rules" => output_rules = Some(map.next_value()?),
+                    "script" => script = Some(map.next_value()?),
+                    "default" => default = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                name: runtime::object_required(name, "name")?,
+                output_rules: output_rules.unwrap_or_default(),
+                script: runtime::object_required(script, "script")?,
+                default: runtime::object_required(default, "default")?,
+            })
+        }
     }
     impl TaskSubmit {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1406,10 +1567,34 @@ pub mod types {
         }
     }
     /// The `TaskSubmitResult` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct TaskSubmitResult {
         /// The `id` property.
         pub id: String,
+    }
+    impl<'de> Deserialize<'de> for TaskSubmitResult {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for TaskSubmitResult {
+        const NAME: &'static str = "TaskSubmitResult";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut id: Option<String> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "id" => id = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                id: runtime::object_required(id, "id")?,
+            })
+        }
     }
     impl TaskSubmitResult {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1419,10 +1604,34 @@ pub mod types {
         }
     }
     /// The `UploadedChunk` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct UploadedChunk {
         /// The `id` property.
         pub id: String,
+    }
+    impl<'de> Deserialize<'de> for UploadedChunk {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for UploadedChunk {
+        const NAME: &'static str = "UploadedChunk";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut id: Option<String> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "id" => id = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                id: runtime::object_required(id, "id")?,
+            })
+        }
     }
     impl UploadedChunk {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1432,10 +1641,34 @@ pub mod types {
         }
     }
     /// The `UserCreate` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct UserCreate {
         /// The `name` property.
         pub name: String,
+    }
+    impl<'de> Deserialize<'de> for UserCreate {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for UserCreate {
+        const NAME: &'static str = "UserCreate";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut name: Option<String> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "name" => name = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                name: runtime::object_required(name, "name")?,
+            })
+        }
     }
     impl UserCreate {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1445,7 +1678,7 @@ pub mod types {
         }
     }
     /// The `UserCreateResult` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct UserCreateResult {
         /// The `id` property.
         pub id: String,
@@ -1453,6 +1686,36 @@ pub mod types {
         pub name: String,
         /// The `token` property.
         pub token: String,
+    }
+    impl<'de> Deserialize<'de> for UserCreateResult {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for UserCreateResult {
+        const NAME: &'static str = "UserCreateResult";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut id: Option<String> = None;
+            let mut name: Option<String> = None;
+            let mut token: Option<String> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "id" => id = Some(map.next_value()?),
+                    "name" => name = Some(map.next_value()?),
+                    "token" => token = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                id: runtime::object_required(id, "id")?,
+                name: runtime::object_required(name, "name")?,
+                token: runtime::object_required(token, "token")?,
+            })
+        }
     }
     impl UserCreateResult {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1470,12 +1733,39 @@ pub mod types {
         }
     }
     /// The `WhoamiResult` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct WhoamiResult {
         /// The `id` property.
         pub id: String,
         /// The `name` property.
         pub name: String,
+    }
+    impl<'de> Deserialize<'de> for WhoamiResult {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for WhoamiResult {
+        const NAME: &'static str = "WhoamiResult";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut id: Option<String> = None;
+            let mut name: Option<String> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "id" => id = Some(map.next_value()?),
+                    "name" => name = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                id: runtime::object_required(id, "id")?,
+                name: runtime::object_required(name, "name")?,
+            })
+        }
     }
     impl WhoamiResult {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1488,7 +1778,7 @@ pub mod types {
         }
     }
     /// The `Worker` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct Worker {
         /// The `deleted` property.
         pub deleted: bool,
@@ -1498,16 +1788,51 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// The `lastping` property.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "runtime::read_lenient"
-        )]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub lastping: Option<chrono::DateTime<chrono::Utc>>,
         /// The `recycle` property.
         pub recycle: bool,
         /// The `tasks` property.
         pub tasks: Vec<WorkerTask>,
+    }
+    impl<'de> Deserialize<'de> for Worker {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for Worker {
+        const NAME: &'static str = "Worker";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut deleted: Option<bool> = None;
+            let mut id: Option<String> = None;
+            let mut instance_id: Option<Option<String>> = None;
+            let mut lastping: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+            let mut recycle: Option<bool> = None;
+            let mut tasks: Option<Vec<WorkerTask>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "deleted" => deleted = Some(map.next_value()?),
+                    "id" => id = Some(map.next_value()?),
+                    "instance_id" => instance_id = Some(map.next_value()?),
+                    "lastping" => lastping = Some(runtime::object_lenient(&mut map)?),
+                    "recycle" => recycle = Some(map.next_value()?),
+                    "tasks" => tasks = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                deleted: runtime::object_required(deleted, "deleted")?,
+                id: runtime::object_required(id, "id")?,
+                instance_id: instance_id.unwrap_or_default(),
+                lastping: lastping.unwrap_or_default(),
+                recycle: runtime::object_required(recycle, "recycle")?,
+                tasks: runtime::object_required(tasks, "tasks")?,
+            })
+        }
     }
     impl Worker {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1544,7 +1869,7 @@ pub mod types {
         }
     }
     /// The `WorkerAddOutput` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct WorkerAddOutput {
         /// The `chunks` property.
         pub chunks: Vec<String>,
@@ -1552,6 +1877,36 @@ pub mod types {
         pub path: String,
         /// The `size` property.
         pub size: i64,
+    }
+    impl<'de> Deserialize<'de> for WorkerAddOutput {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for WorkerAddOutput {
+        const NAME: &'static str = "WorkerAddOutput";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut chunks: Option<Vec<String>> = None;
+            let mut path: Option<String> = None;
+            let mut size: Option<i64> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "chunks" => chunks = Some(map.next_value()?),
+                    "path" => path = Some(map.next_value()?),
+                    "size" => size = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                chunks: runtime::object_required(chunks, "chunks")?,
+                path: runtime::object_required(path, "path")?,
+                size: runtime::object_required(size, "size")?,
+            })
+        }
     }
     impl WorkerAddOutput {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1569,15 +1924,44 @@ pub mod types {
         }
     }
     /// The `WorkerAppendTask` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct WorkerAppendTask {
         /// The `payload` property.
         pub payload: String,
         /// The `stream` property.
         pub stream: String,
         /// The `time` property.
-        #[serde(deserialize_with = "runtime::read_lenient")]
         pub time: chrono::DateTime<chrono::Utc>,
+    }
+    impl<'de> Deserialize<'de> for WorkerAppendTask {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for WorkerAppendTask {
+        const NAME: &'static str = "WorkerAppendTask";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut payload: Option<String> = None;
+            let mut stream: Option<String> = None;
+            let mut time: Option<chrono::DateTime<chrono::Utc>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "payload" => payload = Some(map.next_value()?),
+                    "stream" => stream = Some(map.next_value()?),
+                    "time" => time = Some(runtime::object_lenient(&mut map)?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                payload: runtime::object_required(payload, "payload")?,
+                stream: runtime::object_required(stream, "stream")?,
+                time: runtime::object_present(time, "time")?,
+            })
+        }
     }
     impl WorkerAppendTask {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1595,12 +1979,39 @@ pub mod types {
         }
     }
     /// The `WorkerBootstrap` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct WorkerBootstrap {
         /// The `bootstrap` property.
         pub bootstrap: String,
         /// The `token` property.
         pub token: String,
+    }
+    impl<'de> Deserialize<'de> for WorkerBootstrap {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for WorkerBootstrap {
+        const NAME: &'static str = "WorkerBootstrap";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut bootstrap: Option<String> = None;
+            let mut token: Option<String> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "bootstrap" => bootstrap = Some(map.next_value()?),
+                    "token" => token = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                bootstrap: runtime::object_required(bootstrap, "bootstrap")?,
+                token: runtime::object_required(token, "token")?,
+            })
+        }
     }
     impl WorkerBootstrap {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1613,10 +2024,34 @@ pub mod types {
         }
     }
     /// The `WorkerBootstrapResult` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct WorkerBootstrapResult {
         /// The `id` property.
         pub id: String,
+    }
+    impl<'de> Deserialize<'de> for WorkerBootstrapResult {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for WorkerBootstrapResult {
+        const NAME: &'static str = "WorkerBootstrapResult";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut id: Option<String> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "id" => id = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                id: runtime::object_required(id, "id")?,
+            })
+        }
     }
     impl WorkerBootstrapResult {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1626,10 +2061,34 @@ pub mod types {
         }
     }
     /// The `WorkerCompleteTask` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct WorkerCompleteTask {
         /// The `failed` property.
         pub failed: bool,
+    }
+    impl<'de> Deserialize<'de> for WorkerCompleteTask {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for WorkerCompleteTask {
+        const NAME: &'static str = "WorkerCompleteTask";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut failed: Option<bool> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "failed" => failed = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                failed: runtime::object_required(failed, "failed")?,
+            })
+        }
     }
     impl WorkerCompleteTask {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1639,13 +2098,40 @@ pub mod types {
         }
     }
     /// The `WorkerPingResult` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct WorkerPingResult {
         /// The `poweroff` property.
         pub poweroff: bool,
         /// The `task` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub task: Option<WorkerPingTask>,
+    }
+    impl<'de> Deserialize<'de> for WorkerPingResult {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for WorkerPingResult {
+        const NAME: &'static str = "WorkerPingResult";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut poweroff: Option<bool> = None;
+            let mut task: Option<Option<WorkerPingTask>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "poweroff" => poweroff = Some(map.next_value()?),
+                    "task" => task = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                poweroff: runtime::object_required(poweroff, "poweroff")?,
+                task: task.unwrap_or_default(),
+            })
+        }
     }
     impl WorkerPingResult {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1664,7 +2150,7 @@ pub mod types {
         }
     }
     /// The `WorkerPingTask` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct WorkerPingTask {
         /// The `id` property.
         pub id: String,
@@ -1672,6 +2158,36 @@ pub mod types {
         pub output_rules: Vec<String>,
         /// The `script` property.
         pub script: String,
+    }
+    impl<'de> Deserialize<'de> for WorkerPingTask {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for WorkerPingTask {
+        const NAME: &'static str = "WorkerPingTask";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut id: Option<String> = None;
+            let mut output_rules: Option<Vec<String>> = None;
+            let mut script: Option<String> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "id" => id = Some(map.next_value()?),
+                    "output_rules" => output_rules = Some(map.next_value()?),
+                    "script" => script = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                id: runtime::object_required(id, "id")?,
+                output_rules: runtime::object_required(output_rules, "output_rules")?,
+                script: runtime::object_required(script, "script")?,
+            })
+        }
     }
     impl WorkerPingTask {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1689,7 +2205,7 @@ pub mod types {
         }
     }
     /// The `WorkerTask` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct WorkerTask {
         /// The `id` property.
         pub id: String,
@@ -1697,6 +2213,36 @@ pub mod types {
         pub name: String,
         /// The `owner` property.
         pub owner: String,
+    }
+    impl<'de> Deserialize<'de> for WorkerTask {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for WorkerTask {
+        const NAME: &'static str = "WorkerTask";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut id: Option<String> = None;
+            let mut name: Option<String> = None;
+            let mut owner: Option<String> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "id" => id = Some(map.next_value()?),
+                    "name" => name = Some(map.next_value()?),
+                    "owner" => owner = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                id: runtime::object_required(id, "id")?,
+                name: runtime::object_required(name, "name")?,
+                owner: runtime::object_required(owner, "owner")?,
+            })
+        }
     }
     impl WorkerTask {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1714,10 +2260,34 @@ pub mod types {
         }
     }
     /// The `WorkersResult` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct WorkersResult {
         /// The `workers` property.
         pub workers: Vec<Worker>,
+    }
+    impl<'de> Deserialize<'de> for WorkersResult {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for WorkersResult {
+        const NAME: &'static str = "WorkersResult";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut workers: Option<Vec<Worker>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "workers" => workers = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                workers: runtime::object_required(workers, "workers")?,
+            })
+        }
     }
     impl WorkersResult {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -3770,13 +4340,125 @@ pub mod runtime {
         }
     }
 
-    /// Reads a value leniently (see [`lenient`]): for `#[serde(deserialize_with = "...")]`.
-    pub(crate) fn read_lenient<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+    /// A struct read from an object, property by property: what its `Deserialize` impl
+    /// calls. One generic visitor serves every such struct, so each carries only the match
+    /// on its property names, where serde's derive would expand a visitor, a field enum and
+    /// the reading of arrays for each.
+    pub(crate) trait FromObject: Sized {
+        /// The struct's name, for errors.
+        const NAME: &'static str;
+
+        /// Reads the struct from the object's properties.
+        fn read<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+    }
+
+    /// Reads a [`FromObject`] from what `deserializer` holds: an object, else an error that
+    /// says which struct was expected.
+    pub(crate) fn read_object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
     where
         D: serde::Deserializer<'de>,
+        T: FromObject,
+    {
+        deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+    }
+
+    /// The visitor of [`read_object`].
+    struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: FromObject> serde::de::Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+            write!(formatter, "struct {}", T::NAME)
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::read(map)
+        }
+    }
+
+    /// The name of a property, borrowed from the input when it can be.
+    pub(crate) struct ObjectKey<'de>(std::borrow::Cow<'de, str>);
+
+    impl std::ops::Deref for ObjectKey<'_> {
+        type Target = str;
+
+        fn deref(&self) -> &str {
+            &self.0
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for ObjectKey<'de> {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer).map(ObjectKey)
+        }
+    }
+
+    /// Reads a property's value leniently (see [`lenient`]).
+    pub(crate) fn object_lenient<'de, A, T>(map: &mut A) -> Result<T, A::Error>
+    where
+        A: serde::de::MapAccess<'de>,
         T: lenient::Lenient,
     {
-        T::deserialize_lenient(deserializer)
+        map.next_value_seed(LenientSeed(std::marker::PhantomData))
+    }
+
+    /// Skips the value of a property the struct does not have.
+    pub(crate) fn object_skip<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(|_| ())
+    }
+
+    /// The value of a required property, or what its type makes of its absence: `None` for
+    /// an `Option`, else the error that says it is missing.
+    pub(crate) fn object_required<'de, T, E>(slot: Option<T>, name: &'static str) -> Result<T, E>
+    where
+        T: serde::Deserialize<'de>,
+        E: serde::de::Error,
+    {
+        match slot {
+            Some(value) => Ok(value),
+            None => T::deserialize(MissingField(name, std::marker::PhantomData)),
+        }
+    }
+
+    /// The value of a required property read leniently: its absence is an error.
+    pub(crate) fn object_present<T, E: serde::de::Error>(
+        slot: Option<T>,
+        name: &'static str,
+    ) -> Result<T, E> {
+        slot.ok_or_else(|| serde::de::Error::missing_field(name))
+    }
+
+    /// A [`lenient`] read where serde takes a seed.
+    struct LenientSeed<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: lenient::Lenient> serde::de::DeserializeSeed<'de> for LenientSeed<T> {
+        type Value = T;
+
+        fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+            T::deserialize_lenient(deserializer)
+        }
+    }
+
+    /// What a missing property reads as: nothing for an `Option`, an error for anything else.
+    struct MissingField<E>(&'static str, std::marker::PhantomData<E>);
+
+    impl<'de, E: serde::de::Error> serde::Deserializer<'de> for MissingField<E> {
+        type Error = E;
+
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _visitor: V) -> Result<V::Value, E> {
+            Err(serde::de::Error::missing_field(self.0))
+        }
+
+        fn deserialize_option<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+            visitor.visit_none()
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
+            ignored_any
+        }
     }
 
     /// Credentials the client holds: each kind puts itself on a request.

@@ -242,12 +242,37 @@ pub mod requests {
 pub mod types {
     //! Request and response types, one per schema of the spec.
     use serde::{Deserialize, Serialize};
+    use super::runtime;
     /// The `UnoBody` type.
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct UnoBody {
         /// The `gateway` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub gateway: Option<String>,
+    }
+    impl<'de> Deserialize<'de> for UnoBody {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for UnoBody {
+        const NAME: &'static str = "UnoBody";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut gateway: Option<Option<String>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "gateway" => gateway = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                gateway: gateway.unwrap_or_default(),
+            })
+        }
     }
     impl UnoBody {
         /// Sets `gateway`.
@@ -1512,6 +1537,65 @@ pub mod runtime {
     /// Decodes an error body as JSON, if it is the expected type.
     pub(crate) fn json_error<E: serde::de::DeserializeOwned>(_status: u16, body: &[u8]) -> Option<E> {
         serde_json::from_slice(body).ok()
+    }
+
+    /// A struct read from an object, property by property: what its `Deserialize` impl
+    /// calls. One generic visitor serves every such struct, so each carries only the match
+    /// on its property names, where serde's derive would expand a visitor, a field enum and
+    /// the reading of arrays for each.
+    pub(crate) trait FromObject: Sized {
+        /// The struct's name, for errors.
+        const NAME: &'static str;
+
+        /// Reads the struct from the object's properties.
+        fn read<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+    }
+
+    /// Reads a [`FromObject`] from what `deserializer` holds: an object, else an error that
+    /// says which struct was expected.
+    pub(crate) fn read_object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        T: FromObject,
+    {
+        deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+    }
+
+    /// The visitor of [`read_object`].
+    struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: FromObject> serde::de::Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+            write!(formatter, "struct {}", T::NAME)
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::read(map)
+        }
+    }
+
+    /// The name of a property, borrowed from the input when it can be.
+    pub(crate) struct ObjectKey<'de>(std::borrow::Cow<'de, str>);
+
+    impl std::ops::Deref for ObjectKey<'_> {
+        type Target = str;
+
+        fn deref(&self) -> &str {
+            &self.0
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for ObjectKey<'de> {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer).map(ObjectKey)
+        }
+    }
+
+    /// Skips the value of a property the struct does not have.
+    pub(crate) fn object_skip<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(|_| ())
     }
 
     /// Credentials the client holds: each kind puts itself on a request.

@@ -438,12 +438,39 @@ pub mod types {
     use serde::{Deserialize, Serialize};
     use super::runtime;
     /// EnrolBody
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct EnrolBody {
         /// The `host` property.
         pub host: String,
         /// The `key` property.
         pub key: String,
+    }
+    impl<'de> Deserialize<'de> for EnrolBody {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for EnrolBody {
+        const NAME: &'static str = "EnrolBody";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut host: Option<String> = None;
+            let mut key: Option<String> = None;
+            while let Some(key_) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key_ {
+                    "host" => host = Some(map.next_value()?),
+                    "key" => key = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                host: runtime::object_required(host, "host")?,
+                key: runtime::object_required(key, "key")?,
+            })
+        }
     }
     impl EnrolBody {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -456,10 +483,34 @@ pub mod types {
         }
     }
     /// GlobalJobsResult
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct GlobalJobsResponse {
         /// The `summary` property.
         pub summary: Vec<ReportSummary>,
+    }
+    impl<'de> Deserialize<'de> for GlobalJobsResponse {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for GlobalJobsResponse {
+        const NAME: &'static str = "GlobalJobsResponse";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut summary: Option<Vec<ReportSummary>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "summary" => summary = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                summary: runtime::object_required(summary, "summary")?,
+            })
+        }
     }
     impl GlobalJobsResponse {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -469,15 +520,44 @@ pub mod types {
         }
     }
     /// The `OutputRecord` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct OutputRecord {
         /// The `msg` property.
         pub msg: String,
         /// The `stream` property.
         pub stream: String,
         /// The `time` property.
-        #[serde(deserialize_with = "runtime::read_lenient")]
         pub time: chrono::DateTime<chrono::Utc>,
+    }
+    impl<'de> Deserialize<'de> for OutputRecord {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for OutputRecord {
+        const NAME: &'static str = "OutputRecord";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut msg: Option<String> = None;
+            let mut stream: Option<String> = None;
+            let mut time: Option<chrono::DateTime<chrono::Utc>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "msg" => msg = Some(map.next_value()?),
+                    "stream" => stream = Some(map.next_value()?),
+                    "time" => time = Some(runtime::object_lenient(&mut map)?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                msg: runtime::object_required(msg, "msg")?,
+                stream: runtime::object_required(stream, "stream")?,
+                time: runtime::object_present(time, "time")?,
+            })
+        }
     }
     impl OutputRecord {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -495,12 +575,39 @@ pub mod types {
         }
     }
     /// PingResult
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct PingResponse {
         /// The `host` property.
         pub host: String,
         /// The `ok` property.
         pub ok: bool,
+    }
+    impl<'de> Deserialize<'de> for PingResponse {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for PingResponse {
+        const NAME: &'static str = "PingResponse";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut host: Option<String> = None;
+            let mut ok: Option<bool> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "host" => host = Some(map.next_value()?),
+                    "ok" => ok = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                host: runtime::object_required(host, "host")?,
+                ok: runtime::object_required(ok, "ok")?,
+            })
+        }
     }
     impl PingResponse {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -513,17 +620,52 @@ pub mod types {
         }
     }
     /// ReportFinishBody
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct ReportFinishBody {
         /// The `duration_millis` property.
         pub duration_millis: i32,
         /// The `end_time` property.
-        #[serde(deserialize_with = "runtime::read_lenient")]
         pub end_time: chrono::DateTime<chrono::Utc>,
         /// The `exit_status` property.
         pub exit_status: i32,
         /// The `id` property.
         pub id: ReportId,
+    }
+    impl<'de> Deserialize<'de> for ReportFinishBody {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for ReportFinishBody {
+        const NAME: &'static str = "ReportFinishBody";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut duration_millis: Option<i32> = None;
+            let mut end_time: Option<chrono::DateTime<chrono::Utc>> = None;
+            let mut exit_status: Option<i32> = None;
+            let mut id: Option<ReportId> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "duration_millis" => duration_millis = Some(map.next_value()?),
+                    "end_time" => end_time = Some(runtime::object_lenient(&mut map)?),
+                    "exit_status" => exit_status = Some(map.next_value()?),
+                    "id" => id = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                duration_millis: runtime::object_required(
+                    duration_millis,
+                    "duration_millis",
+                )?,
+                end_time: runtime::object_present(end_time, "end_time")?,
+                exit_status: runtime::object_required(exit_status, "exit_status")?,
+                id: runtime::object_required(id, "id")?,
+            })
+        }
     }
     impl ReportFinishBody {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -543,7 +685,7 @@ pub mod types {
         }
     }
     /// The `ReportId` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct ReportId {
         /// The `host` property.
         pub host: String,
@@ -552,10 +694,45 @@ pub mod types {
         /// The `pid` property.
         pub pid: u64,
         /// The `time` property.
-        #[serde(deserialize_with = "runtime::read_lenient")]
         pub time: chrono::DateTime<chrono::Utc>,
         /// The `uuid` property.
         pub uuid: String,
+    }
+    impl<'de> Deserialize<'de> for ReportId {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for ReportId {
+        const NAME: &'static str = "ReportId";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut host: Option<String> = None;
+            let mut job: Option<String> = None;
+            let mut pid: Option<u64> = None;
+            let mut time: Option<chrono::DateTime<chrono::Utc>> = None;
+            let mut uuid: Option<String> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "host" => host = Some(map.next_value()?),
+                    "job" => job = Some(map.next_value()?),
+                    "pid" => pid = Some(map.next_value()?),
+                    "time" => time = Some(runtime::object_lenient(&mut map)?),
+                    "uuid" => uuid = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                host: runtime::object_required(host, "host")?,
+                job: runtime::object_required(job, "job")?,
+                pid: runtime::object_required(pid, "pid")?,
+                time: runtime::object_present(time, "time")?,
+                uuid: runtime::object_required(uuid, "uuid")?,
+            })
+        }
     }
     impl ReportId {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -577,12 +754,39 @@ pub mod types {
         }
     }
     /// ReportOutputBody
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct ReportOutputBody {
         /// The `id` property.
         pub id: ReportId,
         /// The `record` property.
         pub record: OutputRecord,
+    }
+    impl<'de> Deserialize<'de> for ReportOutputBody {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for ReportOutputBody {
+        const NAME: &'static str = "ReportOutputBody";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut id: Option<ReportId> = None;
+            let mut record: Option<OutputRecord> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "id" => id = Some(map.next_value()?),
+                    "record" => record = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                id: runtime::object_required(id, "id")?,
+                record: runtime::object_required(record, "record")?,
+            })
+        }
     }
     impl ReportOutputBody {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -595,10 +799,37 @@ pub mod types {
         }
     }
     /// ReportResult
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct ReportResponse {
         /// The `existed_already` property.
         pub existed_already: bool,
+    }
+    impl<'de> Deserialize<'de> for ReportResponse {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for ReportResponse {
+        const NAME: &'static str = "ReportResponse";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut existed_already: Option<bool> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "existed_already" => existed_already = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                existed_already: runtime::object_required(
+                    existed_already,
+                    "existed_already",
+                )?,
+            })
+        }
     }
     impl ReportResponse {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -610,15 +841,44 @@ pub mod types {
         }
     }
     /// ReportStartBody
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct ReportStartBody {
         /// The `id` property.
         pub id: ReportId,
         /// The `script` property.
         pub script: String,
         /// The `start_time` property.
-        #[serde(deserialize_with = "runtime::read_lenient")]
         pub start_time: chrono::DateTime<chrono::Utc>,
+    }
+    impl<'de> Deserialize<'de> for ReportStartBody {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for ReportStartBody {
+        const NAME: &'static str = "ReportStartBody";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut id: Option<ReportId> = None;
+            let mut script: Option<String> = None;
+            let mut start_time: Option<chrono::DateTime<chrono::Utc>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "id" => id = Some(map.next_value()?),
+                    "script" => script = Some(map.next_value()?),
+                    "start_time" => start_time = Some(runtime::object_lenient(&mut map)?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                id: runtime::object_required(id, "id")?,
+                script: runtime::object_required(script, "script")?,
+                start_time: runtime::object_present(start_time, "start_time")?,
+            })
+        }
     }
     impl ReportStartBody {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -636,7 +896,7 @@ pub mod types {
         }
     }
     /// The `ReportSummary` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct ReportSummary {
         /// The `age_seconds` property.
         pub age_seconds: i32,
@@ -649,8 +909,49 @@ pub mod types {
         /// The `status` property.
         pub status: i32,
         /// The `when` property.
-        #[serde(deserialize_with = "runtime::read_lenient")]
         pub when: chrono::DateTime<chrono::Utc>,
+    }
+    impl<'de> Deserialize<'de> for ReportSummary {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for ReportSummary {
+        const NAME: &'static str = "ReportSummary";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut age_seconds: Option<i32> = None;
+            let mut duration_seconds: Option<i32> = None;
+            let mut host: Option<String> = None;
+            let mut job: Option<String> = None;
+            let mut status: Option<i32> = None;
+            let mut when: Option<chrono::DateTime<chrono::Utc>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "age_seconds" => age_seconds = Some(map.next_value()?),
+                    "duration_seconds" => duration_seconds = Some(map.next_value()?),
+                    "host" => host = Some(map.next_value()?),
+                    "job" => job = Some(map.next_value()?),
+                    "status" => status = Some(map.next_value()?),
+                    "when" => when = Some(runtime::object_lenient(&mut map)?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                age_seconds: runtime::object_required(age_seconds, "age_seconds")?,
+                duration_seconds: runtime::object_required(
+                    duration_seconds,
+                    "duration_seconds",
+                )?,
+                host: runtime::object_required(host, "host")?,
+                job: runtime::object_required(job, "job")?,
+                status: runtime::object_required(status, "status")?,
+                when: runtime::object_present(when, "when")?,
+            })
+        }
     }
     impl ReportSummary {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -2188,13 +2489,125 @@ pub mod runtime {
         }
     }
 
-    /// Reads a value leniently (see [`lenient`]): for `#[serde(deserialize_with = "...")]`.
-    pub(crate) fn read_lenient<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+    /// A struct read from an object, property by property: what its `Deserialize` impl
+    /// calls. One generic visitor serves every such struct, so each carries only the match
+    /// on its property names, where serde's derive would expand a visitor, a field enum and
+    /// the reading of arrays for each.
+    pub(crate) trait FromObject: Sized {
+        /// The struct's name, for errors.
+        const NAME: &'static str;
+
+        /// Reads the struct from the object's properties.
+        fn read<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+    }
+
+    /// Reads a [`FromObject`] from what `deserializer` holds: an object, else an error that
+    /// says which struct was expected.
+    pub(crate) fn read_object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
     where
         D: serde::Deserializer<'de>,
+        T: FromObject,
+    {
+        deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+    }
+
+    /// The visitor of [`read_object`].
+    struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: FromObject> serde::de::Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+            write!(formatter, "struct {}", T::NAME)
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::read(map)
+        }
+    }
+
+    /// The name of a property, borrowed from the input when it can be.
+    pub(crate) struct ObjectKey<'de>(std::borrow::Cow<'de, str>);
+
+    impl std::ops::Deref for ObjectKey<'_> {
+        type Target = str;
+
+        fn deref(&self) -> &str {
+            &self.0
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for ObjectKey<'de> {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer).map(ObjectKey)
+        }
+    }
+
+    /// Reads a property's value leniently (see [`lenient`]).
+    pub(crate) fn object_lenient<'de, A, T>(map: &mut A) -> Result<T, A::Error>
+    where
+        A: serde::de::MapAccess<'de>,
         T: lenient::Lenient,
     {
-        T::deserialize_lenient(deserializer)
+        map.next_value_seed(LenientSeed(std::marker::PhantomData))
+    }
+
+    /// Skips the value of a property the struct does not have.
+    pub(crate) fn object_skip<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(|_| ())
+    }
+
+    /// The value of a required property, or what its type makes of its absence: `None` for
+    /// an `Option`, else the error that says it is missing.
+    pub(crate) fn object_required<'de, T, E>(slot: Option<T>, name: &'static str) -> Result<T, E>
+    where
+        T: serde::Deserialize<'de>,
+        E: serde::de::Error,
+    {
+        match slot {
+            Some(value) => Ok(value),
+            None => T::deserialize(MissingField(name, std::marker::PhantomData)),
+        }
+    }
+
+    /// The value of a required property read leniently: its absence is an error.
+    pub(crate) fn object_present<T, E: serde::de::Error>(
+        slot: Option<T>,
+        name: &'static str,
+    ) -> Result<T, E> {
+        slot.ok_or_else(|| serde::de::Error::missing_field(name))
+    }
+
+    /// A [`lenient`] read where serde takes a seed.
+    struct LenientSeed<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: lenient::Lenient> serde::de::DeserializeSeed<'de> for LenientSeed<T> {
+        type Value = T;
+
+        fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+            T::deserialize_lenient(deserializer)
+        }
+    }
+
+    /// What a missing property reads as: nothing for an `Option`, an error for anything else.
+    struct MissingField<E>(&'static str, std::marker::PhantomData<E>);
+
+    impl<'de, E: serde::de::Error> serde::Deserializer<'de> for MissingField<E> {
+        type Error = E;
+
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _visitor: V) -> Result<V::Value, E> {
+            Err(serde::de::Error::missing_field(self.0))
+        }
+
+        fn deserialize_option<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+            visitor.visit_none()
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
+            ignored_any
+        }
     }
 
     /// Credentials the client holds: each kind puts itself on a request.

@@ -514,34 +514,85 @@ pub mod types {
     use serde::{Deserialize, Serialize};
     use super::runtime;
     /// The `CrucibleOpts` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct CrucibleOpts {
         /// The `cert_pem` property.
-        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        #[serde(skip_serializing_if = "runtime::Patch::is_absent")]
         pub cert_pem: runtime::Patch<String>,
         /// The `control` property.
-        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        #[serde(skip_serializing_if = "runtime::Patch::is_absent")]
         pub control: runtime::Patch<String>,
         /// The `flush_timeout` property.
-        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        #[serde(skip_serializing_if = "runtime::Patch::is_absent")]
         pub flush_timeout: runtime::Patch<u32>,
         /// The `id` property.
         pub id: uuid::Uuid,
         /// The `key` property.
-        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        #[serde(skip_serializing_if = "runtime::Patch::is_absent")]
         pub key: runtime::Patch<String>,
         /// The `key_pem` property.
-        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        #[serde(skip_serializing_if = "runtime::Patch::is_absent")]
         pub key_pem: runtime::Patch<String>,
         /// The `lossy` property.
         pub lossy: bool,
         /// The `read_only` property.
         pub read_only: bool,
         /// The `root_cert_pem` property.
-        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        #[serde(skip_serializing_if = "runtime::Patch::is_absent")]
         pub root_cert_pem: runtime::Patch<String>,
         /// The `target` property.
         pub target: Vec<String>,
+    }
+    impl<'de> Deserialize<'de> for CrucibleOpts {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for CrucibleOpts {
+        const NAME: &'static str = "CrucibleOpts";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut cert_pem: Option<runtime::Patch<String>> = None;
+            let mut control: Option<runtime::Patch<String>> = None;
+            let mut flush_timeout: Option<runtime::Patch<u32>> = None;
+            let mut id: Option<uuid::Uuid> = None;
+            let mut key: Option<runtime::Patch<String>> = None;
+            let mut key_pem: Option<runtime::Patch<String>> = None;
+            let mut lossy: Option<bool> = None;
+            let mut read_only: Option<bool> = None;
+            let mut root_cert_pem: Option<runtime::Patch<String>> = None;
+            let mut target: Option<Vec<String>> = None;
+            while let Some(key_) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key_ {
+                    "cert_pem" => cert_pem = Some(map.next_value()?),
+                    "control" => control = Some(map.next_value()?),
+                    "flush_timeout" => flush_timeout = Some(map.next_value()?),
+                    "id" => id = Some(map.next_value()?),
+                    "key" => key = Some(map.next_value()?),
+                    "key_pem" => key_pem = Some(map.next_value()?),
+                    "lossy" => lossy = Some(map.next_value()?),
+                    "read_only" => read_only = Some(map.next_value()?),
+                    "root_cert_pem" => root_cert_pem = Some(map.next_value()?),
+                    "target" => target = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                cert_pem: cert_pem.unwrap_or_default(),
+                control: control.unwrap_or_default(),
+                flush_timeout: flush_timeout.unwrap_or_default(),
+                id: runtime::object_required(id, "id")?,
+                key: key.unwrap_or_default(),
+                key_pem: key_pem.unwrap_or_default(),
+                lossy: runtime::object_required(lossy, "lossy")?,
+                read_only: runtime::object_required(read_only, "read_only")?,
+                root_cert_pem: root_cert_pem.unwrap_or_default(),
+                target: runtime::object_required(target, "target")?,
+            })
+        }
     }
     impl CrucibleOpts {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -603,7 +654,7 @@ pub mod types {
         }
     }
     /// The `DiskAttachment` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct DiskAttachment {
         /// The `disk_id` property.
         pub disk_id: uuid::Uuid,
@@ -611,6 +662,36 @@ pub mod types {
         pub generation_id: u64,
         /// The `state` property.
         pub state: DiskAttachmentState,
+    }
+    impl<'de> Deserialize<'de> for DiskAttachment {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for DiskAttachment {
+        const NAME: &'static str = "DiskAttachment";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut disk_id: Option<uuid::Uuid> = None;
+            let mut generation_id: Option<u64> = None;
+            let mut state: Option<DiskAttachmentState> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "disk_id" => disk_id = Some(map.next_value()?),
+                    "generation_id" => generation_id = Some(map.next_value()?),
+                    "state" => state = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                disk_id: runtime::object_required(disk_id, "disk_id")?,
+                generation_id: runtime::object_required(generation_id, "generation_id")?,
+                state: runtime::object_required(state, "state")?,
+            })
+        }
     }
     impl DiskAttachment {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -677,11 +758,35 @@ pub mod types {
         }
     }
     /// The `DiskAttachmentStateAttached` type.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct DiskAttachmentStateAttached {
         /// The `Attached` property.
         #[serde(rename = "Attached")]
         pub attached: uuid::Uuid,
+    }
+    impl<'de> Deserialize<'de> for DiskAttachmentStateAttached {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for DiskAttachmentStateAttached {
+        const NAME: &'static str = "DiskAttachmentStateAttached";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut attached: Option<uuid::Uuid> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "Attached" => attached = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                attached: runtime::object_required(attached, "Attached")?,
+            })
+        }
     }
     impl DiskAttachmentStateAttached {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -746,7 +851,7 @@ pub mod types {
         }
     }
     /// The `DiskRequest` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct DiskRequest {
         /// The `device` property.
         pub device: String,
@@ -760,6 +865,50 @@ pub mod types {
         pub slot: Slot,
         /// The `volume_construction_request` property.
         pub volume_construction_request: VolumeConstructionRequest,
+    }
+    impl<'de> Deserialize<'de> for DiskRequest {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for DiskRequest {
+        const NAME: &'static str = "DiskRequest";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut device: Option<String> = None;
+            let mut r#gen: Option<u64> = None;
+            let mut name: Option<String> = None;
+            let mut read_only: Option<bool> = None;
+            let mut slot: Option<Slot> = None;
+            let mut volume_construction_request: Option<VolumeConstructionRequest> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "device" => device = Some(map.next_value()?),
+                    "gen" => r#gen = Some(map.next_value()?),
+                    "name" => name = Some(map.next_value()?),
+                    "read_only" => read_only = Some(map.next_value()?),
+                    "slot" => slot = Some(map.next_value()?),
+                    "volume_construction_request" => {
+                        volume_construction_request = Some(map.next_value()?);
+                    }
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                device: runtime::object_required(device, "device")?,
+                r#gen: runtime::object_required(r#gen, "gen")?,
+                name: runtime::object_required(name, "name")?,
+                read_only: runtime::object_required(read_only, "read_only")?,
+                slot: runtime::object_required(slot, "slot")?,
+                volume_construction_request: runtime::object_required(
+                    volume_construction_request,
+                    "volume_construction_request",
+                )?,
+            })
+        }
     }
     impl DiskRequest {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -783,7 +932,7 @@ pub mod types {
         }
     }
     /// Error information from a response.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct ErrorSchema {
         /// The `error_code` property.
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -792,6 +941,36 @@ pub mod types {
         pub message: String,
         /// The `request_id` property.
         pub request_id: String,
+    }
+    impl<'de> Deserialize<'de> for ErrorSchema {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for ErrorSchema {
+        const NAME: &'static str = "ErrorSchema";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut error_code: Option<Option<String>> = None;
+            let mut message: Option<String> = None;
+            let mut request_id: Option<String> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "error_code" => error_code = Some(map.next_value()?),
+                    "message" => message = Some(map.next_value()?),
+                    "request_id" => request_id = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                error_code: error_code.unwrap_or_default(),
+                message: runtime::object_required(message, "message")?,
+                request_id: runtime::object_required(request_id, "request_id")?,
+            })
+        }
     }
     impl ErrorSchema {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -811,7 +990,7 @@ pub mod types {
         }
     }
     /// The `Instance` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct Instance {
         /// The `disks` property.
         pub disks: Vec<DiskAttachment>,
@@ -821,6 +1000,39 @@ pub mod types {
         pub properties: InstanceProperties,
         /// Current state of an Instance.
         pub state: InstanceState,
+    }
+    impl<'de> Deserialize<'de> for Instance {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for Instance {
+        const NAME: &'static str = "Instance";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut disks: Option<Vec<DiskAttachment>> = None;
+            let mut nics: Option<Vec<NetworkInterface>> = None;
+            let mut properties: Option<InstanceProperties> = None;
+            let mut state: Option<InstanceState> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "disks" => disks = Some(map.next_value()?),
+                    "nics" => nics = Some(map.next_value()?),
+                    "properties" => properties = Some(map.next_value()?),
+                    "state" => state = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                disks: runtime::object_required(disks, "disks")?,
+                nics: runtime::object_required(nics, "nics")?,
+                properties: runtime::object_required(properties, "properties")?,
+                state: runtime::object_required(state, "state")?,
+            })
+        }
     }
     impl Instance {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -840,10 +1052,10 @@ pub mod types {
         }
     }
     /// The `InstanceEnsureRequest` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct InstanceEnsureRequest {
         /// The `cloud_init_bytes` property.
-        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        #[serde(skip_serializing_if = "runtime::Patch::is_absent")]
         pub cloud_init_bytes: runtime::Patch<String>,
         /// The `disks` property.
         ///
@@ -851,7 +1063,7 @@ pub mod types {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub disks: Option<Vec<DiskRequest>>,
         /// The `migrate` property.
-        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        #[serde(skip_serializing_if = "runtime::Patch::is_absent")]
         pub migrate: runtime::Patch<InstanceMigrateInitiateRequest>,
         /// The `nics` property.
         ///
@@ -860,6 +1072,42 @@ pub mod types {
         pub nics: Option<Vec<NetworkInterfaceRequest>>,
         /// The `properties` property.
         pub properties: InstanceProperties,
+    }
+    impl<'de> Deserialize<'de> for InstanceEnsureRequest {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for InstanceEnsureRequest {
+        const NAME: &'static str = "InstanceEnsureRequest";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut cloud_init_bytes: Option<runtime::Patch<String>> = None;
+            let mut disks: Option<Option<Vec<DiskRequest>>> = None;
+            let mut migrate: Option<runtime::Patch<InstanceMigrateInitiateRequest>> = None;
+            let mut nics: Option<Option<Vec<NetworkInterfaceRequest>>> = None;
+            let mut properties: Option<InstanceProperties> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "cloud_init_bytes" => cloud_init_bytes = Some(map.next_value()?),
+                    "disks" => disks = Some(map.next_value()?),
+                    "migrate" => migrate = Some(map.next_value()?),
+                    "nics" => nics = Some(map.next_value()?),
+                    "properties" => properties = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                cloud_init_bytes: cloud_init_bytes.unwrap_or_default(),
+                disks: disks.unwrap_or_default(),
+                migrate: migrate.unwrap_or_default(),
+                nics: nics.unwrap_or_default(),
+                properties: runtime::object_required(properties, "properties")?,
+            })
+        }
     }
     impl InstanceEnsureRequest {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -902,11 +1150,35 @@ pub mod types {
         }
     }
     /// The `InstanceEnsureResponse` schema.
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct InstanceEnsureResponse {
         /// The `migrate` property.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub migrate: Option<InstanceMigrateInitiateResponse>,
+    }
+    impl<'de> Deserialize<'de> for InstanceEnsureResponse {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for InstanceEnsureResponse {
+        const NAME: &'static str = "InstanceEnsureResponse";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut migrate: Option<Option<InstanceMigrateInitiateResponse>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "migrate" => migrate = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                migrate: migrate.unwrap_or_default(),
+            })
+        }
     }
     impl InstanceEnsureResponse {
         /// Sets `migrate`.
@@ -920,10 +1192,34 @@ pub mod types {
         }
     }
     /// The `InstanceGetResponse` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct InstanceGetResponse {
         /// The `instance` property.
         pub instance: Instance,
+    }
+    impl<'de> Deserialize<'de> for InstanceGetResponse {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for InstanceGetResponse {
+        const NAME: &'static str = "InstanceGetResponse";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut instance: Option<Instance> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "instance" => instance = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                instance: runtime::object_required(instance, "instance")?,
+            })
+        }
     }
     impl InstanceGetResponse {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -933,7 +1229,7 @@ pub mod types {
         }
     }
     /// The `InstanceMigrateInitiateRequest` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct InstanceMigrateInitiateRequest {
         /// The `migration_id` property.
         pub migration_id: uuid::Uuid,
@@ -941,6 +1237,36 @@ pub mod types {
         pub src_addr: String,
         /// The `src_uuid` property.
         pub src_uuid: uuid::Uuid,
+    }
+    impl<'de> Deserialize<'de> for InstanceMigrateInitiateRequest {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for InstanceMigrateInitiateRequest {
+        const NAME: &'static str = "InstanceMigrateInitiateRequest";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut migration_id: Option<uuid::Uuid> = None;
+            let mut src_addr: Option<String> = None;
+            let mut src_uuid: Option<uuid::Uuid> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "migration_id" => migration_id = Some(map.next_value()?),
+                    "src_addr" => src_addr = Some(map.next_value()?),
+                    "src_uuid" => src_uuid = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                migration_id: runtime::object_required(migration_id, "migration_id")?,
+                src_addr: runtime::object_required(src_addr, "src_addr")?,
+                src_uuid: runtime::object_required(src_uuid, "src_uuid")?,
+            })
+        }
     }
     impl InstanceMigrateInitiateRequest {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -958,10 +1284,34 @@ pub mod types {
         }
     }
     /// The `InstanceMigrateInitiateResponse` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct InstanceMigrateInitiateResponse {
         /// The `migration_id` property.
         pub migration_id: uuid::Uuid,
+    }
+    impl<'de> Deserialize<'de> for InstanceMigrateInitiateResponse {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for InstanceMigrateInitiateResponse {
+        const NAME: &'static str = "InstanceMigrateInitiateResponse";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut migration_id: Option<uuid::Uuid> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "migration_id" => migration_id = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                migration_id: runtime::object_required(migration_id, "migration_id")?,
+            })
+        }
     }
     impl InstanceMigrateInitiateResponse {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -973,10 +1323,34 @@ pub mod types {
         }
     }
     /// The `InstanceMigrateStatusRequest` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct InstanceMigrateStatusRequest {
         /// The `migration_id` property.
         pub migration_id: uuid::Uuid,
+    }
+    impl<'de> Deserialize<'de> for InstanceMigrateStatusRequest {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for InstanceMigrateStatusRequest {
+        const NAME: &'static str = "InstanceMigrateStatusRequest";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut migration_id: Option<uuid::Uuid> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "migration_id" => migration_id = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                migration_id: runtime::object_required(migration_id, "migration_id")?,
+            })
+        }
     }
     impl InstanceMigrateStatusRequest {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -988,10 +1362,34 @@ pub mod types {
         }
     }
     /// The `InstanceMigrateStatusResponse` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct InstanceMigrateStatusResponse {
         /// The `state` property.
         pub state: MigrationState,
+    }
+    impl<'de> Deserialize<'de> for InstanceMigrateStatusResponse {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for InstanceMigrateStatusResponse {
+        const NAME: &'static str = "InstanceMigrateStatusResponse";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut state: Option<MigrationState> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "state" => state = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                state: runtime::object_required(state, "state")?,
+            })
+        }
     }
     impl InstanceMigrateStatusResponse {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1001,7 +1399,7 @@ pub mod types {
         }
     }
     /// The `InstanceProperties` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct InstanceProperties {
         /// ID of the bootrom used to initialize this Instance.
         pub bootrom_id: uuid::Uuid,
@@ -1017,6 +1415,48 @@ pub mod types {
         pub name: String,
         /// Number of vCPUs to be allocated to the Instance.
         pub vcpus: u8,
+    }
+    impl<'de> Deserialize<'de> for InstanceProperties {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for InstanceProperties {
+        const NAME: &'static str = "InstanceProperties";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut bootrom_id: Option<uuid::Uuid> = None;
+            let mut description: Option<String> = None;
+            let mut id: Option<uuid::Uuid> = None;
+            let mut image_id: Option<uuid::Uuid> = None;
+            let mut memory: Option<u64> = None;
+            let mut name: Option<String> = None;
+            let mut vcpus: Option<u8> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "bootrom_id" => bootrom_id = Some(map.next_value()?),
+                    "description" => description = Some(map.next_value()?),
+                    "id" => id = Some(map.next_value()?),
+                    "image_id" => image_id = Some(map.next_value()?),
+                    "memory" => memory = Some(map.next_value()?),
+                    "name" => name = Some(map.next_value()?),
+                    "vcpus" => vcpus = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                bootrom_id: runtime::object_required(bootrom_id, "bootrom_id")?,
+                description: runtime::object_required(description, "description")?,
+                id: runtime::object_required(id, "id")?,
+                image_id: runtime::object_required(image_id, "image_id")?,
+                memory: runtime::object_required(memory, "memory")?,
+                name: runtime::object_required(name, "name")?,
+                vcpus: runtime::object_required(vcpus, "vcpus")?,
+            })
+        }
     }
     impl InstanceProperties {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1136,10 +1576,34 @@ pub mod types {
         }
     }
     /// The `InstanceStateMonitorRequest` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct InstanceStateMonitorRequest {
         /// The `gen` property.
         pub r#gen: u64,
+    }
+    impl<'de> Deserialize<'de> for InstanceStateMonitorRequest {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for InstanceStateMonitorRequest {
+        const NAME: &'static str = "InstanceStateMonitorRequest";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut r#gen: Option<u64> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "gen" => r#gen = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                r#gen: runtime::object_required(r#gen, "gen")?,
+            })
+        }
     }
     impl InstanceStateMonitorRequest {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1149,12 +1613,39 @@ pub mod types {
         }
     }
     /// The `InstanceStateMonitorResponse` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct InstanceStateMonitorResponse {
         /// The `gen` property.
         pub r#gen: u64,
         /// Current state of an Instance.
         pub state: InstanceState,
+    }
+    impl<'de> Deserialize<'de> for InstanceStateMonitorResponse {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for InstanceStateMonitorResponse {
+        const NAME: &'static str = "InstanceStateMonitorResponse";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut r#gen: Option<u64> = None;
+            let mut state: Option<InstanceState> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "gen" => r#gen = Some(map.next_value()?),
+                    "state" => state = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                r#gen: runtime::object_required(r#gen, "gen")?,
+                state: runtime::object_required(state, "state")?,
+            })
+        }
     }
     impl InstanceStateMonitorResponse {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1309,12 +1800,39 @@ pub mod types {
         }
     }
     /// The `NetworkInterface` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct NetworkInterface {
         /// The `attachment` property.
         pub attachment: NetworkInterfaceAttachmentState,
         /// The `name` property.
         pub name: String,
+    }
+    impl<'de> Deserialize<'de> for NetworkInterface {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for NetworkInterface {
+        const NAME: &'static str = "NetworkInterface";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut attachment: Option<NetworkInterfaceAttachmentState> = None;
+            let mut name: Option<String> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "attachment" => attachment = Some(map.next_value()?),
+                    "name" => name = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                attachment: runtime::object_required(attachment, "attachment")?,
+                name: runtime::object_required(name, "name")?,
+            })
+        }
     }
     impl NetworkInterface {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1380,11 +1898,35 @@ pub mod types {
         }
     }
     /// The `NetworkInterfaceAttachmentStateAttached` type.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct NetworkInterfaceAttachmentStateAttached {
         /// A stable index which is translated by Propolis into a PCI BDF, visible to the guest.
         #[serde(rename = "Attached")]
         pub attached: Slot,
+    }
+    impl<'de> Deserialize<'de> for NetworkInterfaceAttachmentStateAttached {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for NetworkInterfaceAttachmentStateAttached {
+        const NAME: &'static str = "NetworkInterfaceAttachmentStateAttached";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut attached: Option<Slot> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "Attached" => attached = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                attached: runtime::object_required(attached, "Attached")?,
+            })
+        }
     }
     impl NetworkInterfaceAttachmentStateAttached {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1445,12 +1987,39 @@ pub mod types {
         }
     }
     /// The `NetworkInterfaceRequest` schema.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct NetworkInterfaceRequest {
         /// The `name` property.
         pub name: String,
         /// A stable index which is translated by Propolis into a PCI BDF, visible to the guest.
         pub slot: Slot,
+    }
+    impl<'de> Deserialize<'de> for NetworkInterfaceRequest {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for NetworkInterfaceRequest {
+        const NAME: &'static str = "NetworkInterfaceRequest";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut name: Option<String> = None;
+            let mut slot: Option<Slot> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "name" => name = Some(map.next_value()?),
+                    "slot" => slot = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                name: runtime::object_required(name, "name")?,
+                slot: runtime::object_required(slot, "slot")?,
+            })
+        }
     }
     impl NetworkInterfaceRequest {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1539,7 +2108,7 @@ pub mod types {
         }
     }
     /// The `VolumeConstructionRequestFile` type.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct VolumeConstructionRequestFile {
         /// The `block_size` property.
         pub block_size: u64,
@@ -1547,6 +2116,36 @@ pub mod types {
         pub id: uuid::Uuid,
         /// The `path` property.
         pub path: String,
+    }
+    impl<'de> Deserialize<'de> for VolumeConstructionRequestFile {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for VolumeConstructionRequestFile {
+        const NAME: &'static str = "VolumeConstructionRequestFile";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut block_size: Option<u64> = None;
+            let mut id: Option<uuid::Uuid> = None;
+            let mut path: Option<String> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "block_size" => block_size = Some(map.next_value()?),
+                    "id" => id = Some(map.next_value()?),
+                    "path" => path = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                block_size: runtime::object_required(block_size, "block_size")?,
+                id: runtime::object_required(id, "id")?,
+                path: runtime::object_required(path, "path")?,
+            })
+        }
     }
     impl VolumeConstructionRequestFile {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1564,7 +2163,7 @@ pub mod types {
         }
     }
     /// The `VolumeConstructionRequestRegion` type.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct VolumeConstructionRequestRegion {
         /// The `block_size` property.
         pub block_size: u64,
@@ -1572,6 +2171,36 @@ pub mod types {
         pub r#gen: u64,
         /// The `opts` property.
         pub opts: CrucibleOpts,
+    }
+    impl<'de> Deserialize<'de> for VolumeConstructionRequestRegion {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for VolumeConstructionRequestRegion {
+        const NAME: &'static str = "VolumeConstructionRequestRegion";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut block_size: Option<u64> = None;
+            let mut r#gen: Option<u64> = None;
+            let mut opts: Option<CrucibleOpts> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "block_size" => block_size = Some(map.next_value()?),
+                    "gen" => r#gen = Some(map.next_value()?),
+                    "opts" => opts = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                block_size: runtime::object_required(block_size, "block_size")?,
+                r#gen: runtime::object_required(r#gen, "gen")?,
+                opts: runtime::object_required(opts, "opts")?,
+            })
+        }
     }
     impl VolumeConstructionRequestRegion {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1589,7 +2218,7 @@ pub mod types {
         }
     }
     /// The `VolumeConstructionRequestUrl` type.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct VolumeConstructionRequestUrl {
         /// The `block_size` property.
         pub block_size: u64,
@@ -1597,6 +2226,36 @@ pub mod types {
         pub id: uuid::Uuid,
         /// The `url` property.
         pub url: String,
+    }
+    impl<'de> Deserialize<'de> for VolumeConstructionRequestUrl {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for VolumeConstructionRequestUrl {
+        const NAME: &'static str = "VolumeConstructionRequestUrl";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut block_size: Option<u64> = None;
+            let mut id: Option<uuid::Uuid> = None;
+            let mut url: Option<String> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "block_size" => block_size = Some(map.next_value()?),
+                    "id" => id = Some(map.next_value()?),
+                    "url" => url = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                block_size: runtime::object_required(block_size, "block_size")?,
+                id: runtime::object_required(id, "id")?,
+                url: runtime::object_required(url, "url")?,
+            })
+        }
     }
     impl VolumeConstructionRequestUrl {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -1614,17 +2273,52 @@ pub mod types {
         }
     }
     /// The `VolumeConstructionRequestVolume` type.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct VolumeConstructionRequestVolume {
         /// The `block_size` property.
         pub block_size: u64,
         /// The `id` property.
         pub id: uuid::Uuid,
         /// The `read_only_parent` property.
-        #[serde(default, skip_serializing_if = "runtime::Patch::is_absent")]
+        #[serde(skip_serializing_if = "runtime::Patch::is_absent")]
         pub read_only_parent: runtime::Patch<Box<VolumeConstructionRequest>>,
         /// The `sub_volumes` property.
         pub sub_volumes: Vec<VolumeConstructionRequest>,
+    }
+    impl<'de> Deserialize<'de> for VolumeConstructionRequestVolume {
+        fn deserialize<__D: serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            runtime::read_object(deserializer)
+        }
+    }
+    impl runtime::FromObject for VolumeConstructionRequestVolume {
+        const NAME: &'static str = "VolumeConstructionRequestVolume";
+        fn read<'de, __A: serde::de::MapAccess<'de>>(
+            mut map: __A,
+        ) -> Result<Self, __A::Error> {
+            let mut block_size: Option<u64> = None;
+            let mut id: Option<uuid::Uuid> = None;
+            let mut read_only_parent: Option<
+                runtime::Patch<Box<VolumeConstructionRequest>>,
+            > = None;
+            let mut sub_volumes: Option<Vec<VolumeConstructionRequest>> = None;
+            while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*key {
+                    "block_size" => block_size = Some(map.next_value()?),
+                    "id" => id = Some(map.next_value()?),
+                    "read_only_parent" => read_only_parent = Some(map.next_value()?),
+                    "sub_volumes" => sub_volumes = Some(map.next_value()?),
+                    _ => runtime::object_skip(&mut map)?,
+                }
+            }
+            Ok(Self {
+                block_size: runtime::object_required(block_size, "block_size")?,
+                id: runtime::object_required(id, "id")?,
+                read_only_parent: read_only_parent.unwrap_or_default(),
+                sub_volumes: runtime::object_required(sub_volumes, "sub_volumes")?,
+            })
+        }
     }
     impl VolumeConstructionRequestVolume {
         /// Makes a value from its required fields; the optional ones are left unset (the
@@ -3354,6 +4048,99 @@ pub mod runtime {
             );
         }
         unknown(value)
+    }
+
+    /// A struct read from an object, property by property: what its `Deserialize` impl
+    /// calls. One generic visitor serves every such struct, so each carries only the match
+    /// on its property names, where serde's derive would expand a visitor, a field enum and
+    /// the reading of arrays for each.
+    pub(crate) trait FromObject: Sized {
+        /// The struct's name, for errors.
+        const NAME: &'static str;
+
+        /// Reads the struct from the object's properties.
+        fn read<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+    }
+
+    /// Reads a [`FromObject`] from what `deserializer` holds: an object, else an error that
+    /// says which struct was expected.
+    pub(crate) fn read_object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        T: FromObject,
+    {
+        deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+    }
+
+    /// The visitor of [`read_object`].
+    struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: FromObject> serde::de::Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+            write!(formatter, "struct {}", T::NAME)
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::read(map)
+        }
+    }
+
+    /// The name of a property, borrowed from the input when it can be.
+    pub(crate) struct ObjectKey<'de>(std::borrow::Cow<'de, str>);
+
+    impl std::ops::Deref for ObjectKey<'_> {
+        type Target = str;
+
+        fn deref(&self) -> &str {
+            &self.0
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for ObjectKey<'de> {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer).map(ObjectKey)
+        }
+    }
+
+    /// Skips the value of a property the struct does not have.
+    pub(crate) fn object_skip<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(|_| ())
+    }
+
+    /// The value of a required property, or what its type makes of its absence: `None` for
+    /// an `Option`, else the error that says it is missing.
+    pub(crate) fn object_required<'de, T, E>(slot: Option<T>, name: &'static str) -> Result<T, E>
+    where
+        T: serde::Deserialize<'de>,
+        E: serde::de::Error,
+    {
+        match slot {
+            Some(value) => Ok(value),
+            None => T::deserialize(MissingField(name, std::marker::PhantomData)),
+        }
+    }
+
+    /// What a missing property reads as: nothing for an `Option`, an error for anything else.
+    struct MissingField<E>(&'static str, std::marker::PhantomData<E>);
+
+    impl<'de, E: serde::de::Error> serde::Deserializer<'de> for MissingField<E> {
+        type Error = E;
+
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _visitor: V) -> Result<V::Value, E> {
+            Err(serde::de::Error::missing_field(self.0))
+        }
+
+        fn deserialize_option<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+            visitor.visit_none()
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
+            ignored_any
+        }
     }
 
     /// Credentials the client holds: each kind puts itself on a request.

@@ -35,6 +35,7 @@ const PARTS: &[(&str, &str)] = &[
     ("streams.rs", include_str!("../../runtime/streams.rs")),
     ("pages.rs", include_str!("../../runtime/pages.rs")),
     ("values.rs", include_str!("../../runtime/values.rs")),
+    ("objects.rs", include_str!("../../runtime/objects.rs")),
     (
         "credentials.rs",
         include_str!("../../runtime/credentials.rs"),

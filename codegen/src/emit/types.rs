@@ -96,7 +96,10 @@ pub(crate) fn type_def(api: &ir::Api, t: &TypeDef) -> TokenStream {
 
 fn structure(api: &ir::Api, name: &proc_macro2::Ident, s: &ir::Struct) -> TokenStream {
     let derive_default = s.derive_default.then(|| quote!(Default,));
-    let fields = s.fields.iter().map(|f| field(api, f));
+    let reads_itself = s.flattened.is_empty() && s.additional.is_none();
+    // A struct of declared properties alone reads itself through the runtime; one that
+    // flattens others in keeps serde's derive, which buffers what they take.
+    let fields = s.fields.iter().map(|f| field(api, f, reads_itself));
     let flattened = s.flattened.iter().map(|(field_name, ty)| {
         let field_name = ident(field_name);
         let ty = ty_tokens(ty, Scope::Types);
@@ -132,15 +135,100 @@ fn structure(api: &ir::Api, name: &proc_macro2::Ident, s: &ir::Struct) -> TokenS
         }
     });
     let construction = construction(api, name, s);
+    let (derive_deserialize, deserialize) = if reads_itself {
+        (None, Some(read_object(api, name, s)))
+    } else {
+        (Some(quote!(, Deserialize)), None)
+    };
     quote! {
-        #[derive(Clone, Debug, #derive_default PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, Debug, #derive_default PartialEq, Serialize #derive_deserialize)]
         pub struct #name {
             #(#fields)*
             #(#flattened)*
             #additional
         }
 
+        #deserialize
+
         #construction
+    }
+}
+
+/// `Deserialize` for a struct of declared properties: each read into a slot by name,
+/// unknown ones skipped, then each slot's value, default or error (`runtime::FromObject`).
+/// What it accepts from an object is what serde's derive accepts, with the same errors,
+/// except that a property given twice is not an error: the last one counts. Its type
+/// parameters start with underscores, as no type's name does.
+fn read_object(api: &ir::Api, name: &proc_macro2::Ident, s: &ir::Struct) -> TokenStream {
+    let taken: Vec<&str> = s.fields.iter().map(|f| f.rust_name.as_str()).collect();
+    let free = |base: &str| {
+        let mut local = base.to_owned();
+        while taken.contains(&local.as_str()) {
+            local.push('_');
+        }
+        ident(&local)
+    };
+    let (map, key) = (free("map"), free("key"));
+    let mut slots = Vec::new();
+    let mut arms = Vec::new();
+    let mut values = Vec::new();
+    for f in &s.fields {
+        let field = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        let ty = field_type(f);
+        slots.push(quote!(let mut #field: Option<#ty> = None;));
+        let lenient = api.holds_date_time(&f.ty);
+        let read = match (lenient, f.repr) {
+            (true, FieldRepr::Patch) => quote!(runtime::object_lenient_patch(&mut #map)?),
+            (true, _) => quote!(runtime::object_lenient(&mut #map)?),
+            (false, _) => quote!(#map.next_value()?),
+        };
+        arms.push(quote!(#wire => #field = Some(#read),));
+        let value = match (lenient, f.repr) {
+            (false, FieldRepr::Plain) => quote!(runtime::object_required(#field, #wire)?),
+            // serde's derive reads nothing else into a field read by a function.
+            (true, FieldRepr::Plain | FieldRepr::Nullable) => {
+                quote!(runtime::object_present(#field, #wire)?)
+            }
+            _ => quote!(#field.unwrap_or_default()),
+        };
+        values.push(quote!(#field: #value,));
+    }
+    let type_name = name.to_string();
+    let body = if arms.is_empty() {
+        quote! {
+            while #map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                runtime::object_skip(&mut #map)?;
+            }
+        }
+    } else {
+        quote! {
+            #(#slots)*
+            while let Some(#key) = #map.next_key::<runtime::ObjectKey<'de>>()? {
+                match &*#key {
+                    #(#arms)*
+                    _ => runtime::object_skip(&mut #map)?,
+                }
+            }
+        }
+    };
+    quote! {
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                runtime::read_object(deserializer)
+            }
+        }
+
+        impl runtime::FromObject for #name {
+            const NAME: &'static str = #type_name;
+
+            fn read<'de, __A: serde::de::MapAccess<'de>>(mut #map: __A) -> Result<Self, __A::Error> {
+                #body
+                Ok(Self {
+                    #(#values)*
+                })
+            }
+        }
     }
 }
 
@@ -242,7 +330,9 @@ fn field_type(f: &ir::Field) -> TokenStream {
     }
 }
 
-fn field(api: &ir::Api, f: &ir::Field) -> TokenStream {
+/// A field and its serde attributes: those of reading too unless `reads_itself` (then
+/// [`read_object`] reads it).
+fn field(api: &ir::Api, f: &ir::Field, reads_itself: bool) -> TokenStream {
     let fallback = match f.wire_name.as_str() {
         "" => "The property with an empty name.".to_owned(),
         wire => format!("The `{}` property.", wire.replace('`', "'")),
@@ -276,7 +366,7 @@ fn field(api: &ir::Api, f: &ir::Field) -> TokenStream {
         serde.push(quote!(rename = #wire));
     }
     // Timestamps are read as servers send them, which chrono alone does not accept.
-    let lenient = api.holds_date_time(&f.ty);
+    let lenient = api.holds_date_time(&f.ty) && !reads_itself;
     let ty = match f.repr {
         FieldRepr::Plain => inner,
         FieldRepr::Nullable => quote!(Option<#inner>),
@@ -288,10 +378,10 @@ fn field(api: &ir::Api, f: &ir::Field) -> TokenStream {
             quote!(Option<#inner>)
         }
         FieldRepr::Patch => {
-            serde.push(quote!(
-                default,
-                skip_serializing_if = "runtime::Patch::is_absent"
-            ));
+            if !reads_itself {
+                serde.push(quote!(default));
+            }
+            serde.push(quote!(skip_serializing_if = "runtime::Patch::is_absent"));
             quote!(runtime::Patch<#inner>)
         }
     };
