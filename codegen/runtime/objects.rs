@@ -54,25 +54,42 @@ impl<'de> serde::Deserialize<'de> for ObjectKey<'de> {
     }
 }
 
-/// Reads a property's value leniently (see [`lenient`]).
-pub(crate) fn object_lenient<'de, A, T>(map: &mut A) -> Result<T, A::Error>
+/// Reads a property's value into its slot (given twice, the last one counts).
+pub(crate) fn object_field<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
 where
     A: serde::de::MapAccess<'de>,
-    T: lenient::Lenient,
+    T: serde::Deserialize<'de>,
 {
-    map.next_value_seed(LenientSeed(std::marker::PhantomData))
+    *slot = Some(map.next_value()?);
+    Ok(())
 }
 
-/// Reads a [`Patch`] of a value read leniently (see [`lenient`]).
-pub(crate) fn object_lenient_patch<'de, A, T>(map: &mut A) -> Result<Patch<T>, A::Error>
+/// Reads a property's value into its slot leniently (see [`lenient`]).
+pub(crate) fn object_lenient<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
 where
     A: serde::de::MapAccess<'de>,
     T: lenient::Lenient,
 {
-    Ok(match object_lenient::<A, Option<T>>(map)? {
+    *slot = Some(map.next_value_seed(LenientSeed(std::marker::PhantomData))?);
+    Ok(())
+}
+
+/// Reads a [`Patch`] of a value read leniently (see [`lenient`]) into its slot.
+pub(crate) fn object_lenient_patch<'de, A, T>(
+    map: &mut A,
+    slot: &mut Option<Patch<T>>,
+) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: lenient::Lenient,
+{
+    let mut read: Option<Option<T>> = None;
+    object_lenient(map, &mut read)?;
+    *slot = read.map(|value| match value {
         Some(value) => Patch::Set(value),
         None => Patch::Null,
-    })
+    });
+    Ok(())
 }
 
 /// Skips the value of a property the struct does not have.

@@ -966,10 +966,10 @@ mod tests {
             let mut seen: Option<chrono::DateTime<chrono::Utc>> = None;
             while let Some(key) = map.next_key::<ObjectKey<'de>>()? {
                 match &*key {
-                    "id" => id = Some(map.next_value()?),
-                    "name" => name = Some(map.next_value()?),
-                    "tag" => tag = Some(map.next_value()?),
-                    "seen" => seen = Some(object_lenient(&mut map)?),
+                    "id" => object_field(&mut map, &mut id)?,
+                    "name" => object_field(&mut map, &mut name)?,
+                    "tag" => object_field(&mut map, &mut tag)?,
+                    "seen" => object_lenient(&mut map, &mut seen)?,
                     _ => object_skip(&mut map)?,
                 }
             }

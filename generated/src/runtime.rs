@@ -1616,6 +1616,16 @@ impl<'de> serde::Deserialize<'de> for ObjectKey<'de> {
     }
 }
 
+/// Reads a property's value into its slot (given twice, the last one counts).
+pub(crate) fn object_field<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: serde::Deserialize<'de>,
+{
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
 /// Skips the value of a property the struct does not have.
 pub(crate) fn object_skip<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<serde::de::IgnoredAny>().map(|_| ())

@@ -54,13 +54,15 @@ impl runtime::FromObject for AdditionalAttributes {
         let mut social_profiles: Option<Option<SocialProfiles>> = None;
         while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
             match &*key {
-                "description" => description = Some(map.next_value()?),
-                "company_name" => company_name = Some(map.next_value()?),
-                "city" => city = Some(map.next_value()?),
-                "telegram" => telegram = Some(map.next_value()?),
-                "country" => country = Some(map.next_value()?),
-                "country_code" => country_code = Some(map.next_value()?),
-                "social_profiles" => social_profiles = Some(map.next_value()?),
+                "description" => runtime::object_field(&mut map, &mut description)?,
+                "company_name" => runtime::object_field(&mut map, &mut company_name)?,
+                "city" => runtime::object_field(&mut map, &mut city)?,
+                "telegram" => runtime::object_field(&mut map, &mut telegram)?,
+                "country" => runtime::object_field(&mut map, &mut country)?,
+                "country_code" => runtime::object_field(&mut map, &mut country_code)?,
+                "social_profiles" => {
+                    runtime::object_field(&mut map, &mut social_profiles)?
+                }
                 _ => runtime::object_skip(&mut map)?,
             }
         }
@@ -258,20 +260,28 @@ impl runtime::FromObject for Contact {
         while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
             match &*key {
                 "additional_attributes" => {
-                    additional_attributes = Some(map.next_value()?);
+                    runtime::object_field(&mut map, &mut additional_attributes)?
                 }
-                "availability_status" => availability_status = Some(map.next_value()?),
-                "email" => email = Some(map.next_value()?),
-                "id" => id = Some(map.next_value()?),
-                "name" => name = Some(map.next_value()?),
-                "phone_number" => phone_number = Some(map.next_value()?),
-                "blocked" => blocked = Some(map.next_value()?),
-                "identifier" => identifier = Some(map.next_value()?),
-                "thumbnail" => thumbnail = Some(map.next_value()?),
-                "custom_attributes" => custom_attributes = Some(map.next_value()?),
-                "created_at" => created_at = Some(map.next_value()?),
-                "last_activity_at" => last_activity_at = Some(map.next_value()?),
-                "contact_inboxes" => contact_inboxes = Some(map.next_value()?),
+                "availability_status" => {
+                    runtime::object_field(&mut map, &mut availability_status)?
+                }
+                "email" => runtime::object_field(&mut map, &mut email)?,
+                "id" => runtime::object_field(&mut map, &mut id)?,
+                "name" => runtime::object_field(&mut map, &mut name)?,
+                "phone_number" => runtime::object_field(&mut map, &mut phone_number)?,
+                "blocked" => runtime::object_field(&mut map, &mut blocked)?,
+                "identifier" => runtime::object_field(&mut map, &mut identifier)?,
+                "thumbnail" => runtime::object_field(&mut map, &mut thumbnail)?,
+                "custom_attributes" => {
+                    runtime::object_field(&mut map, &mut custom_attributes)?
+                }
+                "created_at" => runtime::object_field(&mut map, &mut created_at)?,
+                "last_activity_at" => {
+                    runtime::object_field(&mut map, &mut last_activity_at)?
+                }
+                "contact_inboxes" => {
+                    runtime::object_field(&mut map, &mut contact_inboxes)?
+                }
                 _ => runtime::object_skip(&mut map)?,
             }
         }
@@ -421,8 +431,8 @@ impl runtime::FromObject for ContactInbox {
         let mut inbox: Option<Option<Inbox>> = None;
         while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
             match &*key {
-                "source_id" => source_id = Some(map.next_value()?),
-                "inbox" => inbox = Some(map.next_value()?),
+                "source_id" => runtime::object_field(&mut map, &mut source_id)?,
+                "inbox" => runtime::object_field(&mut map, &mut inbox)?,
                 _ => runtime::object_skip(&mut map)?,
             }
         }
@@ -471,7 +481,7 @@ impl runtime::FromObject for ContactResponse {
         let mut payload: Option<Contact> = None;
         while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
             match &*key {
-                "payload" => payload = Some(map.next_value()?),
+                "payload" => runtime::object_field(&mut map, &mut payload)?,
                 _ => runtime::object_skip(&mut map)?,
             }
         }
@@ -569,20 +579,26 @@ impl runtime::FromObject for ContactUpdate {
         while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
             match &*key {
                 "additional_attributes" => {
-                    additional_attributes = Some(map.next_value()?);
+                    runtime::object_field(&mut map, &mut additional_attributes)?
                 }
-                "availability_status" => availability_status = Some(map.next_value()?),
-                "email" => email = Some(map.next_value()?),
-                "name" => name = Some(map.next_value()?),
-                "phone_number" => phone_number = Some(map.next_value()?),
-                "blocked" => blocked = Some(map.next_value()?),
-                "identifier" => identifier = Some(map.next_value()?),
-                "thumbnail" => thumbnail = Some(map.next_value()?),
-                "last_activity_at" => last_activity_at = Some(map.next_value()?),
-                "custom_attributes" => custom_attributes = Some(map.next_value()?),
-                "created_at" => created_at = Some(map.next_value()?),
-                "first_name" => first_name = Some(map.next_value()?),
-                "last_name" => last_name = Some(map.next_value()?),
+                "availability_status" => {
+                    runtime::object_field(&mut map, &mut availability_status)?
+                }
+                "email" => runtime::object_field(&mut map, &mut email)?,
+                "name" => runtime::object_field(&mut map, &mut name)?,
+                "phone_number" => runtime::object_field(&mut map, &mut phone_number)?,
+                "blocked" => runtime::object_field(&mut map, &mut blocked)?,
+                "identifier" => runtime::object_field(&mut map, &mut identifier)?,
+                "thumbnail" => runtime::object_field(&mut map, &mut thumbnail)?,
+                "last_activity_at" => {
+                    runtime::object_field(&mut map, &mut last_activity_at)?
+                }
+                "custom_attributes" => {
+                    runtime::object_field(&mut map, &mut custom_attributes)?
+                }
+                "created_at" => runtime::object_field(&mut map, &mut created_at)?,
+                "first_name" => runtime::object_field(&mut map, &mut first_name)?,
+                "last_name" => runtime::object_field(&mut map, &mut last_name)?,
                 _ => runtime::object_skip(&mut map)?,
             }
         }
@@ -730,10 +746,10 @@ impl runtime::FromObject for ErrorBody {
         let mut attributes: Option<Option<Vec<String>>> = None;
         while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
             match &*key {
-                "error" => error = Some(map.next_value()?),
-                "errors" => errors = Some(map.next_value()?),
-                "message" => message = Some(map.next_value()?),
-                "attributes" => attributes = Some(map.next_value()?),
+                "error" => runtime::object_field(&mut map, &mut error)?,
+                "errors" => runtime::object_field(&mut map, &mut errors)?,
+                "message" => runtime::object_field(&mut map, &mut message)?,
+                "attributes" => runtime::object_field(&mut map, &mut attributes)?,
                 _ => runtime::object_skip(&mut map)?,
             }
         }
@@ -805,9 +821,9 @@ impl runtime::FromObject for Inbox {
         let mut channel_type: Option<Option<String>> = None;
         while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
             match &*key {
-                "id" => id = Some(map.next_value()?),
-                "name" => name = Some(map.next_value()?),
-                "channel_type" => channel_type = Some(map.next_value()?),
+                "id" => runtime::object_field(&mut map, &mut id)?,
+                "name" => runtime::object_field(&mut map, &mut name)?,
+                "channel_type" => runtime::object_field(&mut map, &mut channel_type)?,
                 _ => runtime::object_skip(&mut map)?,
             }
         }
@@ -880,11 +896,11 @@ impl runtime::FromObject for SocialProfiles {
         let mut twitter: Option<Option<String>> = None;
         while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
             match &*key {
-                "facebook" => facebook = Some(map.next_value()?),
-                "github" => github = Some(map.next_value()?),
-                "instagram" => instagram = Some(map.next_value()?),
-                "linkedin" => linkedin = Some(map.next_value()?),
-                "twitter" => twitter = Some(map.next_value()?),
+                "facebook" => runtime::object_field(&mut map, &mut facebook)?,
+                "github" => runtime::object_field(&mut map, &mut github)?,
+                "instagram" => runtime::object_field(&mut map, &mut instagram)?,
+                "linkedin" => runtime::object_field(&mut map, &mut linkedin)?,
+                "twitter" => runtime::object_field(&mut map, &mut twitter)?,
                 _ => runtime::object_skip(&mut map)?,
             }
         }

@@ -751,10 +751,12 @@ pub mod types {
             let mut user: Option<runtime::Patch<String>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "input" => input = Some(map.next_value()?),
-                    "model" => model = Some(map.next_value()?),
-                    "encoding_format" => encoding_format = Some(map.next_value()?),
-                    "user" => user = Some(map.next_value()?),
+                    "input" => runtime::object_field(&mut map, &mut input)?,
+                    "model" => runtime::object_field(&mut map, &mut model)?,
+                    "encoding_format" => {
+                        runtime::object_field(&mut map, &mut encoding_format)?
+                    }
+                    "user" => runtime::object_field(&mut map, &mut user)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -832,9 +834,9 @@ pub mod types {
             let mut raw_scores: Option<Option<bool>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "input" => input = Some(map.next_value()?),
-                    "model" => model = Some(map.next_value()?),
-                    "raw_scores" => raw_scores = Some(map.next_value()?),
+                    "input" => runtime::object_field(&mut map, &mut input)?,
+                    "model" => runtime::object_field(&mut map, &mut model)?,
+                    "raw_scores" => runtime::object_field(&mut map, &mut raw_scores)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -892,8 +894,8 @@ pub mod types {
             let mut label: Option<String> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "score" => score = Some(map.next_value()?),
-                    "label" => label = Some(map.next_value()?),
+                    "score" => runtime::object_field(&mut map, &mut score)?,
+                    "label" => runtime::object_field(&mut map, &mut label)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -956,12 +958,12 @@ pub mod types {
             let mut created: Option<Option<i64>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "object" => object = Some(map.next_value()?),
-                    "data" => data = Some(map.next_value()?),
-                    "model" => model = Some(map.next_value()?),
-                    "usage" => usage = Some(map.next_value()?),
-                    "id" => id = Some(map.next_value()?),
-                    "created" => created = Some(map.next_value()?),
+                    "object" => runtime::object_field(&mut map, &mut object)?,
+                    "data" => runtime::object_field(&mut map, &mut data)?,
+                    "model" => runtime::object_field(&mut map, &mut model)?,
+                    "usage" => runtime::object_field(&mut map, &mut usage)?,
+                    "id" => runtime::object_field(&mut map, &mut id)?,
+                    "created" => runtime::object_field(&mut map, &mut created)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1132,9 +1134,9 @@ pub mod types {
             let mut index: Option<i64> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "object" => object = Some(map.next_value()?),
-                    "embedding" => embedding = Some(map.next_value()?),
-                    "index" => index = Some(map.next_value()?),
+                    "object" => runtime::object_field(&mut map, &mut object)?,
+                    "embedding" => runtime::object_field(&mut map, &mut embedding)?,
+                    "index" => runtime::object_field(&mut map, &mut index)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1283,7 +1285,7 @@ pub mod types {
             let mut detail: Option<Option<Vec<ValidationError>>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "detail" => detail = Some(map.next_value()?),
+                    "detail" => runtime::object_field(&mut map, &mut detail)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1339,10 +1341,12 @@ pub mod types {
             let mut user: Option<runtime::Patch<String>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "input" => input = Some(map.next_value()?),
-                    "model" => model = Some(map.next_value()?),
-                    "encoding_format" => encoding_format = Some(map.next_value()?),
-                    "user" => user = Some(map.next_value()?),
+                    "input" => runtime::object_field(&mut map, &mut input)?,
+                    "model" => runtime::object_field(&mut map, &mut model)?,
+                    "encoding_format" => {
+                        runtime::object_field(&mut map, &mut encoding_format)?
+                    }
+                    "user" => runtime::object_field(&mut map, &mut user)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1519,13 +1523,13 @@ pub mod types {
             let mut capabilities: Option<Option<Vec<String>>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "id" => id = Some(map.next_value()?),
-                    "stats" => stats = Some(map.next_value()?),
-                    "object" => object = Some(map.next_value()?),
-                    "owned_by" => owned_by = Some(map.next_value()?),
-                    "created" => created = Some(map.next_value()?),
-                    "backend" => backend = Some(map.next_value()?),
-                    "capabilities" => capabilities = Some(map.next_value()?),
+                    "id" => runtime::object_field(&mut map, &mut id)?,
+                    "stats" => runtime::object_field(&mut map, &mut stats)?,
+                    "object" => runtime::object_field(&mut map, &mut object)?,
+                    "owned_by" => runtime::object_field(&mut map, &mut owned_by)?,
+                    "created" => runtime::object_field(&mut map, &mut created)?,
+                    "backend" => runtime::object_field(&mut map, &mut backend)?,
+                    "capabilities" => runtime::object_field(&mut map, &mut capabilities)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1848,12 +1852,14 @@ pub mod types {
             let mut modality: Option<Option<OpenAiEmbeddingInputAudioModality>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "model" => model = Some(map.next_value()?),
-                    "encoding_format" => encoding_format = Some(map.next_value()?),
-                    "user" => user = Some(map.next_value()?),
-                    "dimensions" => dimensions = Some(map.next_value()?),
-                    "input" => input = Some(map.next_value()?),
-                    "modality" => modality = Some(map.next_value()?),
+                    "model" => runtime::object_field(&mut map, &mut model)?,
+                    "encoding_format" => {
+                        runtime::object_field(&mut map, &mut encoding_format)?
+                    }
+                    "user" => runtime::object_field(&mut map, &mut user)?,
+                    "dimensions" => runtime::object_field(&mut map, &mut dimensions)?,
+                    "input" => runtime::object_field(&mut map, &mut input)?,
+                    "modality" => runtime::object_field(&mut map, &mut modality)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2003,12 +2009,14 @@ pub mod types {
             let mut modality: Option<Option<OpenAiEmbeddingInputImageModality>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "model" => model = Some(map.next_value()?),
-                    "encoding_format" => encoding_format = Some(map.next_value()?),
-                    "user" => user = Some(map.next_value()?),
-                    "dimensions" => dimensions = Some(map.next_value()?),
-                    "input" => input = Some(map.next_value()?),
-                    "modality" => modality = Some(map.next_value()?),
+                    "model" => runtime::object_field(&mut map, &mut model)?,
+                    "encoding_format" => {
+                        runtime::object_field(&mut map, &mut encoding_format)?
+                    }
+                    "user" => runtime::object_field(&mut map, &mut user)?,
+                    "dimensions" => runtime::object_field(&mut map, &mut dimensions)?,
+                    "input" => runtime::object_field(&mut map, &mut input)?,
+                    "modality" => runtime::object_field(&mut map, &mut modality)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2160,12 +2168,14 @@ pub mod types {
             let mut modality: Option<Option<OpenAiEmbeddingInputTextModality>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "model" => model = Some(map.next_value()?),
-                    "encoding_format" => encoding_format = Some(map.next_value()?),
-                    "user" => user = Some(map.next_value()?),
-                    "dimensions" => dimensions = Some(map.next_value()?),
-                    "input" => input = Some(map.next_value()?),
-                    "modality" => modality = Some(map.next_value()?),
+                    "model" => runtime::object_field(&mut map, &mut model)?,
+                    "encoding_format" => {
+                        runtime::object_field(&mut map, &mut encoding_format)?
+                    }
+                    "user" => runtime::object_field(&mut map, &mut user)?,
+                    "dimensions" => runtime::object_field(&mut map, &mut dimensions)?,
+                    "input" => runtime::object_field(&mut map, &mut input)?,
+                    "modality" => runtime::object_field(&mut map, &mut modality)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2351,12 +2361,12 @@ pub mod types {
             let mut created: Option<Option<i64>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "object" => object = Some(map.next_value()?),
-                    "data" => data = Some(map.next_value()?),
-                    "model" => model = Some(map.next_value()?),
-                    "usage" => usage = Some(map.next_value()?),
-                    "id" => id = Some(map.next_value()?),
-                    "created" => created = Some(map.next_value()?),
+                    "object" => runtime::object_field(&mut map, &mut object)?,
+                    "data" => runtime::object_field(&mut map, &mut data)?,
+                    "model" => runtime::object_field(&mut map, &mut model)?,
+                    "usage" => runtime::object_field(&mut map, &mut usage)?,
+                    "id" => runtime::object_field(&mut map, &mut id)?,
+                    "created" => runtime::object_field(&mut map, &mut created)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2470,8 +2480,8 @@ pub mod types {
             let mut object: Option<Option<String>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "data" => data = Some(map.next_value()?),
-                    "object" => object = Some(map.next_value()?),
+                    "data" => runtime::object_field(&mut map, &mut data)?,
+                    "object" => runtime::object_field(&mut map, &mut object)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2525,9 +2535,11 @@ pub mod types {
             let mut document: Option<Option<String>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "relevance_score" => relevance_score = Some(map.next_value()?),
-                    "index" => index = Some(map.next_value()?),
-                    "document" => document = Some(map.next_value()?),
+                    "relevance_score" => {
+                        runtime::object_field(&mut map, &mut relevance_score)?
+                    }
+                    "index" => runtime::object_field(&mut map, &mut index)?,
+                    "document" => runtime::object_field(&mut map, &mut document)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2601,12 +2613,12 @@ pub mod types {
             let mut created: Option<Option<i64>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "object" => object = Some(map.next_value()?),
-                    "results" => results = Some(map.next_value()?),
-                    "model" => model = Some(map.next_value()?),
-                    "usage" => usage = Some(map.next_value()?),
-                    "id" => id = Some(map.next_value()?),
-                    "created" => created = Some(map.next_value()?),
+                    "object" => runtime::object_field(&mut map, &mut object)?,
+                    "results" => runtime::object_field(&mut map, &mut results)?,
+                    "model" => runtime::object_field(&mut map, &mut model)?,
+                    "usage" => runtime::object_field(&mut map, &mut usage)?,
+                    "id" => runtime::object_field(&mut map, &mut id)?,
+                    "created" => runtime::object_field(&mut map, &mut created)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2741,12 +2753,14 @@ pub mod types {
             let mut top_n: Option<runtime::Patch<i64>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "query" => query = Some(map.next_value()?),
-                    "documents" => documents = Some(map.next_value()?),
-                    "return_documents" => return_documents = Some(map.next_value()?),
-                    "raw_scores" => raw_scores = Some(map.next_value()?),
-                    "model" => model = Some(map.next_value()?),
-                    "top_n" => top_n = Some(map.next_value()?),
+                    "query" => runtime::object_field(&mut map, &mut query)?,
+                    "documents" => runtime::object_field(&mut map, &mut documents)?,
+                    "return_documents" => {
+                        runtime::object_field(&mut map, &mut return_documents)?
+                    }
+                    "raw_scores" => runtime::object_field(&mut map, &mut raw_scores)?,
+                    "model" => runtime::object_field(&mut map, &mut model)?,
+                    "top_n" => runtime::object_field(&mut map, &mut top_n)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2822,8 +2836,10 @@ pub mod types {
             let mut total_tokens: Option<i64> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "prompt_tokens" => prompt_tokens = Some(map.next_value()?),
-                    "total_tokens" => total_tokens = Some(map.next_value()?),
+                    "prompt_tokens" => {
+                        runtime::object_field(&mut map, &mut prompt_tokens)?
+                    }
+                    "total_tokens" => runtime::object_field(&mut map, &mut total_tokens)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2870,9 +2886,9 @@ pub mod types {
             let mut r#type: Option<String> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "loc" => loc = Some(map.next_value()?),
-                    "msg" => msg = Some(map.next_value()?),
-                    "type" => r#type = Some(map.next_value()?),
+                    "loc" => runtime::object_field(&mut map, &mut loc)?,
+                    "msg" => runtime::object_field(&mut map, &mut msg)?,
+                    "type" => runtime::object_field(&mut map, &mut r#type)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -4699,6 +4715,16 @@ pub mod runtime {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer).map(ObjectKey)
         }
+    }
+
+    /// Reads a property's value into its slot (given twice, the last one counts).
+    pub(crate) fn object_field<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
+    where
+        A: serde::de::MapAccess<'de>,
+        T: serde::Deserialize<'de>,
+    {
+        *slot = Some(map.next_value()?);
+        Ok(())
     }
 
     /// Skips the value of a property the struct does not have.

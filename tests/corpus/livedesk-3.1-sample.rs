@@ -320,17 +320,21 @@ pub mod types {
             let mut contact_inboxes: Option<Option<Vec<ContactInbox>>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "id" => id = Some(map.next_value()?),
-                    "kind" => kind = Some(map.next_value()?),
-                    "name" => name = Some(map.next_value()?),
-                    "email" => email = Some(map.next_value()?),
-                    "phone_number" => phone_number = Some(map.next_value()?),
-                    "blocked" => blocked = Some(map.next_value()?),
+                    "id" => runtime::object_field(&mut map, &mut id)?,
+                    "kind" => runtime::object_field(&mut map, &mut kind)?,
+                    "name" => runtime::object_field(&mut map, &mut name)?,
+                    "email" => runtime::object_field(&mut map, &mut email)?,
+                    "phone_number" => runtime::object_field(&mut map, &mut phone_number)?,
+                    "blocked" => runtime::object_field(&mut map, &mut blocked)?,
                     "availability_status" => {
-                        availability_status = Some(map.next_value()?);
+                        runtime::object_field(&mut map, &mut availability_status)?
                     }
-                    "custom_attributes" => custom_attributes = Some(map.next_value()?),
-                    "contact_inboxes" => contact_inboxes = Some(map.next_value()?),
+                    "custom_attributes" => {
+                        runtime::object_field(&mut map, &mut custom_attributes)?
+                    }
+                    "contact_inboxes" => {
+                        runtime::object_field(&mut map, &mut contact_inboxes)?
+                    }
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -493,8 +497,8 @@ pub mod types {
             let mut inbox: Option<Option<ContactInboxInbox>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "source_id" => source_id = Some(map.next_value()?),
-                    "inbox" => inbox = Some(map.next_value()?),
+                    "source_id" => runtime::object_field(&mut map, &mut source_id)?,
+                    "inbox" => runtime::object_field(&mut map, &mut inbox)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -548,9 +552,9 @@ pub mod types {
             let mut channel_type: Option<Option<String>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "id" => id = Some(map.next_value()?),
-                    "name" => name = Some(map.next_value()?),
-                    "channel_type" => channel_type = Some(map.next_value()?),
+                    "id" => runtime::object_field(&mut map, &mut id)?,
+                    "name" => runtime::object_field(&mut map, &mut name)?,
+                    "channel_type" => runtime::object_field(&mut map, &mut channel_type)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -673,16 +677,20 @@ pub mod types {
             let mut location: Option<Option<Vec<f64>>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "name" => name = Some(map.next_value()?),
-                    "email" => email = Some(map.next_value()?),
-                    "phone_number" => phone_number = Some(map.next_value()?),
-                    "blocked" => blocked = Some(map.next_value()?),
+                    "name" => runtime::object_field(&mut map, &mut name)?,
+                    "email" => runtime::object_field(&mut map, &mut email)?,
+                    "phone_number" => runtime::object_field(&mut map, &mut phone_number)?,
+                    "blocked" => runtime::object_field(&mut map, &mut blocked)?,
                     "availability_status" => {
-                        availability_status = Some(map.next_value()?);
+                        runtime::object_field(&mut map, &mut availability_status)?
                     }
-                    "last_activity_at" => last_activity_at = Some(map.next_value()?),
-                    "custom_attributes" => custom_attributes = Some(map.next_value()?),
-                    "location" => location = Some(map.next_value()?),
+                    "last_activity_at" => {
+                        runtime::object_field(&mut map, &mut last_activity_at)?
+                    }
+                    "custom_attributes" => {
+                        runtime::object_field(&mut map, &mut custom_attributes)?
+                    }
+                    "location" => runtime::object_field(&mut map, &mut location)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -776,7 +784,7 @@ pub mod types {
             let mut error: Option<Option<String>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "error" => error = Some(map.next_value()?),
+                    "error" => runtime::object_field(&mut map, &mut error)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -814,7 +822,7 @@ pub mod types {
             let mut payload: Option<Contact> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "payload" => payload = Some(map.next_value()?),
+                    "payload" => runtime::object_field(&mut map, &mut payload)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2478,6 +2486,16 @@ pub mod runtime {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer).map(ObjectKey)
         }
+    }
+
+    /// Reads a property's value into its slot (given twice, the last one counts).
+    pub(crate) fn object_field<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
+    where
+        A: serde::de::MapAccess<'de>,
+        T: serde::Deserialize<'de>,
+    {
+        *slot = Some(map.next_value()?);
+        Ok(())
     }
 
     /// Skips the value of a property the struct does not have.

@@ -260,7 +260,9 @@ pub mod types {
             let mut subscription_id: Option<String> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "subscriptionId" => subscription_id = Some(map.next_value()?),
+                    "subscriptionId" => {
+                        runtime::object_field(&mut map, &mut subscription_id)?
+                    }
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1732,6 +1734,16 @@ pub mod runtime {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer).map(ObjectKey)
         }
+    }
+
+    /// Reads a property's value into its slot (given twice, the last one counts).
+    pub(crate) fn object_field<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
+    where
+        A: serde::de::MapAccess<'de>,
+        T: serde::Deserialize<'de>,
+    {
+        *slot = Some(map.next_value()?);
+        Ok(())
     }
 
     /// Skips the value of a property the struct does not have.

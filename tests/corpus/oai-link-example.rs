@@ -633,10 +633,10 @@ pub mod types {
             let mut author: Option<Option<User>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "id" => id = Some(map.next_value()?),
-                    "title" => title = Some(map.next_value()?),
-                    "repository" => repository = Some(map.next_value()?),
-                    "author" => author = Some(map.next_value()?),
+                    "id" => runtime::object_field(&mut map, &mut id)?,
+                    "title" => runtime::object_field(&mut map, &mut title)?,
+                    "repository" => runtime::object_field(&mut map, &mut repository)?,
+                    "author" => runtime::object_field(&mut map, &mut author)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -700,8 +700,8 @@ pub mod types {
             let mut owner: Option<Option<User>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "slug" => slug = Some(map.next_value()?),
-                    "owner" => owner = Some(map.next_value()?),
+                    "slug" => runtime::object_field(&mut map, &mut slug)?,
+                    "owner" => runtime::object_field(&mut map, &mut owner)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -751,8 +751,8 @@ pub mod types {
             let mut uuid: Option<Option<String>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "username" => username = Some(map.next_value()?),
-                    "uuid" => uuid = Some(map.next_value()?),
+                    "username" => runtime::object_field(&mut map, &mut username)?,
+                    "uuid" => runtime::object_field(&mut map, &mut uuid)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2300,6 +2300,16 @@ pub mod runtime {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer).map(ObjectKey)
         }
+    }
+
+    /// Reads a property's value into its slot (given twice, the last one counts).
+    pub(crate) fn object_field<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
+    where
+        A: serde::de::MapAccess<'de>,
+        T: serde::Deserialize<'de>,
+    {
+        *slot = Some(map.next_value()?);
+        Ok(())
     }
 
     /// Skips the value of a property the struct does not have.

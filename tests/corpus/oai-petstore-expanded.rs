@@ -422,8 +422,8 @@ pub mod types {
             let mut message: Option<String> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "code" => code = Some(map.next_value()?),
-                    "message" => message = Some(map.next_value()?),
+                    "code" => runtime::object_field(&mut map, &mut code)?,
+                    "message" => runtime::object_field(&mut map, &mut message)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -468,8 +468,8 @@ pub mod types {
             let mut tag: Option<Option<String>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "name" => name = Some(map.next_value()?),
-                    "tag" => tag = Some(map.next_value()?),
+                    "name" => runtime::object_field(&mut map, &mut name)?,
+                    "tag" => runtime::object_field(&mut map, &mut tag)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -523,9 +523,9 @@ pub mod types {
             let mut id: Option<i64> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "name" => name = Some(map.next_value()?),
-                    "tag" => tag = Some(map.next_value()?),
-                    "id" => id = Some(map.next_value()?),
+                    "name" => runtime::object_field(&mut map, &mut name)?,
+                    "tag" => runtime::object_field(&mut map, &mut tag)?,
+                    "id" => runtime::object_field(&mut map, &mut id)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2185,6 +2185,16 @@ pub mod runtime {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer).map(ObjectKey)
         }
+    }
+
+    /// Reads a property's value into its slot (given twice, the last one counts).
+    pub(crate) fn object_field<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
+    where
+        A: serde::de::MapAccess<'de>,
+        T: serde::Deserialize<'de>,
+    {
+        *slot = Some(map.next_value()?);
+        Ok(())
     }
 
     /// Skips the value of a property the struct does not have.

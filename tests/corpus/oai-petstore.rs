@@ -356,8 +356,8 @@ pub mod types {
             let mut message: Option<String> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "code" => code = Some(map.next_value()?),
-                    "message" => message = Some(map.next_value()?),
+                    "code" => runtime::object_field(&mut map, &mut code)?,
+                    "message" => runtime::object_field(&mut map, &mut message)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -405,9 +405,9 @@ pub mod types {
             let mut tag: Option<Option<String>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "id" => id = Some(map.next_value()?),
-                    "name" => name = Some(map.next_value()?),
-                    "tag" => tag = Some(map.next_value()?),
+                    "id" => runtime::object_field(&mut map, &mut id)?,
+                    "name" => runtime::object_field(&mut map, &mut name)?,
+                    "tag" => runtime::object_field(&mut map, &mut tag)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1956,6 +1956,16 @@ pub mod runtime {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer).map(ObjectKey)
         }
+    }
+
+    /// Reads a property's value into its slot (given twice, the last one counts).
+    pub(crate) fn object_field<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
+    where
+        A: serde::de::MapAccess<'de>,
+        T: serde::Deserialize<'de>,
+    {
+        *slot = Some(map.next_value()?);
+        Ok(())
     }
 
     /// Skips the value of a property the struct does not have.

@@ -408,8 +408,8 @@ pub mod types {
             let mut apis: Option<Option<Vec<DataSetListApisItem>>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "total" => total = Some(map.next_value()?),
-                    "apis" => apis = Some(map.next_value()?),
+                    "total" => runtime::object_field(&mut map, &mut total)?,
+                    "apis" => runtime::object_field(&mut map, &mut apis)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -467,11 +467,13 @@ pub mod types {
             let mut api_documentation_url: Option<Option<String>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "apiKey" => api_key = Some(map.next_value()?),
-                    "apiVersionNumber" => api_version_number = Some(map.next_value()?),
-                    "apiUrl" => api_url = Some(map.next_value()?),
+                    "apiKey" => runtime::object_field(&mut map, &mut api_key)?,
+                    "apiVersionNumber" => {
+                        runtime::object_field(&mut map, &mut api_version_number)?
+                    }
+                    "apiUrl" => runtime::object_field(&mut map, &mut api_url)?,
                     "apiDocumentationUrl" => {
-                        api_documentation_url = Some(map.next_value()?);
+                        runtime::object_field(&mut map, &mut api_documentation_url)?
                     }
                     _ => runtime::object_skip(&mut map)?,
                 }
@@ -541,9 +543,9 @@ pub mod types {
             let mut rows: Option<Option<i64>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "criteria" => criteria = Some(map.next_value()?),
-                    "start" => start = Some(map.next_value()?),
-                    "rows" => rows = Some(map.next_value()?),
+                    "criteria" => runtime::object_field(&mut map, &mut criteria)?,
+                    "start" => runtime::object_field(&mut map, &mut start)?,
+                    "rows" => runtime::object_field(&mut map, &mut rows)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2226,6 +2228,16 @@ pub mod runtime {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer).map(ObjectKey)
         }
+    }
+
+    /// Reads a property's value into its slot (given twice, the last one counts).
+    pub(crate) fn object_field<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
+    where
+        A: serde::de::MapAccess<'de>,
+        T: serde::Deserialize<'de>,
+    {
+        *slot = Some(map.next_value()?);
+        Ok(())
     }
 
     /// Skips the value of a property the struct does not have.

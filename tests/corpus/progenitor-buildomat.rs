@@ -1285,8 +1285,10 @@ pub mod types {
             let mut stranger_things: Option<Vec<Option<Task>>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "things" => things = Some(map.next_value()?),
-                    "stranger-things" => stranger_things = Some(map.next_value()?),
+                    "things" => runtime::object_field(&mut map, &mut things)?,
+                    "stranger-things" => {
+                        runtime::object_field(&mut map, &mut stranger_things)?
+                    }
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1345,11 +1347,11 @@ pub mod types {
             let mut state: Option<String> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "id" => id = Some(map.next_value()?),
-                    "name" => name = Some(map.next_value()?),
-                    "output_rules" => output_rules = Some(map.next_value()?),
-                    "script" => script = Some(map.next_value()?),
-                    "state" => state = Some(map.next_value()?),
+                    "id" => runtime::object_field(&mut map, &mut id)?,
+                    "name" => runtime::object_field(&mut map, &mut name)?,
+                    "output_rules" => runtime::object_field(&mut map, &mut output_rules)?,
+                    "script" => runtime::object_field(&mut map, &mut script)?,
+                    "state" => runtime::object_field(&mut map, &mut state)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1411,10 +1413,10 @@ pub mod types {
             let mut time: Option<chrono::DateTime<chrono::Utc>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "payload" => payload = Some(map.next_value()?),
-                    "seq" => seq = Some(map.next_value()?),
-                    "stream" => stream = Some(map.next_value()?),
-                    "time" => time = Some(runtime::object_lenient(&mut map)?),
+                    "payload" => runtime::object_field(&mut map, &mut payload)?,
+                    "seq" => runtime::object_field(&mut map, &mut seq)?,
+                    "stream" => runtime::object_field(&mut map, &mut stream)?,
+                    "time" => runtime::object_lenient(&mut map, &mut time)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1470,9 +1472,9 @@ pub mod types {
             let mut size: Option<u64> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "id" => id = Some(map.next_value()?),
-                    "path" => path = Some(map.next_value()?),
-                    "size" => size = Some(map.next_value()?),
+                    "id" => runtime::object_field(&mut map, &mut id)?,
+                    "path" => runtime::object_field(&mut map, &mut path)?,
+                    "size" => runtime::object_field(&mut map, &mut size)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1529,10 +1531,10 @@ pub mod types {
             let mut default: Option<bool> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "name" => name = Some(map.next_value()?),
-                    "output_rules" => output_rules = Some(map.next_value()?),
-                    "script" => script = Some(map.next_value()?),
-                    "default" => default = Some(map.next_value()?),
+                    "name" => runtime::object_field(&mut map, &mut name)?,
+                    "output_rules" => runtime::object_field(&mut map, &mut output_rules)?,
+                    "script" => runtime::object_field(&mut map, &mut script)?,
+                    "default" => runtime::object_field(&mut map, &mut default)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1587,7 +1589,7 @@ pub mod types {
             let mut id: Option<String> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "id" => id = Some(map.next_value()?),
+                    "id" => runtime::object_field(&mut map, &mut id)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1624,7 +1626,7 @@ pub mod types {
             let mut id: Option<String> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "id" => id = Some(map.next_value()?),
+                    "id" => runtime::object_field(&mut map, &mut id)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1661,7 +1663,7 @@ pub mod types {
             let mut name: Option<String> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "name" => name = Some(map.next_value()?),
+                    "name" => runtime::object_field(&mut map, &mut name)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1704,9 +1706,9 @@ pub mod types {
             let mut token: Option<String> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "id" => id = Some(map.next_value()?),
-                    "name" => name = Some(map.next_value()?),
-                    "token" => token = Some(map.next_value()?),
+                    "id" => runtime::object_field(&mut map, &mut id)?,
+                    "name" => runtime::object_field(&mut map, &mut name)?,
+                    "token" => runtime::object_field(&mut map, &mut token)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1756,8 +1758,8 @@ pub mod types {
             let mut name: Option<String> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "id" => id = Some(map.next_value()?),
-                    "name" => name = Some(map.next_value()?),
+                    "id" => runtime::object_field(&mut map, &mut id)?,
+                    "name" => runtime::object_field(&mut map, &mut name)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1815,12 +1817,12 @@ pub mod types {
             let mut tasks: Option<Vec<WorkerTask>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "deleted" => deleted = Some(map.next_value()?),
-                    "id" => id = Some(map.next_value()?),
-                    "instance_id" => instance_id = Some(map.next_value()?),
-                    "lastping" => lastping = Some(runtime::object_lenient(&mut map)?),
-                    "recycle" => recycle = Some(map.next_value()?),
-                    "tasks" => tasks = Some(map.next_value()?),
+                    "deleted" => runtime::object_field(&mut map, &mut deleted)?,
+                    "id" => runtime::object_field(&mut map, &mut id)?,
+                    "instance_id" => runtime::object_field(&mut map, &mut instance_id)?,
+                    "lastping" => runtime::object_lenient(&mut map, &mut lastping)?,
+                    "recycle" => runtime::object_field(&mut map, &mut recycle)?,
+                    "tasks" => runtime::object_field(&mut map, &mut tasks)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1895,9 +1897,9 @@ pub mod types {
             let mut size: Option<i64> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "chunks" => chunks = Some(map.next_value()?),
-                    "path" => path = Some(map.next_value()?),
-                    "size" => size = Some(map.next_value()?),
+                    "chunks" => runtime::object_field(&mut map, &mut chunks)?,
+                    "path" => runtime::object_field(&mut map, &mut path)?,
+                    "size" => runtime::object_field(&mut map, &mut size)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1950,9 +1952,9 @@ pub mod types {
             let mut time: Option<chrono::DateTime<chrono::Utc>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "payload" => payload = Some(map.next_value()?),
-                    "stream" => stream = Some(map.next_value()?),
-                    "time" => time = Some(runtime::object_lenient(&mut map)?),
+                    "payload" => runtime::object_field(&mut map, &mut payload)?,
+                    "stream" => runtime::object_field(&mut map, &mut stream)?,
+                    "time" => runtime::object_lenient(&mut map, &mut time)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2002,8 +2004,8 @@ pub mod types {
             let mut token: Option<String> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "bootstrap" => bootstrap = Some(map.next_value()?),
-                    "token" => token = Some(map.next_value()?),
+                    "bootstrap" => runtime::object_field(&mut map, &mut bootstrap)?,
+                    "token" => runtime::object_field(&mut map, &mut token)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2044,7 +2046,7 @@ pub mod types {
             let mut id: Option<String> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "id" => id = Some(map.next_value()?),
+                    "id" => runtime::object_field(&mut map, &mut id)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2081,7 +2083,7 @@ pub mod types {
             let mut failed: Option<bool> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "failed" => failed = Some(map.next_value()?),
+                    "failed" => runtime::object_field(&mut map, &mut failed)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2122,8 +2124,8 @@ pub mod types {
             let mut task: Option<Option<WorkerPingTask>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "poweroff" => poweroff = Some(map.next_value()?),
-                    "task" => task = Some(map.next_value()?),
+                    "poweroff" => runtime::object_field(&mut map, &mut poweroff)?,
+                    "task" => runtime::object_field(&mut map, &mut task)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2176,9 +2178,9 @@ pub mod types {
             let mut script: Option<String> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "id" => id = Some(map.next_value()?),
-                    "output_rules" => output_rules = Some(map.next_value()?),
-                    "script" => script = Some(map.next_value()?),
+                    "id" => runtime::object_field(&mut map, &mut id)?,
+                    "output_rules" => runtime::object_field(&mut map, &mut output_rules)?,
+                    "script" => runtime::object_field(&mut map, &mut script)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2231,9 +2233,9 @@ pub mod types {
             let mut owner: Option<String> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "id" => id = Some(map.next_value()?),
-                    "name" => name = Some(map.next_value()?),
-                    "owner" => owner = Some(map.next_value()?),
+                    "id" => runtime::object_field(&mut map, &mut id)?,
+                    "name" => runtime::object_field(&mut map, &mut name)?,
+                    "owner" => runtime::object_field(&mut map, &mut owner)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2280,7 +2282,7 @@ pub mod types {
             let mut workers: Option<Vec<Worker>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "workers" => workers = Some(map.next_value()?),
+                    "workers" => runtime::object_field(&mut map, &mut workers)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -4394,13 +4396,24 @@ pub mod runtime {
         }
     }
 
-    /// Reads a property's value leniently (see [`lenient`]).
-    pub(crate) fn object_lenient<'de, A, T>(map: &mut A) -> Result<T, A::Error>
+    /// Reads a property's value into its slot (given twice, the last one counts).
+    pub(crate) fn object_field<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
+    where
+        A: serde::de::MapAccess<'de>,
+        T: serde::Deserialize<'de>,
+    {
+        *slot = Some(map.next_value()?);
+        Ok(())
+    }
+
+    /// Reads a property's value into its slot leniently (see [`lenient`]).
+    pub(crate) fn object_lenient<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
     where
         A: serde::de::MapAccess<'de>,
         T: lenient::Lenient,
     {
-        map.next_value_seed(LenientSeed(std::marker::PhantomData))
+        *slot = Some(map.next_value_seed(LenientSeed(std::marker::PhantomData))?);
+        Ok(())
     }
 
     /// Skips the value of a property the struct does not have.

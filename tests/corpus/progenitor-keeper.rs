@@ -461,8 +461,8 @@ pub mod types {
             let mut key: Option<String> = None;
             while let Some(key_) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key_ {
-                    "host" => host = Some(map.next_value()?),
-                    "key" => key = Some(map.next_value()?),
+                    "host" => runtime::object_field(&mut map, &mut host)?,
+                    "key" => runtime::object_field(&mut map, &mut key)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -503,7 +503,7 @@ pub mod types {
             let mut summary: Option<Vec<ReportSummary>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "summary" => summary = Some(map.next_value()?),
+                    "summary" => runtime::object_field(&mut map, &mut summary)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -546,9 +546,9 @@ pub mod types {
             let mut time: Option<chrono::DateTime<chrono::Utc>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "msg" => msg = Some(map.next_value()?),
-                    "stream" => stream = Some(map.next_value()?),
-                    "time" => time = Some(runtime::object_lenient(&mut map)?),
+                    "msg" => runtime::object_field(&mut map, &mut msg)?,
+                    "stream" => runtime::object_field(&mut map, &mut stream)?,
+                    "time" => runtime::object_lenient(&mut map, &mut time)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -598,8 +598,8 @@ pub mod types {
             let mut ok: Option<bool> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "host" => host = Some(map.next_value()?),
-                    "ok" => ok = Some(map.next_value()?),
+                    "host" => runtime::object_field(&mut map, &mut host)?,
+                    "ok" => runtime::object_field(&mut map, &mut ok)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -649,10 +649,12 @@ pub mod types {
             let mut id: Option<ReportId> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "duration_millis" => duration_millis = Some(map.next_value()?),
-                    "end_time" => end_time = Some(runtime::object_lenient(&mut map)?),
-                    "exit_status" => exit_status = Some(map.next_value()?),
-                    "id" => id = Some(map.next_value()?),
+                    "duration_millis" => {
+                        runtime::object_field(&mut map, &mut duration_millis)?
+                    }
+                    "end_time" => runtime::object_lenient(&mut map, &mut end_time)?,
+                    "exit_status" => runtime::object_field(&mut map, &mut exit_status)?,
+                    "id" => runtime::object_field(&mut map, &mut id)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -717,11 +719,11 @@ pub mod types {
             let mut uuid: Option<String> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "host" => host = Some(map.next_value()?),
-                    "job" => job = Some(map.next_value()?),
-                    "pid" => pid = Some(map.next_value()?),
-                    "time" => time = Some(runtime::object_lenient(&mut map)?),
-                    "uuid" => uuid = Some(map.next_value()?),
+                    "host" => runtime::object_field(&mut map, &mut host)?,
+                    "job" => runtime::object_field(&mut map, &mut job)?,
+                    "pid" => runtime::object_field(&mut map, &mut pid)?,
+                    "time" => runtime::object_lenient(&mut map, &mut time)?,
+                    "uuid" => runtime::object_field(&mut map, &mut uuid)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -777,8 +779,8 @@ pub mod types {
             let mut record: Option<OutputRecord> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "id" => id = Some(map.next_value()?),
-                    "record" => record = Some(map.next_value()?),
+                    "id" => runtime::object_field(&mut map, &mut id)?,
+                    "record" => runtime::object_field(&mut map, &mut record)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -819,7 +821,9 @@ pub mod types {
             let mut existed_already: Option<bool> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "existed_already" => existed_already = Some(map.next_value()?),
+                    "existed_already" => {
+                        runtime::object_field(&mut map, &mut existed_already)?
+                    }
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -867,9 +871,9 @@ pub mod types {
             let mut start_time: Option<chrono::DateTime<chrono::Utc>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "id" => id = Some(map.next_value()?),
-                    "script" => script = Some(map.next_value()?),
-                    "start_time" => start_time = Some(runtime::object_lenient(&mut map)?),
+                    "id" => runtime::object_field(&mut map, &mut id)?,
+                    "script" => runtime::object_field(&mut map, &mut script)?,
+                    "start_time" => runtime::object_lenient(&mut map, &mut start_time)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -931,12 +935,14 @@ pub mod types {
             let mut when: Option<chrono::DateTime<chrono::Utc>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "age_seconds" => age_seconds = Some(map.next_value()?),
-                    "duration_seconds" => duration_seconds = Some(map.next_value()?),
-                    "host" => host = Some(map.next_value()?),
-                    "job" => job = Some(map.next_value()?),
-                    "status" => status = Some(map.next_value()?),
-                    "when" => when = Some(runtime::object_lenient(&mut map)?),
+                    "age_seconds" => runtime::object_field(&mut map, &mut age_seconds)?,
+                    "duration_seconds" => {
+                        runtime::object_field(&mut map, &mut duration_seconds)?
+                    }
+                    "host" => runtime::object_field(&mut map, &mut host)?,
+                    "job" => runtime::object_field(&mut map, &mut job)?,
+                    "status" => runtime::object_field(&mut map, &mut status)?,
+                    "when" => runtime::object_lenient(&mut map, &mut when)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2543,13 +2549,24 @@ pub mod runtime {
         }
     }
 
-    /// Reads a property's value leniently (see [`lenient`]).
-    pub(crate) fn object_lenient<'de, A, T>(map: &mut A) -> Result<T, A::Error>
+    /// Reads a property's value into its slot (given twice, the last one counts).
+    pub(crate) fn object_field<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
+    where
+        A: serde::de::MapAccess<'de>,
+        T: serde::Deserialize<'de>,
+    {
+        *slot = Some(map.next_value()?);
+        Ok(())
+    }
+
+    /// Reads a property's value into its slot leniently (see [`lenient`]).
+    pub(crate) fn object_lenient<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
     where
         A: serde::de::MapAccess<'de>,
         T: lenient::Lenient,
     {
-        map.next_value_seed(LenientSeed(std::marker::PhantomData))
+        *slot = Some(map.next_value_seed(LenientSeed(std::marker::PhantomData))?);
+        Ok(())
     }
 
     /// Skips the value of a property the struct does not have.

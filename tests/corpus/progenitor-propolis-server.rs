@@ -567,16 +567,20 @@ pub mod types {
             let mut target: Option<Vec<String>> = None;
             while let Some(key_) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key_ {
-                    "cert_pem" => cert_pem = Some(map.next_value()?),
-                    "control" => control = Some(map.next_value()?),
-                    "flush_timeout" => flush_timeout = Some(map.next_value()?),
-                    "id" => id = Some(map.next_value()?),
-                    "key" => key = Some(map.next_value()?),
-                    "key_pem" => key_pem = Some(map.next_value()?),
-                    "lossy" => lossy = Some(map.next_value()?),
-                    "read_only" => read_only = Some(map.next_value()?),
-                    "root_cert_pem" => root_cert_pem = Some(map.next_value()?),
-                    "target" => target = Some(map.next_value()?),
+                    "cert_pem" => runtime::object_field(&mut map, &mut cert_pem)?,
+                    "control" => runtime::object_field(&mut map, &mut control)?,
+                    "flush_timeout" => {
+                        runtime::object_field(&mut map, &mut flush_timeout)?
+                    }
+                    "id" => runtime::object_field(&mut map, &mut id)?,
+                    "key" => runtime::object_field(&mut map, &mut key)?,
+                    "key_pem" => runtime::object_field(&mut map, &mut key_pem)?,
+                    "lossy" => runtime::object_field(&mut map, &mut lossy)?,
+                    "read_only" => runtime::object_field(&mut map, &mut read_only)?,
+                    "root_cert_pem" => {
+                        runtime::object_field(&mut map, &mut root_cert_pem)?
+                    }
+                    "target" => runtime::object_field(&mut map, &mut target)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -680,9 +684,11 @@ pub mod types {
             let mut state: Option<DiskAttachmentState> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "disk_id" => disk_id = Some(map.next_value()?),
-                    "generation_id" => generation_id = Some(map.next_value()?),
-                    "state" => state = Some(map.next_value()?),
+                    "disk_id" => runtime::object_field(&mut map, &mut disk_id)?,
+                    "generation_id" => {
+                        runtime::object_field(&mut map, &mut generation_id)?
+                    }
+                    "state" => runtime::object_field(&mut map, &mut state)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -779,7 +785,7 @@ pub mod types {
             let mut attached: Option<uuid::Uuid> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "Attached" => attached = Some(map.next_value()?),
+                    "Attached" => runtime::object_field(&mut map, &mut attached)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -886,13 +892,16 @@ pub mod types {
             let mut volume_construction_request: Option<VolumeConstructionRequest> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "device" => device = Some(map.next_value()?),
-                    "gen" => r#gen = Some(map.next_value()?),
-                    "name" => name = Some(map.next_value()?),
-                    "read_only" => read_only = Some(map.next_value()?),
-                    "slot" => slot = Some(map.next_value()?),
+                    "device" => runtime::object_field(&mut map, &mut device)?,
+                    "gen" => runtime::object_field(&mut map, &mut r#gen)?,
+                    "name" => runtime::object_field(&mut map, &mut name)?,
+                    "read_only" => runtime::object_field(&mut map, &mut read_only)?,
+                    "slot" => runtime::object_field(&mut map, &mut slot)?,
                     "volume_construction_request" => {
-                        volume_construction_request = Some(map.next_value()?);
+                        runtime::object_field(
+                            &mut map,
+                            &mut volume_construction_request,
+                        )?
                     }
                     _ => runtime::object_skip(&mut map)?,
                 }
@@ -959,9 +968,9 @@ pub mod types {
             let mut request_id: Option<String> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "error_code" => error_code = Some(map.next_value()?),
-                    "message" => message = Some(map.next_value()?),
-                    "request_id" => request_id = Some(map.next_value()?),
+                    "error_code" => runtime::object_field(&mut map, &mut error_code)?,
+                    "message" => runtime::object_field(&mut map, &mut message)?,
+                    "request_id" => runtime::object_field(&mut map, &mut request_id)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1019,10 +1028,10 @@ pub mod types {
             let mut state: Option<InstanceState> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "disks" => disks = Some(map.next_value()?),
-                    "nics" => nics = Some(map.next_value()?),
-                    "properties" => properties = Some(map.next_value()?),
-                    "state" => state = Some(map.next_value()?),
+                    "disks" => runtime::object_field(&mut map, &mut disks)?,
+                    "nics" => runtime::object_field(&mut map, &mut nics)?,
+                    "properties" => runtime::object_field(&mut map, &mut properties)?,
+                    "state" => runtime::object_field(&mut map, &mut state)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1092,11 +1101,13 @@ pub mod types {
             let mut properties: Option<InstanceProperties> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "cloud_init_bytes" => cloud_init_bytes = Some(map.next_value()?),
-                    "disks" => disks = Some(map.next_value()?),
-                    "migrate" => migrate = Some(map.next_value()?),
-                    "nics" => nics = Some(map.next_value()?),
-                    "properties" => properties = Some(map.next_value()?),
+                    "cloud_init_bytes" => {
+                        runtime::object_field(&mut map, &mut cloud_init_bytes)?
+                    }
+                    "disks" => runtime::object_field(&mut map, &mut disks)?,
+                    "migrate" => runtime::object_field(&mut map, &mut migrate)?,
+                    "nics" => runtime::object_field(&mut map, &mut nics)?,
+                    "properties" => runtime::object_field(&mut map, &mut properties)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1171,7 +1182,7 @@ pub mod types {
             let mut migrate: Option<Option<InstanceMigrateInitiateResponse>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "migrate" => migrate = Some(map.next_value()?),
+                    "migrate" => runtime::object_field(&mut map, &mut migrate)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1212,7 +1223,7 @@ pub mod types {
             let mut instance: Option<Instance> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "instance" => instance = Some(map.next_value()?),
+                    "instance" => runtime::object_field(&mut map, &mut instance)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1255,9 +1266,9 @@ pub mod types {
             let mut src_uuid: Option<uuid::Uuid> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "migration_id" => migration_id = Some(map.next_value()?),
-                    "src_addr" => src_addr = Some(map.next_value()?),
-                    "src_uuid" => src_uuid = Some(map.next_value()?),
+                    "migration_id" => runtime::object_field(&mut map, &mut migration_id)?,
+                    "src_addr" => runtime::object_field(&mut map, &mut src_addr)?,
+                    "src_uuid" => runtime::object_field(&mut map, &mut src_uuid)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1304,7 +1315,7 @@ pub mod types {
             let mut migration_id: Option<uuid::Uuid> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "migration_id" => migration_id = Some(map.next_value()?),
+                    "migration_id" => runtime::object_field(&mut map, &mut migration_id)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1343,7 +1354,7 @@ pub mod types {
             let mut migration_id: Option<uuid::Uuid> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "migration_id" => migration_id = Some(map.next_value()?),
+                    "migration_id" => runtime::object_field(&mut map, &mut migration_id)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1382,7 +1393,7 @@ pub mod types {
             let mut state: Option<MigrationState> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "state" => state = Some(map.next_value()?),
+                    "state" => runtime::object_field(&mut map, &mut state)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1437,13 +1448,13 @@ pub mod types {
             let mut vcpus: Option<u8> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "bootrom_id" => bootrom_id = Some(map.next_value()?),
-                    "description" => description = Some(map.next_value()?),
-                    "id" => id = Some(map.next_value()?),
-                    "image_id" => image_id = Some(map.next_value()?),
-                    "memory" => memory = Some(map.next_value()?),
-                    "name" => name = Some(map.next_value()?),
-                    "vcpus" => vcpus = Some(map.next_value()?),
+                    "bootrom_id" => runtime::object_field(&mut map, &mut bootrom_id)?,
+                    "description" => runtime::object_field(&mut map, &mut description)?,
+                    "id" => runtime::object_field(&mut map, &mut id)?,
+                    "image_id" => runtime::object_field(&mut map, &mut image_id)?,
+                    "memory" => runtime::object_field(&mut map, &mut memory)?,
+                    "name" => runtime::object_field(&mut map, &mut name)?,
+                    "vcpus" => runtime::object_field(&mut map, &mut vcpus)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1596,7 +1607,7 @@ pub mod types {
             let mut r#gen: Option<u64> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "gen" => r#gen = Some(map.next_value()?),
+                    "gen" => runtime::object_field(&mut map, &mut r#gen)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1636,8 +1647,8 @@ pub mod types {
             let mut state: Option<InstanceState> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "gen" => r#gen = Some(map.next_value()?),
-                    "state" => state = Some(map.next_value()?),
+                    "gen" => runtime::object_field(&mut map, &mut r#gen)?,
+                    "state" => runtime::object_field(&mut map, &mut state)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1823,8 +1834,8 @@ pub mod types {
             let mut name: Option<String> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "attachment" => attachment = Some(map.next_value()?),
-                    "name" => name = Some(map.next_value()?),
+                    "attachment" => runtime::object_field(&mut map, &mut attachment)?,
+                    "name" => runtime::object_field(&mut map, &mut name)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -1919,7 +1930,7 @@ pub mod types {
             let mut attached: Option<Slot> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "Attached" => attached = Some(map.next_value()?),
+                    "Attached" => runtime::object_field(&mut map, &mut attached)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2010,8 +2021,8 @@ pub mod types {
             let mut slot: Option<Slot> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "name" => name = Some(map.next_value()?),
-                    "slot" => slot = Some(map.next_value()?),
+                    "name" => runtime::object_field(&mut map, &mut name)?,
+                    "slot" => runtime::object_field(&mut map, &mut slot)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2134,9 +2145,9 @@ pub mod types {
             let mut path: Option<String> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "block_size" => block_size = Some(map.next_value()?),
-                    "id" => id = Some(map.next_value()?),
-                    "path" => path = Some(map.next_value()?),
+                    "block_size" => runtime::object_field(&mut map, &mut block_size)?,
+                    "id" => runtime::object_field(&mut map, &mut id)?,
+                    "path" => runtime::object_field(&mut map, &mut path)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2189,9 +2200,9 @@ pub mod types {
             let mut opts: Option<CrucibleOpts> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "block_size" => block_size = Some(map.next_value()?),
-                    "gen" => r#gen = Some(map.next_value()?),
-                    "opts" => opts = Some(map.next_value()?),
+                    "block_size" => runtime::object_field(&mut map, &mut block_size)?,
+                    "gen" => runtime::object_field(&mut map, &mut r#gen)?,
+                    "opts" => runtime::object_field(&mut map, &mut opts)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2244,9 +2255,9 @@ pub mod types {
             let mut url: Option<String> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "block_size" => block_size = Some(map.next_value()?),
-                    "id" => id = Some(map.next_value()?),
-                    "url" => url = Some(map.next_value()?),
+                    "block_size" => runtime::object_field(&mut map, &mut block_size)?,
+                    "id" => runtime::object_field(&mut map, &mut id)?,
+                    "url" => runtime::object_field(&mut map, &mut url)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -2305,10 +2316,12 @@ pub mod types {
             let mut sub_volumes: Option<Vec<VolumeConstructionRequest>> = None;
             while let Some(key) = map.next_key::<runtime::ObjectKey<'de>>()? {
                 match &*key {
-                    "block_size" => block_size = Some(map.next_value()?),
-                    "id" => id = Some(map.next_value()?),
-                    "read_only_parent" => read_only_parent = Some(map.next_value()?),
-                    "sub_volumes" => sub_volumes = Some(map.next_value()?),
+                    "block_size" => runtime::object_field(&mut map, &mut block_size)?,
+                    "id" => runtime::object_field(&mut map, &mut id)?,
+                    "read_only_parent" => {
+                        runtime::object_field(&mut map, &mut read_only_parent)?
+                    }
+                    "sub_volumes" => runtime::object_field(&mut map, &mut sub_volumes)?,
                     _ => runtime::object_skip(&mut map)?,
                 }
             }
@@ -4102,6 +4115,16 @@ pub mod runtime {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer).map(ObjectKey)
         }
+    }
+
+    /// Reads a property's value into its slot (given twice, the last one counts).
+    pub(crate) fn object_field<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
+    where
+        A: serde::de::MapAccess<'de>,
+        T: serde::Deserialize<'de>,
+    {
+        *slot = Some(map.next_value()?);
+        Ok(())
     }
 
     /// Skips the value of a property the struct does not have.

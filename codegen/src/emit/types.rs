@@ -178,12 +178,14 @@ fn read_object(api: &ir::Api, name: &proc_macro2::Ident, s: &ir::Struct) -> Toke
         let ty = field_type(f);
         slots.push(quote!(let mut #field: Option<#ty> = None;));
         let lenient = api.holds_date_time(&f.ty);
+        // A function of the runtime stores the value: an assignment here would drop the
+        // slot's value in every arm, which costs each struct's borrow checking.
         let read = match (lenient, f.repr) {
-            (true, FieldRepr::Patch) => quote!(runtime::object_lenient_patch(&mut #map)?),
-            (true, _) => quote!(runtime::object_lenient(&mut #map)?),
-            (false, _) => quote!(#map.next_value()?),
+            (true, FieldRepr::Patch) => quote!(runtime::object_lenient_patch),
+            (true, _) => quote!(runtime::object_lenient),
+            (false, _) => quote!(runtime::object_field),
         };
-        arms.push(quote!(#wire => #field = Some(#read),));
+        arms.push(quote!(#wire => #read(&mut #map, &mut #field)?,));
         let value = match (lenient, f.repr) {
             (false, FieldRepr::Plain) => quote!(runtime::object_required(#field, #wire)?),
             // serde's derive reads nothing else into a field read by a function.
