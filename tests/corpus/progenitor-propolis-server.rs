@@ -4113,7 +4113,31 @@ pub mod runtime {
 
     impl<'de> serde::Deserialize<'de> for ObjectKey<'de> {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer).map(ObjectKey)
+            deserializer.deserialize_str(ObjectKeyVisitor)
+        }
+    }
+
+    /// The visitor of [`ObjectKey`]: it copies a name only when the input cannot lend it
+    /// (escaped, or read from a stream).
+    struct ObjectKeyVisitor;
+
+    impl<'de> serde::de::Visitor<'de> for ObjectKeyVisitor {
+        type Value = ObjectKey<'de>;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+            formatter.write_str("a property name")
+        }
+
+        fn visit_borrowed_str<E: serde::de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
+            Ok(ObjectKey(std::borrow::Cow::Borrowed(text)))
+        }
+
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+            Ok(ObjectKey(std::borrow::Cow::Owned(text.to_owned())))
+        }
+
+        fn visit_string<E: serde::de::Error>(self, text: String) -> Result<Self::Value, E> {
+            Ok(ObjectKey(std::borrow::Cow::Owned(text)))
         }
     }
 
