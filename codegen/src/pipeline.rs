@@ -556,9 +556,8 @@ where
 /// for them (`imported`), and each name of the parent's items that they may name and do
 /// not define themselves, one `use` per gate. A name whose gate opens wherever the part's
 /// does is imported plainly; another (a name an item only shares with a type, say) under
-/// its own `#[cfg]`. Explicit lists, rather than
-/// `use super::*` in hundreds of parts over thousands of names, keep name resolution
-/// proportional to what the code names.
+/// its own `#[cfg]`. Explicit lists, rather than `use super::*` in hundreds of parts over
+/// thousands of names, keep name resolution proportional to what the code names.
 fn part_imports(
     api: &ir::Api,
     part_gate: &ir::Gate,
@@ -596,10 +595,11 @@ fn part_imports(
         .filter(|(_, names)| !names.is_empty())
         .map(|(attrs, mut names)| {
             names.sort_unstable();
-            // The names are as the code wrote them, raw ones included.
+            // The names are identifiers as the code wrote them, raw ones included.
+            let span = proc_macro2::Span::call_site();
             let names = names.iter().map(|n| match n.strip_prefix("r#") {
-                Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
-                None => crate::names::ident(n),
+                Some(raw) => proc_macro2::Ident::new_raw(raw, span),
+                None => proc_macro2::Ident::new(n, span),
             });
             quote! {
                 #attrs
